@@ -1,0 +1,34 @@
+// Times and durations for people: times in the configured zone, durations in at most two units.
+import { DateTime } from 'luxon';
+import { l, type L10n } from './kit.js';
+
+export function formatTime(ms: number, timezone: string): string {
+  return DateTime.fromMillis(ms, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm');
+}
+
+/** "UTC+8" style label for the zone at a given instant, shown once per card. */
+export function zoneLabel(timezone: string, at: number): string {
+  return 'UTC' + DateTime.fromMillis(at, { zone: timezone }).toFormat('Z');
+}
+
+const UNITS: [ms: number, zh: string, en: string][] = [
+  [86_400_000, '天', 'd'],
+  [3_600_000, '小时', 'h'],
+  [60_000, '分', 'min'],
+  [1000, '秒', 's'],
+];
+
+/** 93784000 -> "1 d 2 h" / "1天2小时". Sub-second durations show as milliseconds. */
+export function formatDuration(ms: number): L10n {
+  if (ms < 1000) return l(`${Math.round(ms)}毫秒`, `${Math.round(ms)} ms`);
+  const parts: [number, string, string][] = [];
+  let rest = Math.round(ms / 1000) * 1000;
+  for (const [size, zh, en] of UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0 || parts.length > 0) parts.push([n, zh, en]);
+    rest -= n * size;
+    if (parts.length === 2) break;
+  }
+  const shown = parts.filter(([n], i) => n > 0 || i === 0);
+  return l(shown.map(([n, zh]) => `${n}${zh}`).join(''), shown.map(([n, , en]) => `${n} ${en}`).join(' '));
+}

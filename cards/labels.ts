@@ -1,0 +1,59 @@
+// Human words for the helpdesk's codes, in both languages. Unknown codes get a neutral label
+// that still shows the number, so a new code never breaks a card.
+import { l, type HeaderColor, type L10n, type TagColor } from './kit.js';
+
+export interface StatusLook {
+  label: L10n;
+  tag: TagColor;
+  header: HeaderColor;
+}
+
+const STATUS: Record<number, StatusLook> = {
+  1: { label: l('已创建', 'Created'), tag: 'blue', header: 'blue' },
+  2: { label: l('处理中', 'Processing'), tag: 'orange', header: 'orange' },
+  3: { label: l('排队中', 'Queued'), tag: 'yellow', header: 'yellow' },
+  4: { label: l('待定', 'Pending'), tag: 'violet', header: 'violet' },
+  5: { label: l('待用户响应', 'Waiting for user'), tag: 'indigo', header: 'indigo' },
+  50: { label: l('机器人关闭', 'Closed by bot'), tag: 'neutral', header: 'grey' },
+  51: { label: l('客服关闭', 'Closed by agent'), tag: 'green', header: 'green' },
+  52: { label: l('用户关闭', 'Closed by user'), tag: 'turquoise', header: 'turquoise' },
+};
+
+export function statusLook(code: number | undefined): StatusLook {
+  if (code === undefined) return { label: l('状态未知', 'Unknown status'), tag: 'neutral', header: 'grey' };
+  return STATUS[code] ?? { label: l(`状态 ${code}`, `Status ${code}`), tag: 'neutral', header: 'grey' };
+}
+
+export function typeLabel(code: number): L10n {
+  if (code === 1) return l('机器人', 'Bot');
+  if (code === 2) return l('人工', 'Human');
+  return l(`类型 ${code}`, `Type ${code}`);
+}
+
+export function channelLabel(code: number): L10n {
+  switch (code) {
+    case 9:
+      return l('开放接口', 'Open API');
+    case 2:
+      return l('二维码', 'QR code');
+    case 14:
+      return l('分享', 'Share');
+    case 13:
+      return l('搜索', 'Search');
+    default:
+      return l(`其他渠道（${code}）`, `Other channel (${code})`);
+  }
+}
+
+export function solvedLabel(code: number): { label: L10n; color: TagColor } {
+  if (code === 2) return { label: l('已解决', 'Solved'), color: 'green' };
+  if (code === 1) return { label: l('未解决', 'Unsolved'), color: 'red' };
+  return { label: l(`解决状态 ${code}`, `Solved code ${code}`), color: 'neutral' };
+}
+
+export function scoreLabel(code: number): { label: L10n; color: TagColor } {
+  if (code === 1) return { label: l('不满意', 'Unsatisfied'), color: 'red' };
+  if (code === 2) return { label: l('一般', 'Neutral'), color: 'yellow' };
+  if (code === 3) return { label: l('满意', 'Satisfied'), color: 'green' };
+  return { label: l(`评分 ${code}`, `Score ${code}`), color: 'neutral' };
+}

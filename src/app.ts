@@ -1,0 +1,67 @@
+// createApp: the Express routes wired to the parts. No listening, no environment: main.ts does that.
+import express from 'express';
+import type { Bot } from './bot.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { intakeErrors, webhookHandler } from './feishu/intake.js';
+import type { Logger } from './log.js';
+import { WorkQueue } from './work.js';
+
+export interface AppDeps {
+  config: Config;
+  bot: Bot;
+  botOpenId: string;
+  log: Logger;
+  clock: Clock;
+}
+
+export interface BotApp {
+  app: express.Express;
+  work: WorkQueue;
+  /** Stop taking deliveries (503) and wait up to `deadlineMs` for queued work; true if all finished. */
+  stop(deadlineMs: number): Promise<boolean>;
+}
+
+export function createApp(deps: AppDeps): BotApp {
+  const { config, log, bot } = deps;
+  const work = new WorkQueue(config.server.workConcurrency, config.server.workMaxPending, log);
+  let accepting = true;
+
+  const webhook = webhookHandler({
+    secrets: {
+      encryptKey: config.feishu.encryptKey,
+      verificationToken: config.feishu.verificationToken,
+      toleranceSeconds: config.server.timestampToleranceSeconds,
+    },
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    dedupe: { ttlMs: config.server.dedupeTtlSeconds * 1000, max: config.server.dedupeMaxEntries },
+    botOpenId: () => deps.botOpenId,
+    clock: deps.clock,
+    log,
+    accepting: () => accepting,
+    onMessage: (message) => work.offer('message', () => bot.onMessage(message)),
+    onCardAction: (action) => bot.onCardAction(action),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.post('/webhook/event', ...webhook);
+  app.post('/webhook/card', ...webhook);
+  app.get('/healthz', (_req, res) => {
+    res.status(accepting ? 200 : 503).json({ status: accepting ? 'ok' : 'stopping', mode: config.mode, queued: work.depth });
+  });
+  app.use(intakeErrors(log));
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+
+  return {
+    app,
+    work,
+    async stop(deadlineMs) {
+      accepting = false;
+      return work.drain(deadlineMs);
+    },
+  };
+}

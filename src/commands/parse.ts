@@ -1,0 +1,57 @@
+// Text (bot mention already removed) -> which command, with its raw arguments. Filters for
+// /tickets are parsed by filters/, where the asker and mentions are known.
+import { closest, distance } from 'fastest-levenshtein';
+import type { Problem } from '../../cards/problem.js';
+
+export type Command =
+  | { kind: 'ticket'; id: string }
+  | { kind: 'tickets'; args: string }
+  | { kind: 'help' }
+  | { kind: 'problem'; problem: Problem };
+
+const ALIASES: Record<string, 'ticket' | 'tickets' | 'help'> = {
+  ticket: 'ticket',
+  t: 'ticket',
+  工单: 'ticket',
+  tickets: 'tickets',
+  ts: 'tickets',
+  工单列表: 'tickets',
+  help: 'help',
+  帮助: 'help',
+  '?': 'help',
+};
+const COMMAND_WORDS = Object.keys(ALIASES).filter((w) => w.length > 1);
+/** Without a slash only the full words count, so "t" or "?" in chatter is not a command. */
+const BARE_WORDS = new Set(['ticket', '工单', 'tickets', '工单列表', 'help', '帮助']);
+
+const TICKET_ID = /^\d{1,32}$/;
+const MENTION = /^@_[A-Za-z0-9_]+$/;
+
+export function parseCommand(text: string): Command {
+  const tokens = text.normalize('NFKC').trim().split(/\s+/).filter(Boolean);
+  // Leading mentions of other people ("@alice @bot /ticket 1") are not the command.
+  while (tokens.length && MENTION.test(tokens[0]!)) tokens.shift();
+  const first = tokens.shift();
+  if (first === undefined) return { kind: 'help' };
+
+  const slashed = first.startsWith('/');
+  const word = (slashed ? first.slice(1) : first).toLowerCase();
+  const kind = slashed ? ALIASES[word] : BARE_WORDS.has(word) ? ALIASES[word] : undefined;
+  if (!kind) {
+    const suggestion = slashed ? suggest(word) : undefined;
+    return { kind: 'problem', problem: { kind: 'unknown-command', word: first, ...(suggestion ? { suggestion } : {}) } };
+  }
+  if (kind === 'help') return { kind: 'help' };
+  if (kind === 'tickets') return { kind: 'tickets', args: tokens.join(' ') };
+
+  const id = tokens[0]?.replace(/^#/, '');
+  if (id === undefined) return { kind: 'problem', problem: { kind: 'missing-ticket-id', command: first } };
+  if (!TICKET_ID.test(id)) return { kind: 'problem', problem: { kind: 'not-a-ticket-id', input: tokens[0]! } };
+  return { kind: 'ticket', id };
+}
+
+function suggest(word: string): string | undefined {
+  if (!word) return undefined;
+  const best = closest(word, COMMAND_WORDS);
+  return distance(word, best) <= Math.max(1, Math.floor(best.length / 3)) ? `/${best}` : undefined;
+}

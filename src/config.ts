@@ -1,0 +1,218 @@
+// Configuration: app.yaml, overridden by environment variables, validated once at start-up.
+// loadConfig never throws and never reads the process environment itself: main.ts passes both in,
+// so every rule here is testable. All problems are reported at once, each naming the setting to fix.
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+
+/** Environment variables that override a setting, by the setting's path in app.yaml. */
+export const ENV_OVERRIDES = {
+  FEISHU_APP_ID: 'feishu.app_id',
+  FEISHU_APP_SECRET: 'feishu.app_secret',
+  FEISHU_VERIFICATION_TOKEN: 'feishu.verification_token',
+  FEISHU_ENCRYPT_KEY: 'feishu.encrypt_key',
+  FEISHU_DOMAIN: 'feishu.domain',
+  FEISHU_HELPDESK_ID: 'helpdesk.id',
+  FEISHU_HELPDESK_TOKEN: 'helpdesk.token',
+  PORT: 'server.port',
+} as const;
+
+const ENV_BY_PATH: Record<string, string> = Object.fromEntries(
+  Object.entries(ENV_OVERRIDES).map(([env, path]) => [path, env]),
+);
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const secret = z.string().default('');
+
+const schema = z.strictObject({
+  feishu: z
+    .strictObject({
+      app_id: secret,
+      app_secret: secret,
+      verification_token: secret,
+      encrypt_key: secret,
+      domain: z.string().default('feishu'),
+      bot_open_id: z.string().default(''),
+    })
+    .prefault({}),
+  helpdesk: z.strictObject({ id: secret, token: secret }).prefault({}),
+  server: z
+    .strictObject({
+      port: int(0, 65535).default(3000),
+      body_limit_bytes: int(1024, 10 * 1024 * 1024).default(64 * 1024),
+      timestamp_tolerance_seconds: int(10, 3600).default(300),
+      dedupe_ttl_seconds: int(60, 7 * 24 * 3600).default(8 * 3600),
+      dedupe_max_entries: int(100, 10_000_000).default(100_000),
+      work_concurrency: int(1, 256).default(8),
+      work_max_pending: int(1, 100_000).default(1000),
+    })
+    .prefault({}),
+  display: z
+    .strictObject({
+      timezone: z.string().default('Asia/Shanghai'),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    })
+    .prefault({}),
+});
+
+type Raw = z.output<typeof schema>;
+
+export type Mode = 'production' | 'sandbox';
+
+export interface Config {
+  mode: Mode;
+  feishu: {
+    appId: string;
+    appSecret: string;
+    verificationToken: string;
+    encryptKey: string;
+    /** Base URL of the Open Platform, already resolved from feishu/lark/URL. */
+    domain: string;
+    botOpenId?: string;
+  };
+  helpdesk: { id: string; token: string };
+  server: {
+    port: number;
+    bodyLimitBytes: number;
+    timestampToleranceSeconds: number;
+    dedupeTtlSeconds: number;
+    dedupeMaxEntries: number;
+    workConcurrency: number;
+    workMaxPending: number;
+  };
+  display: { timezone: string };
+  log: { level: 'debug' | 'info' | 'warn' | 'error' };
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+const DOMAINS: Record<string, string> = {
+  feishu: 'https://open.feishu.cn',
+  lark: 'https://open.larksuite.com',
+};
+
+/** Names a setting the way an operator fixes it: the app.yaml key and, if any, its variable. */
+export function settingName(path: string): string {
+  const env = ENV_BY_PATH[path];
+  return env ? `${path} (or ${env})` : path;
+}
+
+export function loadConfig(yamlText: string, env: Record<string, string | undefined>, file = 'app.yaml'): ConfigResult {
+  let doc: unknown;
+  try {
+    doc = yamlText.trim() === '' ? {} : parseYaml(yamlText);
+  } catch (e) {
+    return { ok: false, problems: [`${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`] };
+  }
+  if (doc === null || doc === undefined) doc = {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    return { ok: false, problems: [`${file} must be a mapping of sections (feishu:, helpdesk:, server:, ...)`] };
+  }
+
+  const merged = applyEnv(structuredClone(doc) as Record<string, unknown>, env);
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => describeIssue(i, file)) };
+  }
+  return finish(parsed.data);
+}
+
+function applyEnv(doc: Record<string, unknown>, env: Record<string, string | undefined>) {
+  for (const [name, path] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    const [section, key] = path.split('.') as [string, string];
+    const target = doc[section];
+    const obj = target && typeof target === 'object' && !Array.isArray(target) ? (target as Record<string, unknown>) : {};
+    obj[key] = value;
+    doc[section] = obj;
+  }
+  return doc;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, file: string): string {
+  const path = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const where = path ? `${path}.` : '';
+    return `${file}: unknown setting ${issue.keys.map((k) => `${where}${k}`).join(', ')} (check the spelling against the commented app.yaml)`;
+  }
+  return `${settingName(path)}: ${issue.message}`;
+}
+
+function finish(raw: Raw): ConfigResult {
+  const problems: string[] = [];
+  const f = raw.feishu;
+  const hasAnyCredential = [f.app_id, f.app_secret, f.verification_token, f.encrypt_key, raw.helpdesk.id, raw.helpdesk.token].some(
+    (v) => v !== '',
+  );
+  const mode: Mode = hasAnyCredential ? 'production' : 'sandbox';
+
+  if (mode === 'production') {
+    const required: [string, string][] = [
+      ['feishu.app_id', f.app_id],
+      ['feishu.app_secret', f.app_secret],
+      ['feishu.verification_token', f.verification_token],
+      ['feishu.encrypt_key', f.encrypt_key],
+      ['helpdesk.id', raw.helpdesk.id],
+      ['helpdesk.token', raw.helpdesk.token],
+    ];
+    for (const [path, value] of required) {
+      if (value === '') problems.push(`${settingName(path)} is not set: a real Feishu app needs it (leave every credential unset to run the sandbox)`);
+    }
+  }
+
+  const domain = resolveDomain(f.domain);
+  if (!domain) {
+    problems.push(`${settingName('feishu.domain')}: "${f.domain}" is not feishu, lark or an http(s) URL`);
+  }
+  if (f.bot_open_id !== '' && !/^ou_[A-Za-z0-9]+$/.test(f.bot_open_id)) {
+    problems.push(`feishu.bot_open_id: "${f.bot_open_id}" is not an open_id (ou_…); leave it empty to ask the platform`);
+  }
+  if (!IANAZone.isValidZone(raw.display.timezone)) {
+    problems.push(`display.timezone: "${raw.display.timezone}" is not an IANA time zone such as Asia/Shanghai`);
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  return {
+    ok: true,
+    config: {
+      mode,
+      feishu: {
+        appId: f.app_id,
+        appSecret: f.app_secret,
+        verificationToken: f.verification_token,
+        encryptKey: f.encrypt_key,
+        domain: domain!,
+        ...(f.bot_open_id ? { botOpenId: f.bot_open_id } : {}),
+      },
+      helpdesk: { id: raw.helpdesk.id, token: raw.helpdesk.token },
+      server: {
+        port: raw.server.port,
+        bodyLimitBytes: raw.server.body_limit_bytes,
+        timestampToleranceSeconds: raw.server.timestamp_tolerance_seconds,
+        dedupeTtlSeconds: raw.server.dedupe_ttl_seconds,
+        dedupeMaxEntries: raw.server.dedupe_max_entries,
+        workConcurrency: raw.server.work_concurrency,
+        workMaxPending: raw.server.work_max_pending,
+      },
+      display: { timezone: raw.display.timezone },
+      log: { level: raw.log.level },
+    },
+  };
+}
+
+function resolveDomain(value: string): string | undefined {
+  const known = DOMAINS[value.toLowerCase()];
+  if (known) return known;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    return value.replace(/\/+$/, '');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,79 @@
+// The one place the SDK client is built. Every Feishu API call in the bot goes through it.
+import * as lark from '@larksuiteoapi/node-sdk';
+import axios from 'axios';
+import type { Logger } from '../log.js';
+
+export interface LarkClientOptions {
+  appId: string;
+  appSecret: string;
+  /** Base URL, e.g. https://open.feishu.cn or a local stand-in. */
+  domain: string;
+  helpdeskId: string;
+  helpdeskToken: string;
+  /** Per-request timeout; the SDK itself has none. */
+  timeoutMs: number;
+}
+
+export function createLarkClient(options: LarkClientOptions, log: Logger): lark.Client {
+  // The SDK's default axios instance has no timeout; ours has one and otherwise behaves the same
+  // (the SDK expects responses unwrapped to their data).
+  const http = axios.create({ timeout: options.timeoutMs });
+  http.interceptors.response.use((resp) =>
+    resp.config && (resp.config as { $return_headers?: boolean }).$return_headers ? { data: resp.data, headers: resp.headers } : resp.data,
+  );
+  return new lark.Client({
+    appId: options.appId,
+    appSecret: options.appSecret,
+    domain: options.domain,
+    helpDeskId: options.helpdeskId,
+    helpDeskToken: options.helpdeskToken,
+    httpInstance: http as unknown as lark.HttpInstance,
+    // A cache of our own: the SDK's default is a process-wide singleton shared by every client.
+    cache: tokenCache(),
+    logger: sdkLogger(log),
+    loggerLevel: lark.LoggerLevel.warn,
+    source: 'helpdesk-bot',
+  });
+}
+
+function tokenCache(): lark.Cache {
+  const values = new Map<string, { value: unknown; expiresAt?: number }>();
+  const keyOf = (key: string | symbol, namespace?: string) => `${namespace ?? ''}/${key.toString()}`;
+  return {
+    async get(key, options) {
+      const hit = values.get(keyOf(key as symbol, options?.namespace));
+      if (!hit || (hit.expiresAt !== undefined && hit.expiresAt <= Date.now())) return undefined;
+      return hit.value;
+    },
+    async set(key, value, expiresAt, options) {
+      values.set(keyOf(key as symbol, options?.namespace), { value, ...(expiresAt ? { expiresAt } : {}) });
+      return true;
+    },
+  };
+}
+
+/**
+ * The SDK logs whole axios errors, request headers (tokens) included. We keep only a short,
+ * secret-free summary: status, platform code and message.
+ */
+function sdkLogger(log: Logger): lark.Logger {
+  const summarize = (args: unknown[]) => ({ detail: args.map(summary).filter(Boolean).join(' ').slice(0, 300) });
+  return {
+    error: (...args) => log.debug('sdk.error', summarize(args)),
+    warn: (...args) => log.debug('sdk.warn', summarize(args)),
+    info: () => {},
+    debug: () => {},
+    trace: () => {},
+  };
+}
+
+function summary(value: unknown): string {
+  if (typeof value === 'string') return value.replace(/(t-|u-|Bearer\s+)[A-Za-z0-9._-]+/g, '$1***');
+  if (Array.isArray(value)) return value.map(summary).join(' ');
+  if (value && typeof value === 'object') {
+    const v = value as { message?: unknown; code?: unknown; msg?: unknown; response?: { status?: unknown; data?: { code?: unknown; msg?: unknown } } };
+    const parts = [v.response?.status, v.response?.data?.code ?? v.code, v.response?.data?.msg ?? v.msg ?? v.message];
+    return parts.filter((p) => p !== undefined).map(String).join(' ');
+  }
+  return '';
+}

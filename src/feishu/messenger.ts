@@ -1,0 +1,71 @@
+// Sending cards: reply to a message, patch a sent card, or update a card after a callback.
+import { createHash } from 'node:crypto';
+import type * as lark from '@larksuiteoapi/node-sdk';
+import type { Json } from '../../cards/kit.js';
+
+export interface Messenger {
+  /** Replies with a card; idempotent per message id, even across instances. */
+  reply(messageId: string, card: Json): Promise<void>;
+  /** Replaces the content of a card message the bot sent. */
+  patch(messageId: string, card: Json): Promise<void>;
+  /** Replaces a card after a callback, with the callback's update token. */
+  updateByToken(token: string, card: Json): Promise<void>;
+}
+
+export class SendError extends Error {
+  constructor(
+    message: string,
+    readonly details: { status?: number; code?: number; retryAfterMs?: number } = {},
+  ) {
+    super(message);
+    this.name = 'SendError';
+  }
+}
+
+/**
+ * The reply's uuid: the platform keeps at most one successful reply per uuid for an hour, so a
+ * redelivered message, or the same message handled by two instances, gets one answer.
+ */
+export function replyUuid(messageId: string): string {
+  return 'r' + createHash('sha256').update(messageId).digest('hex').slice(0, 40);
+}
+
+export function sdkMessenger(client: lark.Client): Messenger {
+  return {
+    async reply(messageId, card) {
+      await send(() =>
+        client.im.v1.message.reply({
+          path: { message_id: messageId },
+          data: { msg_type: 'interactive', content: JSON.stringify(card), uuid: replyUuid(messageId) },
+        }),
+      );
+    },
+    async patch(messageId, card) {
+      await send(() => client.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }));
+    },
+    async updateByToken(token, card) {
+      // The SDK has no wrapper for this API; client.request still adds the tenant token.
+      await send(() => client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card } }));
+    },
+  };
+}
+
+async function send(fn: () => Promise<unknown>): Promise<void> {
+  let res: { code?: unknown; msg?: unknown } | undefined;
+  try {
+    res = (await fn()) as typeof res;
+  } catch (e) {
+    const err = e as { message?: unknown; response?: { status?: number; data?: { code?: unknown; msg?: unknown }; headers?: Record<string, unknown> } };
+    const status = err.response?.status;
+    const code = typeof err.response?.data?.code === 'number' ? err.response.data.code : undefined;
+    const reset = Number(err.response?.headers?.['x-ogw-ratelimit-reset']);
+    throw new SendError(status ? `send failed: HTTP ${status}${code !== undefined ? ` code ${code}` : ''}` : `send failed: ${String(err.message)}`, {
+      ...(status !== undefined ? { status } : {}),
+      ...(code !== undefined ? { code } : {}),
+      ...(Number.isFinite(reset) && reset >= 0 ? { retryAfterMs: reset * 1000 } : {}),
+    });
+  }
+  if (res && typeof res.code === 'number' && res.code !== 0) {
+    throw new SendError(`send failed: code ${res.code} ${String(res.msg ?? '')}`.trim(), { code: res.code });
+  }
+}

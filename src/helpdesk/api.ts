@@ -1,0 +1,67 @@
+// The helpdesk ticket list/get APIs through the official SDK, in our types. One call each, no
+// caching or retrying here: those wrap this (see resilient.ts) so each layer stays small.
+import * as lark from '@larksuiteoapi/node-sdk';
+import { HelpdeskError, fromCode, fromThrown } from './errors.js';
+import { toTicket } from './map.js';
+import type { Ticket, TicketFilter, TicketPage } from './types.js';
+
+export interface Helpdesk {
+  getTicket(id: string): Promise<Ticket>;
+  listTickets(filter: TicketFilter, page: number, pageSize: number): Promise<TicketPage>;
+}
+
+export function sdkHelpdesk(client: lark.Client): Helpdesk {
+  return {
+    async getTicket(id) {
+      const res = await call(() => client.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, lark.withHelpDeskCredential()));
+      const ticket = toTicket(res.data?.ticket);
+      if (!ticket) throw new HelpdeskError('upstream', 'helpdesk answered without a ticket');
+      return ticket;
+    },
+    async listTickets(filter, page, pageSize) {
+      const res = await call(() => client.helpdesk.v1.ticket.list({ params: listParams(filter, page, pageSize) }, lark.withHelpDeskCredential()));
+      const tickets = (res.data?.tickets ?? []).map(toTicket).filter((t): t is Ticket => t !== undefined);
+      return { total: Number(res.data?.total ?? tickets.length), tickets };
+    },
+  };
+}
+
+async function call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>): Promise<T> {
+  let res: T;
+  try {
+    res = await fn();
+  } catch (e) {
+    throw fromThrown(e);
+  }
+  if (!res || typeof res !== 'object') throw new HelpdeskError('upstream', 'helpdesk answered with an empty body');
+  if (res.code !== 0 && res.code !== undefined) throw fromCode(res.code, res.msg);
+  return res;
+}
+
+/** Our filter -> the list API's query parameters. Time pairs are always sent whole. */
+export function listParams(filter: TicketFilter, page: number, pageSize: number) {
+  const params: Record<string, string | number | number[] | string[]> = { page, page_size: pageSize };
+  const set = (key: string, value: string | number | undefined) => {
+    if (value !== undefined) params[key] = value;
+  };
+  set('ticket_id', filter.ticketId);
+  set('agent_id', filter.agentId);
+  set('closed_by_id', filter.closedById);
+  set('type', filter.type);
+  set('channel', filter.channel);
+  set('solved', filter.solved);
+  set('score', filter.score);
+  set('guest_name', filter.guestName);
+  set('guest_id', filter.guestId);
+  if (filter.statuses?.length) params.status_list = filter.statuses;
+  if (filter.tags?.length) params.tags = filter.tags;
+  if (filter.created) {
+    params.create_time_start = filter.created.start;
+    params.create_time_end = filter.created.end;
+  }
+  if (filter.updated) {
+    params.update_time_start = filter.updated.start;
+    params.update_time_end = filter.updated.end;
+  }
+  return params;
+}

@@ -1,0 +1,190 @@
+// What the platform sends to the bot, byte for byte: encrypted and signed bodies, and the payloads
+// of the events the bot handles. Used by tests and by the sandbox console.
+import { createCipheriv, createHash, randomBytes, randomInt } from 'node:crypto';
+import { idsForOpenId, newChatId, newEventId, newMessageId, tenantKeyFor } from './standin/ids.js';
+
+/** base64(16-byte random IV + AES-256-CBC/PKCS#7 ciphertext), key = SHA-256(encryptKey). */
+export function encrypt(encryptKey: string, plaintext: string): string {
+  const key = createHash('sha256').update(encryptKey).digest();
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-256-cbc', key, iv);
+  return Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
+}
+
+/** hex(SHA-256(timestamp + nonce + encryptKey + rawBody)), over the exact bytes sent. */
+export function sign(encryptKey: string, timestamp: number | string, nonce: string, rawBody: string): string {
+  return createHash('sha256').update(`${timestamp}${nonce}${encryptKey}${rawBody}`).digest('hex');
+}
+
+export interface DeliveryOptions {
+  encryptKey?: string;
+  /** Seconds; now by default. */
+  timestamp?: number;
+  nonce?: string;
+  /** Default: true when an encrypt key is given. */
+  encrypt?: boolean;
+  /** Default: true when an encrypt key is given. */
+  sign?: boolean;
+}
+
+export interface Delivery {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** The HTTP body and headers of one delivery of `payload` to the bot's event or callback URL. */
+export function delivery(payload: object, opts: DeliveryOptions = {}): Delivery {
+  const { encryptKey } = opts;
+  const shouldEncrypt = opts.encrypt ?? encryptKey !== undefined;
+  const shouldSign = opts.sign ?? encryptKey !== undefined;
+  if ((shouldEncrypt || shouldSign) && encryptKey === undefined) {
+    throw new Error('delivery: encrypting or signing needs an encryptKey');
+  }
+  const plain = JSON.stringify(payload);
+  const body = shouldEncrypt && encryptKey !== undefined ? JSON.stringify({ encrypt: encrypt(encryptKey, plain) }) : plain;
+  const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+  const nonce = opts.nonce ?? String(randomInt(1_000_000_000, 10_000_000_000));
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json; charset=utf-8',
+    'X-Lark-Request-Timestamp': timestamp,
+    'X-Lark-Request-Nonce': nonce,
+  };
+  if (shouldSign && encryptKey !== undefined) headers['X-Lark-Signature'] = sign(encryptKey, timestamp, nonce, body);
+  return { body, headers };
+}
+
+/** The challenge sent when the request URL is saved in the developer console (v1 style). */
+export function urlVerification(opts: { token: string; challenge?: string }) {
+  return { challenge: opts.challenge ?? newEventId(), token: opts.token, type: 'url_verification' as const };
+}
+
+export interface MentionSpec {
+  /** The placeholder in the text, such as "@_user_1". */
+  key: string;
+  openId: string;
+  name: string;
+}
+
+/** A rich-text node as the sender wrote it; "at" nodes name a mention key. */
+export type PostNode = { tag: 'text'; text: string } | { tag: 'at'; user_id: string; user_name?: string };
+
+export interface MessageEventOptions {
+  /** The verification token. */
+  token: string;
+  appId: string;
+  tenantKey?: string;
+  messageId?: string;
+  chatId?: string;
+  chatType: 'p2p' | 'group';
+  senderOpenId: string;
+  /** A text message; mention placeholders ("@_user_1") stay in the text. */
+  text?: string;
+  /** A rich-text (post) message: paragraphs of nodes. */
+  post?: PostNode[][];
+  mentions?: MentionSpec[];
+  rootId?: string;
+  parentId?: string;
+  eventId?: string;
+  /** Epoch ms; now by default. */
+  createTime?: number;
+}
+
+function postContent(post: PostNode[][], mentions: readonly MentionSpec[]): string {
+  const content = post.map((paragraph) =>
+    paragraph.map((node) =>
+      node.tag === 'text'
+        ? { tag: 'text', text: node.text, style: [] }
+        : {
+            tag: 'at',
+            user_id: node.user_id,
+            user_name: node.user_name ?? mentions.find((m) => m.key === node.user_id)?.name ?? '',
+            style: [],
+          },
+    ),
+  );
+  return JSON.stringify({ title: '', content });
+}
+
+/** A schema 2.0 im.message.receive_v1 event, as delivered to the event URL. */
+export function messageEvent(opts: MessageEventOptions) {
+  if (opts.text !== undefined && opts.post !== undefined) throw new Error('messageEvent: give text or post, not both');
+  const tenantKey = opts.tenantKey ?? tenantKeyFor(opts.appId);
+  const createTime = String(opts.createTime ?? Date.now());
+  const mentions = opts.mentions ?? [];
+  const isPost = opts.post !== undefined;
+  return {
+    schema: '2.0' as const,
+    header: {
+      event_id: opts.eventId ?? newEventId(),
+      event_type: 'im.message.receive_v1' as const,
+      create_time: createTime,
+      token: opts.token,
+      app_id: opts.appId,
+      tenant_key: tenantKey,
+    },
+    event: {
+      sender: { sender_id: idsForOpenId(opts.senderOpenId), sender_type: 'user', tenant_key: tenantKey },
+      message: {
+        message_id: opts.messageId ?? newMessageId(),
+        ...(opts.rootId === undefined ? {} : { root_id: opts.rootId }),
+        ...(opts.parentId === undefined ? {} : { parent_id: opts.parentId }),
+        create_time: createTime,
+        update_time: createTime,
+        chat_id: opts.chatId ?? newChatId(),
+        chat_type: opts.chatType,
+        message_type: isPost ? 'post' : 'text',
+        content: opts.post !== undefined ? postContent(opts.post, mentions) : JSON.stringify({ text: opts.text ?? '' }),
+        ...(mentions.length === 0
+          ? {}
+          : {
+              mentions: mentions.map((m) => ({
+                key: m.key,
+                id: idsForOpenId(m.openId),
+                name: m.name,
+                tenant_key: tenantKey,
+              })),
+            }),
+      },
+    },
+  };
+}
+
+export interface CardActionEventOptions {
+  /** The verification token. */
+  token: string;
+  operatorOpenId: string;
+  /** The button's value, as the card declared it. */
+  value: unknown;
+  messageId: string;
+  chatId: string;
+  /** The card update token ("c-…"), e.g. from StandIn.issueCardToken. */
+  cardToken: string;
+  eventId?: string;
+  appId?: string;
+  tenantKey?: string;
+  /** Epoch ms; now by default. Sent in microseconds, as the platform does for callbacks. */
+  createTime?: number;
+}
+
+/** A schema 2.0 card.action.trigger callback for a button click. */
+export function cardActionEvent(opts: CardActionEventOptions) {
+  const tenantKey = opts.tenantKey ?? (opts.appId === undefined ? undefined : tenantKeyFor(opts.appId));
+  return {
+    schema: '2.0' as const,
+    header: {
+      event_id: opts.eventId ?? newEventId(),
+      token: opts.token,
+      create_time: String((opts.createTime ?? Date.now()) * 1000),
+      event_type: 'card.action.trigger' as const,
+      ...(tenantKey === undefined ? {} : { tenant_key: tenantKey }),
+      ...(opts.appId === undefined ? {} : { app_id: opts.appId }),
+    },
+    event: {
+      operator: { ...(tenantKey === undefined ? {} : { tenant_key: tenantKey }), ...idsForOpenId(opts.operatorOpenId) },
+      token: opts.cardToken,
+      action: { value: opts.value, tag: 'button' },
+      host: 'im_message',
+      context: { open_message_id: opts.messageId, open_chat_id: opts.chatId },
+    },
+  };
+}

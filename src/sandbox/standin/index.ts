@@ -1,0 +1,167 @@
+// A local stand-in for the Feishu Open Platform: the endpoints the bot uses, answering with the
+// platform's statuses, codes and shapes, so the real SDK can be pointed at it (`domain: standIn.url`).
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { TenantTokens, tokenEndpoint } from './auth.js';
+import { readBody } from './body.js';
+import { botInfo } from './bot.js';
+import { CardTokens, updateCard } from './card-update.js';
+import { E } from './codes.js';
+import { FaultBook } from './faults.js';
+import { rejectBadBody, requireHelpdesk, requireTenantToken } from './guards.js';
+import { tenantKeyFor } from './ids.js';
+import { MessageStore, patchMessage, replyToMessage } from './messages.js';
+import { Recorder } from './recorder.js';
+import { sendError } from './respond.js';
+import { getTicket, listTickets, TicketStore } from './tickets.js';
+import type { Fault, RawTicket, RecordedCall, Route, SentMessage } from './types.js';
+
+export type { Fault, RawTicket, RecordedCall, Route, SentMessage } from './types.js';
+export type {
+  RawCustomizedField,
+  RawI18n,
+  RawTicketComments,
+  RawTicketTag,
+  RawTicketUser,
+} from './types.js';
+
+export interface StandInOptions {
+  appId: string;
+  appSecret: string;
+  helpdeskId: string;
+  helpdeskToken: string;
+  botOpenId: string;
+  botName?: string;
+  /** API-shaped ticket_v2 objects (snake_case), exactly as the get API returns them. */
+  tickets?: RawTicket[];
+  /** Epoch ms; injectable so token and uuid windows can be tested. */
+  now?: () => number;
+}
+
+/** Generous next to every platform limit, so the stand-in, not a parser, enforces those. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+interface Parts {
+  app: express.Express;
+  recorder: Recorder;
+  faults: FaultBook;
+  tickets: TicketStore;
+  messages: MessageStore;
+  cardTokens: CardTokens;
+}
+
+function buildApp(opts: StandInOptions): Parts {
+  const now = opts.now ?? Date.now;
+  const recorder = new Recorder(now);
+  const faults = new FaultBook();
+  const tokens = new TenantTokens(now);
+  const tickets = new TicketStore();
+  const messages = new MessageStore();
+  const cardTokens = new CardTokens(now);
+  tickets.set(opts.tickets ?? []);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.use(readBody(MAX_BODY_BYTES));
+
+  const tenant = requireTenantToken(tokens);
+  const helpdesk = requireHelpdesk(opts.helpdeskId, opts.helpdeskToken);
+  const ctx = { appId: opts.appId, tenantKey: tenantKeyFor(opts.appId), now };
+  // Every route: record, then injected faults, then the platform's own checks and handler.
+  const on = (method: 'get' | 'post' | 'patch', path: string, route: Route, ...handlers: RequestHandler[]) =>
+    app[method](path, recorder.tag(route), faults.guard(route), rejectBadBody, ...handlers);
+
+  const profile = { appName: opts.botName ?? 'Helpdesk Bot', openId: opts.botOpenId };
+  const issueTokens = tokenEndpoint(tokens, opts.appId, opts.appSecret);
+
+  on('post', '/open-apis/auth/v3/tenant_access_token/internal', 'tenant_token', issueTokens);
+  on('get', '/open-apis/bot/v3/info', 'bot_info', tenant, botInfo(profile));
+  on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id', 'ticket_get', tenant, helpdesk, getTicket(tickets));
+  on('get', '/open-apis/helpdesk/v1/tickets', 'ticket_list', tenant, helpdesk, listTickets(tickets));
+  on('post', '/open-apis/im/v1/messages/:message_id/reply', 'reply', tenant, replyToMessage(messages, ctx));
+  on('patch', '/open-apis/im/v1/messages/:message_id', 'patch', tenant, patchMessage(messages, ctx));
+  on('post', '/open-apis/interactive/v1/card/update', 'card_update', tenant, updateCard(cardTokens, messages, now));
+
+  app.use(recorder.tag('unknown'), (_req, res) => sendError(res, E.notFound));
+  const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+    sendError(res, E.internal, { ext: error instanceof Error ? error.message : String(error) });
+  };
+  app.use(onError);
+  return { app, recorder, faults, tickets, messages, cardTokens };
+}
+
+export class StandIn {
+  /** Listens on 127.0.0.1; port 0 picks a free one. */
+  static async start(opts: StandInOptions, port = 0): Promise<StandIn> {
+    const parts = buildApp(opts);
+    const server = await new Promise<Server>((resolve, reject) => {
+      const listening = parts.app.listen(port, '127.0.0.1', (error?: Error) =>
+        error ? reject(error) : resolve(listening),
+      );
+    });
+    const { port: actual } = server.address() as AddressInfo;
+    return new StandIn(parts, server, `http://127.0.0.1:${actual}`);
+  }
+
+  readonly app: express.Express;
+  /** Messages the bot sent, by message_id, kept current by patches and card updates. */
+  readonly messages: Map<string, SentMessage>;
+
+  private constructor(
+    private readonly parts: Parts,
+    private readonly server: Server,
+    readonly url: string,
+  ) {
+    this.app = parts.app;
+    this.messages = parts.messages.sent;
+  }
+
+  /** Every request received, in order, rejected ones included. */
+  get calls(): RecordedCall[] {
+    return this.parts.recorder.calls;
+  }
+
+  callsTo(route: Route): RecordedCall[] {
+    return this.parts.recorder.callsTo(route);
+  }
+
+  clearCalls(): void {
+    this.parts.recorder.clear();
+  }
+
+  /** Replaces the route's fault; it applies to every request until `times` runs out. */
+  inject(route: Route, fault: Fault): void {
+    this.parts.faults.inject(route, fault);
+  }
+
+  clearFaults(): void {
+    this.parts.faults.clear();
+  }
+
+  setTickets(tickets: RawTicket[]): void {
+    this.parts.tickets.set(tickets);
+  }
+
+  /**
+   * Tells the stand-in about a message the platform delivered to the bot (see ../deliveries.ts),
+   * so that replies to it report its chat and root. Replies to unknown messages still work.
+   */
+  registerIncoming(messageId: string, chatId: string, rootId?: string): void {
+    this.parts.messages.registerIncoming(messageId, chatId, rootId);
+  }
+
+  /** Mints a card update token ("c-…") bound to a message the bot sent: 30 minutes, 2 uses. */
+  issueCardToken(messageId: string): string {
+    if (!this.messages.has(messageId)) throw new Error(`issueCardToken: the bot sent no message ${messageId}`);
+    return this.parts.cardTokens.issue(messageId);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+}

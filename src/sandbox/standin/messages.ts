@@ -1,0 +1,177 @@
+// Replies the bot sends and the patches it makes to them.
+import type { Request, RequestHandler, Response } from 'express';
+import { bodyOf } from './body.js';
+import { checkCardContent, describeFailure } from './cards.js';
+import { E } from './codes.js';
+import { newMessageId, newThreadId, stableHex } from './ids.js';
+import { isObject, tryParse, type JsonObject } from './json.js';
+import { pathParam } from './request.js';
+import { sendError, sendJson } from './respond.js';
+import type { SentMessage } from './types.js';
+
+/** Cards and rich text may be at most 30 KB on the wire, text 150 KB (IM reply and patch docs). */
+const MAX_BODY_BYTES: Record<string, number> = { interactive: 30 * 1024, post: 30 * 1024, text: 150 * 1024 };
+const MAX_UUID_LENGTH = 50;
+const UUID_WINDOW_MS = 3600_000;
+const EDIT_WINDOW_MS = 14 * 24 * 3600_000;
+
+interface KnownMessage {
+  chatId: string;
+  rootId?: string;
+}
+
+export interface MessageContext {
+  appId: string;
+  tenantKey: string;
+  now: () => number;
+}
+
+export class MessageStore {
+  readonly sent = new Map<string, SentMessage>();
+  private readonly incoming = new Map<string, KnownMessage>();
+  private readonly byUuid = new Map<string, { messageId: string; at: number }>();
+
+  /** Tells the stand-in about a message the platform delivered, so replies land in its chat. */
+  registerIncoming(messageId: string, chatId: string, rootId?: string): void {
+    this.incoming.set(messageId, { chatId, rootId });
+  }
+
+  isIncoming(messageId: string): boolean {
+    return this.incoming.has(messageId);
+  }
+
+  /** The message a uuid already produced within the last hour, if any. */
+  byRecentUuid(uuid: string, now: number): SentMessage | undefined {
+    const seen = this.byUuid.get(uuid);
+    return seen && now - seen.at < UUID_WINDOW_MS ? this.sent.get(seen.messageId) : undefined;
+  }
+
+  add(message: SentMessage): void {
+    this.sent.set(message.messageId, message);
+    if (message.uuid !== undefined) this.byUuid.set(message.uuid, { messageId: message.messageId, at: message.createdAt });
+  }
+
+  /** Chat and root of a reply to `target`; an unknown target gets a chat id derived from its id. */
+  placeReplyTo(target: string): KnownMessage {
+    const own = this.sent.get(target);
+    if (own) return { chatId: own.chatId ?? chatFor(target), rootId: own.rootId };
+    const incoming = this.incoming.get(target);
+    return { chatId: incoming?.chatId ?? chatFor(target), rootId: incoming?.rootId ?? target };
+  }
+}
+
+const chatFor = (messageId: string): string => `oc_${stableHex(`chat:${messageId}`, 32)}`;
+
+/** The message object the IM APIs answer with. */
+export function messageData(message: SentMessage, ctx: MessageContext): JsonObject {
+  return {
+    message_id: message.messageId,
+    root_id: message.rootId,
+    parent_id: message.replyTo,
+    ...(message.threadId === undefined ? {} : { thread_id: message.threadId }),
+    msg_type: message.msgType,
+    create_time: String(message.createdAt),
+    update_time: String(message.updatedAt),
+    deleted: false,
+    updated: message.updates > 0,
+    chat_id: message.chatId,
+    sender: { id: ctx.appId, id_type: 'app_id', sender_type: 'app', tenant_key: ctx.tenantKey },
+    body: { content: message.content },
+  };
+}
+
+const fieldViolation = (res: Response, field: string, description: string, value?: unknown) =>
+  sendError(res, E.fieldValidation, {
+    detail: { field_violations: [{ field, description, ...(value === undefined ? {} : { value }) }] },
+  });
+
+/** Size and content checks shared by reply and patch; answers and returns false on failure. */
+function contentAccepted(req: Request, res: Response, msgType: string, content: string): boolean {
+  const limit = MAX_BODY_BYTES[msgType];
+  if (limit !== undefined && bodyOf(req).size > limit) {
+    sendError(res, E.imContentTooLong, { ext: `request body is ${bodyOf(req).size} bytes, at most ${limit}` });
+    return false;
+  }
+  if (msgType === 'interactive') {
+    const check = checkCardContent(content);
+    if (!check.ok) {
+      sendError(res, E.imBadCard, { ext: describeFailure(check) });
+      return false;
+    }
+  } else if (!isObject(tryParse(content)?.value)) {
+    sendError(res, E.imInvalidParam, { ext: `content of a ${msgType} message must be a JSON object string` });
+    return false;
+  }
+  return true;
+}
+
+/** POST /open-apis/im/v1/messages/:message_id/reply */
+export function replyToMessage(store: MessageStore, ctx: MessageContext): RequestHandler {
+  return (req, res) => {
+    const target = pathParam(req, 'message_id');
+    if (!target.startsWith('om_')) return sendError(res, E.invalidMessageId);
+
+    const body = bodyOf(req).json;
+    const fields = isObject(body) ? body : {};
+    const { msg_type: msgType, content, uuid, reply_in_thread: inThread } = fields;
+    if (typeof msgType !== 'string' || msgType === '') return fieldViolation(res, 'msg_type', 'msg_type is required');
+    if (typeof content !== 'string' || content === '') return fieldViolation(res, 'content', 'content is required');
+    if (uuid !== undefined && typeof uuid !== 'string') return fieldViolation(res, 'uuid', 'uuid must be a string');
+    if (typeof uuid === 'string' && uuid.length > MAX_UUID_LENGTH) {
+      return fieldViolation(res, 'uuid', `the max len is ${MAX_UUID_LENGTH}`, uuid);
+    }
+    if (inThread !== undefined && typeof inThread !== 'boolean') {
+      return fieldViolation(res, 'reply_in_thread', 'reply_in_thread must be a boolean');
+    }
+    if (!contentAccepted(req, res, msgType, content)) return;
+
+    const now = ctx.now();
+    // At most one success per uuid within an hour: a repeat gets the first reply back.
+    const earlier = uuid === undefined ? undefined : store.byRecentUuid(uuid, now);
+    if (earlier) return sendJson(res, 200, { code: 0, msg: 'success', data: messageData(earlier, ctx) });
+
+    const place = store.placeReplyTo(target);
+    const message: SentMessage = {
+      messageId: newMessageId(),
+      replyTo: target,
+      rootId: place.rootId ?? target,
+      chatId: place.chatId,
+      ...(inThread === true ? { threadId: newThreadId() } : {}),
+      msgType,
+      content,
+      ...(uuid === undefined ? {} : { uuid }),
+      updates: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    store.add(message);
+    sendJson(res, 200, { code: 0, msg: 'success', data: messageData(message, ctx) });
+  };
+}
+
+/** PATCH /open-apis/im/v1/messages/:message_id */
+export function patchMessage(store: MessageStore, ctx: MessageContext): RequestHandler {
+  return (req, res) => {
+    const id = pathParam(req, 'message_id');
+    const message = store.sent.get(id);
+    if (!message) {
+      return store.isIncoming(id)
+        ? sendError(res, E.imInvalidParam, { ext: 'the message was not sent by this bot' })
+        : sendError(res, E.invalidMessageId);
+    }
+    const body = bodyOf(req).json;
+    const content = isObject(body) ? body['content'] : undefined;
+    if (typeof content !== 'string' || content === '') return fieldViolation(res, 'content', 'content is required');
+    if (message.msgType !== 'interactive') {
+      return sendError(res, E.imInvalidParam, { ext: 'only card (interactive) messages can be patched' });
+    }
+    const now = ctx.now();
+    if (now - message.createdAt > EDIT_WINDOW_MS) return sendError(res, E.imEditWindowOver);
+    if (!contentAccepted(req, res, message.msgType, content)) return;
+
+    message.content = content;
+    message.updates += 1;
+    message.updatedAt = now;
+    sendJson(res, 200, { code: 0, msg: 'success', data: {} });
+  };
+}

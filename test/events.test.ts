@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { interpret } from '../src/feishu/events.js';
+import { parseCommand } from '../src/commands/parse.js';
+import { cardActionEvent, messageEvent, urlVerification } from '../src/sandbox/deliveries.js';
+
+const BOT = 'ou_bot';
+const base = { token: 't', appId: 'cli_x', senderOpenId: 'ou_asker' };
+const bot = { key: '@_user_1', openId: BOT, name: 'Helpdesk Bot' };
+const alice = { key: '@_user_2', openId: 'ou_alice', name: 'Alice' };
+
+describe('interpret', () => {
+  it('answers the challenge', () => {
+    expect(interpret(urlVerification({ token: 't', challenge: 'c1' }), BOT)).toEqual({ kind: 'challenge', challenge: 'c1' });
+  });
+
+  it('takes a DM as addressed to the bot', () => {
+    const d = interpret(messageEvent({ ...base, chatType: 'p2p', text: '/ticket 42', messageId: 'om_1', chatId: 'oc_1' }), BOT);
+    expect(d).toMatchObject({ kind: 'message', dedupeKey: 'msg:om_1', message: { text: '/ticket 42', chatType: 'p2p', chatId: 'oc_1', senderOpenId: 'ou_asker', addressedToBot: true, mentions: [] } });
+  });
+
+  it('in a group, strips the bot mention wherever it is and keeps other mentions as arguments', () => {
+    const first = interpret(messageEvent({ ...base, chatType: 'group', text: '@_user_1 /tickets agent @_user_2', mentions: [bot, alice] }), BOT);
+    expect(first).toMatchObject({ kind: 'message', message: { text: '/tickets agent @_user_2', addressedToBot: true, mentions: [{ key: '@_user_2', openId: 'ou_alice', name: 'Alice' }] } });
+    // The bot is not the first mention.
+    const botSecond = { ...bot, key: '@_user_2' };
+    const aliceFirst = { ...alice, key: '@_user_1' };
+    const later = interpret(messageEvent({ ...base, chatType: 'group', text: '/tickets agent @_user_1 @_user_2', mentions: [aliceFirst, botSecond] }), BOT);
+    expect(later).toMatchObject({ kind: 'message', message: { text: '/tickets agent @_user_1', addressedToBot: true } });
+  });
+
+  it('does not confuse @_user_1 with @_user_10', () => {
+    const many = Array.from({ length: 10 }, (_, i) => ({ key: `@_user_${i + 1}`, openId: i === 0 ? BOT : `ou_${i + 1}`, name: `U${i + 1}` }));
+    const d = interpret(messageEvent({ ...base, chatType: 'group', text: '@_user_1 /tickets agent @_user_10', mentions: many }), BOT);
+    expect(d).toMatchObject({ message: { text: '/tickets agent @_user_10' } });
+  });
+
+  it('marks group messages that do not mention the bot', () => {
+    const d = interpret(messageEvent({ ...base, chatType: 'group', text: '@_user_2 /ticket 1', mentions: [alice] }), BOT);
+    expect(d).toMatchObject({ kind: 'message', message: { addressedToBot: false } });
+    const all = interpret(messageEvent({ ...base, chatType: 'group', text: '@_all /ticket 1', mentions: [{ key: '@_all', openId: '', name: 'all' }] }), BOT);
+    expect(all).toMatchObject({ kind: 'message', message: { addressedToBot: false, text: '/ticket 1' } });
+  });
+
+  it('reads rich-text (post) messages', () => {
+    const d = interpret(
+      messageEvent({ ...base, chatType: 'group', mentions: [bot], post: [[{ tag: 'at', user_id: '@_user_1' }, { tag: 'text', text: ' /ticket ' }], [{ tag: 'text', text: '6626871355780366331' }]] }),
+      BOT,
+    );
+    expect(d).toMatchObject({ kind: 'message', message: { text: '/ticket 6626871355780366331', addressedToBot: true } });
+  });
+
+  it('ignores other message types and other events, and rejects broken ones', () => {
+    const image = messageEvent({ ...base, chatType: 'p2p', text: 'x' });
+    (image.event.message as Record<string, unknown>).message_type = 'image';
+    expect(interpret(image, BOT)).toMatchObject({ kind: 'ignored' });
+    expect(interpret({ schema: '2.0', header: { event_id: 'e1', event_type: 'im.chat.member.bot.added_v1' }, event: {} }, BOT)).toMatchObject({ kind: 'ignored', dedupeKey: 'evt:e1' });
+    expect(interpret({ schema: '2.0', header: { event_type: 'im.message.receive_v1' }, event: {} }, BOT)).toMatchObject({ kind: 'invalid' });
+    expect(interpret({ schema: '2.0', header: { event_id: 'e2', event_type: 'im.message.receive_v1' }, event: { message: 'x' } }, BOT)).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('reads card callbacks', () => {
+    const d = interpret(cardActionEvent({ token: 't', operatorOpenId: 'ou_op', value: { v: 1 }, messageId: 'om_9', chatId: 'oc_9', cardToken: 'c-1', eventId: 'ev' }), BOT);
+    expect(d).toEqual({ kind: 'card-action', dedupeKey: 'evt:ev', action: { eventId: 'ev', operatorOpenId: 'ou_op', value: { v: 1 }, messageId: 'om_9', chatId: 'oc_9', updateToken: 'c-1' } });
+  });
+});
+
+describe('parseCommand', () => {
+  it.each([
+    ['/ticket 6626871355780366331', { kind: 'ticket', id: '6626871355780366331' }],
+    ['/t 42', { kind: 'ticket', id: '42' }],
+    ['/工单 42', { kind: 'ticket', id: '42' }],
+    ['／工单 42', { kind: 'ticket', id: '42' }],
+    ['/TICKET #42', { kind: 'ticket', id: '42' }],
+    ['ticket 42', { kind: 'ticket', id: '42' }],
+    ['@_user_2 /ticket 42', { kind: 'ticket', id: '42' }],
+    ['/tickets open today', { kind: 'tickets', args: 'open today' }],
+    ['/ts', { kind: 'tickets', args: '' }],
+    ['/工单列表 处理中', { kind: 'tickets', args: '处理中' }],
+    ['', { kind: 'help' }],
+    ['/help', { kind: 'help' }],
+    ['/帮助', { kind: 'help' }],
+  ])('%s', (text, expected) => {
+    expect(parseCommand(text)).toEqual(expected);
+  });
+
+  it('asks for a missing id and refuses a non-id', () => {
+    expect(parseCommand('/ticket')).toEqual({ kind: 'problem', problem: { kind: 'missing-ticket-id', command: '/ticket' } });
+    expect(parseCommand('/ticket abc')).toEqual({ kind: 'problem', problem: { kind: 'not-a-ticket-id', input: 'abc' } });
+    expect(parseCommand('/ticket 12a')).toMatchObject({ problem: { kind: 'not-a-ticket-id' } });
+  });
+
+  it('suggests the closest command for a typo', () => {
+    expect(parseCommand('/tickte 1')).toEqual({ kind: 'problem', problem: { kind: 'unknown-command', word: '/tickte', suggestion: '/ticket' } });
+    expect(parseCommand('/zzzzzz')).toEqual({ kind: 'problem', problem: { kind: 'unknown-command', word: '/zzzzzz' } });
+    expect(parseCommand('hello there')).toMatchObject({ problem: { kind: 'unknown-command', word: 'hello' } });
+  });
+});

@@ -13,6 +13,8 @@ export interface AppDeps {
   botOpenId: string;
   log: Logger;
   clock: Clock;
+  /** Extra routes (the sandbox console); mounted before the 404 handler. */
+  routes?: (app: express.Express) => void;
 }
 
 export interface BotApp {
@@ -51,6 +53,7 @@ export function createApp(deps: AppDeps): BotApp {
   app.get('/healthz', (_req, res) => {
     res.status(accepting ? 200 : 503).json({ status: accepting ? 'ok' : 'stopping', mode: config.mode, queued: work.depth });
   });
+  deps.routes?.(app);
   app.use(intakeErrors(log));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -48,7 +48,7 @@ export function createBot(deps: BotDeps): Bot {
       const { card, outcome } = await run(command);
       let sent = 'sent';
       try {
-        await deps.messenger.reply(message.messageId, card);
+        await deps.messenger.reply(message.messageId, card, { chatId: message.chatId });
       } catch (error) {
         sent = error instanceof Error ? error.message : String(error);
       }

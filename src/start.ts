@@ -25,6 +25,8 @@ export interface StartOptions {
   log: Logger;
   clock?: Clock;
   host?: string;
+  /** Extra routes on the bot's own server (sandbox mode only). */
+  routes?: (app: BotApp['app']) => void;
 }
 
 const UPSTREAM_TIMEOUT_MS = 5000;
@@ -51,7 +53,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     clock,
     timezone: config.display.timezone,
   });
-  const app = createApp({ config, bot, botOpenId, log, clock });
+  const app = createApp({ config, bot, botOpenId, log, clock, ...(options.routes ? { routes: options.routes } : {}) });
   const server = await listen(app.app, config.server.port, options.host ?? '0.0.0.0');
   const port = (server.address() as AddressInfo).port;
   return {

@@ -11,6 +11,8 @@ export function problemFor(error: unknown, what: 'ticket' | 'list', ticketId?: s
       return { kind: 'unauthorized' };
     case 'rate-limited':
       return { kind: 'rate-limited' };
+    case 'busy':
+      return { kind: 'busy' };
     case 'bad-request':
       return ticketId ? { kind: 'not-a-ticket-id', input: ticketId } : { kind: 'upstream', what };
     default:

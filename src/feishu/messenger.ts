@@ -3,13 +3,20 @@ import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Json } from '../../cards/kit.js';
 
+export interface SendOptions {
+  /** The chat the message goes to, for the per-chat rate limit. */
+  chatId?: string;
+  /** Epoch ms after which sending is no longer worth trying. */
+  deadline?: number;
+}
+
 export interface Messenger {
   /** Replies with a card; idempotent per message id, even across instances. */
-  reply(messageId: string, card: Json): Promise<void>;
+  reply(messageId: string, card: Json, options?: SendOptions): Promise<void>;
   /** Replaces the content of a card message the bot sent. */
-  patch(messageId: string, card: Json): Promise<void>;
+  patch(messageId: string, card: Json, options?: SendOptions): Promise<void>;
   /** Replaces a card after a callback, with the callback's update token. */
-  updateByToken(token: string, card: Json): Promise<void>;
+  updateByToken(token: string, card: Json, options?: SendOptions): Promise<void>;
 }
 
 export class SendError extends Error {

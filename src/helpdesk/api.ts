@@ -5,20 +5,39 @@ import { HelpdeskError, fromCode, fromThrown } from './errors.js';
 import { toTicket } from './map.js';
 import type { Ticket, TicketFilter, TicketPage } from './types.js';
 
+/** Per-call options, passed through every layer that wraps the SDK calls. */
+export interface CallOptions {
+  /** Skip caches (the refresh button). */
+  fresh?: boolean;
+  /** Epoch ms by which the whole command must be answered; layers give up in time for it. */
+  deadline?: number;
+  /** Counters for the command's log line, incremented by the layers. */
+  stats?: CallStats;
+}
+
+export interface CallStats {
+  upstreamCalls: number;
+  cacheHits: number;
+}
+
+export const newStats = (): CallStats => ({ upstreamCalls: 0, cacheHits: 0 });
+
 export interface Helpdesk {
-  getTicket(id: string): Promise<Ticket>;
-  listTickets(filter: TicketFilter, page: number, pageSize: number): Promise<TicketPage>;
+  getTicket(id: string, options?: CallOptions): Promise<Ticket>;
+  listTickets(filter: TicketFilter, page: number, pageSize: number, options?: CallOptions): Promise<TicketPage>;
 }
 
 export function sdkHelpdesk(client: lark.Client): Helpdesk {
   return {
-    async getTicket(id) {
+    async getTicket(id, options) {
+      if (options?.stats) options.stats.upstreamCalls++;
       const res = await call(() => client.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, lark.withHelpDeskCredential()));
       const ticket = toTicket(res.data?.ticket);
       if (!ticket) throw new HelpdeskError('upstream', 'helpdesk answered without a ticket');
       return ticket;
     },
-    async listTickets(filter, page, pageSize) {
+    async listTickets(filter, page, pageSize, options) {
+      if (options?.stats) options.stats.upstreamCalls++;
       const res = await call(() => client.helpdesk.v1.ticket.list({ params: listParams(filter, page, pageSize) }, lark.withHelpDeskCredential()));
       const tickets = (res.data?.tickets ?? []).map(toTicket).filter((t): t is Ticket => t !== undefined);
       return { total: Number(res.data?.total ?? tickets.length), tickets };

@@ -8,7 +8,8 @@ export type HelpdeskErrorKind =
   | 'rate-limited' //     HTTP 429 / 99991400
   | 'upstream' //         5xx, 155000
   | 'timeout' //          no answer in time
-  | 'network'; //         connection refused, reset, DNS
+  | 'network' //          connection refused, reset, DNS
+  | 'busy'; //            our own limiter or time budget: the call was not made in time
 
 export class HelpdeskError extends Error {
   constructor(

@@ -2,28 +2,44 @@
 import { card, header, hr, l, markdown, type Json, type L10n } from './kit.js';
 
 export interface HelpOptions {
-  /** Example queries for /tickets, shown verbatim. */
+  /** Example queries for /tickets, shown verbatim; Chinese ones go to the Chinese text. */
   listExamples: string[];
 }
 
 const cmd = (s: string) => `\`${s}\``;
+const HAN = /[\u4e00-\u9fff]/;
+
+const FILTERS: L10n = l(
+  [
+    '**筛选条件**（顺序随意，中英文都可以）',
+    '· 状态：`未关闭` `已关闭` `新建` `处理中` `排队中` `待定` `待用户响应` `机器人关闭` `客服关闭` `用户关闭`，可以同时写多个',
+    '· 时间：`今天` `昨天` `本周` `上周` `本月` `上月` `近7天` `近24小时` `2026-11-20` `2026-11-01..2026-11-20`；默认按创建时间，前面加 `更新` 按更新时间',
+    '· 人：`客服 @某人`、`我的`、`关单人 @某人`、`用户 张三` 或 `用户 @某人`',
+    '· 其他：`已解决` `未解决`、`评分 1-3` 或 `满意` `一般` `不满意`、`机器人` `人工`、`渠道 二维码`、`标签 名称`（可多个）、`工单号 123`、`第2页`',
+  ].join('\n'),
+  [
+    '**Filters** (any order, English or Chinese)',
+    '· Status: `open` `closed` `new` `processing` `queued` `pending` `waiting` `closed-by-bot` `closed-by-agent` `closed-by-user`; several at once are allowed',
+    '· Time: `today` `yesterday` `this week` `last week` `this month` `last month` `7d` `24h` `2026-11-20` `2026-11-01..2026-11-20`; by creation time, or add `updated` for update time',
+    '· People: `agent @someone` or `agent ou_…`, `mine`, `closed-by @someone`, `guest "Zhang San"` or `guest @someone`',
+    '· Other: `solved` `unsolved`, `score 1-3` or `happy` `neutral` `unhappy`, `bot` `human`, `channel api|qr|share|search|<number>`, `tag <name>` (repeatable), `id <ticket id>`, `page 2`',
+  ].join('\n'),
+);
 
 export function helpCard(options: HelpOptions): Json {
+  const zhExamples = options.listExamples.filter((e) => HAN.test(e));
+  const enExamples = options.listExamples.filter((e) => !HAN.test(e));
+  const list = (examples: string[]) => examples.map((e) => cmd(`/tickets ${e}`)).join('\n');
   const blocks: L10n[] = [
     l(
       `**查看一个工单**\n${cmd('/ticket 6626871355780366331')}\n别名：${cmd('/t')}、${cmd('/工单')}`,
       `**Show one ticket**\n${cmd('/ticket 6626871355780366331')}\nAliases: ${cmd('/t')}, ${cmd('/工单')}`,
     ),
     l(
-      `**按条件列出工单**\n${options.listExamples.map((e) => cmd(`/tickets ${e}`)).join('\n')}\n别名：${cmd('/ts')}、${cmd('/工单列表')}`,
-      `**List tickets by filter**\n${options.listExamples.map((e) => cmd(`/tickets ${e}`)).join('\n')}\nAliases: ${cmd('/ts')}, ${cmd('/工单列表')}`,
+      `**按条件列出工单**\n${list(zhExamples.length ? zhExamples : enExamples)}\n别名：${cmd('/ts')}、${cmd('/工单列表')}。列表卡片上的按钮可以翻页、查看工单、刷新。`,
+      `**List tickets by filter**\n${list(enExamples.length ? enExamples : zhExamples)}\nAliases: ${cmd('/ts')}, ${cmd('/工单列表')}. The list card's buttons page through the results, open a ticket and refresh.`,
     ),
-    l(
-      '**条件**：状态（open 未关闭、closed 已关闭、处理中、排队中、待定…）、时间（today 今天、yesterday、this week 本周、7d、2026-11-01..2026-11-20，加 updated 按更新时间）、' +
-        '人（agent @某人、mine 我的、closed-by @某人、guest 名字）、solved / unsolved、score 1–3 或 满意 / 不满意、bot / human、channel、tag、id、page。词序随意。',
-      '**Filters**: status (open, closed, processing, queued, pending, waiting…), time (today, yesterday, this week, last week, this month, 7d, 24h, 2026-11-20, 2026-11-01..2026-11-20; add updated for update time), ' +
-        'people (agent @someone, mine, closed-by @someone, guest <name>), solved / unsolved, score 1–3 or happy / neutral / unhappy, bot / human, channel <name|number>, tag <name>, id <ticket id>, page N. Any order.',
-    ),
+    FILTERS,
     l(`**帮助**\n${cmd('/help')}、${cmd('/帮助')}，或者只 @ 机器人`, `**Help**\n${cmd('/help')}, ${cmd('/帮助')}, or just mention the bot`),
   ];
   const elements = blocks.flatMap((b, i) => (i === 0 ? [markdown(b)] : [hr(), markdown(b)]));

@@ -105,12 +105,11 @@ export interface ColumnSpec {
 export function columns(cols: ColumnSpec[], extra: Json = {}): Element {
   return {
     tag: 'column_set',
-    horizontal_spacing: '8px',
     columns: cols.map((c) => ({
       tag: 'column',
       width: c.width ?? 'weighted',
       ...((c.width ?? 'weighted') === 'weighted' ? { weight: c.weight ?? 1 } : {}),
-      vertical_align: c.align ?? 'center',
+      ...(c.align ? { vertical_align: c.align } : {}),
       elements: c.elements,
     })),
     ...extra,

@@ -1,4 +1,6 @@
 // Cards for everything that can go wrong: each says what happened and what to do next.
+import type { RefusalReason } from '../src/access.js';
+import type { FilterError } from '../src/commands/filters/types.js';
 import { card, clip, esc, header, joinL, l, mapL, markdown, type HeaderColor, type Json, type L10n } from './kit.js';
 
 export type Problem =
@@ -9,7 +11,10 @@ export type Problem =
   | { kind: 'unauthorized' }
   | { kind: 'rate-limited' }
   | { kind: 'busy' }
-  | { kind: 'upstream'; what: 'ticket' | 'list' };
+  | { kind: 'upstream'; what: 'ticket' | 'list' }
+  | { kind: 'filter'; error: FilterError; examples: string[] }
+  | { kind: 'page-out-of-reach'; page: number; lastPage: number }
+  | { kind: 'refused'; reason: RefusalReason; contact: string };
 
 interface Look {
   color: HeaderColor;
@@ -83,6 +88,73 @@ function look(p: Problem): Look {
         title: p.what === 'ticket' ? l('查询工单失败', 'Ticket lookup failed') : l('查询工单列表失败', 'Ticket search failed'),
         what: l('服务台出错或没有及时响应。', 'The helpdesk failed or did not answer in time.'),
         todo: l('请稍后再试；如果一直失败，请联系管理员。', 'Please try again shortly; if it keeps failing, tell the operator.'),
+      };
+    case 'filter':
+      return filterLook(p.error, p.examples);
+    case 'refused':
+      return {
+        color: 'red',
+        title: l('无法在这里使用工单机器人', 'You cannot use the helpdesk bot here'),
+        what: REFUSALS[p.reason],
+        todo: l(`如需开通，请联系${esc(p.contact)}。`, `To get access, ask ${esc(p.contact)}.`),
+      };
+    case 'page-out-of-reach':
+      return {
+        color: 'orange',
+        title: l('页码太大', 'Page out of reach'),
+        what: l(
+          `服务台最多只能翻到第 ${p.lastPage} 页（前 10,000 个工单），没法显示第 ${p.page} 页。`,
+          `The helpdesk pages through at most the first 10,000 tickets (page ${p.lastPage}), so page ${p.page} cannot be shown.`,
+        ),
+        todo: l('请缩小时间范围，例如加上 `近7天` 或日期区间。', 'Narrow by time, for example add `7d` or a date range.'),
+      };
+  }
+}
+
+const REFUSALS: Record<RefusalReason, L10n> = {
+  'user-denied': l('你没有查看工单的权限。', 'You are not allowed to look up tickets.'),
+  'user-not-allowed': l('你不在可以查看工单的名单里。', 'You are not on the list of people who may look up tickets.'),
+  'chat-denied': l('这个会话不能查看工单。', 'Tickets cannot be looked up in this chat.'),
+  'chat-not-allowed': l('这个群不在可以查看工单的群名单里。', 'This group is not on the list of chats where tickets may be looked up.'),
+  'direct-messages-off': l('机器人不接受私聊查询。', 'The bot does not answer direct messages.'),
+  'groups-off': l('机器人不在群聊中查询工单，请私聊机器人。', 'The bot does not look up tickets in group chats; message it directly instead.'),
+};
+
+function filterLook(e: FilterError, examples: string[]): Look {
+  const examplesText = examples.map((x) => `\`/tickets ${x}\``).join('\n');
+  const todo = (hint?: L10n): L10n => {
+    const tail = l(`例如：\n${examplesText}`, `For example:\n${examplesText}`);
+    return hint ? joinL([hint, tail], '\n') : tail;
+  };
+  const word = code(clip(e.word, 60));
+  switch (e.kind) {
+    case 'unknown-word':
+      return {
+        color: 'orange',
+        title: l('没看懂这个条件', 'Filter not understood'),
+        what: l(`我不认识 ${word}。`, `I don't understand ${word}.`),
+        todo: todo(e.suggestion ? l(`你是想输入 ${code(e.suggestion)} 吗？`, `Did you mean ${code(e.suggestion)}?`) : undefined),
+      };
+    case 'missing-value':
+      return {
+        color: 'orange',
+        title: l('条件缺少值', 'Filter needs a value'),
+        what: l(`${word} 后面需要：${esc(e.expected)}。`, `${word} needs a value after it: ${esc(e.expected)}.`),
+        todo: todo(),
+      };
+    case 'bad-value':
+      return {
+        color: 'orange',
+        title: l('条件的值不对', 'Filter value not valid'),
+        what: l(`${word} ${code(clip(e.value, 60))} 不行：需要 ${esc(e.expected)}。`, `${word} ${code(clip(e.value, 60))} is not valid: expected ${esc(e.expected)}.`),
+        todo: todo(),
+      };
+    case 'conflict':
+      return {
+        color: 'orange',
+        title: l('条件互相矛盾', 'Filters contradict each other'),
+        what: l(`${word}：${esc(e.detail)}。`, `${word}: ${esc(e.detail)}.`),
+        todo: todo(l('每种条件只保留一个。', 'Keep one of each kind of filter.')),
       };
   }
 }

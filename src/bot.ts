@@ -1,21 +1,33 @@
-// What the bot does with a message: parse the command, run it, reply with the card, log one line.
+// What the bot does with a message or a click: work out the view, render it, send it, log one line.
 import { helpCard } from '../cards/help.js';
 import type { Json } from '../cards/kit.js';
 import { problemCard } from '../cards/problem.js';
+import { checkAccess, hiddenFields, type AccessRules, type Privacy, type Who } from './access.js';
+import type { ButtonValues, View } from './actions/values.js';
 import type { Clock } from './clock.js';
+import { FILTER_EXAMPLES } from './commands/filters/index.js';
 import { parseCommand, type Command } from './commands/parse.js';
-import { ticketCommand, type Outcome } from './commands/ticket.js';
+import { ticketsView } from './commands/tickets.js';
+import { showView, type Audience, type Outcome } from './commands/views.js';
 import type { Messenger } from './feishu/messenger.js';
-import type { CardAction, IncomingMessage } from './feishu/types.js';
-import type { Helpdesk } from './helpdesk/api.js';
+import type { CardAction, ChatType, IncomingMessage } from './feishu/types.js';
+import { newStats, type CallOptions, type Helpdesk } from './helpdesk/api.js';
 import type { Logger } from './log.js';
 
 export interface BotDeps {
   helpdesk: Helpdesk;
   messenger: Messenger;
+  values: ButtonValues;
   log: Logger;
   clock: Clock;
   timezone: string;
+  pageSize: number;
+  /** How long a card callback may take before it answers with a toast and updates the card later. */
+  callbackBudgetMs: number;
+  /** Each command's (and click's) time budget: lookups and the reply finish within it. */
+  commandBudgetMs: number;
+  access: AccessRules & { contact: string };
+  privacy: Privacy;
 }
 
 export interface Bot {
@@ -23,48 +35,134 @@ export interface Bot {
   onCardAction(action: CardAction): Promise<Json>;
 }
 
-const LIST_EXAMPLES = ['open today', '处理中 本周', 'mine unsolved 7d'];
+const toast = (type: 'info' | 'success' | 'warning' | 'error', zh_cn: string, en_us: string): Json => ({
+  toast: { type, content: en_us, i18n: { zh_cn, en_us } },
+});
 
 export function createBot(deps: BotDeps): Bot {
   const { log, clock } = deps;
+  const audienceFor = (chatId: string, chatType: ChatType): Audience => ({ chatId, chatType, hide: hiddenFields(deps.privacy, chatType) });
+  // One audit line per lookup, refused or not: who asked, where, what, and what came of it.
+  const audit = (who: Who, what: Record<string, unknown>, outcome: string) =>
+    log.info('audit', { user: who.userOpenId, chat_id: who.chatId, chat_type: who.chatType, ...what, outcome });
 
-  async function run(command: Command): Promise<Outcome> {
+  async function answerMessage(message: IncomingMessage, command: Command, call: CallOptions): Promise<Outcome & { command: string; filters?: unknown }> {
+    const audience = audienceFor(message.chatId, message.chatType);
+    const shown = (view: View, name: string) => showView(view, audience, call, deps).then((o) => ({ ...o, command: name }));
     switch (command.kind) {
       case 'help':
-        return { card: helpCard({ listExamples: LIST_EXAMPLES }), outcome: 'ok' };
+        return { card: helpCard({ listExamples: FILTER_EXAMPLES }), outcome: 'ok', ticketIds: [], command: 'help' };
       case 'problem':
-        return { card: problemCard(command.problem), outcome: command.problem.kind };
+        return { card: problemCard(command.problem), outcome: command.problem.kind, ticketIds: [], command: 'unknown' };
       case 'ticket':
-        return ticketCommand(command.id, deps);
-      case 'tickets':
-        return { card: problemCard({ kind: 'unknown-command', word: '/tickets' }), outcome: 'unsupported' };
+        return shown({ kind: 'ticket', ticketId: command.id }, 'ticket');
+      case 'tickets': {
+        const result = ticketsView(command.args, { openId: message.senderOpenId, mentions: message.mentions }, clock(), deps.timezone);
+        if ('problem' in result) return { card: problemCard(result.problem), outcome: result.problem.kind, ticketIds: [], command: 'tickets' };
+        const list = result.view.kind === 'list' ? result.view.list : undefined;
+        return { ...(await shown(result.view, 'tickets')), ...(list ? { filters: { ...list.filter, page: list.page } } : {}) };
+      }
     }
   }
 
   return {
     async onMessage(message) {
       const started = clock();
+      const stats = newStats();
+      const deadline = started + deps.commandBudgetMs;
+      const who: Who = { userOpenId: message.senderOpenId, chatId: message.chatId, chatType: message.chatType };
       const command = parseCommand(message.text);
-      const { card, outcome } = await run(command);
-      let sent = 'sent';
+      const verdict = checkAccess(deps.access, who);
+      const answer = verdict.ok
+        ? await answerMessage(message, command, { stats, deadline })
+        : {
+            card: problemCard({ kind: 'refused', reason: verdict.reason, contact: deps.access.contact }),
+            outcome: `refused:${verdict.reason}`,
+            ticketIds: command.kind === 'ticket' ? [command.id] : [],
+            command: command.kind,
+          };
+      let reply = 'sent';
       try {
-        await deps.messenger.reply(message.messageId, card, { chatId: message.chatId });
+        await deps.messenger.reply(message.messageId, answer.card, { chatId: message.chatId, deadline });
       } catch (error) {
-        sent = error instanceof Error ? error.message : String(error);
+        reply = error instanceof Error ? error.message : String(error);
       }
       log.info('command', {
-        command: command.kind === 'problem' ? `problem:${command.problem.kind}` : command.kind,
-        ...(command.kind === 'ticket' ? { ticket_ids: [command.id] } : {}),
-        message_id: message.messageId,
+        command: answer.command,
+        ...(answer.filters ? { filters: answer.filters } : {}),
+        ticket_ids: answer.ticketIds,
+        asker: message.senderOpenId,
+        chat_id: message.chatId,
         chat_type: message.chatType,
-        outcome,
-        reply: sent,
+        message_id: message.messageId,
+        outcome: answer.outcome,
+        reply,
+        upstream_calls: stats.upstreamCalls,
+        cache_hits: stats.cacheHits,
         latency_ms: clock() - started,
       });
+      audit(who, { via: 'message', command: answer.command, ...(answer.filters ? { filters: answer.filters } : {}), ticket_ids: answer.ticketIds }, answer.outcome);
     },
+
     async onCardAction(action) {
-      log.warn('card_action.unknown', { event_id: action.eventId });
-      return { toast: { type: 'error', content: 'This button is no longer valid.', i18n: { zh_cn: '这个按钮已失效。', en_us: 'This button is no longer valid.' } } };
+      const started = clock();
+      const decoded = deps.values.decode(action.value);
+      if (!decoded.ok) {
+        log.warn('click.refused', { reason: decoded.reason, operator: action.operatorOpenId, chat_id: action.chatId });
+        return toast('error', '这个按钮已失效，请重新发送命令。', 'This button is no longer valid; send the command again.');
+      }
+      const { view, fresh, chatId, chatType } = decoded.action;
+      if (action.chatId !== chatId) {
+        log.warn('click.refused', { reason: 'card moved to another chat', operator: action.operatorOpenId, chat_id: action.chatId });
+        return toast('error', '这张卡片来自别的会话，请在这里重新发送命令。', 'This card comes from another chat; send the command here instead.');
+      }
+      // The same rules as a typed command, for the person clicking, in the chat the card is in.
+      const who: Who = { userOpenId: action.operatorOpenId, chatId, chatType };
+      const what = { via: 'click', view: view.kind, ticket_ids: view.kind === 'ticket' ? [view.ticketId] : [] };
+      const verdict = checkAccess(deps.access, who);
+      if (!verdict.ok) {
+        audit(who, what, `refused:${verdict.reason}`);
+        return toast('error', `你不能在这里查看工单。如需开通，请联系${deps.access.contact}。`, `You cannot look up tickets here. To get access, ask ${deps.access.contact}.`);
+      }
+      const stats = newStats();
+      const deadline = started + deps.commandBudgetMs;
+      const work = showView(view, audienceFor(chatId, chatType), { fresh, stats, deadline }, deps);
+      const logLine = (outcome: Outcome, delivered: string) => {
+        audit(who, { ...what, ticket_ids: outcome.ticketIds }, outcome.outcome);
+        log.info('click', {
+          view: view.kind,
+          ...(view.kind === 'list' ? { filters: { ...view.list.filter, page: view.list.page } } : { ticket_ids: [view.ticketId] }),
+          fresh,
+          operator: action.operatorOpenId,
+          chat_id: chatId,
+          chat_type: chatType,
+          outcome: outcome.outcome,
+          delivered,
+          upstream_calls: stats.upstreamCalls,
+          cache_hits: stats.cacheHits,
+          latency_ms: clock() - started,
+        });
+      };
+
+      const inTime = await Promise.race([work, sleep(deps.callbackBudgetMs).then(() => undefined)]);
+      if (inTime) {
+        logLine(inTime, 'response');
+        return { card: { type: 'raw', data: inTime.card } };
+      }
+      // Too slow for the 3 s callback window: answer now, update the card when the work is done.
+      void work.then(async (outcome) => {
+        let delivered = 'update';
+        try {
+          if (!action.updateToken) throw new Error('no update token in the callback');
+          await deps.messenger.updateByToken(action.updateToken, outcome.card, { chatId, deadline });
+        } catch (error) {
+          delivered = error instanceof Error ? error.message : String(error);
+        }
+        logLine(outcome, delivered);
+      });
+      return toast('info', '正在加载…', 'Loading…');
     },
   };
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -4,6 +4,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import type { AccessRules, Privacy } from './access.js';
 
 /** Environment variables that override a setting, by the setting's path in app.yaml. */
 export const ENV_OVERRIDES = {
@@ -23,6 +24,8 @@ const ENV_BY_PATH: Record<string, string> = Object.fromEntries(
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const secret = z.string().default('');
+const openId = z.string().regex(/^ou_[A-Za-z0-9_-]+$/, 'must be an open_id such as ou_3a1b…');
+const chatId = z.string().regex(/^oc_[A-Za-z0-9_-]+$/, 'must be a chat id such as oc_5f2c…');
 
 const schema = z.strictObject({
   feishu: z
@@ -45,11 +48,63 @@ const schema = z.strictObject({
       dedupe_max_entries: int(100, 10_000_000).default(100_000),
       work_concurrency: int(1, 256).default(8),
       work_max_pending: int(1, 100_000).default(1000),
+      callback_budget_ms: int(200, 2800).default(2500),
+      shutdown_timeout_ms: int(0, 600_000).default(15_000),
+    })
+    .prefault({}),
+  upstream: z
+    .strictObject({
+      timeout_ms: int(100, 60_000).default(5000),
+      command_budget_ms: int(500, 120_000).default(8000),
+      reply_reserve_ms: int(0, 60_000).default(2000),
+      min_attempt_ms: int(0, 10_000).default(300),
+      retry: z
+        .strictObject({
+          max_attempts: int(1, 20).default(4),
+          base_delay_ms: int(1, 60_000).default(200),
+          max_delay_ms: int(1, 60_000).default(2000),
+        })
+        .prefault({}),
+      limits: z
+        .strictObject({
+          ticket_get_per_second: int(1, 10_000).default(10),
+          ticket_list_per_second: int(1, 10_000).default(5),
+          messages_per_second: int(1, 10_000).default(50),
+          messages_per_chat_per_second: int(1, 10_000).default(5),
+          window_margin_ms: int(0, 1000).default(100),
+          max_queue: int(1, 100_000).default(100),
+          max_wait_ms: int(0, 120_000).default(5000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  cache: z
+    .strictObject({
+      ticket_ttl_ms: int(1, 24 * 3600_000).default(30_000),
+      ticket_max_entries: int(1, 10_000_000).default(5000),
+      list_ttl_ms: int(1, 24 * 3600_000).default(30_000),
+      list_max_entries: int(1, 10_000_000).default(1000),
     })
     .prefault({}),
   display: z
     .strictObject({
       timezone: z.string().default('Asia/Shanghai'),
+      page_size: int(1, 15).default(10),
+    })
+    .prefault({}),
+  access: z
+    .strictObject({
+      allow_direct_messages: z.boolean().default(true),
+      allow_groups: z.boolean().default(true),
+      users: z.strictObject({ allow: z.array(openId).default([]), deny: z.array(openId).default([]) }).prefault({}),
+      chats: z.strictObject({ allow: z.array(chatId).default([]), deny: z.array(chatId).default([]) }).prefault({}),
+      contact: z.string().min(1).max(200).default('your helpdesk administrators'),
+    })
+    .prefault({}),
+  privacy: z
+    .strictObject({
+      masking: z.enum(['groups', 'everywhere', 'off']).default('groups'),
+      masked_fields: z.array(z.enum(['email', 'department', 'city', 'country', 'name'])).default(['email']),
     })
     .prefault({}),
   log: z
@@ -83,8 +138,40 @@ export interface Config {
     dedupeMaxEntries: number;
     workConcurrency: number;
     workMaxPending: number;
+    callbackBudgetMs: number;
+    /** On SIGTERM: how long queued and running commands may take before the process exits anyway. */
+    shutdownTimeoutMs: number;
   };
-  display: { timezone: string };
+  upstream: {
+    /** One HTTP attempt's limit. */
+    timeoutMs: number;
+    /** A command's whole time: lookups, waits for a slot, retries and the reply. */
+    commandBudgetMs: number;
+    /** The end of the budget kept for the reply: lookups give up this long before the deadline. */
+    replyReserveMs: number;
+    /** An attempt is started only if this much of the budget is left for it. */
+    minAttemptMs: number;
+    retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+    limits: {
+      ticketGetPerSecond: number;
+      ticketListPerSecond: number;
+      messagesPerSecond: number;
+      messagesPerChatPerSecond: number;
+      /** Added to each 1 s window: requests arrive a little later than they leave. */
+      windowMarginMs: number;
+      /** Requests that may wait for one limit at once. */
+      maxQueue: number;
+      /** The longest a request waits for its slot. */
+      maxWaitMs: number;
+    };
+  };
+  cache: {
+    ticket: { ttlMs: number; maxEntries: number };
+    list: { ttlMs: number; maxEntries: number };
+  };
+  display: { timezone: string; pageSize: number };
+  access: AccessRules & { contact: string };
+  privacy: Privacy;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -175,6 +262,15 @@ function finish(raw: Raw): ConfigResult {
   if (!IANAZone.isValidZone(raw.display.timezone)) {
     problems.push(`display.timezone: "${raw.display.timezone}" is not an IANA time zone such as Asia/Shanghai`);
   }
+  const up = raw.upstream;
+  if (up.reply_reserve_ms + up.min_attempt_ms >= up.command_budget_ms) {
+    problems.push(
+      `upstream.command_budget_ms: ${up.command_budget_ms} ms leaves no time for a lookup after upstream.reply_reserve_ms (${up.reply_reserve_ms}) and upstream.min_attempt_ms (${up.min_attempt_ms}); raise the budget or lower those`,
+    );
+  }
+  if (up.retry.max_delay_ms < up.retry.base_delay_ms) {
+    problems.push(`upstream.retry.max_delay_ms (${up.retry.max_delay_ms}) must be at least upstream.retry.base_delay_ms (${up.retry.base_delay_ms})`);
+  }
   if (problems.length > 0) return { ok: false, problems };
 
   return {
@@ -198,8 +294,38 @@ function finish(raw: Raw): ConfigResult {
         dedupeMaxEntries: raw.server.dedupe_max_entries,
         workConcurrency: raw.server.work_concurrency,
         workMaxPending: raw.server.work_max_pending,
+        callbackBudgetMs: raw.server.callback_budget_ms,
+        shutdownTimeoutMs: raw.server.shutdown_timeout_ms,
       },
-      display: { timezone: raw.display.timezone },
+      upstream: {
+        timeoutMs: up.timeout_ms,
+        commandBudgetMs: up.command_budget_ms,
+        replyReserveMs: up.reply_reserve_ms,
+        minAttemptMs: up.min_attempt_ms,
+        retry: { maxAttempts: up.retry.max_attempts, baseDelayMs: up.retry.base_delay_ms, maxDelayMs: up.retry.max_delay_ms },
+        limits: {
+          ticketGetPerSecond: up.limits.ticket_get_per_second,
+          ticketListPerSecond: up.limits.ticket_list_per_second,
+          messagesPerSecond: up.limits.messages_per_second,
+          messagesPerChatPerSecond: up.limits.messages_per_chat_per_second,
+          windowMarginMs: up.limits.window_margin_ms,
+          maxQueue: up.limits.max_queue,
+          maxWaitMs: up.limits.max_wait_ms,
+        },
+      },
+      cache: {
+        ticket: { ttlMs: raw.cache.ticket_ttl_ms, maxEntries: raw.cache.ticket_max_entries },
+        list: { ttlMs: raw.cache.list_ttl_ms, maxEntries: raw.cache.list_max_entries },
+      },
+      display: { timezone: raw.display.timezone, pageSize: raw.display.page_size },
+      access: {
+        allowDirectMessages: raw.access.allow_direct_messages,
+        allowGroups: raw.access.allow_groups,
+        users: raw.access.users,
+        chats: raw.access.chats,
+        contact: raw.access.contact,
+      },
+      privacy: { masking: raw.privacy.masking, fields: raw.privacy.masked_fields },
       log: { level: raw.log.level },
     },
   };

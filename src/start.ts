@@ -8,28 +8,34 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { fetchBotOpenId } from './feishu/botInfo.js';
 import { createLarkClient } from './feishu/client.js';
-import { sdkMessenger } from './feishu/messenger.js';
-import { sdkHelpdesk } from './helpdesk/api.js';
+import { realSleep } from './helpdesk/timing.js';
+import { ButtonValues } from './actions/values.js';
 import type { Logger } from './log.js';
+import { resilientUpstream } from './upstream.js';
 
 export interface RunningBot {
   url: string;
   port: number;
   botOpenId: string;
   app: BotApp;
-  /** Graceful stop: refuse new deliveries, finish queued work (up to the deadline), close. */
+  /**
+   * Graceful stop: refuse new deliveries (503), finish queued and running work so its replies are
+   * sent (up to the deadline, server.shutdown_timeout_ms by default), close. True if all finished.
+   */
   stop(deadlineMs?: number): Promise<boolean>;
 }
 
 export interface StartOptions {
   log: Logger;
+  /**
+   * "Now" for the whole bot: times on cards, and the deadlines, rate windows and cache TTLs of
+   * upstream calls, so it must advance with real time (an offset is fine, a frozen clock is not).
+   */
   clock?: Clock;
   host?: string;
   /** Extra routes on the bot's own server (sandbox mode only). */
   routes?: (app: BotApp['app']) => void;
 }
-
-const UPSTREAM_TIMEOUT_MS = 5000;
 
 export async function startBot(config: Config, options: StartOptions): Promise<RunningBot> {
   const { log } = options;
@@ -41,17 +47,26 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       domain: config.feishu.domain,
       helpdeskId: config.helpdesk.id,
       helpdeskToken: config.helpdesk.token,
-      timeoutMs: UPSTREAM_TIMEOUT_MS,
+      timeoutMs: config.upstream.timeoutMs,
     },
     log,
   );
   const botOpenId = config.feishu.botOpenId ?? (await fetchBotOpenId(client));
+  // Set on stop: lookups and replies still running then must be done by the shutdown deadline.
+  let stopBy = Infinity;
+  const upstream = resilientUpstream(client, config, { clock, sleep: realSleep, random: Math.random }, log, () => stopBy);
   const bot = createBot({
-    helpdesk: sdkHelpdesk(client),
-    messenger: sdkMessenger(client),
+    helpdesk: upstream.helpdesk,
+    messenger: upstream.messenger,
     log,
     clock,
+    values: new ButtonValues(ButtonValues.keyFrom(config.feishu.appSecret, config.feishu.encryptKey), clock),
     timezone: config.display.timezone,
+    pageSize: config.display.pageSize,
+    callbackBudgetMs: config.server.callbackBudgetMs,
+    commandBudgetMs: config.upstream.commandBudgetMs,
+    access: config.access,
+    privacy: config.privacy,
   });
   const app = createApp({ config, bot, botOpenId, log, clock, ...(options.routes ? { routes: options.routes } : {}) });
   const server = await listen(app.app, config.server.port, options.host ?? '0.0.0.0');
@@ -61,12 +76,21 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     port,
     botOpenId,
     app,
-    async stop(deadlineMs = 10_000) {
+    async stop(deadlineMs = config.server.shutdownTimeoutMs) {
+      stopBy = clock() + deadlineMs;
       const finished = await app.stop(deadlineMs);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close(server);
       return finished;
     },
   };
+}
+
+/** Stops listening and ends idle keep-alive connections; work is done, so nothing waits on them. */
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
 }
 
 function listen(app: BotApp['app'], port: number, host: string): Promise<Server> {

@@ -2,7 +2,7 @@
 // 127.0.0.1, and sends it deliveries encrypted and signed exactly as the platform does.
 import { loadConfig, type Config } from '../../src/config.js';
 import { memoryLogger } from '../../src/log.js';
-import { delivery, messageEvent, type MentionSpec } from '../../src/sandbox/deliveries.js';
+import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '../../src/sandbox/deliveries.js';
 import { StandIn, type RawTicket } from '../../src/sandbox/standin/index.js';
 import { startBot, type RunningBot } from '../../src/start.js';
 
@@ -26,8 +26,32 @@ export interface Harness {
   /** Sends a text message from a user, as a DM or a group message mentioning the bot. */
   say(text: string, options?: SayOptions): Promise<{ status: number; messageId: string }>;
   /** Waits until `n` replies to `messageId` exist (or more), failing after `timeoutMs`. */
-  replies(messageId: string, n?: number, timeoutMs?: number): Promise<{ card: Record<string, unknown>; content: string }[]>;
+  replies(messageId: string, n?: number, timeoutMs?: number): Promise<Reply[]>;
+  /** Clicks a button of a card the bot sent, as `operator`; returns the callback's HTTP answer. */
+  click(on: Reply, value: unknown, options?: { operator?: string; chatId?: string }): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
+}
+
+export interface Reply {
+  messageId: string;
+  chatId: string;
+  card: Record<string, unknown>;
+  content: string;
+}
+
+/** Every button in a card, with its visible English text and its callback value. */
+export function buttons(card: unknown): { text: string; value: unknown; disabled: boolean }[] {
+  if (!card || typeof card !== 'object') return [];
+  const node = card as Record<string, unknown>;
+  const here =
+    node.tag === 'button'
+      ? [{
+          text: String((node.text as { content?: string })?.content ?? ''),
+          value: (node.behaviors as { value?: unknown }[] | undefined)?.[0]?.value,
+          disabled: node.disabled === true,
+        }]
+      : [];
+  return [...here, ...Object.values(node).flatMap((child) => (Array.isArray(child) ? child.flatMap(buttons) : buttons(child)))];
 }
 
 export interface PostOptions {
@@ -50,6 +74,17 @@ export interface SayOptions {
   botKey?: string;
 }
 
+/**
+ * Used when a test gives no yaml of its own. These tests assert on every API call a command makes,
+ * so nothing stays cached and the client-side rate limits are far above what any of them sends;
+ * test/resilience configures caches and limits itself.
+ */
+const PLAIN_UPSTREAM = `
+cache: { ticket_ttl_ms: 1, list_ttl_ms: 1 }
+upstream:
+  limits: { ticket_get_per_second: 1000, ticket_list_per_second: 1000, messages_per_second: 1000, messages_per_chat_per_second: 1000 }
+`;
+
 export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string; env?: Record<string, string> } = {}): Promise<Harness> {
   const standin = await StandIn.start({
     appId: SECRETS.appId,
@@ -59,7 +94,7 @@ export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string;
     botOpenId: SECRETS.botOpenId,
     tickets: opts.tickets ?? [],
   });
-  const result = loadConfig(opts.yaml ?? '', {
+  const result = loadConfig(opts.yaml ?? PLAIN_UPSTREAM, {
     FEISHU_APP_ID: SECRETS.appId,
     FEISHU_APP_SECRET: SECRETS.appSecret,
     FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
@@ -99,11 +134,13 @@ export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string;
     const botKey = o.botKey ?? '@_user_1';
     const mentions = [...(chatType === 'group' ? [{ key: botKey, openId: SECRETS.botOpenId, name: 'Helpdesk Bot' }] : []), ...(o.mentions ?? [])];
     const body = chatType === 'group' && !text.includes(botKey) ? `${botKey} ${text}` : text;
+    const chatId = o.chatId ?? (chatType === 'p2p' ? 'oc_dm_test' : 'oc_group_test');
+    standin.registerIncoming(messageId, chatId);
     const event = messageEvent({
       token: SECRETS.verificationToken,
       appId: SECRETS.appId,
       chatType,
-      chatId: o.chatId ?? (chatType === 'p2p' ? 'oc_dm_test' : 'oc_group_test'),
+      chatId,
       senderOpenId: o.sender ?? 'ou_user_asker',
       messageId,
       text: body,
@@ -117,15 +154,30 @@ export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = [...standin.messages.values()].filter((m) => m.replyTo === messageId);
-      if (found.length >= n) return found.map((m) => ({ content: m.content, card: JSON.parse(m.content) as Record<string, unknown> }));
+      if (found.length >= n)
+        return found.map((m) => ({ messageId: m.messageId, chatId: m.chatId ?? '', content: m.content, card: JSON.parse(m.content) as Record<string, unknown> }));
       if (Date.now() > deadline) throw new Error(`expected ${n} replies to ${messageId}, found ${found.length}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };
 
+  const click: Harness['click'] = (on, value, o = {}) =>
+    post(
+      cardActionEvent({
+        token: SECRETS.verificationToken,
+        operatorOpenId: o.operator ?? 'ou_user_asker',
+        value,
+        messageId: on.messageId,
+        chatId: o.chatId ?? on.chatId,
+        cardToken: standin.issueCardToken(on.messageId),
+      }),
+      { route: '/webhook/card' },
+    );
+
   return {
     standin,
     bot,
+    click,
     config: result.config,
     log,
     post,

@@ -1,0 +1,183 @@
+// npm run bench: figures for the path from a command to its reply. The bot runs as deployed, in
+// its own process (`node --import tsx src/main.ts`), against the local stand-in over HTTP on
+// 127.0.0.1; this process plays the platform. Runs in well under a minute.
+//   1. /ticket commands per second end to end, uncached and cached, at the default limits (which
+//      are what bounds them in production) and with the limits lifted (what the bot itself can do);
+//   2. acknowledgement latency of those webhook deliveries (paced by the limits, and flat out), and
+//      of deliveries sent one at a time;
+//   3. heap used by the ticket cache when full.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { loadConfig } from '../src/config.js';
+import type { Helpdesk } from '../src/helpdesk/api.js';
+import { toTicket } from '../src/helpdesk/map.js';
+import { resilientHelpdesk } from '../src/helpdesk/resilient.js';
+import { realSleep } from '../src/helpdesk/timing.js';
+import { createLogger } from '../src/log.js';
+import { delivery, messageEvent } from '../src/sandbox/deliveries.js';
+import { StandIn, type RawTicket } from '../src/sandbox/standin/index.js';
+import { helpdeskOptions } from '../src/upstream.js';
+import { fullTicket } from '../test/fixtures/tickets.js';
+import { SECRETS } from '../test/integration/harness.js';
+
+const BASE = 7600000000000000000n;
+/** Deliveries in flight at once, as the platform's senders would have them. */
+const SENDERS = 32;
+const LIFTED = 'upstream: { limits: { ticket_get_per_second: 10000, messages_per_second: 10000, messages_per_chat_per_second: 10000, max_queue: 10000 } }';
+const idOf = (i: number) => String(BASE + BigInt(i));
+const tickets: RawTicket[] = Array.from({ length: 2000 }, (_, i) => ({ ...fullTicket, ticket_id: idOf(i) }));
+
+interface Bot {
+  url: string;
+  standin: StandIn;
+}
+
+/** Starts a stand-in and the bot's own process configured by `yaml`; stops both after `run`. */
+async function withBot(yaml: string, run: (bot: Bot) => Promise<void>): Promise<void> {
+  const standin = await StandIn.start({ ...SECRETS, tickets });
+  const port = await freePort();
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'app.yaml');
+  writeFileSync(file, `${yaml}\nlog: { level: warn }\n`);
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      BOT_CONFIG: file,
+      PORT: String(port),
+      FEISHU_DOMAIN: standin.url,
+      FEISHU_APP_ID: SECRETS.appId,
+      FEISHU_APP_SECRET: SECRETS.appSecret,
+      FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
+      FEISHU_ENCRYPT_KEY: SECRETS.encryptKey,
+      FEISHU_HELPDESK_ID: SECRETS.helpdeskId,
+      FEISHU_HELPDESK_TOKEN: SECRETS.helpdeskToken,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await until(() => fetch(url + '/healthz').then((r) => r.ok, () => false), 'the bot to start');
+    // A process serving traffic is warm: compile every path once (other tickets; then let the
+    // helpdesk's rate window pass) before anything is measured.
+    await burst({ url, standin }, 10, 10, 10, tickets.length - 10);
+    await new Promise((r) => setTimeout(r, 1200));
+    await run({ url, standin });
+  } finally {
+    proc.kill('SIGTERM');
+    await exited;
+    await standin.close();
+  }
+}
+
+let sent = 0;
+/** Posts one signed, encrypted /ticket message; resolves with the acknowledgement's latency in ms. */
+async function say(bot: Bot, ticket: string, chat: string): Promise<{ messageId: string; ackMs: number }> {
+  const messageId = `om_bench_${++sent}`;
+  const event = messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'p2p', chatId: chat, senderOpenId: 'ou_bench', messageId, text: `/ticket ${ticket}` });
+  const d = delivery(event, { encryptKey: SECRETS.encryptKey });
+  const started = performance.now();
+  const res = await fetch(bot.url + '/webhook/event', { method: 'POST', headers: d.headers, body: d.body });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`delivery answered ${res.status}`);
+  return { messageId, ackMs: performance.now() - started };
+}
+
+/** Sends `n` commands for `distinct` tickets over `chats` chats; commands per second until the last reply. */
+async function burst(bot: Bot, n: number, distinct: number, chats: number, offset: number) {
+  bot.standin.clearCalls();
+  const started = performance.now();
+  const acks: { messageId: string; ackMs: number }[] = [];
+  let next = 0;
+  const sender = async () => {
+    for (let i = next++; i < n; i = next++) acks.push(await say(bot, idOf(offset + (i % distinct)), `oc_bench_${i % chats}`));
+  };
+  await Promise.all(Array.from({ length: SENDERS }, sender));
+  const wanted = new Set(acks.map((a) => a.messageId));
+  const replied = () => [...bot.standin.messages.values()].filter((m) => wanted.has(m.replyTo)).length === n;
+  await until(async () => replied(), `${n} replies`);
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: n / seconds, gets: bot.standin.callsTo('ticket_get').length, acks: acks.map((a) => a.ackMs) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const limit = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > limit) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const f = (x: number, digits = 1) => x.toFixed(digits);
+const row = (what: string, value: string) => console.log(`${what.padEnd(60)} ${value}`);
+const ackLatency = (what: string, acks: number[]) =>
+  row(`${what} (${acks.length})`, `p50 ${f(pct(acks, 50))} ms, p95 ${f(pct(acks, 95))} ms, max ${f(Math.max(...acks))} ms`);
+
+/** Heap held by a full ticket cache (complete tickets, every field set), measured in this process. */
+async function cacheMemory(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const loaded = loadConfig('', {});
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  const sample = toTicket(fullTicket)!;
+  const inner: Helpdesk = { getTicket: async (id) => structuredClone({ ...sample, id }), listTickets: async () => ({ total: 0, tickets: [] }) };
+  const options = { ...helpdeskOptions(loaded.config, () => Infinity), limits: helpdeskOptions(loadLifted(), () => Infinity).limits };
+  const helpdesk = resilientHelpdesk(inner, options, { clock: Date.now, sleep: realSleep, random: Math.random }, createLogger('error'));
+  const entries = loaded.config.cache.ticket.maxEntries;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < entries; i++) await helpdesk.getTicket(idOf(i));
+  gc();
+  const used = process.memoryUsage().heapUsed - before;
+  row(`ticket cache full (default ${entries} entries)`, `${f(used / 1024 / 1024)} MiB heap, ${f(used / entries / 1024, 2)} KiB per ticket`);
+}
+
+function loadLifted() {
+  const loaded = loadConfig(LIFTED, {});
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  return loaded.config;
+}
+
+async function main() {
+  const began = performance.now();
+  console.log(`/ticket through the bot's own process and the stand-in (127.0.0.1), ${SENDERS} deliveries in flight\n`);
+
+  await withBot('', async (bot) => {
+    const cold = await burst(bot, 40, 40, 40, 0);
+    row('uncached, default limits (40 tickets; get 10/s)', `${f(cold.perSecond)} commands/s (${cold.gets} gets)`);
+    const warm = await burst(bot, 200, 40, 40, 0);
+    row('cached, default limits (200 for those 40; replies 50/s)', `${f(warm.perSecond)} commands/s (${warm.gets} gets)`);
+    ackLatency('acknowledgements, default limits', [...cold.acks, ...warm.acks]);
+    const single: number[] = [];
+    for (let i = 0; i < 50; i++) single.push((await say(bot, idOf(i % 40), `oc_single_${i % 10}`)).ackMs);
+    ackLatency('acknowledgements, one delivery at a time', single);
+  });
+
+  await withBot(LIFTED, async (bot) => {
+    const cold = await burst(bot, 500, 500, 100, 1000);
+    row('uncached, limits lifted (500 tickets)', `${f(cold.perSecond)} commands/s (${cold.gets} gets)`);
+    const warm = await burst(bot, 1000, 500, 100, 1000);
+    row('cached, limits lifted (1000 for those 500)', `${f(warm.perSecond)} commands/s (${warm.gets} gets)`);
+    ackLatency('acknowledgements, limits lifted (bot CPU-bound)', [...cold.acks, ...warm.acks]);
+  });
+
+  await cacheMemory();
+  console.log(`\n(${f((performance.now() - began) / 1000)} s)`);
+}
+
+void main();

@@ -1,0 +1,156 @@
+// Button values: small, versioned, signed objects that carry everything a click needs (the view to
+// show, the whole query and page, and the chat the card was sent to), so any instance of the bot
+// can answer any click with no shared state.
+//
+// A value comes back from the platform as untrusted input. It is accepted only if its HMAC matches
+// (so nobody can widen a query, switch chats or claim a DM), then validated field by field anyway
+// before anything is built from it.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { ChatType } from '../feishu/types.js';
+import type { TicketFilter } from '../helpdesk/types.js';
+
+export const VALUE_VERSION = 1;
+
+/** What the user is looking at, or asks to look at. */
+export type View =
+  | { kind: 'list'; list: ListState }
+  | { kind: 'ticket'; ticketId: string; back?: ListState };
+
+export interface ListState {
+  filter: TicketFilter;
+  page: number;
+  names: Record<string, string>;
+}
+
+export interface Action {
+  view: View;
+  /** Bypass caches (the refresh buttons). */
+  fresh: boolean;
+  /** The chat the card was sent to, and its kind: decides who may click and what is shown. */
+  chatId: string;
+  chatType: ChatType;
+  /** Epoch seconds the button was made. */
+  issuedAt: number;
+}
+
+export type Decoded = { ok: true; action: Action } | { ok: false; reason: string };
+
+/** Buttons stop working after this long (cards stay interactive for 14 days). */
+const MAX_AGE_SECONDS = 14 * 24 * 3600;
+
+// The wire form uses short keys: every button on a card carries one.
+const id = z.string().regex(/^\d{1,32}$/);
+const openId = z.string().regex(/^ou_[A-Za-z0-9_-]{1,64}$/);
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const ms = int(0, 8_640_000_000_000);
+const range = z.strictObject({ start: ms, end: ms }).refine((r) => r.start <= r.end, 'range ends before it starts');
+const text = (max: number) => z.string().min(1).max(max);
+
+const filterSchema = z.strictObject({
+  ticketId: id.optional(),
+  agentId: openId.optional(),
+  closedById: openId.optional(),
+  type: int(1, 2).optional(),
+  channel: int(0, 2_147_483_647).optional(),
+  solved: int(1, 2).optional(),
+  score: int(1, 3).optional(),
+  statuses: z.array(int(1, 99)).min(1).max(8).optional(),
+  guestName: text(100).optional(),
+  guestId: openId.optional(),
+  tags: z.array(text(100)).min(1).max(10).optional(),
+  created: range.optional(),
+  updated: range.optional(),
+});
+
+const listSchema = z.strictObject({
+  f: filterSchema,
+  p: int(1, 10_000),
+  n: z.record(openId, text(64)).refine((n) => Object.keys(n).length <= 10, 'too many names').optional(),
+});
+
+const wireSchema = z.strictObject({
+  v: z.literal(VALUE_VERSION),
+  k: z.enum(['l', 't']),
+  l: listSchema.optional(),
+  t: id.optional(),
+  r: z.literal(1).optional(),
+  c: z.string().regex(/^oc_[A-Za-z0-9_-]{1,64}$/),
+  ct: z.enum(['p', 'g']),
+  i: int(0, 2 ** 40),
+  s: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+
+type Wire = z.infer<typeof wireSchema>;
+
+export class ButtonValues {
+  constructor(
+    private readonly key: Buffer,
+    private readonly now: () => number,
+  ) {}
+
+  /** Derives the signing key from secrets every instance of the bot shares. */
+  static keyFrom(appSecret: string, encryptKey: string): Buffer {
+    return createHmac('sha256', `${appSecret}\u0000${encryptKey}`).update('helpdesk-bot/button-values/v1').digest();
+  }
+
+  encode(action: Omit<Action, 'issuedAt'>): Record<string, unknown> {
+    const { view } = action;
+    const wire: Omit<Wire, 's'> = {
+      v: VALUE_VERSION,
+      k: view.kind === 'list' ? 'l' : 't',
+      ...(view.kind === 'list' ? { l: listWire(view.list) } : { t: view.ticketId, ...(view.back ? { l: listWire(view.back) } : {}) }),
+      ...(action.fresh ? { r: 1 as const } : {}),
+      c: action.chatId,
+      ct: action.chatType === 'p2p' ? 'p' : 'g',
+      i: Math.floor(this.now() / 1000),
+    };
+    return { ...wire, s: this.sign(wire) };
+  }
+
+  decode(value: unknown): Decoded {
+    const parsed = wireSchema.safeParse(value);
+    if (!parsed.success) return { ok: false, reason: 'malformed value' };
+    const { s, ...unsigned } = parsed.data;
+    const expected = Buffer.from(this.sign(unsigned));
+    if (!timingSafeEqual(expected, Buffer.from(s))) return { ok: false, reason: 'bad signature' };
+    const ageSeconds = this.now() / 1000 - unsigned.i;
+    if (ageSeconds > MAX_AGE_SECONDS || ageSeconds < -300) return { ok: false, reason: 'expired' };
+
+    const w = parsed.data;
+    let view: View;
+    if (w.k === 'l') {
+      if (!w.l || w.t !== undefined) return { ok: false, reason: 'malformed value' };
+      view = { kind: 'list', list: listState(w.l) };
+    } else {
+      if (!w.t) return { ok: false, reason: 'malformed value' };
+      view = { kind: 'ticket', ticketId: w.t, ...(w.l ? { back: listState(w.l) } : {}) };
+    }
+    return { ok: true, action: { view, fresh: w.r === 1, chatId: w.c, chatType: w.ct === 'p' ? 'p2p' : 'group', issuedAt: w.i } };
+  }
+
+  private sign(unsigned: object): string {
+    return createHmac('sha256', this.key).update(canonical(unsigned)).digest('base64url');
+  }
+}
+
+function listWire(list: ListState): z.infer<typeof listSchema> {
+  const names = Object.fromEntries(Object.entries(list.names).slice(0, 10).map(([k, v]) => [k, [...v].slice(0, 64).join('')]));
+  return { f: list.filter, p: list.page, ...(Object.keys(names).length ? { n: names } : {}) };
+}
+
+function listState(l: z.infer<typeof listSchema>): ListState {
+  return { filter: l.f as TicketFilter, page: l.p, names: l.n ?? {} };
+}
+
+/** JSON with object keys sorted at every level, so the signature survives key reordering. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

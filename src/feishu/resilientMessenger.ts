@@ -1,0 +1,76 @@
+// Sending cards under the platform's message limits: per app and per chat sliding windows, retries
+// of what may succeed later, and the command's deadline. Replies carry a uuid, so a retried reply
+// whose first attempt did land is not shown twice.
+import { LRUCache } from 'lru-cache';
+import { acquire, SlidingWindow, type QueueLimit, type WindowLimit } from '../helpdesk/limiter.js';
+import { withRetries, type RetryPolicy, type Verdict } from '../helpdesk/retry.js';
+import type { Timing } from '../helpdesk/timing.js';
+import type { Logger } from '../log.js';
+import { SendError, type Messenger, type SendOptions } from './messenger.js';
+
+export interface ResilientMessengerOptions {
+  retry: RetryPolicy;
+  limits: { perApp: WindowLimit; perChat: WindowLimit; queue: QueueLimit };
+  /** The budget of a send that brings no deadline of its own. */
+  budgetMs: number;
+  /** Nothing may run past this time (the shutdown deadline); Infinity while running normally. */
+  cutoff: () => number;
+}
+
+/** Chats whose windows are remembered; far more than can be active within one window. */
+const TRACKED_CHATS = 10_000;
+const RATE_LIMITED = 99991400;
+const TOO_FREQUENT = 230020;
+
+export function resilientMessenger(inner: Messenger, options: ResilientMessengerOptions, time: Timing, log: Logger): Messenger {
+  const app = new SlidingWindow(options.limits.perApp);
+  const chats = new LRUCache<string, SlidingWindow>({ max: TRACKED_CHATS });
+  const windowsFor = (chatId: string | undefined) => {
+    if (chatId === undefined) return [app];
+    let chat = chats.get(chatId);
+    if (!chat) chats.set(chatId, (chat = new SlidingWindow(options.limits.perChat)));
+    return [chat, app];
+  };
+
+  function send(op: 'reply' | 'patch' | 'card_update', call: () => Promise<void>, o: SendOptions | undefined, messageId?: string): Promise<void> {
+    const own = o?.deadline ?? time.clock() + options.budgetMs;
+    const deadline = () => Math.min(own, options.cutoff());
+    const windows = windowsFor(o?.chatId);
+    return withRetries(
+      {
+        admit: (latest) => acquire(windows, latest, options.limits.queue, time.clock, time.sleep),
+        call,
+        classify,
+        busy: () => new SendError(`send failed: no ${op} slot within the time budget`),
+        timedOut: () => new SendError('send failed: no answer in time'),
+        onRetry: (error, attempt, delayMs) => log.debug('send.retry', { op, attempt, delay_ms: delayMs, error: (error as Error).message }),
+        onGiveUp: (why) => {
+          if (why === 'deadline' || why === 'no-slot') log.warn('send.deadline_passed', { op, why, ...(messageId ? { message_id: messageId } : {}) });
+        },
+      },
+      options.retry,
+      deadline,
+      time,
+    );
+  }
+
+  return {
+    reply: (messageId, card, o) => send('reply', () => inner.reply(messageId, card, o), o, messageId),
+    patch: (messageId, card, o) => send('patch', () => inner.patch(messageId, card, o), o, messageId),
+    // The update token is a credential: it is never logged.
+    updateByToken: (token, card, o) => send('card_update', () => inner.updateByToken(token, card, o), o),
+  };
+}
+
+/**
+ * Rate limits (429, 99991400, 230020 "too frequent"), server errors and failures without an answer
+ * (network, timeout) are retried; any other business code is final.
+ */
+function classify(error: unknown): Verdict {
+  if (!(error instanceof SendError)) return { retry: false };
+  const { status, code, retryAfterMs } = error.details;
+  const retry =
+    status === 429 || code === RATE_LIMITED || code === TOO_FREQUENT || (status !== undefined && status >= 500) || (status === undefined && code === undefined);
+  if (!retry) return { retry: false };
+  return retryAfterMs !== undefined ? { retry: true, afterMs: retryAfterMs } : { retry: true };
+}

@@ -1,0 +1,74 @@
+// Attempts of one upstream call within a deadline: wait for a rate-limit slot, race the call
+// against the time left, and retry what is worth retrying after a backoff with full jitter.
+// Nothing (slot wait, call, backoff sleep) is started that would end after the deadline.
+import { within, type Timing } from './timing.js';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** The first retry waits up to this long; each further retry doubles the cap. */
+  baseDelayMs: number;
+  /** Cap of any one backoff delay. */
+  maxDelayMs: number;
+  /** One attempt's time limit (the remaining budget may cut it shorter). */
+  timeoutMs: number;
+  /** A call is started only if at least this much of the budget is left for it. */
+  minAttemptMs: number;
+}
+
+export interface Verdict {
+  retry: boolean;
+  /** The platform said when to come back (x-ogw-ratelimit-reset). */
+  afterMs?: number;
+}
+
+export interface Attempts<T> {
+  /** Waits for a rate-limit slot starting no later than `latest`; false if there is none in time. */
+  admit(latest: number): Promise<boolean>;
+  call(): Promise<T>;
+  classify(error: unknown): Verdict;
+  /** Thrown when not even a first call could be started in time. */
+  busy(): Error;
+  /** Thrown for a call that did not answer within its time. */
+  timedOut(): Error;
+  /** Told before each backoff sleep, for the log. */
+  onRetry?(error: unknown, attempt: number, delayMs: number): void;
+  /** Told why it stopped trying, just before the error is thrown. */
+  onGiveUp?(why: GiveUp): void;
+}
+
+/** final: not worth retrying; attempts: all used; deadline: no time left; no-slot: no rate-limit slot in time. */
+export type GiveUp = 'final' | 'attempts' | 'deadline' | 'no-slot';
+
+/** Full jitter: uniform in [0, min(max, base * 2^retry)), so clients that failed together spread out. */
+export function backoffDelay(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
+  return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry));
+}
+
+/** `deadline` is read before each step, so a shutdown can still shorten a call under way. */
+export async function withRetries<T>(job: Attempts<T>, policy: RetryPolicy, deadline: () => number, time: Timing): Promise<T> {
+  const latestStart = () => deadline() - policy.minAttemptMs;
+  let failure: { error: unknown } | undefined;
+  const giveUp = (why: GiveUp) => {
+    job.onGiveUp?.(why);
+    return failure ? failure.error : job.busy();
+  };
+  for (let attempt = 0; attempt < policy.maxAttempts; attempt++) {
+    if (failure) {
+      const verdict = job.classify(failure.error);
+      if (!verdict.retry) throw giveUp('final');
+      const wait = Math.max(verdict.afterMs ?? 0, backoffDelay(attempt - 1, policy, time.random));
+      if (time.clock() + wait > latestStart()) throw giveUp('deadline');
+      job.onRetry?.(failure.error, attempt, wait);
+      await time.sleep(wait);
+    }
+    if (time.clock() > latestStart()) throw giveUp('deadline');
+    if (!(await job.admit(latestStart()))) throw giveUp('no-slot');
+    try {
+      return await within(job.call(), Math.min(policy.timeoutMs, deadline() - time.clock()), time.sleep, () => job.timedOut());
+    } catch (error) {
+      failure = { error };
+    }
+  }
+  throw giveUp(failure && !job.classify(failure.error).retry ? 'final' : 'attempts');
+}

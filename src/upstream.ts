@@ -1,0 +1,51 @@
+// The Feishu APIs as the bot calls them: the single-call SDK layers (sdkHelpdesk, sdkMessenger)
+// wrapped in caches, client-side rate limits, retries and deadlines, configured from app.yaml.
+import type * as lark from '@larksuiteoapi/node-sdk';
+import type { Config } from './config.js';
+import { sdkMessenger, type Messenger } from './feishu/messenger.js';
+import { resilientMessenger, type ResilientMessengerOptions } from './feishu/resilientMessenger.js';
+import { sdkHelpdesk, type Helpdesk } from './helpdesk/api.js';
+import type { WindowLimit } from './helpdesk/limiter.js';
+import { resilientHelpdesk, type ResilientHelpdeskOptions } from './helpdesk/resilient.js';
+import type { RetryPolicy } from './helpdesk/retry.js';
+import type { Timing } from './helpdesk/timing.js';
+import type { Logger } from './log.js';
+
+export interface Upstream {
+  helpdesk: Helpdesk;
+  messenger: Messenger;
+}
+
+/** `cutoff` is the time nothing may run past: Infinity until shutdown sets it. */
+export function resilientUpstream(client: lark.Client, config: Config, time: Timing, log: Logger, cutoff: () => number): Upstream {
+  return {
+    helpdesk: resilientHelpdesk(sdkHelpdesk(client), helpdeskOptions(config, cutoff), time, log),
+    messenger: resilientMessenger(sdkMessenger(client), messengerOptions(config, cutoff), time, log),
+  };
+}
+
+export function helpdeskOptions(config: Config, cutoff: () => number): ResilientHelpdeskOptions {
+  const { limits, commandBudgetMs, replyReserveMs } = config.upstream;
+  return {
+    retry: retryPolicy(config),
+    limits: { get: perSecond(config, limits.ticketGetPerSecond), list: perSecond(config, limits.ticketListPerSecond), queue: queueLimit(config) },
+    cache: config.cache,
+    budgetMs: commandBudgetMs,
+    replyReserveMs,
+    cutoff,
+  };
+}
+
+export function messengerOptions(config: Config, cutoff: () => number): ResilientMessengerOptions {
+  const { limits, commandBudgetMs } = config.upstream;
+  return {
+    retry: retryPolicy(config),
+    limits: { perApp: perSecond(config, limits.messagesPerSecond), perChat: perSecond(config, limits.messagesPerChatPerSecond), queue: queueLimit(config) },
+    budgetMs: commandBudgetMs,
+    cutoff,
+  };
+}
+
+const retryPolicy = ({ upstream: up }: Config): RetryPolicy => ({ ...up.retry, timeoutMs: up.timeoutMs, minAttemptMs: up.minAttemptMs });
+const perSecond = ({ upstream: up }: Config, rate: number): WindowLimit => ({ rate, windowMs: 1000 + up.limits.windowMarginMs });
+const queueLimit = ({ upstream: up }: Config) => ({ maxQueue: up.limits.maxQueue, maxWaitMs: up.limits.maxWaitMs });

@@ -1,0 +1,58 @@
+// Bursts through the real bot over HTTP against the stand-in, with the default caches and limits:
+// repeated lookups share calls and the helpdesk never sees more than its rate in any second.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../integration/harness.js';
+import { busiestSecond, commandLines, ticketsFrom } from './helpers.js';
+
+const BASE = 7300000000000000000n;
+let h: Harness;
+beforeAll(async () => {
+  // Every setting at its default (the yaml only stops the harness's no-cache default).
+  h = await startHarness({ tickets: ticketsFrom(BASE, 60), yaml: '{}' });
+});
+afterAll(() => h.close());
+
+const id = (i: number) => String(BASE + BigInt(i));
+
+describe('a burst of /ticket commands', () => {
+  it('200 commands for 20 tickets cost at most 20 ticket gets, and every command gets its card', async () => {
+    h.standin.clearCalls();
+    // 40 chats, 5 commands each: no chat goes over its 5 replies/s, so only the app's 50/s paces
+    // the replies (about 3 s for 200) and the per-chat limit does not make the test slow.
+    const sent = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => h.say(`/ticket ${id(i % 20)}`, { chatId: `oc_burst_${i % 40}` }).then((r) => ({ ...r, ticket: id(i % 20) }))),
+    );
+    expect(sent.every((s) => s.status === 200)).toBe(true);
+    for (const s of sent) {
+      const [reply] = await h.replies(s.messageId, 1, 20_000);
+      expect(reply!.content).toContain(s.ticket);
+      expect(reply!.content).toContain('王小明');
+    }
+
+    const gets = h.standin.callsTo('ticket_get');
+    expect(gets.length).toBeLessThanOrEqual(20);
+    expect(new Set(gets.map((c) => c.path)).size).toBe(gets.length);
+
+    // The replies kept to the message limits too.
+    const replies = h.standin.callsTo('reply');
+    expect(replies).toHaveLength(200);
+    expect(busiestSecond(replies.map((c) => c.at))).toBeLessThanOrEqual(50);
+
+    // One log line per command, counting the calls and the cache hits.
+    const lines = await commandLines(h.log.lines, sent.map((s) => s.messageId));
+    expect(lines).toHaveLength(200);
+    expect(lines.reduce((n, l) => n + Number(l.upstream_calls), 0)).toBe(gets.length);
+    expect(lines.reduce((n, l) => n + Number(l.cache_hits), 0)).toBe(200 - gets.length);
+    expect(lines.every((l) => l.outcome === 'ok' && l.reply === 'sent')).toBe(true);
+  });
+
+  it('40 distinct tickets at once: no one-second window at the helpdesk sees more than 10 gets', async () => {
+    h.standin.clearCalls();
+    const sent = await Promise.all(Array.from({ length: 40 }, (_, i) => h.say(`/ticket ${id(20 + i)}`, { chatId: `oc_rate_${i % 10}` })));
+    for (const s of sent) expect((await h.replies(s.messageId, 1, 20_000))[0]!.content).toContain('王小明');
+    const gets = h.standin.callsTo('ticket_get');
+    expect(gets).toHaveLength(40);
+    expect(gets.every((c) => c.status === 200)).toBe(true);
+    expect(busiestSecond(gets.map((c) => c.at))).toBeLessThanOrEqual(10);
+  });
+});

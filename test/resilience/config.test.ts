@@ -1,0 +1,59 @@
+// The upstream:, cache: and server.shutdown_timeout_ms settings: defaults, app.yaml, validation.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+
+const load = (yaml: string) => loadConfig(yaml, {});
+
+describe('upstream and cache settings', () => {
+  it('default to the documented limits, an 8 s budget and 30 s caches', () => {
+    const result = load('');
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.config.upstream).toEqual({
+      timeoutMs: 5000,
+      commandBudgetMs: 8000,
+      replyReserveMs: 2000,
+      minAttemptMs: 300,
+      retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2000 },
+      limits: { ticketGetPerSecond: 10, ticketListPerSecond: 5, messagesPerSecond: 50, messagesPerChatPerSecond: 5, windowMarginMs: 100, maxQueue: 100, maxWaitMs: 5000 },
+    });
+    expect(result.config.cache).toEqual({ ticket: { ttlMs: 30_000, maxEntries: 5000 }, list: { ttlMs: 30_000, maxEntries: 1000 } });
+    expect(result.config.server.shutdownTimeoutMs).toBe(15_000);
+  });
+
+  it('app.yaml states exactly the defaults', () => {
+    const fromFile = load(readFileSync('app.yaml', 'utf8'));
+    const defaults = load('');
+    if (!fromFile.ok || !defaults.ok) throw new Error('app.yaml or the defaults do not load');
+    expect(fromFile.config.upstream).toEqual(defaults.config.upstream);
+    expect(fromFile.config.cache).toEqual(defaults.config.cache);
+    expect(fromFile.config.server.shutdownTimeoutMs).toBe(defaults.config.server.shutdownTimeoutMs);
+  });
+
+  it('reads nested settings', () => {
+    const result = load('upstream: { retry: { max_attempts: 2 }, limits: { ticket_get_per_second: 3 } }\ncache: { list_ttl_ms: 500 }');
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.config.upstream.retry.maxAttempts).toBe(2);
+    expect(result.config.upstream.limits.ticketGetPerSecond).toBe(3);
+    expect(result.config.cache.list.ttlMs).toBe(500);
+  });
+
+  it('names every bad setting at once', () => {
+    const result = load(
+      'upstream: { command_budget_ms: 2000, reply_reserve_ms: 1900, retry: { base_delay_ms: 500, max_delay_ms: 100 }, limits: { ticket_get_per_second: 0, burst: 3 } }\ncache: { ticket_ttl_ms: 0 }',
+    );
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? '' : result.problems.join('\n');
+    expect(problems).toContain('upstream.limits.ticket_get_per_second');
+    expect(problems).toContain('upstream.limits.burst');
+    expect(problems).toContain('cache.ticket_ttl_ms');
+  });
+
+  it('refuses a budget that leaves no time for a lookup, and a max delay below the base', () => {
+    const result = load('upstream: { command_budget_ms: 2000, reply_reserve_ms: 1800, retry: { base_delay_ms: 500, max_delay_ms: 100 } }');
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? '' : result.problems.join('\n');
+    expect(problems).toContain('upstream.command_budget_ms');
+    expect(problems).toContain('upstream.retry.max_delay_ms');
+  });
+});

@@ -1,0 +1,38 @@
+// Shared by the resilience tests that run the real bot against the stand-in.
+import type { RawTicket } from '../../src/sandbox/standin/index.js';
+import { fullTicket } from '../fixtures/tickets.js';
+
+/** `n` complete tickets with ids base, base + 1, … */
+export function ticketsFrom(base: bigint, n: number): RawTicket[] {
+  return Array.from({ length: n }, (_, i) => ({ ...fullTicket, ticket_id: String(base + BigInt(i)) }));
+}
+
+/** The most times that fall in any one-second window [t, t + 1000). */
+export function busiestSecond(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; j < sorted.length; j++) {
+    while (sorted[j]! - sorted[i]! >= 1000) i++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
+/** The parsed JSON log lines with this event. */
+function logged(lines: readonly string[], event: string): Record<string, unknown>[] {
+  return lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === event);
+}
+
+/**
+ * The "command" log lines of these messages, once all are written: a command logs after its reply
+ * was sent, so the line may come a moment after the reply reached the stand-in.
+ */
+export async function commandLines(lines: readonly string[], messageIds: readonly string[], timeoutMs = 5000): Promise<Record<string, unknown>[]> {
+  const wanted = new Set(messageIds);
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = logged(lines, 'command').filter((l) => wanted.has(String(l.message_id)));
+    if (found.length >= wanted.size || Date.now() > until) return found;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,91 @@
+// resilientMessenger over a scripted inner messenger on a fake timeline: which send failures are
+// retried, the per-chat and per-app limits, and the log line when a reply misses its deadline.
+import { describe, expect, it } from 'vitest';
+import { SendError, type Messenger } from '../../src/feishu/messenger.js';
+import { resilientMessenger, type ResilientMessengerOptions } from '../../src/feishu/resilientMessenger.js';
+import { memoryLogger } from '../../src/log.js';
+import { fakeTime } from './fakeTime.js';
+
+const OPTIONS: ResilientMessengerOptions = {
+  retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, timeoutMs: 5000, minAttemptMs: 50 },
+  limits: { perApp: { rate: 50, windowMs: 1000 }, perChat: { rate: 5, windowMs: 1000 }, queue: { maxQueue: 100, maxWaitMs: 10_000 } },
+  budgetMs: 8000,
+  cutoff: () => Infinity,
+};
+const CARD = { schema: '2.0' };
+
+function setup(options: Partial<ResilientMessengerOptions> = {}) {
+  const time = fakeTime(0);
+  const sent: { op: string; id: string; at: number }[] = [];
+  const failures: Error[] = [];
+  const record = (op: string) => async (id: string) => {
+    sent.push({ op, id, at: time.clock() });
+    const failure = failures.shift();
+    if (failure) throw failure;
+  };
+  const inner: Messenger = { reply: record('reply'), patch: record('patch'), updateByToken: record('card_update') };
+  const log = memoryLogger();
+  return { messenger: resilientMessenger(inner, { ...OPTIONS, ...options }, time, log), time, sent, failures, log };
+}
+
+describe('send retries', () => {
+  const retried: [string, SendError][] = [
+    ['HTTP 429 / 99991400', new SendError('429', { status: 429, code: 99991400 })],
+    ['230020 too frequent', new SendError('freq', { status: 400, code: 230020 })],
+    ['HTTP 502', new SendError('502', { status: 502 })],
+    ['no answer (network, timeout)', new SendError('send failed: socket hang up')],
+  ];
+  it.each(retried)('retries %s', async (_name, error) => {
+    const { messenger, time, sent, failures } = setup();
+    failures.push(error, error);
+    await time.run(messenger.reply('om_1', CARD, { chatId: 'oc_1' }));
+    expect(sent).toHaveLength(3);
+  });
+
+  const final: [string, SendError][] = [
+    ['230025 card too large', new SendError('big', { status: 400, code: 230025 })],
+    ['230002 bot not in chat', new SendError('out', { status: 400, code: 230002 })],
+    ['99991672 scope not granted', new SendError('scope', { status: 400, code: 99991672 })],
+    ['a business code in a 2xx body', new SendError('code', { code: 230001 })],
+  ];
+  it.each(final)('never retries %s', async (_name, error) => {
+    const { messenger, time, sent, failures } = setup();
+    failures.push(error);
+    await expect(time.run(messenger.patch('om_1', CARD, { chatId: 'oc_1' }))).rejects.toBe(error);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('honours x-ogw-ratelimit-reset', async () => {
+    const { messenger, time, sent, failures } = setup();
+    failures.push(new SendError('429', { status: 429, code: 99991400, retryAfterMs: 2000 }));
+    await time.run(messenger.updateByToken('c-token', CARD, { chatId: 'oc_1' }));
+    expect(sent.map((s) => s.at)).toEqual([0, 2000]);
+  });
+});
+
+describe('message limits', () => {
+  it('spaces sends to one chat at its limit, while another chat goes at once', async () => {
+    const { messenger, time, sent } = setup();
+    const deadline = 60_000;
+    const replies = Array.from({ length: 7 }, (_, i) => messenger.reply(`om_a${i}`, CARD, { chatId: 'oc_a', deadline }));
+    replies.push(messenger.reply('om_b', CARD, { chatId: 'oc_b', deadline }));
+    await time.run(Promise.all(replies));
+    expect(sent.filter((s) => s.id.startsWith('om_a')).map((s) => s.at)).toEqual([0, 0, 0, 0, 0, 1000, 1000]);
+    expect(sent.find((s) => s.id === 'om_b')!.at).toBe(0);
+  });
+
+  it('holds every chat to the per-app limit', async () => {
+    const { messenger, time, sent } = setup({ limits: { ...OPTIONS.limits, perApp: { rate: 3, windowMs: 1000 } } });
+    const replies = ['a', 'b', 'c', 'd', 'e'].map((c) => messenger.reply(`om_${c}`, CARD, { chatId: `oc_${c}`, deadline: 60_000 }));
+    await time.run(Promise.all(replies));
+    expect(sent.map((s) => s.at)).toEqual([0, 0, 0, 1000, 1000]);
+  });
+
+  it('fails fast, and logs that the deadline passed, when no slot comes in time', async () => {
+    const { messenger, time, sent, log } = setup({ limits: { ...OPTIONS.limits, perChat: { rate: 1, windowMs: 1000 } } });
+    await time.run(messenger.reply('om_1', CARD, { chatId: 'oc_1', deadline: 500 }));
+    await expect(time.run(messenger.reply('om_2', CARD, { chatId: 'oc_1', deadline: 500 }))).rejects.toThrow(/no reply slot/);
+    expect(sent).toHaveLength(1);
+    expect(log.lines.join('\n')).toMatch(/"event":"send.deadline_passed","op":"reply","why":"no-slot","message_id":"om_2"/);
+  });
+});

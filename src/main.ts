@@ -1,7 +1,8 @@
 // Entry point: read app.yaml and the environment, validate, start, and stop gracefully on SIGTERM.
 import { readFileSync } from 'node:fs';
-import { loadConfig, ENV_OVERRIDES } from './config.js';
+import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
+import { startSandbox } from './sandbox/mode.js';
 import { startBot } from './start.js';
 
 async function main() {
@@ -18,22 +19,36 @@ async function main() {
   const log = createLogger(config.log.level);
 
   if (config.mode === 'sandbox') {
-    return fail([
-      'No Feishu credentials are configured. Set these environment variables (or the matching keys in app.yaml):',
-      ...Object.keys(ENV_OVERRIDES).filter((v) => v !== 'PORT' && v !== 'FEISHU_DOMAIN'),
-    ]);
+    // No credentials: the stand-in platform with a demo helpdesk, and the console. Its first log
+    // line says so and how to connect a real app.
+    const sandbox = await startSandbox({ port: config.server.port, log, yaml: yamlText, file }).catch((e: Error) =>
+      fail([`Sandbox start-up failed: ${e.message}`]),
+    );
+    if (!sandbox) return;
+    log.info('started', { mode: config.mode, port: sandbox.bot.port, console: sandbox.consoleUrl });
+    const stop = async (signal: string) => {
+      log.info('stopping', { signal });
+      log.info('stopped', { finished_all_work: await sandbox.stop() });
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+    return;
   }
 
   const running = await startBot(config, { log }).catch((e: Error) => fail([`Start-up failed: ${e.message}`]));
   if (!running) return;
   log.info('started', { mode: config.mode, port: running.port, domain: config.feishu.domain, bot_open_id: running.botOpenId });
 
+  // Deliveries refused from here on get 503 and the platform redelivers them (to another instance
+  // behind the load balancer, or to this one once restarted); those already accepted were
+  // acknowledged with 200, so their replies must go out before the process ends.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { signal, queued: running.app.work.depth });
-    const finished = await running.stop(10_000);
+    log.info('stopping', { signal, queued: running.app.work.depth, timeout_ms: config.server.shutdownTimeoutMs });
+    const finished = await running.stop();
     log.info('stopped', { finished_all_work: finished });
     process.exit(0);
   };

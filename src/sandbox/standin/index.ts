@@ -7,10 +7,12 @@ import { TenantTokens, tokenEndpoint } from './auth.js';
 import { readBody } from './body.js';
 import { botInfo } from './bot.js';
 import { CardTokens, updateCard } from './card-update.js';
+import { checkCard } from './cards.js';
 import { E } from './codes.js';
 import { FaultBook } from './faults.js';
 import { rejectBadBody, requireHelpdesk, requireTenantToken } from './guards.js';
 import { tenantKeyFor } from './ids.js';
+import { isObject, tryParse } from './json.js';
 import { MessageStore, patchMessage, replyToMessage } from './messages.js';
 import { Recorder } from './recorder.js';
 import { sendError } from './respond.js';
@@ -49,6 +51,7 @@ interface Parts {
   tickets: TicketStore;
   messages: MessageStore;
   cardTokens: CardTokens;
+  now: () => number;
 }
 
 function buildApp(opts: StandInOptions): Parts {
@@ -89,7 +92,7 @@ function buildApp(opts: StandInOptions): Parts {
     sendError(res, E.internal, { ext: error instanceof Error ? error.message : String(error) });
   };
   app.use(onError);
-  return { app, recorder, faults, tickets, messages, cardTokens };
+  return { app, recorder, faults, tickets, messages, cardTokens, now };
 }
 
 export class StandIn {
@@ -156,6 +159,26 @@ export class StandIn {
   issueCardToken(messageId: string): string {
     if (!this.messages.has(messageId)) throw new Error(`issueCardToken: the bot sent no message ${messageId}`);
     return this.parts.cardTokens.issue(messageId);
+  }
+
+  /**
+   * Replaces a card the bot sent, as the platform does with the card in a callback's answer
+   * (`{card: {type: "raw", data}}`): the card update checks apply, and a 2.0 card can only be
+   * replaced by a 2.0 card. When the platform would refuse the card, says why and changes nothing.
+   */
+  replaceCard(messageId: string, card: unknown): { ok: true } | { ok: false; reason: string } {
+    const message = this.messages.get(messageId);
+    if (!message) throw new Error(`replaceCard: the bot sent no message ${messageId}`);
+    const check = checkCard(card);
+    if (!check.ok) return { ok: false, reason: check.reason };
+    const current = tryParse(message.content)?.value;
+    if (isObject(current) && current['schema'] === '2.0' && check.card['schema'] !== '2.0') {
+      return { ok: false, reason: 'a schema 2.0 card can only be replaced by a schema 2.0 card' };
+    }
+    message.content = JSON.stringify(check.card);
+    message.updates += 1;
+    message.updatedAt = this.parts.now();
+    return { ok: true };
   }
 
   close(): Promise<void> {

@@ -1,0 +1,266 @@
+// The sandbox API behind the console. Everything travels the platform's real path: a typed message
+// becomes an encrypted, signed im.message.receive_v1 delivery POSTed to the bot's /webhook/event;
+// the bot replies through the SDK to the stand-in; a click becomes a card.action.trigger callback
+// to /webhook/card, whose answer is applied as Feishu applies it.
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Logger } from '../../log.js';
+import { cardActionEvent, delivery, messageEvent } from '../deliveries.js';
+import { newChatId, newMessageId } from '../standin/ids.js';
+import { isObject, tryParse } from '../standin/json.js';
+import type { SentMessage, StandIn } from '../standin/index.js';
+import { addressMessage, type Person } from './mentions.js';
+
+export interface ConsoleSecrets {
+  appId: string;
+  verificationToken: string;
+  encryptKey: string;
+}
+
+export interface ConsoleApiDeps {
+  standin: StandIn;
+  secrets: ConsoleSecrets;
+  bot: Person;
+  /** The console's user: the sender of every message and the operator of every click. */
+  you: Person;
+  /** People the console offers as mentions. */
+  people: readonly Person[];
+  /** Base URL of the bot's own server (known once it listens). */
+  botUrl: () => string;
+  log: Logger;
+  /** Commands offered as examples. */
+  examples: readonly string[];
+  /** How long a callback may take before it counts as timed out; the platform's 3 s by default. */
+  callbackDeadlineMs?: number;
+}
+
+/** The platform's own deadline for a card callback's answer. */
+const CALLBACK_DEADLINE_MS = 3000;
+const DELIVERY_TIMEOUT_MS = 5000;
+const MAX_BODY = '16kb';
+const MAX_TEXT = 1000;
+const MAX_VALUE_BYTES = 4096;
+const MAX_TOAST_TEXT = 500;
+/** Messages typed per chat that the console remembers; the oldest go first. */
+const MAX_HISTORY = 200;
+/** At most this many messages per poll answer (the newest). */
+const MAX_POLL = 100;
+
+const CHATS = ['dm', 'group'] as const;
+type ChatName = (typeof CHATS)[number];
+
+const sendSchema = z.strictObject({
+  chat: z.enum(CHATS),
+  text: z.string().trim().min(1, 'text is empty').max(MAX_TEXT, `text is longer than ${MAX_TEXT} characters`),
+});
+const actionSchema = z.strictObject({
+  messageId: z.string().regex(/^om_[0-9A-Za-z_]{1,64}$/, 'messageId is not a message id'),
+  value: z.record(z.string(), z.unknown()),
+});
+const pollSchema = z.strictObject({ after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) });
+const toastSchema = z.object({
+  type: z.enum(['info', 'success', 'warning', 'error']).default('info'),
+  content: z.string().max(MAX_TOAST_TEXT).optional(),
+  i18n: z.record(z.string(), z.string().max(MAX_TOAST_TEXT)).optional(),
+});
+type Toast = z.output<typeof toastSchema>;
+
+interface Typed {
+  id: string;
+  at: number;
+  text: string;
+}
+
+type ChatItem =
+  | { from: 'user'; id: string; at: number; updatedAt: number; sender: string; text: string }
+  | { from: 'bot'; id: string; at: number; updatedAt: number; updates: number; replyTo: string; msgType: string; card?: unknown; text?: string };
+
+export function consoleApi(deps: ConsoleApiDeps): express.Router {
+  const { standin, secrets, log } = deps;
+  const chats: Record<ChatName, { id: string; type: 'p2p' | 'group'; typed: Typed[] }> = {
+    dm: { id: newChatId(), type: 'p2p', typed: [] },
+    group: { id: newChatId(), type: 'group', typed: [] },
+  };
+  const chatOfMessage = (message: SentMessage) => CHATS.find((c) => chats[c].id === message.chatId);
+
+  const post = async (route: string, payload: object, timeoutMs: number) => {
+    const d = delivery(payload, { encryptKey: secrets.encryptKey });
+    return fetch(deps.botUrl() + route, { method: 'POST', headers: d.headers, body: d.body, signal: AbortSignal.timeout(timeoutMs) });
+  };
+
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    next();
+  });
+  api.use(express.json({ limit: MAX_BODY, strict: true, type: 'application/json' }));
+
+  api.get('/info', (_req, res) => {
+    res.json({ you: deps.you, bot: { name: deps.bot.name }, people: deps.people, examples: deps.examples, chats: Object.fromEntries(CHATS.map((c) => [c, chats[c].type])) });
+  });
+
+  api.get('/chats/:chat/messages', (req, res) => {
+    const chat = chatName(req.params['chat']);
+    if (!chat) return void res.status(404).json({ error: 'no such chat: use dm or group' });
+    const query = pollSchema.safeParse(req.query);
+    if (!query.success) return void badRequest(res, query.error);
+    // Anything written after this instant has updatedAt >= cursor, so the next poll sees it.
+    const cursor = Date.now();
+    const after = query.data.after;
+    const items: ChatItem[] = chats[chat].typed
+      .filter((m) => m.at >= after)
+      .map((m) => ({ from: 'user' as const, id: m.id, at: m.at, updatedAt: m.at, sender: deps.you.name, text: m.text }));
+    for (const message of standin.messages.values()) {
+      if (chatOfMessage(message) === chat && message.updatedAt >= after) items.push(botItem(message));
+    }
+    items.sort((a, b) => a.at - b.at || (a.from === b.from ? 0 : a.from === 'user' ? -1 : 1));
+    res.json({ cursor, messages: items.slice(-MAX_POLL) });
+  });
+
+  api.post('/messages', async (req, res) => {
+    if (!isJson(req, res)) return;
+    const input = sendSchema.safeParse(req.body);
+    if (!input.success) return void badRequest(res, input.error);
+    const chat = chats[input.data.chat];
+    const addressed = addressMessage(input.data.text, chat.type, deps.bot, deps.people);
+    const messageId = newMessageId();
+    const at = Date.now();
+    chat.typed.push({ id: messageId, at, text: input.data.text });
+    if (chat.typed.length > MAX_HISTORY) chat.typed.shift();
+    standin.registerIncoming(messageId, chat.id);
+    const event = messageEvent({
+      token: secrets.verificationToken,
+      appId: secrets.appId,
+      chatType: chat.type,
+      chatId: chat.id,
+      senderOpenId: deps.you.openId,
+      messageId,
+      text: addressed.text,
+      mentions: addressed.mentions,
+      createTime: at,
+    });
+    let status: number;
+    try {
+      status = (await post('/webhook/event', event, DELIVERY_TIMEOUT_MS)).status;
+    } catch (error) {
+      log.warn('sandbox.delivery_failed', { error: String((error as Error).message ?? error) });
+      return void res.status(502).json({ id: messageId, error: 'The bot did not answer the delivery.' });
+    }
+    if (status !== 200) return void res.status(502).json({ id: messageId, error: `The bot answered the delivery with HTTP ${status}.` });
+    res.json({ id: messageId, at });
+  });
+
+  api.post('/actions', async (req, res) => {
+    if (!isJson(req, res)) return;
+    const input = actionSchema.safeParse(req.body);
+    if (!input.success) return void badRequest(res, input.error);
+    const { messageId, value } = input.data;
+    const message = standin.messages.get(messageId);
+    const chat = message && chatOfMessage(message);
+    if (!message || !chat) return void res.status(404).json({ error: 'The bot sent no such message in the console.' });
+    const valueJson = JSON.stringify(value);
+    if (Buffer.byteLength(valueJson) > MAX_VALUE_BYTES) return void res.status(413).json({ error: 'The button value is too large.' });
+    // Feishu only sends what the card holds: the value must be a live button's on the current card.
+    if (!callbackValues(tryParse(message.content)?.value).has(valueJson)) {
+      return void res.status(409).json({ error: 'That button is not on the card any more (it has changed).' });
+    }
+
+    const event = cardActionEvent({
+      token: secrets.verificationToken,
+      appId: secrets.appId,
+      operatorOpenId: deps.you.openId,
+      value,
+      messageId,
+      chatId: chats[chat].id,
+      cardToken: standin.issueCardToken(messageId),
+    });
+    let answer: globalThis.Response;
+    try {
+      answer = await post('/webhook/card', event, deps.callbackDeadlineMs ?? CALLBACK_DEADLINE_MS);
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      return void callbackFailed(res, timedOut ? 'The bot did not answer the callback in time (Feishu shows error 200341).' : 'The bot could not be reached.');
+    }
+    if (answer.status !== 200) return void callbackFailed(res, `The bot answered the callback with HTTP ${answer.status}.`);
+    const body = tryParse(await answer.text())?.value;
+    if (!isObject(body)) return void callbackFailed(res, 'The callback answer is not a JSON object (Feishu shows error 200672).');
+
+    let toast: Toast | undefined;
+    if (body['toast'] !== undefined) {
+      const parsed = toastSchema.safeParse(body['toast']);
+      if (!parsed.success || (parsed.data.content === undefined && parsed.data.i18n === undefined)) {
+        return void callbackFailed(res, 'The callback answer has a malformed toast (Feishu shows error 200672).');
+      }
+      toast = parsed.data;
+    }
+    let updated = false;
+    if (body['card'] !== undefined) {
+      const card = body['card'];
+      if (!isObject(card) || card['type'] !== 'raw' || !isObject(card['data'])) {
+        return void callbackFailed(res, 'The callback answer\'s card is not {"type": "raw", "data": {…}} (Feishu shows error 200672).');
+      }
+      const replaced = standin.replaceCard(messageId, card['data']);
+      if (!replaced.ok) return void callbackFailed(res, `Feishu refuses the card in the callback answer (error 200673): ${replaced.reason}`);
+      updated = true;
+    }
+    res.json({ updated, ...(toast ? { toast } : {}) });
+  });
+
+  const onError: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    if (err.type === 'entity.too.large') return void res.status(413).json({ error: `The request is larger than ${MAX_BODY}.` });
+    if (err.status && err.status >= 400 && err.status < 500) return void res.status(400).json({ error: 'The request body is not valid JSON.' });
+    log.error('sandbox.api_failed', { error: String((err as Error).message ?? err) });
+    res.status(500).json({ error: 'internal error' });
+  };
+  api.use(onError);
+  return api;
+}
+
+function botItem(message: SentMessage): ChatItem {
+  const content = tryParse(message.content)?.value;
+  const base = {
+    from: 'bot' as const,
+    id: message.messageId,
+    at: message.createdAt,
+    updatedAt: message.updatedAt,
+    updates: message.updates,
+    replyTo: message.replyTo,
+    msgType: message.msgType,
+  };
+  if (message.msgType === 'interactive') return { ...base, card: content };
+  const text = isObject(content) && typeof content['text'] === 'string' ? content['text'] : message.content;
+  return { ...base, text };
+}
+
+/** JSON of every callback value on a card's live (not disabled) buttons, wherever they are nested. */
+function callbackValues(card: unknown): Set<string> {
+  const found = new Set<string>();
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 64) return;
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
+    if (!isObject(node)) return;
+    if (node['tag'] === 'button' && node['disabled'] !== true && Array.isArray(node['behaviors'])) {
+      for (const b of node['behaviors']) if (isObject(b) && b['type'] === 'callback' && isObject(b['value'])) found.add(JSON.stringify(b['value']));
+    }
+    for (const v of Object.values(node)) walk(v, depth + 1);
+  };
+  walk(card, 0);
+  return found;
+}
+
+const chatName = (value: unknown): ChatName | undefined => CHATS.find((c) => c === value);
+
+function isJson(req: Request, res: Response): boolean {
+  if (req.is('application/json')) return true;
+  res.status(415).json({ error: 'Send the request as application/json.' });
+  return false;
+}
+
+function badRequest(res: Response, error: z.ZodError): void {
+  res.status(400).json({ error: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+}
+
+function callbackFailed(res: Response, error: string): void {
+  res.status(502).json({ error });
+}

@@ -1,0 +1,52 @@
+// The sandbox console: a chat page at /console (static files, strict CSP) and the sandbox API under
+// /sandbox/api that it talks to. Mounted on the bot's own server by sandbox mode only.
+import { readFileSync } from 'node:fs';
+import type express from 'express';
+import { consoleApi, type ConsoleApiDeps } from './api.js';
+
+export type { ConsoleApiDeps } from './api.js';
+
+export const CONSOLE_PATH = '/console';
+export const API_PATH = '/sandbox/api';
+
+/** No inline script or style, nothing from elsewhere: the page's own files and its own API only. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const FILES: Record<string, { file: string; type: string }> = {
+  '': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  'console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
+  'card.js': { file: 'card.js', type: 'text/javascript; charset=utf-8' },
+  'console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
+  'favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
+};
+
+export function consoleRoutes(deps: ConsoleApiDeps): (app: express.Express) => void {
+  // Read once at start: a fixed set of files, so no request path ever reaches the file system.
+  const pages = Object.fromEntries(
+    Object.entries(FILES).map(([name, { file, type }]) => [name, { type, body: readFileSync(new URL(`./page/${file}`, import.meta.url)) }]),
+  );
+  const headers = {
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  };
+  return (app) => {
+    app.get([CONSOLE_PATH, `${CONSOLE_PATH}/:file`], (req, res, next) => {
+      const name = req.params['file'];
+      const page = pages[typeof name === 'string' ? name : ''];
+      if (!page) return next();
+      res.set({ ...headers, 'Content-Type': page.type }).send(page.body);
+    });
+    app.use(API_PATH, consoleApi(deps));
+  };
+}

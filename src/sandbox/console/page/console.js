@@ -1,0 +1,345 @@
+// The sandbox console: a chat with the bot. Messages and clicks go to the sandbox API, which sends
+// them to the bot as real Feishu deliveries; the conversation is polled back from the stand-in
+// platform, cards included, and re-rendered in place when the bot updates them.
+import { renderCard } from './card.js';
+
+const POLL_MS = 700;
+const TOAST_MS = 4000;
+const API = '/sandbox/api';
+
+const STRINGS = {
+  zh_cn: {
+    title: '服务台机器人 · 沙盒控制台',
+    dm: '私聊',
+    group: '群聊',
+    note: (you, bot) => `你是演示服务台的客服 ${you}。消息会以真实的飞书事件（加密、签名）推送给机器人，机器人通过模拟的飞书开放平台回复。群聊中的消息会自动 @${bot}。`,
+    placeholder: '输入命令，例如 /help',
+    send: '发送',
+    mention: '提及某人',
+    examples: '试试：',
+    empty: '还没有消息。试试 /help。',
+    updated: '已更新',
+    language: '语言',
+    chat: '会话',
+    conversation: '对话',
+    message: '消息',
+    failed: '发送失败',
+  },
+  en_us: {
+    title: 'Helpdesk bot · sandbox console',
+    dm: 'Direct message',
+    group: 'Group chat',
+    note: (you, bot) => `You are ${you}, an agent of the demo helpdesk. Your messages reach the bot as real Feishu deliveries (encrypted and signed), and it replies through the stand-in Feishu platform. In the group chat, messages mention @${bot}.`,
+    placeholder: 'Type a command, e.g. /help',
+    send: 'Send',
+    mention: 'Mention someone',
+    examples: 'Try:',
+    empty: 'No messages yet. Try /help.',
+    updated: 'updated',
+    language: 'Language',
+    chat: 'Chat',
+    conversation: 'Conversation',
+    message: 'Message',
+    failed: 'Could not send',
+  },
+};
+
+const params = new URLSearchParams(location.search);
+const state = {
+  locale: pickLocale(),
+  chat: params.get('chat') === 'group' ? 'group' : 'dm',
+  info: { you: { name: '', openId: '' }, bot: { name: 'Helpdesk Bot' }, people: [], examples: [] },
+  chats: { dm: { cursor: 0, items: new Map(), nodes: new Map() }, group: { cursor: 0, items: new Map(), nodes: new Map() } },
+  toasts: [],
+};
+const $ = (id) => document.getElementById(id);
+
+function pickLocale() {
+  const asked = params.get('lang') ?? localStorage.getItem('console.lang');
+  if (asked === 'zh_cn' || asked === 'en_us') return asked;
+  return navigator.language?.toLowerCase().startsWith('zh') ? 'zh_cn' : 'en_us';
+}
+
+const t = (key) => STRINGS[state.locale][key];
+
+// ---- talking to the sandbox API ----
+
+async function api(path, body) {
+  const res = await fetch(API + path, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  let data = {};
+  try {
+    data = await res.json();
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) throw new Error(typeof data.error === 'string' ? data.error : `HTTP ${res.status}`);
+  return data;
+}
+
+let polling = false;
+async function poll() {
+  if (polling) return;
+  polling = true;
+  const name = state.chat;
+  const chat = state.chats[name];
+  try {
+    const data = await api(`/chats/${name}/messages?after=${chat.cursor}`);
+    chat.cursor = data.cursor;
+    let changed = false;
+    for (const item of data.messages) {
+      const known = chat.items.get(item.id);
+      if (known && known.updatedAt === item.updatedAt && known.updates === item.updates) continue;
+      chat.items.set(item.id, item);
+      chat.nodes.delete(item.id);
+      changed = true;
+    }
+    if (changed && name === state.chat) renderLog();
+  } catch (error) {
+    console.warn('poll failed', error);
+  } finally {
+    polling = false;
+  }
+}
+
+/** Sends a message; false (after saying why) when the sandbox refused it. */
+async function send(text) {
+  let sent = true;
+  try {
+    await api('/messages', { chat: state.chat, text });
+  } catch (error) {
+    toast({ type: 'error', content: `${t('failed')}: ${error.message}` });
+    sent = false;
+  }
+  await poll();
+  return sent;
+}
+
+async function click(messageId, value, button) {
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    const answer = await api('/actions', { messageId, value });
+    if (answer.toast) toast(answer.toast);
+  } catch (error) {
+    toast({ type: 'error', content: error.message });
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+  await poll();
+}
+
+// ---- rendering ----
+
+function renderLog() {
+  const log = $('log');
+  const chat = state.chats[state.chat];
+  const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+  const items = [...chat.items.values()].sort((a, b) => a.at - b.at || (a.from === b.from ? 0 : a.from === 'user' ? -1 : 1));
+  if (items.length === 0) {
+    const empty = document.createElement('p');
+    empty.className = 'empty';
+    empty.textContent = t('empty');
+    log.replaceChildren(empty);
+    return;
+  }
+  const nodes = items.map((item) => {
+    let node = chat.nodes.get(item.id);
+    if (!node) {
+      node = renderMessage(item);
+      chat.nodes.set(item.id, node);
+    }
+    return node;
+  });
+  log.replaceChildren(...nodes);
+  if (nearBottom) log.scrollTop = log.scrollHeight;
+}
+
+function renderMessage(item) {
+  const article = document.createElement('article');
+  article.className = `msg msg-${item.from}`;
+  article.dataset.id = item.id;
+  const who = item.from === 'user' ? item.sender : state.info.bot.name;
+  article.setAttribute('aria-label', who);
+  const meta = document.createElement('div');
+  meta.className = 'msg-meta';
+  const time = new Date(item.at).toLocaleTimeString(state.locale === 'zh_cn' ? 'zh-CN' : 'en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  meta.textContent = `${who} · ${time}${item.from === 'bot' && item.updates > 0 ? ` · ${t('updated')}` : ''}`;
+  const bubble = document.createElement('div');
+  bubble.className = 'bubble';
+  if (item.from === 'user') {
+    bubble.append(userText(item.text));
+  } else if (item.card !== undefined) {
+    bubble.classList.add('bubble-card');
+    bubble.append(renderCard(item.card, { locale: state.locale, onAction: (value, button) => click(item.id, value, button) }));
+  } else {
+    bubble.textContent = item.text ?? '';
+  }
+  article.append(meta, bubble);
+  return article;
+}
+
+/** The typed text, with mentions of known people highlighted (as text, never as markup). */
+function userText(text) {
+  const fragment = document.createDocumentFragment();
+  const names = [state.info.bot.name, ...state.info.people.map((p) => p.name)].sort((a, b) => b.length - a.length);
+  if (state.chat === 'group' && !text.includes(`@${state.info.bot.name}`)) fragment.append(mention(state.info.bot.name), ' ');
+  let rest = text;
+  for (;;) {
+    const at = rest.indexOf('@');
+    if (at === -1) break;
+    const name = names.find((n) => rest.startsWith(n, at + 1));
+    if (!name) {
+      fragment.append(rest.slice(0, at + 1));
+      rest = rest.slice(at + 1);
+      continue;
+    }
+    fragment.append(rest.slice(0, at), mention(name));
+    rest = rest.slice(at + 1 + name.length);
+  }
+  fragment.append(rest);
+  return fragment;
+}
+
+function mention(name) {
+  const span = document.createElement('span');
+  span.className = 'mention';
+  span.textContent = `@${name}`;
+  return span;
+}
+
+function toast(data) {
+  const node = document.createElement('div');
+  node.className = `toast toast-${['info', 'success', 'warning', 'error'].includes(data.type) ? data.type : 'info'}`;
+  const entry = { data, node };
+  const show = () => {
+    node.textContent = (data.i18n && typeof data.i18n[state.locale] === 'string' ? data.i18n[state.locale] : data.content) ?? '';
+  };
+  entry.show = show;
+  show();
+  $('toasts').append(node);
+  state.toasts.push(entry);
+  setTimeout(() => {
+    node.remove();
+    state.toasts = state.toasts.filter((e) => e !== entry);
+  }, TOAST_MS);
+}
+
+/** Everything that depends on the language: the page's own words, every card, visible toasts. */
+function applyLocale() {
+  document.documentElement.lang = state.locale === 'zh_cn' ? 'zh-CN' : 'en';
+  document.title = t('title');
+  $('title').textContent = t('title');
+  $('chat-dm').textContent = t('dm');
+  $('chat-group').textContent = t('group');
+  $('chats').setAttribute('aria-label', t('chat'));
+  $('languages').setAttribute('aria-label', t('language'));
+  $('log').setAttribute('aria-label', t('conversation'));
+  $('note').textContent = t('note')(state.info.you.name, state.info.bot.name);
+  $('text').placeholder = t('placeholder');
+  $('text').setAttribute('aria-label', t('message'));
+  $('send').textContent = t('send');
+  $('mention').setAttribute('aria-label', t('mention'));
+  $('mention').title = t('mention');
+  $('examples-label').textContent = t('examples');
+  for (const button of document.querySelectorAll('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === state.locale));
+  for (const chat of Object.values(state.chats)) chat.nodes.clear();
+  for (const entry of state.toasts) entry.show();
+  renderLog();
+}
+
+function selectChat(name) {
+  state.chat = name;
+  for (const tab of document.querySelectorAll('[data-chat]')) tab.setAttribute('aria-selected', String(tab.dataset.chat === name));
+  renderLog();
+  void poll();
+}
+
+// ---- the composer ----
+
+function insertAtCaret(input, text) {
+  const start = input.selectionStart ?? input.value.length;
+  const end = input.selectionEnd ?? start;
+  const before = input.value.slice(0, start);
+  const spaced = before === '' || before.endsWith(' ') ? text : ` ${text}`;
+  input.value = before + spaced + input.value.slice(end);
+  const caret = before.length + spaced.length;
+  input.setSelectionRange(caret, caret);
+  input.focus();
+}
+
+function setUpComposer() {
+  const input = $('text');
+  const picker = $('people');
+  const toggle = $('mention');
+  const close = () => {
+    picker.hidden = true;
+    toggle.setAttribute('aria-expanded', 'false');
+  };
+  for (const person of state.info.people) {
+    const option = document.createElement('button');
+    option.type = 'button';
+    option.setAttribute('role', 'option');
+    option.className = 'person';
+    option.textContent = person.name;
+    option.addEventListener('click', () => {
+      insertAtCaret(input, `@${person.name} `);
+      close();
+    });
+    picker.append(option);
+  }
+  toggle.addEventListener('click', () => {
+    picker.hidden = !picker.hidden;
+    toggle.setAttribute('aria-expanded', String(!picker.hidden));
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close();
+  });
+  for (const example of state.info.examples) {
+    const chip = document.createElement('button');
+    chip.type = 'button';
+    chip.className = 'chip';
+    chip.textContent = example;
+    chip.addEventListener('click', () => {
+      input.value = example;
+      input.focus();
+    });
+    $('examples').append(chip);
+  }
+  $('composer').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    close();
+    void send(text).then((sent) => {
+      if (!sent && input.value === '') input.value = text;
+    });
+  });
+  for (const button of document.querySelectorAll('[data-lang]')) {
+    button.addEventListener('click', () => {
+      state.locale = button.dataset.lang;
+      localStorage.setItem('console.lang', state.locale);
+      applyLocale();
+    });
+  }
+  for (const tab of document.querySelectorAll('[data-chat]')) tab.addEventListener('click', () => selectChat(tab.dataset.chat));
+}
+
+async function start() {
+  try {
+    state.info = await api('/info');
+  } catch (error) {
+    toast({ type: 'error', content: error.message });
+  }
+  setUpComposer();
+  applyLocale();
+  selectChat(state.chat);
+  setInterval(() => {
+    if (!document.hidden) void poll();
+  }, POLL_MS);
+  document.addEventListener('visibilitychange', () => void poll());
+  document.body.dataset.ready = 'true';
+}
+
+void start();

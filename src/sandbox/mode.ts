@@ -1,0 +1,108 @@
+// Sandbox mode: what `npm start` runs when no Feishu credentials are set. Random secrets, the
+// stand-in platform on 127.0.0.1 with the demo helpdesk, and the real bot built from a Config
+// exactly as production builds it; only the SDK's base URL and the credentials differ. The console
+// and its API are mounted on the bot's own server.
+import { randomBytes, randomInt } from 'node:crypto';
+import { ENV_OVERRIDES, loadConfig, type Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { startBot, type RunningBot } from '../start.js';
+import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
+import { DEMO_AGENTS, FIRST_TICKET_ID, HOSTILE_TICKET_ID, seedTickets } from './seed.js';
+import { randomHex } from './standin/ids.js';
+import { StandIn } from './standin/index.js';
+
+export interface SandboxOptions {
+  /** The bot's HTTP port; 0 picks a free one. */
+  port: number;
+  log: Logger;
+  /** Epoch ms the demo helpdesk is seeded around; now by default. */
+  now?: number;
+  /** The app.yaml text, for the settings that are not credentials (time zone, limits, log level). */
+  yaml?: string;
+  /** Its file name, for messages. */
+  file?: string;
+  host?: string;
+}
+
+export interface Sandbox {
+  bot: RunningBot;
+  standin: StandIn;
+  config: Config;
+  /** The console's address, for people: http://localhost:PORT/console */
+  consoleUrl: string;
+  stop(deadlineMs?: number): Promise<boolean>;
+}
+
+export const BOT_NAME = 'Helpdesk Bot';
+
+const EXAMPLES = ['/help', `/ticket ${FIRST_TICKET_ID}`, '/tickets open today', '/tickets mine 7d', `/ticket ${HOSTILE_TICKET_ID}`];
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { log } = options;
+  const secrets = {
+    appId: `cli_${randomHex(16)}`,
+    appSecret: randomBytes(24).toString('base64url'),
+    verificationToken: randomBytes(24).toString('base64url'),
+    encryptKey: randomBytes(24).toString('base64url'),
+    helpdeskId: String(randomInt(1_000_000_000, 9_999_999_999)),
+    helpdeskToken: randomBytes(24).toString('base64url'),
+    botOpenId: `ou_${randomHex(32)}`,
+  };
+  const standin = await StandIn.start({ ...secrets, botName: BOT_NAME });
+  try {
+    const result = loadConfig(
+      options.yaml ?? '',
+      {
+        FEISHU_APP_ID: secrets.appId,
+        FEISHU_APP_SECRET: secrets.appSecret,
+        FEISHU_VERIFICATION_TOKEN: secrets.verificationToken,
+        FEISHU_ENCRYPT_KEY: secrets.encryptKey,
+        FEISHU_HELPDESK_ID: secrets.helpdeskId,
+        FEISHU_HELPDESK_TOKEN: secrets.helpdeskToken,
+        FEISHU_DOMAIN: standin.url,
+        PORT: String(options.port),
+      },
+      options.file,
+    );
+    if (!result.ok) throw new Error(result.problems.join('; '));
+    const { config } = result;
+    standin.setTickets(seedTickets(options.now ?? Date.now(), { timezone: config.display.timezone, helpdeskId: secrets.helpdeskId }));
+
+    const [you, ...others] = DEMO_AGENTS.map((a) => ({ openId: a.id!, name: a.name! }));
+    let botUrl = '';
+    const routes = consoleRoutes({
+      standin,
+      secrets,
+      bot: { openId: secrets.botOpenId, name: BOT_NAME },
+      you: you!,
+      people: others,
+      botUrl: () => botUrl,
+      log,
+      examples: EXAMPLES,
+    });
+    const bot = await startBot(config, { log, routes, ...(options.host ? { host: options.host } : {}) });
+    botUrl = bot.url;
+    const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
+    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v !== 'PORT' && v !== 'FEISHU_DOMAIN');
+    log.info('sandbox', {
+      message:
+        `Sandbox mode: no Feishu credentials are set, so the bot runs against a built-in stand-in of the Feishu platform with a demo helpdesk. ` +
+        `Try it at ${consoleUrl} . To connect a real Feishu app, set ${credentials.join(', ')} (see README, "Setting up the Feishu app").`,
+      console: consoleUrl,
+    });
+    return {
+      bot,
+      standin,
+      config,
+      consoleUrl,
+      async stop(deadlineMs?: number) {
+        const finished = await bot.stop(deadlineMs);
+        await standin.close();
+        return finished;
+      },
+    };
+  } catch (error) {
+    await standin.close();
+    throw error;
+  }
+}

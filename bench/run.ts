@@ -6,9 +6,7 @@
 //   2. acknowledgement latency of those webhook deliveries (paced by the limits, and flat out), and
 //      of deliveries sent one at a time;
 //   3. heap used by the ticket cache when full.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -24,6 +22,7 @@ import { StandIn, type RawTicket } from '../src/sandbox/standin/index.js';
 import { helpdeskOptions } from '../src/upstream.js';
 import { fullTicket } from '../test/fixtures/tickets.js';
 import { SECRETS } from '../test/integration/harness.js';
+import { credentialsFor, freePort, mainProcess } from '../test/support/process.js';
 
 const BASE = 7600000000000000000n;
 /** Deliveries in flight at once, as the platform's senders would have them. */
@@ -43,22 +42,7 @@ async function withBot(yaml: string, run: (bot: Bot) => Promise<void>): Promise<
   const port = await freePort();
   const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'app.yaml');
   writeFileSync(file, `${yaml}\nlog: { level: warn }\n`);
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      BOT_CONFIG: file,
-      PORT: String(port),
-      FEISHU_DOMAIN: standin.url,
-      FEISHU_APP_ID: SECRETS.appId,
-      FEISHU_APP_SECRET: SECRETS.appSecret,
-      FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
-      FEISHU_ENCRYPT_KEY: SECRETS.encryptKey,
-      FEISHU_HELPDESK_ID: SECRETS.helpdeskId,
-      FEISHU_HELPDESK_TOKEN: SECRETS.helpdeskToken,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const proc = mainProcess({ ...credentialsFor(standin.url), BOT_CONFIG: file, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   try {
     await until(() => fetch(url + '/healthz').then((r) => r.ok, () => false), 'the bot to start');
@@ -68,8 +52,7 @@ async function withBot(yaml: string, run: (bot: Bot) => Promise<void>): Promise<
     await new Promise((r) => setTimeout(r, 1200));
     await run({ url, standin });
   } finally {
-    proc.kill('SIGTERM');
-    await exited;
+    await proc.stop();
     await standin.close();
   }
 }
@@ -102,16 +85,6 @@ async function burst(bot: Bot, n: number, distinct: number, chats: number, offse
   await until(async () => replied(), `${n} replies`);
   const seconds = (performance.now() - started) / 1000;
   return { perSecond: n / seconds, gets: bot.standin.callsTo('ticket_get').length, acks: acks.map((a) => a.ackMs) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
 }
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {

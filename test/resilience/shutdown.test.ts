@@ -1,34 +1,23 @@
 // SIGTERM during a burst, with the real process: `node --import tsx src/main.ts` pointed at a
 // stand-in. Deliveries accepted (200) before the signal must all get their reply; later ones get
 // 503 (the platform redelivers them) or find the port closed; the process exits 0.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { delivery, messageEvent } from '../../src/sandbox/deliveries.js';
 import { StandIn } from '../../src/sandbox/standin/index.js';
 import { SECRETS } from '../integration/harness.js';
+import { credentialsFor, freePort, mainProcess, type Started } from '../support/process.js';
 import { ticketsFrom } from './helpers.js';
 
 const BASE = 7500000000000000000n;
 let standin: StandIn;
-let child: ChildProcess | undefined;
+let bot: Started | undefined;
 beforeAll(async () => {
   standin = await StandIn.start({ ...SECRETS, tickets: ticketsFrom(BASE, 60) });
 });
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await bot?.stop();
   await standin.close();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -51,26 +40,8 @@ async function send(url: string, messageId: string, text: string): Promise<numbe
 it('loses no reply to a SIGTERM in the middle of a burst, and exits 0', async () => {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: process.cwd(),
-    env: {
-      PATH: process.env.PATH,
-      FEISHU_APP_ID: SECRETS.appId,
-      FEISHU_APP_SECRET: SECRETS.appSecret,
-      FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
-      FEISHU_ENCRYPT_KEY: SECRETS.encryptKey,
-      FEISHU_HELPDESK_ID: SECRETS.helpdeskId,
-      FEISHU_HELPDESK_TOKEN: SECRETS.helpdeskToken,
-      FEISHU_DOMAIN: standin.url,
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  let output = '';
-  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const proc = mainProcess({ ...credentialsFor(standin.url), PORT: String(port) });
+  bot = proc;
   await waitFor(async () => (await fetch(url + '/healthz')).status === 200, 'the bot to start');
 
   // Each lookup takes 300 ms, and 40 distinct tickets at 10 gets/s take about 4 s: plenty of work
@@ -85,11 +56,11 @@ it('loses no reply to a SIGTERM in the middle of a burst, and exits 0', async ()
     }
   })();
   await waitFor(async () => results.length >= 15, 'part of the burst');
-  proc.kill('SIGTERM');
+  proc.child.kill('SIGTERM');
   // While it drains, it refuses new deliveries and says so on /healthz.
   await waitFor(async () => (await fetch(url + '/healthz')).status === 503, '/healthz to say 503', 5000);
   await burst;
-  expect(await exited).toBe(0);
+  expect(await proc.exited).toBe(0);
 
   const accepted = results.filter((r) => r.status === 200);
   const refused = results.filter((r) => r.status !== 200);
@@ -102,5 +73,5 @@ it('loses no reply to a SIGTERM in the middle of a burst, and exits 0', async ()
     const reply = [...standin.messages.values()].find((m) => m.replyTo === r.messageId)!;
     expect(reply.content).toContain('王小明');
   }
-  expect(output).toMatch(/"event":"stopped","finished_all_work":true/);
+  expect(proc.lines.join('\n')).toMatch(/"event":"stopped","finished_all_work":true/);
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/log.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
 import { HOSTILE_TICKET_ID } from '../../src/sandbox/seed.js';
-import { freePort, npmStart, REPO, type Started } from './process.js';
+import { freePort, npmStart, REPO, type Started } from '../support/process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

@@ -2,7 +2,7 @@
 // (pointed at a stand-in) answers 404 for them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandIn } from '../../src/sandbox/standin/index.js';
-import { freePort, npmStart, type Started } from './process.js';
+import { freePort, npmStart, type Started } from '../support/process.js';
 
 const SECRETS = {
   appId: 'cli_mode_test',

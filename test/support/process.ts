@@ -1,10 +1,25 @@
-// Runs `npm start` as a real child process (its own process group, so stopping it ends npm, tsx and
+// Runs the bot as a real child process (its own process group, so stopping it ends npm, tsx and
 // node together), with the credentials taken out of the environment unless a test gives its own.
+// Used by the sandbox tests, the shutdown test and the benchmark.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SECRETS } from '../integration/harness.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The environment of a real app's credentials, with the SDK pointed at a stand-in. */
+export function credentialsFor(domain: string): Record<string, string> {
+  return {
+    FEISHU_APP_ID: SECRETS.appId,
+    FEISHU_APP_SECRET: SECRETS.appSecret,
+    FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
+    FEISHU_ENCRYPT_KEY: SECRETS.encryptKey,
+    FEISHU_HELPDESK_ID: SECRETS.helpdeskId,
+    FEISHU_HELPDESK_TOKEN: SECRETS.helpdeskToken,
+    FEISHU_DOMAIN: domain,
+  };
+}
 
 const CREDENTIALS = /^(FEISHU_|BOT_CONFIG$|PORT$)/;
 
@@ -26,14 +41,26 @@ export interface Started {
   /** The bot's log lines so far, parsed. */
   logs(): Record<string, unknown>[];
   stderr: () => string;
+  /** The exit code once the process has ended (null if a signal ended it). */
+  exited: Promise<number | null>;
   /** Waits for a stdout line matching `pattern`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
+/** `npm start`, exactly as a person runs it. */
 export function npmStart(env: Record<string, string>): Started {
+  return start('npm', ['start'], env);
+}
+
+/** The entry point without npm in between, so a signal reaches the bot itself. */
+export function mainProcess(env: Record<string, string>): Started {
+  return start(process.execPath, ['--import', 'tsx', 'src/main.ts'], env);
+}
+
+function start(command: string, args: string[], env: Record<string, string>): Started {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !CREDENTIALS.test(k))) as Record<string, string>;
-  const child = spawn('npm', ['start'], { cwd: REPO, env: { ...clean, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: REPO, env: { ...clean, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let err = '';
   let partial = '';
@@ -47,13 +74,14 @@ export function npmStart(env: Record<string, string>): Started {
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     err += chunk;
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   return {
     child,
     lines,
     logs: () => lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>),
     stderr: () => err,
+    exited,
     waitFor(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

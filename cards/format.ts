@@ -2,8 +2,19 @@
 import { DateTime } from 'luxon';
 import { l, type L10n } from './kit.js';
 
+// One Intl formatter per zone: building luxon DateTimes for every row was the largest single cost
+// of rendering a list card.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "2026-11-22 14:05" in the given zone. */
 export function formatTime(ms: number, timezone: string): string {
-  return DateTime.fromMillis(ms, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm');
+  let f = formatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timezone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
 /** "UTC+8" style label for the zone at a given instant, shown once per card. */

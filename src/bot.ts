@@ -2,6 +2,7 @@
 import { helpCard } from '../cards/help.js';
 import type { Json } from '../cards/kit.js';
 import { problemCard } from '../cards/problem.js';
+import { toastFor } from '../cards/toast.js';
 import { checkAccess, hiddenFields, type AccessRules, type Privacy, type Who } from './access.js';
 import type { ButtonValues, View } from './actions/values.js';
 import type { Clock } from './clock.js';
@@ -34,10 +35,6 @@ export interface Bot {
   onMessage(message: IncomingMessage): Promise<void>;
   onCardAction(action: CardAction): Promise<Json>;
 }
-
-const toast = (type: 'info' | 'success' | 'warning' | 'error', zh_cn: string, en_us: string): Json => ({
-  toast: { type, content: en_us, i18n: { zh_cn, en_us } },
-});
 
 export function createBot(deps: BotDeps): Bot {
   const { log, clock } = deps;
@@ -109,12 +106,12 @@ export function createBot(deps: BotDeps): Bot {
       const decoded = deps.values.decode(action.value);
       if (!decoded.ok) {
         log.warn('click.refused', { reason: decoded.reason, operator: action.operatorOpenId, chat_id: action.chatId });
-        return toast('error', '这个按钮已失效，请重新发送命令。', 'This button is no longer valid; send the command again.');
+        return toastFor('invalid-button');
       }
       const { view, fresh, chatId, chatType } = decoded.action;
       if (action.chatId !== chatId) {
         log.warn('click.refused', { reason: 'card moved to another chat', operator: action.operatorOpenId, chat_id: action.chatId });
-        return toast('error', '这张卡片来自别的会话，请在这里重新发送命令。', 'This card comes from another chat; send the command here instead.');
+        return toastFor('moved-card');
       }
       // The same rules as a typed command, for the person clicking, in the chat the card is in.
       const who: Who = { userOpenId: action.operatorOpenId, chatId, chatType };
@@ -122,7 +119,7 @@ export function createBot(deps: BotDeps): Bot {
       const verdict = checkAccess(deps.access, who);
       if (!verdict.ok) {
         audit(who, what, `refused:${verdict.reason}`);
-        return toast('error', `你不能在这里查看工单。如需开通，请联系${deps.access.contact}。`, `You cannot look up tickets here. To get access, ask ${deps.access.contact}.`);
+        return toastFor('refused', deps.access.contact);
       }
       const stats = newStats();
       const deadline = started + deps.commandBudgetMs;
@@ -160,7 +157,7 @@ export function createBot(deps: BotDeps): Bot {
         }
         logLine(outcome, delivered);
       });
-      return toast('info', '正在加载…', 'Loading…');
+      return toastFor('loading');
     },
   };
 }

@@ -69,7 +69,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     privacy: config.privacy,
   });
   const app = createApp({ config, bot, botOpenId, log, clock, ...(options.routes ? { routes: options.routes } : {}) });
-  const server = await listen(app.app, config.server.port, options.host ?? '0.0.0.0');
+  const server = await listen(app.app, config.server.port, options.host);
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -93,9 +93,10 @@ function close(server: Server): Promise<void> {
   });
 }
 
-function listen(app: BotApp['app'], port: number, host: string): Promise<Server> {
+/** Without a host, Node listens on every address, IPv6 and IPv4 ("localhost" works either way). */
+function listen(app: BotApp['app'], port: number, host: string | undefined): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, () => resolve(server));
+    const server = host ? app.listen(port, host, () => resolve(server)) : app.listen(port, () => resolve(server));
     server.once('error', reject);
   });
 }

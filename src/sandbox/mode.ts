@@ -80,7 +80,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       log,
       examples: EXAMPLES,
     });
-    const bot = await startBot(config, { log, routes, ...(options.host ? { host: options.host } : {}) });
+    // Only /healthz reports the mode; everything else runs as in production.
+    const bot = await startBot({ ...config, mode: 'sandbox' }, { log, routes, ...(options.host ? { host: options.host } : {}) });
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
     const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v !== 'PORT' && v !== 'FEISHU_DOMAIN');

@@ -1,0 +1,20 @@
+// Toasts: the short answers to a button click that come instead of (or before) a new card.
+import type { Json } from './kit.js';
+
+export type ToastKind = 'invalid-button' | 'moved-card' | 'refused' | 'loading';
+
+const toast = (type: 'info' | 'error', zh_cn: string, en_us: string): Json => ({ toast: { type, content: en_us, i18n: { zh_cn, en_us } } });
+
+/** `contact` (whom to ask for access) is plain text: toasts render no markup. */
+export function toastFor(kind: ToastKind, contact = ''): Json {
+  switch (kind) {
+    case 'invalid-button':
+      return toast('error', '这个按钮已失效，请重新发送命令。', 'This button is no longer valid; send the command again.');
+    case 'moved-card':
+      return toast('error', '这张卡片来自别的会话，请在这里重新发送命令。', 'This card comes from another chat; send the command here instead.');
+    case 'refused':
+      return toast('error', `你不能在这里查看工单。如需开通，请联系${contact}。`, `You cannot look up tickets here. To get access, ask ${contact}.`);
+    case 'loading':
+      return toast('info', '正在加载…', 'Loading…');
+  }
+}

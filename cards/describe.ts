@@ -28,14 +28,18 @@ function period(range: { start: number; end: number }, timezone: string): string
   return `${start.toFormat('yyyy-MM-dd HH:mm')} → ${end.toFormat(sameDay ? 'HH:mm' : 'yyyy-MM-dd HH:mm')}`;
 }
 
-/** Markdown-safe description of a filter; `names` maps open_ids to display names. */
-export function describeFilter(filter: TicketFilter, names: Record<string, string>, timezone: string): L10n {
+/**
+ * Markdown-safe description of a filter; `names` maps open_ids to display names, and `mine` says
+ * the agent is the person who asked.
+ */
+export function describeFilter(filter: TicketFilter, names: Record<string, string>, timezone: string, mine = false): L10n {
   const person = (openId: string) => esc(names[openId] ?? openId);
   const parts: L10n[] = [];
   if (filter.statuses?.length) parts.push(statuses(filter.statuses));
   if (filter.created) parts.push(mapL(l('创建于 ', 'created '), (s) => s + period(filter.created!, timezone)));
   if (filter.updated) parts.push(mapL(l('更新于 ', 'updated '), (s) => s + period(filter.updated!, timezone)));
-  if (filter.agentId) parts.push(l(`客服 ${person(filter.agentId)}`, `agent ${person(filter.agentId)}`));
+  if (filter.agentId && mine) parts.push(l('我负责的（提问人）', 'mine (the asker’s)'));
+  else if (filter.agentId) parts.push(l(`客服 ${person(filter.agentId)}`, `agent ${person(filter.agentId)}`));
   if (filter.closedById) parts.push(l(`关单人 ${person(filter.closedById)}`, `closed by ${person(filter.closedById)}`));
   if (filter.guestId) parts.push(l(`用户 ${person(filter.guestId)}`, `guest ${person(filter.guestId)}`));
   if (filter.guestName) parts.push(l(`用户名含“${esc(filter.guestName)}”`, `guest name “${esc(filter.guestName)}”`));

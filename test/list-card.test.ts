@@ -76,4 +76,8 @@ describe('describeFilter', () => {
   ])('%j', (filter, expected) => {
     expect(describeFilter(filter, { ou_a: 'Alice' }, tz).en_us).toBe(expected);
   });
+
+  it('says "mine" for the asker, whose name the bot does not know', () => {
+    expect(describeFilter({ agentId: 'ou_me' }, {}, tz, true)).toEqual({ zh_cn: '我负责的（提问人）', en_us: 'mine (the asker’s)' });
+  });
 });

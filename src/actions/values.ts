@@ -21,6 +21,8 @@ export interface ListState {
   filter: TicketFilter;
   page: number;
   names: Record<string, string>;
+  /** The agent filter is the person who asked ("mine"), whose name the bot does not know. */
+  mine?: boolean;
 }
 
 export interface Action {
@@ -67,6 +69,7 @@ const listSchema = z.strictObject({
   f: filterSchema,
   p: int(1, 10_000),
   n: z.record(openId, text(64)).refine((n) => Object.keys(n).length <= 10, 'too many names').optional(),
+  m: z.literal(1).optional(),
 });
 
 const wireSchema = z.strictObject({
@@ -136,11 +139,11 @@ export class ButtonValues {
 
 function listWire(list: ListState): z.infer<typeof listSchema> {
   const names = Object.fromEntries(Object.entries(list.names).slice(0, 10).map(([k, v]) => [k, [...v].slice(0, 64).join('')]));
-  return { f: list.filter, p: list.page, ...(Object.keys(names).length ? { n: names } : {}) };
+  return { f: list.filter, p: list.page, ...(Object.keys(names).length ? { n: names } : {}), ...(list.mine ? { m: 1 as const } : {}) };
 }
 
 function listState(l: z.infer<typeof listSchema>): ListState {
-  return { filter: l.f as TicketFilter, page: l.p, names: l.n ?? {} };
+  return { filter: l.f as TicketFilter, page: l.p, names: l.n ?? {}, ...(l.m ? { mine: true } : {}) };
 }
 
 /** JSON with object keys sorted at every level, so the signature survives key reordering. */

@@ -13,5 +13,6 @@ export function ticketsView(args: string, asker: Asker, now: number, timezone: s
   const parsed = parseTicketQuery(args, { now, timezone, askerOpenId: asker.openId, mentions: asker.mentions });
   if (!parsed.ok) return { problem: { kind: 'filter', error: parsed.error, examples: FILTER_EXAMPLES.slice(0, 4) } };
   const { filter, page, names } = parsed.query;
-  return { view: { kind: 'list', list: { filter, page, names } } };
+  const mine = filter.agentId === asker.openId && !names[asker.openId];
+  return { view: { kind: 'list', list: { filter, page, names, ...(mine ? { mine } : {}) } } };
 }

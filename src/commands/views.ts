@@ -66,7 +66,7 @@ async function showList(list: ListState, audience: Audience, call: CallOptions, 
     const result = await deps.helpdesk.listTickets(list.filter, list.page, pageSize, call);
     const p = pages(result.total, pageSize);
     const card = listCard({
-      description: describeFilter(list.filter, list.names, deps.timezone),
+      description: describeFilter(list.filter, list.names, deps.timezone, list.mine),
       page: list.page,
       pageSize,
       total: result.total,

@@ -196,6 +196,13 @@ describe('filters reach the API', () => {
     expect(reply.content).toContain('Alice Chen');
   });
 
+  it('says "mine" in the list card, and keeps saying it after a click', async () => {
+    const reply = await ask('/tickets mine');
+    expect(reply.content).toContain('mine (the asker’s)');
+    const refreshed = await h.click(reply, button(reply.card, 'Refresh').value);
+    expect(JSON.stringify(refreshed.body)).toContain('mine (the asker’s)');
+  });
+
   it('names a word it does not understand and suggests the closest', async () => {
     h.standin.clearCalls();
     const reply = await ask('/tickets open tody');

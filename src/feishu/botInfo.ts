@@ -1,17 +1,40 @@
 // The bot's own open_id, which tells its mention apart from everyone else's in group messages.
+// Asked once at start-up; a failure names what the operator should check.
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { fromThrown } from '../helpdesk/errors.js';
 
-export async function fetchBotOpenId(client: lark.Client): Promise<string> {
-  let res: { code?: number; msg?: string; bot?: { open_id?: string } };
-  try {
-    res = await client.request({ method: 'GET', url: '/open-apis/bot/v3/info' });
-  } catch (e) {
-    throw new Error(`could not ask the platform for the bot's open_id: ${fromThrown(e).message}`);
+const ATTEMPTS = 3;
+const PAUSE_MS = 1000;
+
+export async function fetchBotOpenId(client: lark.Client, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ask(client);
+    } catch (error) {
+      const e = fromThrown(error);
+      // Wrong credentials will not fix themselves; a network blip or a 5xx might.
+      if (!e.retryable || attempt === ATTEMPTS) throw new Error(explain(e.kind, e.message));
+      await sleep(PAUSE_MS);
+    }
   }
+}
+
+async function ask(client: lark.Client): Promise<string> {
+  const res: { code?: number; msg?: string; bot?: { open_id?: string } } = await client.request({ method: 'GET', url: '/open-apis/bot/v3/info' });
   const openId = res?.bot?.open_id;
-  if (res?.code !== 0 || typeof openId !== 'string' || !openId.startsWith('ou_')) {
-    throw new Error(`the platform did not return the bot's open_id (code ${String(res?.code)}: ${String(res?.msg ?? '')})`);
+  if (res?.code === 0 && typeof openId === 'string' && openId.startsWith('ou_')) return openId;
+  throw Object.assign(new Error(`bot info answered code ${String(res?.code)}: ${String(res?.msg ?? '')}`), { response: { status: 200, data: res } });
+}
+
+function explain(kind: string, detail: string): string {
+  const what = "could not learn the bot's open_id from the platform (GET /open-apis/bot/v3/info)";
+  switch (kind) {
+    case 'unauthorized':
+      return `${what}: the platform refused the app's credentials (${detail}). Check feishu.app_id and feishu.app_secret (FEISHU_APP_ID, FEISHU_APP_SECRET), and that the app has the bot capability.`;
+    case 'network':
+    case 'timeout':
+      return `${what}: ${detail}. Check feishu.domain (FEISHU_DOMAIN) and the network, or set feishu.bot_open_id to skip this call.`;
+    default:
+      return `${what}: ${detail}. Set feishu.bot_open_id to skip this call, or check the app's bot capability.`;
   }
-  return openId;
 }

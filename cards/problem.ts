@@ -1,6 +1,7 @@
 // Cards for everything that can go wrong: each says what happened and what to do next.
 import type { RefusalReason } from '../src/access.js';
 import type { FilterError } from '../src/commands/filters/types.js';
+import { hint } from './filterHints.js';
 import { card, clip, esc, header, joinL, l, mapL, markdown, type HeaderColor, type Json, type L10n } from './kit.js';
 
 export type Problem =
@@ -120,11 +121,17 @@ const REFUSALS: Record<RefusalReason, L10n> = {
   'groups-off': l('机器人不在群聊中查询工单，请私聊机器人。', 'The bot does not look up tickets in group chats; message it directly instead.'),
 };
 
+const HAN = /[\u4e00-\u9fff]/;
+
 function filterLook(e: FilterError, examples: string[]): Look {
-  const examplesText = examples.map((x) => `\`/tickets ${x}\``).join('\n');
-  const todo = (hint?: L10n): L10n => {
-    const tail = l(`例如：\n${examplesText}`, `For example:\n${examplesText}`);
-    return hint ? joinL([hint, tail], '\n') : tail;
+  // Each language gets the examples written in it (falling back to all of them).
+  const pick = (zh: boolean) => {
+    const mine = examples.filter((x) => HAN.test(x) === zh);
+    return (mine.length ? mine : examples).slice(0, 4).map((x) => `\`/tickets ${x}\``).join('\n');
+  };
+  const todo = (first?: L10n): L10n => {
+    const tail = l(`例如：\n${pick(true)}`, `For example:\n${pick(false)}`);
+    return first ? joinL([first, tail], '\n') : tail;
   };
   const word = code(clip(e.word, 60));
   switch (e.kind) {
@@ -135,27 +142,34 @@ function filterLook(e: FilterError, examples: string[]): Look {
         what: l(`我不认识 ${word}。`, `I don't understand ${word}.`),
         todo: todo(e.suggestion ? l(`你是想输入 ${code(e.suggestion)} 吗？`, `Did you mean ${code(e.suggestion)}?`) : undefined),
       };
-    case 'missing-value':
+    case 'missing-value': {
+      const expected = hint(e.expected);
       return {
         color: 'orange',
         title: l('条件缺少值', 'Filter needs a value'),
-        what: l(`${word} 后面需要：${esc(e.expected)}。`, `${word} needs a value after it: ${esc(e.expected)}.`),
+        what: l(`${word} 后面需要：${expected.zh_cn}。`, `${word} needs a value after it: ${expected.en_us}.`),
         todo: todo(),
       };
-    case 'bad-value':
+    }
+    case 'bad-value': {
+      const expected = hint(e.expected);
+      const value = code(clip(e.value, 60));
       return {
         color: 'orange',
         title: l('条件的值不对', 'Filter value not valid'),
-        what: l(`${word} ${code(clip(e.value, 60))} 不行：需要 ${esc(e.expected)}。`, `${word} ${code(clip(e.value, 60))} is not valid: expected ${esc(e.expected)}.`),
+        what: l(`${word} ${value} 不行，需要：${expected.zh_cn}。`, `${word} ${value} is not valid: expected ${expected.en_us}.`),
         todo: todo(),
       };
-    case 'conflict':
+    }
+    case 'conflict': {
+      const detail = hint(e.detail);
       return {
         color: 'orange',
         title: l('条件互相矛盾', 'Filters contradict each other'),
-        what: l(`${word}：${esc(e.detail)}。`, `${word}: ${esc(e.detail)}.`),
+        what: l(`${word}：${detail.zh_cn}。`, `${word}: ${detail.en_us}.`),
         todo: todo(l('每种条件只保留一个。', 'Keep one of each kind of filter.')),
       };
+    }
   }
 }
 

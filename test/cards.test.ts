@@ -81,6 +81,22 @@ describe('problem cards', () => {
   it.each(problems)('$kind', (problem) => {
     expectGolden(`problem-${problem.kind}`, problemCard(problem));
   });
+  const examples = ['open today', 'mine unsolved 7d', '未关闭 今天', '我的 未解决 近7天'];
+  it.each([
+    { kind: 'unknown-word' as const, word: 'tody', suggestion: 'today' },
+    { kind: 'missing-value' as const, word: 'agent', expected: '@someone, ou_… or me' },
+    { kind: 'bad-value' as const, word: 'page', value: '0', expected: 'a page number from 1 to 10000' },
+    { kind: 'conflict' as const, word: 'unsolved', detail: 'solved and unsolved' },
+  ])('filter error $kind, each language with its own words and examples', (error) => {
+    const card = problemCard({ kind: 'filter', error, examples });
+    expectGolden(`problem-filter-${error.kind}`, card);
+    const md = (card.body as { elements: { i18n_content: { zh_cn: string; en_us: string } }[] }).elements[0]!.i18n_content;
+    expect(md.zh_cn).toContain('/tickets 未关闭 今天');
+    expect(md.zh_cn).not.toContain('/tickets open today');
+    expect(md.en_us).toContain('/tickets open today');
+    expect(md.zh_cn).not.toMatch(/someone|page number|solved and/);
+  });
+
   it('names the missing ticket id', () => {
     expect(JSON.stringify(problemCard({ kind: 'ticket-not-found', ticketId: '987654321' }))).toContain('987654321');
   });

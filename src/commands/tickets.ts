@@ -11,7 +11,7 @@ export interface Asker {
 
 export function ticketsView(args: string, asker: Asker, now: number, timezone: string): { view: View } | { problem: Problem } {
   const parsed = parseTicketQuery(args, { now, timezone, askerOpenId: asker.openId, mentions: asker.mentions });
-  if (!parsed.ok) return { problem: { kind: 'filter', error: parsed.error, examples: FILTER_EXAMPLES.slice(0, 4) } };
+  if (!parsed.ok) return { problem: { kind: 'filter', error: parsed.error, examples: FILTER_EXAMPLES } };
   const { filter, page, names } = parsed.query;
   const mine = filter.agentId === asker.openId && !names[asker.openId];
   return { view: { kind: 'list', list: { filter, page, names, ...(mine ? { mine } : {}) } } };

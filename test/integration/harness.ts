@@ -5,16 +5,9 @@ import { memoryLogger } from '../../src/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '../../src/sandbox/deliveries.js';
 import { StandIn, type RawTicket } from '../../src/sandbox/standin/index.js';
 import { startBot, type RunningBot } from '../../src/start.js';
+import { credentialsFor, SECRETS } from '../support/secrets.js';
 
-export const SECRETS = {
-  appId: 'cli_test_app',
-  appSecret: 'test-app-secret',
-  verificationToken: 'test-verification-token',
-  encryptKey: 'test-encrypt-key',
-  helpdeskId: '7001',
-  helpdeskToken: 'test-helpdesk-token',
-  botOpenId: 'ou_bot_0000000000000000000000000001',
-};
+export { SECRETS };
 
 export interface Harness {
   standin: StandIn;
@@ -94,17 +87,7 @@ export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string;
     botOpenId: SECRETS.botOpenId,
     tickets: opts.tickets ?? [],
   });
-  const result = loadConfig(opts.yaml ?? PLAIN_UPSTREAM, {
-    FEISHU_APP_ID: SECRETS.appId,
-    FEISHU_APP_SECRET: SECRETS.appSecret,
-    FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
-    FEISHU_ENCRYPT_KEY: SECRETS.encryptKey,
-    FEISHU_HELPDESK_ID: SECRETS.helpdeskId,
-    FEISHU_HELPDESK_TOKEN: SECRETS.helpdeskToken,
-    FEISHU_DOMAIN: standin.url,
-    PORT: '0',
-    ...opts.env,
-  });
+  const result = loadConfig(opts.yaml ?? PLAIN_UPSTREAM, { ...credentialsFor(standin.url), PORT: '0', ...opts.env });
   if (!result.ok) throw new Error(result.problems.join('\n'));
   const log = memoryLogger('debug');
   const bot = await startBot(result.config, { log, host: '127.0.0.1' });

@@ -2,15 +2,8 @@
 // (pointed at a stand-in) answers 404 for them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandIn } from '../../src/sandbox/standin/index.js';
-import { freePort, npmStart, type Started } from '../support/process.js';
-
-const SECRETS = {
-  appId: 'cli_mode_test',
-  appSecret: 'mode-secret',
-  helpdeskId: '7001',
-  helpdeskToken: 'mode-helpdesk-token',
-  botOpenId: 'ou_mode_bot_000000000000000000000001',
-};
+import { credentialsFor, freePort, npmStart, type Started } from '../support/process.js';
+import { SECRETS } from '../support/secrets.js';
 
 describe('npm start with credentials', () => {
   let standin: StandIn;
@@ -21,16 +14,7 @@ describe('npm start with credentials', () => {
     standin = await StandIn.start(SECRETS);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    bot = npmStart({
-      FEISHU_APP_ID: SECRETS.appId,
-      FEISHU_APP_SECRET: SECRETS.appSecret,
-      FEISHU_VERIFICATION_TOKEN: 'mode-verification-token',
-      FEISHU_ENCRYPT_KEY: 'mode-encrypt-key',
-      FEISHU_HELPDESK_ID: SECRETS.helpdeskId,
-      FEISHU_HELPDESK_TOKEN: SECRETS.helpdeskToken,
-      FEISHU_DOMAIN: standin.url,
-      PORT: String(port),
-    });
+    bot = npmStart({ ...credentialsFor(standin.url), PORT: String(port) });
     await bot.waitFor(/"event":"started"/);
   }, 60_000);
   afterAll(async () => {

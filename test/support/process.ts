@@ -4,22 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { SECRETS } from '../integration/harness.js';
+export { credentialsFor } from './secrets.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The environment of a real app's credentials, with the SDK pointed at a stand-in. */
-export function credentialsFor(domain: string): Record<string, string> {
-  return {
-    FEISHU_APP_ID: SECRETS.appId,
-    FEISHU_APP_SECRET: SECRETS.appSecret,
-    FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
-    FEISHU_ENCRYPT_KEY: SECRETS.encryptKey,
-    FEISHU_HELPDESK_ID: SECRETS.helpdeskId,
-    FEISHU_HELPDESK_TOKEN: SECRETS.helpdeskToken,
-    FEISHU_DOMAIN: domain,
-  };
-}
 
 const CREDENTIALS = /^(FEISHU_|BOT_CONFIG$|PORT$)/;
 

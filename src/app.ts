@@ -5,11 +5,13 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { intakeErrors, webhookHandler } from './feishu/intake.js';
 import type { Logger } from './log.js';
-import { WorkQueue } from './work.js';
+import type { WorkQueue } from './work.js';
 
 export interface AppDeps {
   config: Config;
   bot: Bot;
+  /** Where accepted messages are handled, after the acknowledgement. */
+  work: WorkQueue;
   botOpenId: string;
   log: Logger;
   clock: Clock;
@@ -25,8 +27,7 @@ export interface BotApp {
 }
 
 export function createApp(deps: AppDeps): BotApp {
-  const { config, log, bot } = deps;
-  const work = new WorkQueue(config.server.workConcurrency, config.server.workMaxPending, log);
+  const { config, log, bot, work } = deps;
   let accepting = true;
 
   const webhook = webhookHandler({

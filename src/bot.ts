@@ -29,6 +29,10 @@ export interface BotDeps {
   commandBudgetMs: number;
   access: AccessRules & { contact: string };
   privacy: Privacy;
+  /** How long a reply may wait for its chat's turn under the message limits, from the command's start. */
+  replyWaitMs: number;
+  /** Runs a follow-up (the reply) off the worker that prepared it; shutdown still waits for it. */
+  detach(name: string, task: Promise<void>): void;
 }
 
 export interface Bot {
@@ -62,6 +66,13 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
+  /** Sends the reply; resolves with "sent" or why it could not be sent, for the log. */
+  const send = (message: IncomingMessage, card: Json, deadline: number): Promise<string> =>
+    deps.messenger.reply(message.messageId, card, { chatId: message.chatId, deadline }).then(
+      () => 'sent',
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+
   return {
     async onMessage(message) {
       const started = clock();
@@ -78,27 +89,26 @@ export function createBot(deps: BotDeps): Bot {
             ticketIds: command.kind === 'ticket' ? [command.id] : [],
             command: command.kind,
           };
-      let reply = 'sent';
-      try {
-        await deps.messenger.reply(message.messageId, answer.card, { chatId: message.chatId, deadline });
-      } catch (error) {
-        reply = error instanceof Error ? error.message : String(error);
-      }
-      log.info('command', {
-        command: answer.command,
-        ...(answer.filters ? { filters: answer.filters } : {}),
-        ticket_ids: answer.ticketIds,
-        asker: message.senderOpenId,
-        chat_id: message.chatId,
-        chat_type: message.chatType,
-        message_id: message.messageId,
-        outcome: answer.outcome,
-        reply,
-        upstream_calls: stats.upstreamCalls,
-        cache_hits: stats.cacheHits,
-        latency_ms: clock() - started,
+      // The lookup kept to the command's budget; the reply may wait longer for its chat's turn
+      // (5 messages a second), and waits off the worker so one busy chat cannot stall the others.
+      const replied = send(message, answer.card, started + deps.replyWaitMs).then((reply) => {
+        log.info('command', {
+          command: answer.command,
+          ...(answer.filters ? { filters: answer.filters } : {}),
+          ticket_ids: answer.ticketIds,
+          asker: message.senderOpenId,
+          chat_id: message.chatId,
+          chat_type: message.chatType,
+          message_id: message.messageId,
+          outcome: answer.outcome,
+          reply,
+          upstream_calls: stats.upstreamCalls,
+          cache_hits: stats.cacheHits,
+          latency_ms: clock() - started,
+        });
+        audit(who, { via: 'message', command: answer.command, ...(answer.filters ? { filters: answer.filters } : {}), ticket_ids: answer.ticketIds }, answer.outcome);
       });
-      audit(who, { via: 'message', command: answer.command, ...(answer.filters ? { filters: answer.filters } : {}), ticket_ids: answer.ticketIds }, answer.outcome);
+      deps.detach('reply', replied);
     },
 
     async onCardAction(action) {

@@ -57,6 +57,7 @@ const schema = z.strictObject({
       timeout_ms: int(100, 60_000).default(5000),
       command_budget_ms: int(500, 120_000).default(8000),
       reply_reserve_ms: int(0, 60_000).default(2000),
+      reply_wait_ms: int(500, 600_000).default(60_000),
       min_attempt_ms: int(0, 10_000).default(300),
       retry: z
         .strictObject({
@@ -74,6 +75,7 @@ const schema = z.strictObject({
           window_margin_ms: int(0, 1000).default(100),
           max_queue: int(1, 100_000).default(100),
           max_wait_ms: int(0, 120_000).default(5000),
+          messages_max_queue: int(1, 100_000).default(1000),
         })
         .prefault({}),
     })
@@ -149,6 +151,8 @@ export interface Config {
     commandBudgetMs: number;
     /** The end of the budget kept for the reply: lookups give up this long before the deadline. */
     replyReserveMs: number;
+    /** How long a reply may wait for its turn under the message limits (from the command's start). */
+    replyWaitMs: number;
     /** An attempt is started only if this much of the budget is left for it. */
     minAttemptMs: number;
     retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
@@ -163,6 +167,8 @@ export interface Config {
       maxQueue: number;
       /** The longest a request waits for its slot. */
       maxWaitMs: number;
+      /** Messages that may wait for one chat's (or the app's) message limit at once. */
+      messagesMaxQueue: number;
     };
   };
   cache: {
@@ -268,6 +274,9 @@ function finish(raw: Raw): ConfigResult {
       `upstream.command_budget_ms: ${up.command_budget_ms} ms leaves no time for a lookup after upstream.reply_reserve_ms (${up.reply_reserve_ms}) and upstream.min_attempt_ms (${up.min_attempt_ms}); raise the budget or lower those`,
     );
   }
+  if (up.reply_wait_ms < up.command_budget_ms) {
+    problems.push(`upstream.reply_wait_ms (${up.reply_wait_ms}) must be at least upstream.command_budget_ms (${up.command_budget_ms}): a reply may always use the whole budget`);
+  }
   if (up.retry.max_delay_ms < up.retry.base_delay_ms) {
     problems.push(`upstream.retry.max_delay_ms (${up.retry.max_delay_ms}) must be at least upstream.retry.base_delay_ms (${up.retry.base_delay_ms})`);
   }
@@ -301,6 +310,7 @@ function finish(raw: Raw): ConfigResult {
         timeoutMs: up.timeout_ms,
         commandBudgetMs: up.command_budget_ms,
         replyReserveMs: up.reply_reserve_ms,
+        replyWaitMs: up.reply_wait_ms,
         minAttemptMs: up.min_attempt_ms,
         retry: { maxAttempts: up.retry.max_attempts, baseDelayMs: up.retry.base_delay_ms, maxDelayMs: up.retry.max_delay_ms },
         limits: {
@@ -311,6 +321,7 @@ function finish(raw: Raw): ConfigResult {
           windowMarginMs: up.limits.window_margin_ms,
           maxQueue: up.limits.max_queue,
           maxWaitMs: up.limits.max_wait_ms,
+          messagesMaxQueue: up.limits.messages_max_queue,
         },
       },
       cache: {

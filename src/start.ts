@@ -12,6 +12,7 @@ import { realSleep } from './helpdesk/timing.js';
 import { ButtonValues } from './actions/values.js';
 import type { Logger } from './log.js';
 import { resilientUpstream } from './upstream.js';
+import { WorkQueue } from './work.js';
 
 export interface RunningBot {
   url: string;
@@ -55,6 +56,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   // Set on stop: lookups and replies still running then must be done by the shutdown deadline.
   let stopBy = Infinity;
   const upstream = resilientUpstream(client, config, { clock, sleep: realSleep, random: Math.random }, log, () => stopBy);
+  const work = new WorkQueue(config.server.workConcurrency, config.server.workMaxPending, log);
   const bot = createBot({
     helpdesk: upstream.helpdesk,
     messenger: upstream.messenger,
@@ -67,8 +69,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     commandBudgetMs: config.upstream.commandBudgetMs,
     access: config.access,
     privacy: config.privacy,
+    replyWaitMs: config.upstream.replyWaitMs,
+    detach: (name, task) => work.follow(name, task),
   });
-  const app = createApp({ config, bot, botOpenId, log, clock, ...(options.routes ? { routes: options.routes } : {}) });
+  const app = createApp({ config, bot, work, botOpenId, log, clock, ...(options.routes ? { routes: options.routes } : {}) });
   const server = await listen(app.app, config.server.port, options.host);
   const port = (server.address() as AddressInfo).port;
   return {

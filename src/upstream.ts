@@ -36,12 +36,20 @@ export function helpdeskOptions(config: Config, cutoff: () => number): Resilient
   };
 }
 
+/**
+ * Messages wait longer than lookups: under a burst in one chat the platform allows 5 a second, and
+ * a late answer beats none, so a reply may queue for its chat's turn up to upstream.reply_wait_ms.
+ */
 export function messengerOptions(config: Config, cutoff: () => number): ResilientMessengerOptions {
-  const { limits, commandBudgetMs } = config.upstream;
+  const { limits, replyWaitMs } = config.upstream;
   return {
     retry: retryPolicy(config),
-    limits: { perApp: perSecond(config, limits.messagesPerSecond), perChat: perSecond(config, limits.messagesPerChatPerSecond), queue: queueLimit(config) },
-    budgetMs: commandBudgetMs,
+    limits: {
+      perApp: perSecond(config, limits.messagesPerSecond),
+      perChat: perSecond(config, limits.messagesPerChatPerSecond),
+      queue: { maxQueue: limits.messagesMaxQueue, maxWaitMs: replyWaitMs },
+    },
+    budgetMs: replyWaitMs,
     cutoff,
   };
 }

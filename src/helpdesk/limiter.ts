@@ -1,4 +1,7 @@
 // Client-side rate limits as sliding windows, so a burst queues here instead of earning 99991400.
+// Grants are also paced one window/rate apart: a burst granted all at once would reach the
+// platform bunched with the previous window's stragglers, and one second there would see more
+// than the rate.
 // A request reserves the earliest time at which every window it is subject to (say its chat's and
 // the app's) still has room, then sleeps until then. Knowing the wait up front is what lets a
 // request that could not be served in time fail fast with "busy" instead of queueing in vain.
@@ -23,20 +26,33 @@ export class SlidingWindow {
     return this.grants.length - upperBound(this.grants, now);
   }
 
+  /** Grants are at least this far apart (whole ms), so a burst is paced evenly over its window. */
+  private get gap(): number {
+    return Math.ceil(this.limit.windowMs / this.limit.rate);
+  }
+
   /** The earliest time ≥ `from` at which one more grant keeps every window within the rate. */
   earliest(from: number): number {
     if (this.fits(from)) return from;
-    // Room only appears when an earlier grant leaves the windows, exactly one window after it.
+    // Room only appears one gap or one window after an earlier grant.
+    let best = Infinity;
     for (const grant of this.grants) {
-      const t = grant + this.limit.windowMs;
-      if (t > from && this.fits(t)) return t;
+      for (const t of [grant + this.gap, grant + this.limit.windowMs]) {
+        if (t > from && t < best && this.fits(t)) best = t;
+      }
     }
-    // Unreachable: one window after the last grant, no grant is left in any window containing t.
-    return this.grants[this.grants.length - 1]! + this.limit.windowMs;
+    // Never Infinity: one window after the last grant, no grant is left in any window containing t.
+    return Number.isFinite(best) ? best : this.grants[this.grants.length - 1]! + this.limit.windowMs;
   }
 
   record(at: number): void {
     this.grants.splice(upperBound(this.grants, at), 0, at);
+  }
+
+  /** Takes back one grant at `at` (a request that woke too late to use it). */
+  release(at: number): void {
+    const i = upperBound(this.grants, at) - 1;
+    if (i >= 0 && this.grants[i] === at) this.grants.splice(i, 1);
   }
 
   /**
@@ -46,6 +62,9 @@ export class SlidingWindow {
    */
   private fits(t: number): boolean {
     const { rate, windowMs: w } = this.limit;
+    // Pacing: no other grant closer than one gap (grants never sit in the same instant).
+    const near = upperBound(this.grants, t - this.gap);
+    if (near < this.grants.length && this.grants[near]! < t + this.gap) return false;
     if (this.countIn(t - w, t) >= rate) return false;
     for (let i = upperBound(this.grants, t); i < this.grants.length && this.grants[i]! < t + w; i++) {
       const x = this.grants[i]! - w;
@@ -88,14 +107,22 @@ export interface QueueLimit {
  * queue is full or the slot would come later than `latest` or than the longest allowed wait.
  */
 export async function acquire(windows: readonly SlidingWindow[], latest: number, queue: QueueLimit, clock: Clock, sleep: Sleep): Promise<boolean> {
-  const now = clock();
-  if (windows.some((w) => w.waiting(now) >= queue.maxQueue)) return false;
-  const at = earliestSlot(windows, now);
-  if (at > latest || at - now > queue.maxWaitMs) return false;
-  for (const w of windows) w.record(at);
-  if (at > now) await sleep(at - now);
-  return true;
+  const asked = clock();
+  if (windows.some((w) => w.waiting(asked) >= queue.maxQueue)) return false;
+  for (let now = asked; ; now = clock()) {
+    const at = earliestSlot(windows, now);
+    if (at > latest || at - asked > queue.maxWaitMs) return false;
+    for (const w of windows) w.record(at);
+    if (at > now) await sleep(at - now);
+    // A busy event loop can wake many sleepers at once, long after their slots: sending then would
+    // bunch them into one second. A late sleeper gives its slot back and books the next free one.
+    if (clock() - at <= LATE_WAKE_MS) return true;
+    for (const w of windows) w.release(at);
+  }
 }
+
+/** How late after its slot a request may still go. */
+const LATE_WAKE_MS = 25;
 
 /** Index of the first element greater than `value` in a sorted array. */
 function upperBound(sorted: readonly number[], value: number): number {

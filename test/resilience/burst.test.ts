@@ -46,6 +46,25 @@ describe('a burst of /ticket commands', () => {
     expect(lines.every((l) => l.outcome === 'ok' && l.reply === 'sent')).toBe(true);
   });
 
+  it('a burst in one chat: every command still gets its card, at the chat\'s 5 per second, and other chats are not held up', async () => {
+    h.standin.clearCalls();
+    // 40 commands in one chat need 8 s of that chat's message limit: longer than a command's
+    // budget, so the replies must be allowed to wait their turn (and not hold the workers).
+    const hot = await Promise.all(Array.from({ length: 40 }, (_, i) => h.say(`/ticket ${id(i % 5)}`, { chatId: 'oc_hot_chat' })));
+    const other = await h.say(`/ticket ${id(7)}`, { chatId: 'oc_quiet_chat' });
+    const [quiet] = await h.replies(other.messageId, 1, 3000);
+    expect(quiet!.content).toContain(id(7));
+    // When the quiet chat was answered, the hot one was still working through its replies.
+    const hotRepliesByThen = h.standin.callsTo('reply').filter((c) => c.path.includes('/messages/om_') && !c.path.includes(other.messageId)).length;
+    expect(hotRepliesByThen).toBeLessThan(40);
+
+    for (const s of hot) expect((await h.replies(s.messageId, 1, 20_000))[0]!.content).toContain('王小明');
+    const hotReplies = h.standin.callsTo('reply').filter((c) => !c.path.includes(other.messageId));
+    expect(hotReplies).toHaveLength(40);
+    expect(hotReplies.every((c) => c.status === 200)).toBe(true);
+    expect(busiestSecond(hotReplies.map((c) => c.at))).toBeLessThanOrEqual(5);
+  });
+
   it('40 distinct tickets at once: no one-second window at the helpdesk sees more than 10 gets', async () => {
     h.standin.clearCalls();
     const sent = await Promise.all(Array.from({ length: 40 }, (_, i) => h.say(`/ticket ${id(20 + i)}`, { chatId: `oc_rate_${i % 10}` })));

@@ -13,12 +13,19 @@ describe('upstream and cache settings', () => {
       timeoutMs: 5000,
       commandBudgetMs: 8000,
       replyReserveMs: 2000,
+      replyWaitMs: 60_000,
       minAttemptMs: 300,
       retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2000 },
-      limits: { ticketGetPerSecond: 10, ticketListPerSecond: 5, messagesPerSecond: 50, messagesPerChatPerSecond: 5, windowMarginMs: 100, maxQueue: 100, maxWaitMs: 5000 },
+      limits: { ticketGetPerSecond: 10, ticketListPerSecond: 5, messagesPerSecond: 50, messagesPerChatPerSecond: 5, windowMarginMs: 100, maxQueue: 100, maxWaitMs: 5000, messagesMaxQueue: 1000 },
     });
     expect(result.config.cache).toEqual({ ticket: { ttlMs: 30_000, maxEntries: 5000 }, list: { ttlMs: 30_000, maxEntries: 1000 } });
     expect(result.config.server.shutdownTimeoutMs).toBe(15_000);
+  });
+
+  it('refuses a reply wait shorter than the command budget', () => {
+    const result = load('upstream: { command_budget_ms: 8000, reply_wait_ms: 5000 }');
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).toContain('upstream.reply_wait_ms');
   });
 
   it('app.yaml states exactly the defaults', () => {

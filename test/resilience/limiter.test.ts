@@ -24,14 +24,14 @@ function fullest(grants: number[], windowMs: number): number {
 }
 
 describe('SlidingWindow', () => {
-  it('grants `rate` at once, then each next one a window after the one it replaces', () => {
+  it('paces a burst one window / rate apart (rounded up to whole ms)', () => {
     const w = new SlidingWindow({ rate: 3, windowMs: W });
-    expect(Array.from({ length: 7 }, () => take([w], 0))).toEqual([0, 0, 0, 1000, 1000, 1000, 2000]);
+    expect(Array.from({ length: 7 }, () => take([w], 0))).toEqual([0, 334, 668, 1002, 1336, 1670, 2004]);
   });
 
   it('gives a slot at once when the window has room again', () => {
     const w = new SlidingWindow({ rate: 2, windowMs: W });
-    expect([take([w], 0), take([w], 400), take([w], 999), take([w], 1000)]).toEqual([0, 400, 1000, 1400]);
+    expect([take([w], 0), take([w], 400), take([w], 999), take([w], 1000)]).toEqual([0, 500, 1000, 1500]);
     expect(take([w], 5000)).toBe(5000);
   });
 
@@ -42,12 +42,13 @@ describe('SlidingWindow', () => {
     expect(w.waiting(2500)).toBe(1);
   });
 
-  it('a chat over its limit waits, while other chats share the app window without waiting', () => {
+  it('a chat over its limit waits, while other chats only keep to the app\'s pace', () => {
     const app = new SlidingWindow({ rate: 10, windowMs: W });
     const chats = new Map<string, SlidingWindow>();
     const chat = (id: string) => chats.get(id) ?? chats.set(id, new SlidingWindow({ rate: 2, windowMs: W })).get(id)!;
-    expect([take([chat('a'), app], 0), take([chat('a'), app], 0), take([chat('a'), app], 0)]).toEqual([0, 0, 1000]);
-    expect(take([chat('b'), app], 0)).toBe(0);
+    expect([take([chat('a'), app], 0), take([chat('a'), app], 0), take([chat('a'), app], 0)]).toEqual([0, 500, 1000]);
+    // The app's pace is 1000 / 10 = 100 ms; chat b's first grant fits right after chat a's first.
+    expect(take([chat('b'), app], 0)).toBe(100);
   });
 
   it('never lets any window exceed the rate, whatever the arrivals, chats and limits (property)', () => {
@@ -73,7 +74,7 @@ describe('SlidingWindow', () => {
     );
   });
 
-  it('serves a lone request at once whenever its windows have room (property)', () => {
+  it('serves a lone request at once whenever its windows have room and the last grant is a pace back (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 5 }), fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 40 }), (rate, gaps) => {
         const w = new SlidingWindow({ rate, windowMs: W });
@@ -83,7 +84,7 @@ describe('SlidingWindow', () => {
           now += gap;
           const inWindow = grants.filter((g) => g > now - W).length;
           const at = take([w], now);
-          if (inWindow < rate && grants.every((g) => g <= now)) expect(at).toBe(now);
+          if (inWindow < rate && grants.every((g) => g <= now - Math.ceil(W / rate))) expect(at).toBe(now);
           grants.push(at);
         }
       }),

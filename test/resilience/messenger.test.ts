@@ -64,21 +64,22 @@ describe('send retries', () => {
 });
 
 describe('message limits', () => {
-  it('spaces sends to one chat at its limit, while another chat goes at once', async () => {
+  it('paces sends to one chat at its limit, while another chat only keeps to the app\'s pace', async () => {
     const { messenger, time, sent } = setup();
     const deadline = 60_000;
     const replies = Array.from({ length: 7 }, (_, i) => messenger.reply(`om_a${i}`, CARD, { chatId: 'oc_a', deadline }));
     replies.push(messenger.reply('om_b', CARD, { chatId: 'oc_b', deadline }));
     await time.run(Promise.all(replies));
-    expect(sent.filter((s) => s.id.startsWith('om_a')).map((s) => s.at)).toEqual([0, 0, 0, 0, 0, 1000, 1000]);
-    expect(sent.find((s) => s.id === 'om_b')!.at).toBe(0);
+    expect(sent.filter((s) => s.id.startsWith('om_a')).map((s) => s.at)).toEqual([0, 200, 400, 600, 800, 1000, 1200]);
+    // 50 per second for the app: one send every 20 ms.
+    expect(sent.find((s) => s.id === 'om_b')!.at).toBe(20);
   });
 
   it('holds every chat to the per-app limit', async () => {
     const { messenger, time, sent } = setup({ limits: { ...OPTIONS.limits, perApp: { rate: 3, windowMs: 1000 } } });
     const replies = ['a', 'b', 'c', 'd', 'e'].map((c) => messenger.reply(`om_${c}`, CARD, { chatId: `oc_${c}`, deadline: 60_000 }));
     await time.run(Promise.all(replies));
-    expect(sent.map((s) => s.at)).toEqual([0, 0, 0, 1000, 1000]);
+    expect(sent.map((s) => s.at)).toEqual([0, 334, 668, 1002, 1336]);
   });
 
   it('fails fast, and logs that the deadline passed, when no slot comes in time', async () => {

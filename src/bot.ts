@@ -157,16 +157,20 @@ export function createBot(deps: BotDeps): Bot {
         return { card: { type: 'raw', data: inTime.card } };
       }
       // Too slow for the 3 s callback window: answer now, update the card when the work is done.
-      void work.then(async (outcome) => {
-        let delivered = 'update';
-        try {
-          if (!action.updateToken) throw new Error('no update token in the callback');
-          await deps.messenger.updateByToken(action.updateToken, outcome.card, { chatId, deadline });
-        } catch (error) {
-          delivered = error instanceof Error ? error.message : String(error);
-        }
-        logLine(outcome, delivered);
-      });
+      // Tracked like a reply, so a shutdown waits for it too.
+      deps.detach(
+        'card-update',
+        work.then(async (outcome) => {
+          let delivered = 'update';
+          try {
+            if (!action.updateToken) throw new Error('no update token in the callback');
+            await deps.messenger.updateByToken(action.updateToken, outcome.card, { chatId, deadline });
+          } catch (error) {
+            delivered = error instanceof Error ? error.message : String(error);
+          }
+          logLine(outcome, delivered);
+        }),
+      );
       return toastFor('loading');
     },
   };

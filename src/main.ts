@@ -17,6 +17,9 @@ async function main() {
   if (!result.ok) return fail(result.problems);
   const config = result.config;
   const log = createLogger(config.log.level);
+  // Every path already handles its own failures; this is the last guard, so a bug in one
+  // command is logged instead of taking down the bot for everyone.
+  process.on('unhandledRejection', (reason) => log.error('unhandled_rejection', { error: reason instanceof Error ? reason.message : String(reason) }));
 
   if (config.mode === 'sandbox') {
     // No credentials: the stand-in platform with a demo helpdesk, and the console. Its first log

@@ -38,7 +38,7 @@ export function createApp(deps: AppDeps): BotApp {
     },
     bodyLimitBytes: config.server.bodyLimitBytes,
     dedupe: { ttlMs: config.server.dedupeTtlSeconds * 1000, max: config.server.dedupeMaxEntries },
-    botOpenId: () => deps.botOpenId,
+    botOpenId: deps.botOpenId,
     clock: deps.clock,
     log,
     accepting: () => accepting,

@@ -14,7 +14,8 @@ export interface IntakeOptions {
   secrets: IntakeSecrets;
   bodyLimitBytes: number;
   dedupe: { ttlMs: number; max: number };
-  botOpenId: () => string;
+  /** Tells the bot's own mention from everyone else's. */
+  botOpenId: string;
   clock: Clock;
   log: Logger;
   /** Queue the message; false means the queue is full (the platform will redeliver). */
@@ -47,7 +48,7 @@ export function webhookHandler(options: IntakeOptions): express.RequestHandler[]
       return void res.status(verified.status).json({ error: verified.reason });
     }
 
-    const delivery = interpret(verified.payload, options.botOpenId());
+    const delivery = interpret(verified.payload, options.botOpenId);
     switch (delivery.kind) {
       case 'challenge':
         return void res.json({ challenge: delivery.challenge });

@@ -46,7 +46,7 @@ export function fromCode(code: number, msg: unknown, status?: number): HelpdeskE
   });
 }
 
-/** Turns whatever the SDK threw into a HelpdeskError. */
+/** Turns whatever the SDK threw into a HelpdeskError (used for every Feishu API call, bot info too). */
 export function fromThrown(error: unknown): HelpdeskError {
   if (error instanceof HelpdeskError) return error;
   const e = error as {
@@ -58,7 +58,7 @@ export function fromThrown(error: unknown): HelpdeskError {
   if (response && typeof response.status === 'number') {
     const code = typeof response.data?.code === 'number' ? response.data.code : undefined;
     const reset = Number(response.headers?.['x-ogw-ratelimit-reset']);
-    return new HelpdeskError(kindOf(code, response.status), `helpdesk answered HTTP ${response.status}${code !== undefined ? ` code ${code}` : ''}`, {
+    return new HelpdeskError(kindOf(code, response.status), `the platform answered HTTP ${response.status}${code !== undefined ? ` code ${code}` : ''}`, {
       status: response.status,
       ...(code !== undefined ? { code } : {}),
       ...(Number.isFinite(reset) && reset >= 0 ? { retryAfterMs: reset * 1000 } : {}),
@@ -71,7 +71,7 @@ export function fromThrown(error: unknown): HelpdeskError {
     return new HelpdeskError(kindOf(code, undefined) === 'bad-request' ? 'unauthorized' : kindOf(code, undefined), `access token refused, code ${code}`, { code });
   }
   if (e?.code === 'ECONNABORTED' || e?.code === 'ETIMEDOUT' || /timeout/i.test(String(e?.message ?? ''))) {
-    return new HelpdeskError('timeout', 'helpdesk did not answer in time');
+    return new HelpdeskError('timeout', 'the platform did not answer in time');
   }
-  return new HelpdeskError('network', `helpdesk unreachable: ${String(e?.code ?? e?.message ?? 'unknown error')}`);
+  return new HelpdeskError('network', `the platform is unreachable: ${String(e?.code ?? e?.message ?? 'unknown error')}`);
 }

@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config.js';
 import type { Helpdesk } from '../src/helpdesk/api.js';
 import { toTicket } from '../src/helpdesk/map.js';
 import { resilientHelpdesk } from '../src/helpdesk/resilient.js';
-import { realSleep } from '../src/helpdesk/timing.js';
+import { realSleep } from '../src/resilience/timing.js';
 import { createLogger } from '../src/log.js';
 import { delivery, messageEvent } from '../src/sandbox/deliveries.js';
 import { StandIn, type RawTicket } from '../src/sandbox/standin/index.js';

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { fetchBotOpenId } from './feishu/botInfo.js';
 import { createLarkClient } from './feishu/client.js';
-import { realSleep } from './helpdesk/timing.js';
+import { realSleep } from './resilience/timing.js';
 import { ButtonValues } from './actions/values.js';
 import type { Logger } from './log.js';
 import { resilientUpstream } from './upstream.js';

@@ -5,10 +5,10 @@ import type { Config } from './config.js';
 import { sdkMessenger, type Messenger } from './feishu/messenger.js';
 import { resilientMessenger, type ResilientMessengerOptions } from './feishu/resilientMessenger.js';
 import { sdkHelpdesk, type Helpdesk } from './helpdesk/api.js';
-import type { WindowLimit } from './helpdesk/limiter.js';
+import type { WindowLimit } from './resilience/limiter.js';
 import { resilientHelpdesk, type ResilientHelpdeskOptions } from './helpdesk/resilient.js';
-import type { RetryPolicy } from './helpdesk/retry.js';
-import type { Timing } from './helpdesk/timing.js';
+import type { RetryPolicy } from './resilience/retry.js';
+import type { Timing } from './resilience/timing.js';
 import type { Logger } from './log.js';
 
 export interface Upstream {

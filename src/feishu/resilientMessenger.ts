@@ -2,9 +2,9 @@
 // of what may succeed later, and the command's deadline. Replies carry a uuid, so a retried reply
 // whose first attempt did land is not shown twice.
 import { LRUCache } from 'lru-cache';
-import { acquire, SlidingWindow, type QueueLimit, type WindowLimit } from '../helpdesk/limiter.js';
-import { withRetries, type RetryPolicy, type Verdict } from '../helpdesk/retry.js';
-import type { Timing } from '../helpdesk/timing.js';
+import { acquire, SlidingWindow, type QueueLimit, type WindowLimit } from '../resilience/limiter.js';
+import { withRetries, type RetryPolicy, type Verdict } from '../resilience/retry.js';
+import type { Timing } from '../resilience/timing.js';
 import type { Logger } from '../log.js';
 import { SendError, type Messenger, type SendOptions } from './messenger.js';
 

@@ -2,11 +2,11 @@
 // flight, client-side rate limits, retries with backoff, and the command's deadline. Same interface.
 import type { Logger } from '../log.js';
 import type { CallOptions, Helpdesk } from './api.js';
-import { canonicalKey, SharedLoads, type CacheLimit } from './cache.js';
+import { canonicalKey, SharedLoads, type CacheLimit } from '../resilience/cache.js';
 import { HelpdeskError } from './errors.js';
-import { acquire, SlidingWindow, type QueueLimit, type WindowLimit } from './limiter.js';
-import { withRetries, type RetryPolicy, type Verdict } from './retry.js';
-import type { Timing } from './timing.js';
+import { acquire, SlidingWindow, type QueueLimit, type WindowLimit } from '../resilience/limiter.js';
+import { withRetries, type RetryPolicy, type Verdict } from '../resilience/retry.js';
+import type { Timing } from '../resilience/timing.js';
 import type { Ticket, TicketPage } from './types.js';
 
 export interface ResilientHelpdeskOptions {

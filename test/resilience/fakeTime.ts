@@ -1,6 +1,6 @@
 // A fake timeline for the resilience layers: time moves only when a test advances it, and every
 // sleep resolves exactly when the timeline reaches its end. No wall-clock time is involved.
-import type { Timing } from '../../src/helpdesk/timing.js';
+import type { Timing } from '../../src/resilience/timing.js';
 
 interface Timer {
   at: number;

@@ -2,7 +2,7 @@
 // request is refused at once (queue full, wait too long, slot past its deadline).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { acquire, earliestSlot, SlidingWindow, type WindowLimit } from '../../src/helpdesk/limiter.js';
+import { acquire, earliestSlot, SlidingWindow, type WindowLimit } from '../../src/resilience/limiter.js';
 import { fakeTime } from './fakeTime.js';
 
 const W = 1000;

@@ -1,7 +1,7 @@
 // Backoff with full jitter, and the deadline rules: no attempt, slot wait or backoff sleep may end
 // after the deadline, and an attempt is raced against the time left.
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, withRetries, type Attempts, type RetryPolicy } from '../../src/helpdesk/retry.js';
+import { backoffDelay, withRetries, type Attempts, type RetryPolicy } from '../../src/resilience/retry.js';
 import { fakeTime } from './fakeTime.js';
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, timeoutMs: 5000, minAttemptMs: 50 };

@@ -1,8 +1,7 @@
-// A bounded, short-lived cache of helpdesk answers whose concurrent loads of one key share a single
+// A bounded, short-lived cache of upstream answers whose concurrent loads of one key share a single
 // upstream call. Failures are never kept: the next request tries again.
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
-import type { CallStats } from './api.js';
 
 export interface CacheLimit {
   maxEntries: number;
@@ -23,7 +22,7 @@ export class SharedLoads<V extends {}> {
    * joins it too: it is reading upstream right now); else a new load, whose value is then cached.
    * Answers served without a call of their own count as cache hits.
    */
-  get(key: string, load: () => Promise<V>, options: { fresh?: boolean; stats?: CallStats } = {}): Promise<V> {
+  get(key: string, load: () => Promise<V>, options: { fresh?: boolean; stats?: { cacheHits: number } } = {}): Promise<V> {
     const cached = options.fresh ? undefined : this.values.get(key);
     const shared = cached === undefined ? this.loading.get(key) : undefined;
     if (cached !== undefined || shared) {

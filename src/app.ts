@@ -1,5 +1,6 @@
 // createApp: the Express routes wired to the parts. No listening, no environment: main.ts does that.
 import express from 'express';
+import { createAccept } from './accept.js';
 import type { Bot } from './bot.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -30,6 +31,13 @@ export function createApp(deps: AppDeps): BotApp {
   const { config, log, bot, work } = deps;
   let accepting = true;
 
+  const accept = createAccept({
+    dedupe: { ttlMs: config.server.dedupeTtlSeconds * 1000, max: config.server.dedupeMaxEntries },
+    log,
+    accepting: () => accepting,
+    onMessage: (message) => work.offer('message', () => bot.onMessage(message)),
+    onCardAction: (action) => bot.onCardAction(action),
+  });
   const webhook = webhookHandler({
     secrets: {
       encryptKey: config.feishu.encryptKey,
@@ -37,13 +45,10 @@ export function createApp(deps: AppDeps): BotApp {
       toleranceSeconds: config.server.timestampToleranceSeconds,
     },
     bodyLimitBytes: config.server.bodyLimitBytes,
-    dedupe: { ttlMs: config.server.dedupeTtlSeconds * 1000, max: config.server.dedupeMaxEntries },
     botOpenId: deps.botOpenId,
     clock: deps.clock,
     log,
-    accepting: () => accepting,
-    onMessage: (message) => work.offer('message', () => bot.onMessage(message)),
-    onCardAction: (action) => bot.onCardAction(action),
+    accept,
   });
 
   const app = express();

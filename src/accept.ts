@@ -1,0 +1,69 @@
+// What happens to a delivery once an intake has verified and interpreted it, whichever intake
+// brought it (the webhook today): drop duplicates, hand messages to the work queue, answer card
+// callbacks. The answer is what the intake sends back: for the webhook the HTTP status and body.
+// Nothing here waits for a helpdesk call: messages are queued; a card callback is answered by
+// onCardAction, which keeps to its own deadline.
+import { LRUCache } from 'lru-cache';
+import type { Json } from '../cards/kit.js';
+import type { Delivery } from './feishu/events.js';
+import type { CardAction, IncomingMessage } from './feishu/types.js';
+import type { Logger } from './log.js';
+
+/** 200 with the body to send, or a refusal the platform will redeliver (503) or reject (400). */
+export type Answer = { status: 200; body: Json } | { status: 400 | 503; body: { error: string } };
+
+export interface AcceptOptions {
+  dedupe: { ttlMs: number; max: number };
+  log: Logger;
+  /** Queue the message; false means the queue is full (the platform will redeliver). */
+  onMessage(message: IncomingMessage): boolean;
+  /** Answer a card callback: the body the platform applies (a card, a toast, or nothing). */
+  onCardAction(action: CardAction): Promise<Json>;
+  /** While false (shutting down), deliveries are refused so the platform redelivers elsewhere. */
+  accepting(): boolean;
+}
+
+export type Accept = (delivery: Delivery, from: string) => Promise<Answer>;
+
+export function createAccept(options: AcceptOptions): Accept {
+  const seen = new LRUCache<string, true>({ max: options.dedupe.max, ttl: options.dedupe.ttlMs, ttlAutopurge: false });
+  const { log } = options;
+  const ok = (body: Json = {}): Answer => ({ status: 200, body });
+
+  return async (delivery, from) => {
+    if (!options.accepting()) return { status: 503, body: { error: 'shutting down' } };
+    switch (delivery.kind) {
+      case 'challenge':
+        return ok({ challenge: delivery.challenge });
+      case 'invalid':
+        log.warn('delivery.invalid', { from, reason: delivery.reason });
+        return { status: 400, body: { error: delivery.reason } };
+      case 'ignored':
+        if (delivery.dedupeKey) seen.set(delivery.dedupeKey, true);
+        log.debug('delivery.ignored', { why: delivery.why });
+        return ok();
+      case 'message': {
+        if (seen.has(delivery.dedupeKey)) {
+          log.info('delivery.duplicate', { key: delivery.dedupeKey });
+          return ok();
+        }
+        if (!delivery.message.addressedToBot) {
+          seen.set(delivery.dedupeKey, true);
+          return ok();
+        }
+        if (!options.onMessage(delivery.message)) {
+          // Not marked as seen: the redelivery must be handled.
+          log.warn('delivery.queue_full', { key: delivery.dedupeKey });
+          return { status: 503, body: { error: 'busy, retry later' } };
+        }
+        seen.set(delivery.dedupeKey, true);
+        return ok();
+      }
+      case 'card-action': {
+        if (seen.has(delivery.dedupeKey)) return ok();
+        seen.set(delivery.dedupeKey, true);
+        return ok(await options.onCardAction(delivery.action));
+      }
+    }
+  };
+}

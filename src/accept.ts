@@ -6,7 +6,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Json } from '../cards/kit.js';
 import type { Delivery } from './feishu/events.js';
-import type { CardAction, IncomingMessage } from './feishu/types.js';
+import type { CardAction } from './feishu/types.js';
+import type { Job } from './jobs.js';
 import type { Logger } from './log.js';
 
 /** 200 with the body to send, or a refusal the platform will redeliver (503) or reject (400). */
@@ -15,8 +16,8 @@ export type Answer = { status: 200; body: Json } | { status: 400 | 503; body: { 
 export interface AcceptOptions {
   dedupe: { ttlMs: number; max: number };
   log: Logger;
-  /** Queue the message; false means the queue is full (the platform will redeliver). */
-  onMessage(message: IncomingMessage): boolean;
+  /** Queue the work; false means it could not be taken (full): the platform will redeliver. */
+  enqueue(job: Job): Promise<boolean>;
   /** Answer a card callback: the body the platform applies (a card, a toast, or nothing). */
   onCardAction(action: CardAction): Promise<Json>;
   /** While false (shutting down), deliveries are refused so the platform redelivers elsewhere. */
@@ -51,7 +52,7 @@ export function createAccept(options: AcceptOptions): Accept {
           seen.set(delivery.dedupeKey, true);
           return ok();
         }
-        if (!options.onMessage(delivery.message)) {
+        if (!(await options.enqueue({ kind: 'message', message: delivery.message }))) {
           // Not marked as seen: the redelivery must be handled.
           log.warn('delivery.queue_full', { key: delivery.dedupeKey });
           return { status: 503, body: { error: 'busy, retry later' } };

@@ -35,7 +35,7 @@ export function createApp(deps: AppDeps): BotApp {
     dedupe: { ttlMs: config.server.dedupeTtlSeconds * 1000, max: config.server.dedupeMaxEntries },
     log,
     accepting: () => accepting,
-    onMessage: (message) => work.offer('message', () => bot.onMessage(message)),
+    enqueue: async (job) => work.offer(job.kind, () => bot.run(job)),
     onCardAction: (action) => bot.onCardAction(action),
   });
   const webhook = webhookHandler({

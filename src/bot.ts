@@ -13,6 +13,7 @@ import { showView, type Audience, type Outcome } from './commands/views.js';
 import type { Messenger } from './feishu/messenger.js';
 import type { CardAction, ChatType, IncomingMessage } from './feishu/types.js';
 import { newStats, type CallOptions, type Helpdesk } from './helpdesk/api.js';
+import type { Job } from './jobs.js';
 import type { Logger } from './log.js';
 
 export interface BotDeps {
@@ -36,6 +37,8 @@ export interface BotDeps {
 }
 
 export interface Bot {
+  /** Does queued work: answers a message. */
+  run(job: Job): Promise<void>;
   onMessage(message: IncomingMessage): Promise<void>;
   onCardAction(action: CardAction): Promise<Json>;
 }
@@ -73,7 +76,14 @@ export function createBot(deps: BotDeps): Bot {
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
 
-  return {
+  const bot: Bot = {
+    run(job) {
+      switch (job.kind) {
+        case 'message':
+          return bot.onMessage(job.message);
+      }
+    },
+
     async onMessage(message) {
       const started = clock();
       const stats = newStats();
@@ -174,6 +184,7 @@ export function createBot(deps: BotDeps): Bot {
       return toastFor('loading');
     },
   };
+  return bot;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

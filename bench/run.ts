@@ -108,7 +108,7 @@ async function cacheMemory(): Promise<void> {
   const loaded = loadConfig('', {});
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const sample = toTicket(fullTicket)!;
-  const inner: Helpdesk = { getTicket: async (id) => structuredClone({ ...sample, id }), listTickets: async () => ({ total: 0, tickets: [] }) };
+  const inner: Helpdesk = { getTicket: async (id) => structuredClone({ ...sample, id }), listTickets: async () => ({ total: 0, tickets: [] }), getConversation: async () => ({ total: 0, messages: [] }) };
   const options = { ...helpdeskOptions(loaded.config, () => Infinity), limits: helpdeskOptions(loadLifted(), () => Infinity).limits };
   const helpdesk = resilientHelpdesk(inner, options, { clock: Date.now, sleep: realSleep, random: Math.random }, createLogger('error'));
   const entries = loaded.config.cache.ticket.maxEntries;

@@ -1,7 +1,9 @@
-// A query, said back in words: "Open · created today 00:00 → 14:05 · agent Li Lei".
+// A query, said back in words: "Open · today · agent Li Lei". Plain text (the list card's title);
+// callers escape it before putting it into markdown.
 import { DateTime } from 'luxon';
+import type { TimeSpec } from '../src/commands/filters/time.js';
 import type { TicketFilter } from '../src/helpdesk/types.js';
-import { esc, joinL, l, mapL, same, type L10n } from './kit.js';
+import { joinL, l, mapL, same, type L10n } from './kit.js';
 import { channelLabel, scoreLabel, statusLook, typeLabel } from './labels.js';
 
 const OPEN = [1, 2, 3, 4, 5];
@@ -9,12 +11,42 @@ const CLOSED = [50, 51, 52];
 const sameSet = (a: number[], b: number[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 function statuses(codes: number[]): L10n {
-  if (sameSet(codes, OPEN)) return l('未关闭', 'open');
-  if (sameSet(codes, CLOSED)) return l('已关闭', 'closed');
-  if (sameSet(codes, [...OPEN, ...CLOSED])) return l('任意状态', 'any status');
+  if (sameSet(codes, OPEN)) return l('未关闭', 'Open');
+  if (sameSet(codes, CLOSED)) return l('已关闭', 'Closed');
+  if (sameSet(codes, [...OPEN, ...CLOSED])) return l('任意状态', 'Any status');
   return joinL(codes.map((c) => statusLook(c).label), l('、', ' or '));
 }
 
+const PERIODS: Record<string, L10n> = {
+  today: l('今天', 'today'),
+  yesterday: l('昨天', 'yesterday'),
+  'this-week': l('本周', 'this week'),
+  'last-week': l('上周', 'last week'),
+  'this-month': l('本月', 'this month'),
+  'last-month': l('上月', 'last month'),
+};
+const UNITS = { hours: ['小时', 'h', 'h'], days: ['天', 'day', 'days'], weeks: ['周', 'week', 'weeks'], months: ['个月', 'month', 'months'] } as const;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Time words as people say them: "today", "last 7 days", "2026-11-01 → 2026-11-20". */
+function spoken(spec: TimeSpec): L10n {
+  switch (spec.kind) {
+    case 'period':
+      return PERIODS[spec.period]!;
+    case 'span': {
+      const [zh, one, many] = UNITS[spec.unit];
+      return l(`近${spec.amount}${zh}`, spec.unit === 'hours' ? `last ${spec.amount} h` : `last ${spec.amount} ${spec.amount === 1 ? one : many}`);
+    }
+    case 'days': {
+      const day = (d: { year: number; month: number; day: number }) => `${d.year}-${pad(d.month)}-${pad(d.day)}`;
+      const a = day(spec.from);
+      const b = day(spec.to);
+      return same(a === b ? a : `${a} → ${b}`);
+    }
+  }
+}
+
+/** An absolute range (from a version 1 button): whole days as dates, else times. */
 function period(range: { start: number; end: number }, timezone: string): string {
   const start = DateTime.fromMillis(range.start, { zone: timezone });
   const end = DateTime.fromMillis(range.end, { zone: timezone });
@@ -28,26 +60,61 @@ function period(range: { start: number; end: number }, timezone: string): string
   return `${start.toFormat('yyyy-MM-dd HH:mm')} → ${end.toFormat(sameDay ? 'HH:mm' : 'yyyy-MM-dd HH:mm')}`;
 }
 
-/**
- * Markdown-safe description of a filter; `names` maps open_ids to display names, and `mine` says
- * the agent is the person who asked.
- */
-export function describeFilter(filter: TicketFilter, names: Record<string, string>, timezone: string, mine = false): L10n {
-  const person = (openId: string) => esc(names[openId] ?? openId);
-  const parts: L10n[] = [];
-  if (filter.statuses?.length) parts.push(statuses(filter.statuses));
-  if (filter.created) parts.push(mapL(l('创建于 ', 'created '), (s) => s + period(filter.created!, timezone)));
-  if (filter.updated) parts.push(mapL(l('更新于 ', 'updated '), (s) => s + period(filter.updated!, timezone)));
-  if (filter.agentId && mine) parts.push(l('我负责的（提问人）', 'mine (the asker’s)'));
-  else if (filter.agentId) parts.push(l(`客服 ${person(filter.agentId)}`, `agent ${person(filter.agentId)}`));
-  if (filter.closedById) parts.push(l(`关单人 ${person(filter.closedById)}`, `closed by ${person(filter.closedById)}`));
-  if (filter.guestId) parts.push(l(`用户 ${person(filter.guestId)}`, `guest ${person(filter.guestId)}`));
-  if (filter.guestName) parts.push(l(`用户名含“${esc(filter.guestName)}”`, `guest name “${esc(filter.guestName)}”`));
-  if (filter.solved !== undefined) parts.push(filter.solved === 2 ? l('已解决', 'solved') : l('未解决', 'unsolved'));
-  if (filter.score !== undefined) parts.push(mapL(scoreLabel(filter.score).label, (s, loc) => (loc === 'zh_cn' ? `评分：${s}` : `score: ${s.toLowerCase()}`)));
-  if (filter.type !== undefined) parts.push(mapL(typeLabel(filter.type), (s, loc) => (loc === 'zh_cn' ? `${s}工单` : `${s.toLowerCase()} tickets`)));
-  if (filter.channel !== undefined) parts.push(mapL(channelLabel(filter.channel), (s, loc) => (loc === 'zh_cn' ? `渠道：${s}` : `channel: ${s}`)));
-  if (filter.tags?.length) parts.push(l(`标签 ${filter.tags.map((t) => esc(t)).join('、')}`, `tag ${filter.tags.map((t) => esc(t)).join(', ')}`));
-  if (filter.ticketId) parts.push(same(`#${esc(filter.ticketId)}`));
-  return parts.length ? joinL(parts, ' · ') : l('全部工单', 'all tickets');
+export interface QueryWords {
+  /** The agent filter is the person who asked. */
+  mine?: boolean;
+  /** How the time filters were given, when given as words. */
+  times?: { created?: TimeSpec; updated?: TimeSpec };
+}
+
+/** The query in words, plain text; `names` maps open_ids to display names. */
+export function describeQuery(filter: TicketFilter, names: Record<string, string>, timezone: string, words: QueryWords = {}): L10n {
+  const person = (openId: string) => names[openId] ?? openId;
+  const time = (field: 'created' | 'updated'): L10n | undefined => {
+    const spec = words.times?.[field];
+    const range = filter[field];
+    const said = spec ? spoken(spec) : range ? same(period(range, timezone)) : undefined;
+    if (!said) return undefined;
+    // Creation time is the default, so it goes without saying.
+    return field === 'created' ? said : mapL(said, (s, loc) => (loc === 'zh_cn' ? `更新于 ${s}` : `updated ${s}`));
+  };
+  const parts: (L10n | undefined)[] = [
+    filter.statuses?.length ? statuses(filter.statuses) : undefined,
+    time('created'),
+    time('updated'),
+    filter.agentId && words.mine ? l('我负责的', 'mine') : filter.agentId ? l(`客服 ${person(filter.agentId)}`, `agent ${person(filter.agentId)}`) : undefined,
+    filter.closedById ? l(`关单人 ${person(filter.closedById)}`, `closed by ${person(filter.closedById)}`) : undefined,
+    filter.guestId ? l(`用户 ${person(filter.guestId)}`, `guest ${person(filter.guestId)}`) : undefined,
+    filter.guestName ? l(`用户名含“${filter.guestName}”`, `guest “${filter.guestName}”`) : undefined,
+    filter.solved !== undefined ? (filter.solved === 2 ? l('已解决', 'solved') : l('未解决', 'unsolved')) : undefined,
+    filter.score !== undefined ? mapL(scoreLabel(filter.score).label, (s, loc) => (loc === 'zh_cn' ? `评分：${s}` : `score: ${s.toLowerCase()}`)) : undefined,
+    filter.type !== undefined ? mapL(typeLabel(filter.type), (s, loc) => (loc === 'zh_cn' ? `${s}工单` : `${s.toLowerCase()} tickets`)) : undefined,
+    filter.channel !== undefined
+      ? mapL(channelLabel(filter.channel) ?? same(String(filter.channel)), (s, loc) => (loc === 'zh_cn' ? `渠道：${s}` : `channel: ${s}`))
+      : undefined,
+    filter.tags?.length ? l(`标签 ${filter.tags.join('、')}`, `tag ${filter.tags.join(', ')}`) : undefined,
+    filter.ticketId ? same(`#${filter.ticketId}`) : undefined,
+  ];
+  const present = parts.filter((p): p is L10n => p !== undefined);
+  if (!present.length) return l('全部工单', 'All tickets');
+  // Capitalised in English, as a title.
+  const joined = joinL(present, ' · ');
+  return { ...joined, en_us: joined.en_us.charAt(0).toUpperCase() + joined.en_us.slice(1) };
+}
+
+/** Which kinds of filter a query uses, so an empty list can suggest what to widen. */
+export interface FiltersUsed {
+  time: boolean;
+  status: boolean;
+  people: boolean;
+  other: boolean;
+}
+
+export function filtersUsed(filter: TicketFilter): FiltersUsed {
+  return {
+    time: filter.created !== undefined || filter.updated !== undefined,
+    status: (filter.statuses?.length ?? 0) > 0,
+    people: [filter.agentId, filter.closedById, filter.guestId, filter.guestName].some((x) => x !== undefined),
+    other: [filter.solved, filter.score, filter.type, filter.channel, filter.ticketId].some((x) => x !== undefined) || (filter.tags?.length ?? 0) > 0,
+  };
 }

@@ -25,11 +25,11 @@ export function zoneLabel(timezone: string, at: number): string {
 const UNITS: [ms: number, zh: string, en: string][] = [
   [86_400_000, '天', 'd'],
   [3_600_000, '小时', 'h'],
-  [60_000, '分', 'min'],
+  [60_000, '分钟', 'min'],
   [1000, '秒', 's'],
 ];
 
-/** 93784000 -> "1 d 2 h" / "1天2小时". Sub-second durations show as milliseconds. */
+/** 93784000 -> "1 d 2 h" / "1天2小时"; 300000 -> "5 min" / "5分钟". Sub-second durations show as milliseconds. */
 export function formatDuration(ms: number): L10n {
   if (ms < 1000) return l(`${Math.round(ms)}毫秒`, `${Math.round(ms)} ms`);
   const parts: [number, string, string][] = [];
@@ -42,4 +42,25 @@ export function formatDuration(ms: number): L10n {
   }
   const shown = parts.filter(([n], i) => n > 0 || i === 0);
   return l(shown.map(([n, zh]) => `${n}${zh}`).join(''), shown.map(([n, , en]) => `${n} ${en}`).join(' '));
+}
+
+/** "14:05:32" in the given zone: when a card was fetched, to the second so a refresh visibly moves it. */
+export function formatClock(ms: number, timezone: string): string {
+  return DateTime.fromMillis(ms, { zone: timezone }).toFormat('HH:mm:ss');
+}
+
+/** The largest whole unit of a duration: "3 h" / "3小时", "5 min" / "5分钟", "2 d" / "2天". */
+export function roughDuration(ms: number): L10n {
+  const [size, zh, en] = UNITS.find(([unit]) => ms >= unit && unit >= 60_000) ?? UNITS[2]!;
+  const n = Math.max(1, Math.floor(ms / size));
+  return l(`${n}${zh}`, `${n} ${en}`);
+}
+
+/** How long ago, for people: "just now", "5 min ago", "2 h ago", "3 d ago"; a date past 30 days. */
+export function ago(ms: number, now: number, timezone: string): L10n {
+  const age = now - ms;
+  if (age < 60_000) return l('刚刚', 'just now');
+  if (age >= 30 * 86_400_000) return l(formatTime(ms, timezone).slice(0, 10), formatTime(ms, timezone).slice(0, 10));
+  const d = roughDuration(age);
+  return l(`${d.zh_cn}前`, `${d.en_us} ago`);
 }

@@ -4,27 +4,31 @@ import { card, header, hr, l, markdown, type Json, type L10n } from './kit.js';
 export interface HelpOptions {
   /** Example queries for /tickets, shown verbatim; Chinese ones go to the Chinese text. */
   listExamples: string[];
+  /** A recent day and a recent range, for the date syntax (examples that find tickets). */
+  dates: { day: string; from: string; to: string };
 }
 
 const cmd = (s: string) => `\`${s}\``;
 const HAN = /[\u4e00-\u9fff]/;
 
-const FILTERS: L10n = l(
-  [
-    '**筛选条件**（顺序随意，中英文都可以）',
-    '· 状态：`未关闭` `已关闭` `新建` `处理中` `排队中` `待定` `待用户响应` `机器人关闭` `客服关闭` `用户关闭`，可以同时写多个',
-    '· 时间：`今天` `昨天` `本周` `上周` `本月` `上月` `近7天` `近24小时` `2026-11-20` `2026-11-01..2026-11-20`；默认按创建时间，前面加 `更新` 按更新时间',
-    '· 人：`客服 @某人`、`我的`、`关单人 @某人`、`用户 张三` 或 `用户 @某人`',
-    '· 其他：`已解决` `未解决`、`评分 1-3` 或 `满意` `一般` `不满意`、`机器人` `人工`、`渠道 二维码`、`标签 名称`（可多个）、`工单号 123`、`第2页`',
-  ].join('\n'),
-  [
-    '**Filters** (any order, English or Chinese)',
-    '· Status: `open` `closed` `new` `processing` `queued` `pending` `waiting` `closed-by-bot` `closed-by-agent` `closed-by-user`; several at once are allowed',
-    '· Time: `today` `yesterday` `this week` `last week` `this month` `last month` `7d` `24h` `2026-11-20` `2026-11-01..2026-11-20`; by creation time, or add `updated` for update time',
-    '· People: `agent @someone` or `agent ou_…`, `mine`, `closed-by @someone`, `guest "Zhang San"` or `guest @someone`',
-    '· Other: `solved` `unsolved`, `score 1-3` or `happy` `neutral` `unhappy`, `bot` `human`, `channel api|qr|share|search|<number>`, `tag <name>` (repeatable), `id <ticket id>`, `page 2`',
-  ].join('\n'),
-);
+function filters({ day, from, to }: HelpOptions['dates']): L10n {
+  return l(
+    [
+      '**筛选条件**（顺序随意，中英文都可以）',
+      '· 状态：`未关闭` `已关闭` `新建` `处理中` `排队中` `待定` `待用户响应` `机器人关闭` `客服关闭` `用户关闭`，可以同时写多个',
+      `· 时间：\`今天\` \`昨天\` \`本周\` \`上周\` \`本月\` \`上月\` \`近7天\` \`近24小时\` \`${day}\` \`${from}..${to}\`；默认按创建时间，前面加 \`更新\` 按更新时间`,
+      '· 人：`客服 @某人` `我的` `关单人 @某人` `用户 王小明` `用户 @某人`',
+      '· 其他：`已解决` `未解决` `评分 1-3` `满意` `一般` `不满意` `机器人` `人工` `渠道 二维码` `标签 报销`（可多个） `工单号 …` `第2页`',
+    ].join('\n'),
+    [
+      '**Filters** (any order, English or Chinese)',
+      '· Status: `open` `closed` `new` `processing` `queued` `pending` `waiting` `closed-by-bot` `closed-by-agent` `closed-by-user`; several at once are allowed',
+      `· Time: \`today\` \`yesterday\` \`this week\` \`last week\` \`this month\` \`last month\` \`7d\` \`24h\` \`${day}\` \`${from}..${to}\`; by creation time, or add \`updated\` for update time`,
+      '· People: `agent @someone` or `agent ou_…`, `mine`, `closed-by @someone`, `guest "James Wilson"` or `guest @someone`',
+      '· Other: `solved` `unsolved`, `score 1-3` or `happy` `neutral` `unhappy`, `bot` `human`, `channel api|qr|share|search|<number>`, `tag VIP` (repeatable), `id <ticket id>`, `page 2`',
+    ].join('\n'),
+  );
+}
 
 export function helpCard(options: HelpOptions): Json {
   const zhExamples = options.listExamples.filter((e) => HAN.test(e));
@@ -39,7 +43,7 @@ export function helpCard(options: HelpOptions): Json {
       `**按条件列出工单**\n${list(zhExamples.length ? zhExamples : enExamples)}\n别名：${cmd('/ts')}、${cmd('/工单列表')}。列表卡片上的按钮可以翻页、查看工单、刷新。`,
       `**List tickets by filter**\n${list(enExamples.length ? enExamples : zhExamples)}\nAliases: ${cmd('/ts')}, ${cmd('/工单列表')}. The list card's buttons page through the results, open a ticket and refresh.`,
     ),
-    FILTERS,
+    filters(options.dates),
     l(`**帮助**\n${cmd('/help')}、${cmd('/帮助')}，或者只 @ 机器人`, `**Help**\n${cmd('/help')}, ${cmd('/帮助')}, or just mention the bot`),
   ];
   const elements = blocks.flatMap((b, i) => (i === 0 ? [markdown(b)] : [hr(), markdown(b)]));

@@ -22,24 +22,56 @@ export const joinL = (parts: L10n[], sep: string | L10n = ''): L10n => {
   return { zh_cn: parts.map((p) => p.zh_cn).join(s.zh_cn), en_us: parts.map((p) => p.en_us).join(s.en_us) };
 };
 
-/**
- * Escapes data for the card markdown component: HTML-like tags (<font>, <at>, <text_tag>),
- * entities and markdown punctuation all become literal characters, and line breaks become spaces
- * unless the caller keeps them.
- */
-export function esc(text: string, { keepLines = false } = {}): string {
-  const flat = keepLines ? text.replace(/\r\n?/g, '\n').replace(/\n{3,}/g, '\n\n') : text.replace(/\s+/g, ' ');
-  return flat
-    .replace(/[&<>*_~`[\]()#|\\:]/g, entity)
-    .replace(/^(\s*)([-+]|\d+\.)/gm, (_, space: string, marker: string) => space + marker.replace(/[-+.]/, entity)); // list markers
+// ---- data as text ----
+//
+// Card markdown is CommonMark (no HTML blocks) plus a few tags (<at>, <font>, <text_tag>, <link>,
+// ...). Data (names, ticket fields, comments, the conversation, words echoed back) must show as
+// exactly what it is, so every piece of it goes through esc() before it is put into markdown:
+// - characters with meaning anywhere in a line become numeric entities, which CommonMark never
+//   reads as structure: & < > * _ ~ ` [ ] ( ) # | \ : @ (tags, emphasis, code, links, tables,
+//   autolinks to URLs and e-mail addresses, Feishu's :emoji:);
+// - at the start of a line, what would open a block (a list, a quote, a heading, a setext
+//   underline of === or ---, an ordered-list number) is neutralised the same way, and leading
+//   spaces are dropped so nothing becomes an indented code block;
+// - control characters and bidirectional overrides are dropped; blank lines collapse.
+// Plain-text components (header titles, buttons) interpret nothing; plain() only cleans them.
+
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const INLINE = /[&<>*_~`[\]()#|\\:@]/g;
+const entity = (ch: string) => `&#${ch.codePointAt(0)};`;
+
+function escLine(line: string): string {
+  const body = line
+    .replace(INLINE, entity)
+    .replace(/www\./gi, (w) => `${w.slice(0, 3)}&#46;`);
+  // Block openers at the line start: list bullets, setext underlines, ordered-list numbers.
+  return body.replace(/^([-+=])/, (ch) => entity(ch)).replace(/^(\d{1,9})([.])/, (_, n: string, dot: string) => n + entity(dot));
 }
 
-const entity = (ch: string) => `&#${ch.charCodeAt(0)};`;
+/**
+ * Escapes data for the card markdown component. Line breaks become spaces unless `keepLines`
+ * (comments, messages), where each line is escaped on its own and blank lines collapse.
+ */
+export function esc(text: string, { keepLines = false } = {}): string {
+  const clean = text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROLS, '');
+  if (!keepLines) return escLine(clean.replace(/\s+/g, ' ').trim());
+  return clean
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .map(escLine)
+    .join('\n');
+}
+
+/** Text for plain_text components: shown as is, so only control characters and extra space go. */
+export function plain(text: string): string {
+  return text.replace(CONTROLS, '').replace(/\s+/g, ' ').trim();
+}
 
 /** Shortens text to at most `max` characters (by code point), marking the cut. */
 export function clip(text: string, max: number): string {
   const chars = [...text];
-  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
+  return chars.length <= max ? text : chars.slice(0, Math.max(0, max - 1)).join('') + '…';
 }
 
 /** content, plus i18n_content only when the languages differ (data-only text is sent once). */
@@ -155,4 +187,32 @@ export function card(head: Json, elements: Element[]): Json {
     header: head,
     body: { direction: 'vertical', padding: '12px 12px 12px 12px', vertical_spacing: '8px', elements },
   };
+}
+
+// ---- size ----
+
+/** The platform refuses a send, reply or update whose request body is over 30 KB (error 230025). */
+export const BODY_LIMIT_BYTES = 30 * 1024;
+// The reply's uuid is 41 characters (see src/feishu/messenger.ts replyUuid).
+const UUID = 'r' + '0'.repeat(40);
+
+/**
+ * Bytes of the reply request body that carries the card, as the SDK sends it: the card is a JSON
+ * string inside the body, so each of its quotes and backslashes is escaped once more. Replies are
+ * the largest of the three bodies (patch sends only the content, a card update the card as an object).
+ */
+export function replyBodyBytes(card: Json): number {
+  return Buffer.byteLength(JSON.stringify({ msg_type: 'interactive', content: JSON.stringify(card), uuid: UUID }));
+}
+
+/**
+ * Renders at the first level of detail whose reply body fits the limit, trying each in turn; if
+ * none does, the fallback (which must fit whatever the data) is used.
+ */
+export function fitCard<L>(levels: readonly L[], render: (level: L) => Json, fallback: () => Json, limit = BODY_LIMIT_BYTES): Json {
+  for (const level of levels) {
+    const card = render(level);
+    if (replyBodyBytes(card) <= limit) return card;
+  }
+  return fallback();
 }

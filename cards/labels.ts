@@ -9,7 +9,7 @@ export interface StatusLook {
 }
 
 const STATUS: Record<number, StatusLook> = {
-  1: { label: l('已创建', 'Created'), tag: 'blue', header: 'blue' },
+  1: { label: l('新建', 'New'), tag: 'blue', header: 'blue' },
   2: { label: l('处理中', 'Processing'), tag: 'orange', header: 'orange' },
   3: { label: l('排队中', 'Queued'), tag: 'yellow', header: 'yellow' },
   4: { label: l('待定', 'Pending'), tag: 'violet', header: 'violet' },
@@ -30,7 +30,8 @@ export function typeLabel(code: number): L10n {
   return l(`类型 ${code}`, `Type ${code}`);
 }
 
-export function channelLabel(code: number): L10n {
+/** Known channels only: 0 and codes the API has not named are left out rather than shown as a number. */
+export function channelLabel(code: number): L10n | undefined {
   switch (code) {
     case 9:
       return l('开放接口', 'Open API');
@@ -41,7 +42,7 @@ export function channelLabel(code: number): L10n {
     case 13:
       return l('搜索', 'Search');
     default:
-      return l(`其他渠道（${code}）`, `Other channel (${code})`);
+      return undefined;
   }
 }
 

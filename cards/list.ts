@@ -1,66 +1,105 @@
-// The list card: what was asked, how many matched, one compact row per ticket with an open
-// button, and previous / next / refresh buttons.
+// The list card: the query as its title with the count, one row per ticket that leads with the
+// guest and the ticket's state (status, owner, age) and an Open button, and paging buttons only
+// when there is more than one page.
 import type { Ticket } from '../src/helpdesk/types.js';
 import { MAX_REACHABLE_ROWS, pages } from '../src/helpdesk/paging.js';
-import { formatTime } from './format.js';
-import { button, card, clip, columns, esc, header, hr, inlineTag, joinL, l, mapL, markdown, same, type Element, type Json, type L10n } from './kit.js';
+import type { FiltersUsed } from './describe.js';
+import { ago, formatClock } from './format.js';
+import { button, card, clip, columns, esc, fitCard, header, hr, inlineTag, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';
 
 export interface ListCardData {
-  /** The filters in words, already markdown-safe (see describe.ts). */
-  description: L10n;
+  /** The query in words, plain text (see describe.ts). */
+  query: L10n;
+  /** Which kinds of filter the query has, for the empty state's advice. */
+  used: FiltersUsed;
   page: number;
   pageSize: number;
   total: number;
   tickets: Ticket[];
   timezone: string;
-  /** Button values; a missing prev/next renders that button disabled. */
-  actions: { open: (ticketId: string) => Json; prev?: Json; next?: Json; refresh: Json };
+  /** When the list was fetched. */
+  now: number;
+  /** The page asked for, when it was past the end and the last page is shown instead. */
+  pastEnd?: number;
+  /** Button values. Previous / Next show only when `paged`; a missing prev/next is disabled. */
+  actions: { open: (ticketId: string) => Json; prev?: Json; next?: Json; paged: boolean; refresh: Json };
 }
+
+const grey = (text: L10n): L10n => mapL(text, (s) => `<font color='grey'>${s}</font>`);
+const count = (n: number): L10n => {
+  const shown = n.toLocaleString('en-US');
+  return l(`${shown} 个工单`, `${shown} ${n === 1 ? 'ticket' : 'tickets'}`);
+};
 
 export function listCard(data: ListCardData): Json {
   const p = pages(data.total, data.pageSize);
-  const count = data.total.toLocaleString('en-US');
-  const summary = data.total === 0
-    ? l('没有符合条件的工单。可以放宽时间范围，或发送 `/help` 查看筛选条件。', 'No tickets match. Try a wider time range, or send `/help` for the filters.')
-    : l(`共 **${count}** 个工单 · 第 ${data.page} / ${p.total} 页`, `**${count}** tickets · page ${data.page} of ${p.total}`);
-  const top: L10n[] = [mapL(l('**条件**：', '**Filters**: '), (s, loc) => s + data.description[loc]), summary];
+  const subtitle =
+    data.total === 0
+      ? l('没有工单', 'No tickets')
+      : p.total > 1
+        ? mapL(count(data.total), (s, loc) => (loc === 'zh_cn' ? `共 ${s} · 第 ${data.page}/${p.total} 页` : `${s} · page ${data.page} of ${p.total}`))
+        : mapL(count(data.total), (s, loc) => (loc === 'zh_cn' ? `共 ${s}` : s));
+  const head = header({ title: mapL(data.query, (s) => clip(plain(s), 100)), subtitle, color: data.total === 0 ? 'grey' : 'wathet' });
+
+  const notes: L10n[] = [];
+  if (data.pastEnd !== undefined) {
+    notes.push(l(`第 ${data.pastEnd} 页已超出结果范围，这是最后一页（第 ${data.page} 页）。`, `Page ${data.pastEnd} is past the end; this is the last page, ${data.page}.`));
+  }
   if (p.capped) {
     const limit = MAX_REACHABLE_ROWS.toLocaleString('en-US');
-    top.push(
+    notes.push(
       l(
-        `<font color='orange'>服务台最多只能翻到前 ${limit} 个工单（第 ${p.lastReachable} 页）。请缩小时间范围，例如加上 \`近7天\` 或日期区间。</font>`,
-        `<font color='orange'>The helpdesk pages through at most the first ${limit} tickets (page ${p.lastReachable}). Narrow by time, for example add \`7d\` or a date range.</font>`,
+        `<font color='orange'>服务台最多只能翻到前 ${limit} 个工单（第 ${p.lastReachable} 页）。请缩小时间范围，例如加上 \`近7天\`。</font>`,
+        `<font color='orange'>The helpdesk pages through at most the first ${limit} tickets (page ${p.lastReachable}). Narrow by time, for example add \`7d\`.</font>`,
       ),
     );
   }
-  if (data.total > 0 && data.tickets.length === 0) {
-    top.push(l('这一页没有工单了。', 'This page is past the last ticket.'));
-  }
+  if (data.total === 0) notes.push(emptyAdvice(data.used));
 
-  const head = header({ title: l('工单列表', 'Tickets'), color: 'wathet' });
-  let rendered: Json = {};
-  for (const limits of ROW_LEVELS) {
-    rendered = card(head, [markdown(joinL(top, '\n')), ...data.tickets.flatMap((t) => [hr(), row(t, data, limits)]), ...footer(data)]);
-    if (Buffer.byteLength(JSON.stringify(rendered)) <= BUDGET_BYTES) break;
-  }
-  return rendered;
+  const render = (limits: RowLimits) =>
+    card(head, [
+      ...(notes.length ? [markdown(joinL(notes, '\n'))] : []),
+      ...data.tickets.flatMap((t, i) => [...(i > 0 || notes.length ? [hr()] : []), row(t, data, limits)]),
+      ...footer(data),
+    ]);
+  return fitCard(ROW_LEVELS, render, () => render(ROW_LEVELS[ROW_LEVELS.length - 1]!));
+}
+
+/** Speaks to the filters actually used: widen time only if a time was given, and so on. */
+function emptyAdvice(used: FiltersUsed): L10n {
+  const tips: L10n[] = [];
+  if (used.time) tips.push(l('放宽时间范围，例如 `近30天`', 'widen the time range, e.g. `30d`'));
+  if (used.status) tips.push(l('换一个状态，或去掉状态条件', 'try another status, or none'));
+  if (used.people) tips.push(l('检查客服或用户是否写对', 'check the agent or guest'));
+  if (used.other) tips.push(l('去掉一两个条件', 'drop a filter or two'));
+  const none = !used.time && !used.status && !used.people && !used.other;
+  const first = none ? l('服务台里还没有工单。', 'The helpdesk has no tickets yet.') : l('没有符合条件的工单。', 'No tickets match.');
+  const todo = tips.length ? mapL(joinL(tips, l('；或', '; or ')), (s, loc) => (loc === 'zh_cn' ? `可以${s}。` : `You could ${s}.`)) : undefined;
+  return joinL([first, ...(todo ? [todo] : []), grey(l('发送 `/help` 查看全部筛选条件。', 'Send `/help` for every filter.'))], l('', ' '));
 }
 
 function footer(data: ListCardData): Element[] {
+  const asOf = grey(l(`更新于 ${formatClock(data.now, data.timezone)}`, `as of ${formatClock(data.now, data.timezone)}`));
+  const buttons = [
+    ...(data.actions.paged
+      ? [
+          button({ text: l('上一页', 'Previous'), ...(data.actions.prev ? { value: data.actions.prev } : {}) }),
+          button({ text: l('下一页', 'Next'), kind: 'primary', ...(data.actions.next ? { value: data.actions.next } : {}) }),
+        ]
+      : []),
+    button({ text: l('刷新', 'Refresh'), kind: data.actions.paged ? 'text' : 'default', value: data.actions.refresh }),
+  ];
   return [
     hr(),
-    columns(
-      [
-        button({ text: l('上一页', 'Previous'), ...(data.actions.prev ? { value: data.actions.prev } : {}) }),
-        button({ text: l('下一页', 'Next'), kind: 'primary', ...(data.actions.next ? { value: data.actions.next } : {}) }),
-        button({ text: l('刷新', 'Refresh'), kind: 'text', value: data.actions.refresh }),
-      ].map((b) => ({ elements: [b], width: 'auto' as const })),
-    ),
+    columns([
+      ...buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
+      { elements: [markdown(asOf, { text_align: 'right', text_size: 'notation' })], align: 'center' as const },
+    ]),
   ];
 }
 
-/** How much of each row to show; rows shrink if a page would not fit the card size budget. */
+/** How much of each row to show; rows shrink if a page would not fit the 30 KB reply. */
 interface RowLimits {
   name: number;
   tags: number;
@@ -68,28 +107,25 @@ interface RowLimits {
 const ROW_LEVELS: RowLimits[] = [
   { name: 40, tags: 4 },
   { name: 20, tags: 1 },
-  { name: 12, tags: 0 },
+  { name: 10, tags: 0 },
 ];
-const BUDGET_BYTES = 16 * 1024;
 
-// Row details use symbols instead of words, so they are the same in both languages and sent once.
+// A row leads with the guest and the ticket's state; the id and the tags come second, in grey.
 function row(t: Ticket, data: ListCardData, limits: RowLimits): Element {
   const status = statusLook(t.status);
-  const first = mapL(status.label, (s) => `**#${esc(t.id)}** ${inlineTag(esc(s), status.tag)}`);
-  const facts: string[] = [];
   const guest = t.guest?.name ?? t.guest?.id;
-  if (guest) facts.push(`👤 ${esc(clip(guest, limits.name))}`);
-  const agent = t.agentOwner ?? t.agents[0];
-  const agentName = agent?.name ?? agent?.id;
-  if (agentName) facts.push(`🎧 ${esc(clip(agentName, limits.name))}`);
-  if (t.createdAt) facts.push(`🕒 ${formatTime(t.createdAt, data.timezone)}`);
-  const details: string[] = [];
-  if (facts.length) details.push(`<font color='grey'>${facts.join(' · ')}</font>`);
-  if (t.tags.length && limits.tags > 0) details.push(t.tags.slice(0, limits.tags).map((tag) => inlineTag(esc(clip(tag.name, 20)), 'blue')).join(' '));
-  // The status line differs by language; the details do not, so they go in their own element.
-  const text = [markdown(first), ...(details.length ? [markdown(same(details.join('\n')))] : [])];
+  const owner = t.agentOwner ?? t.agents[0];
+  const ownerName = owner?.name ?? owner?.id;
+  const state: L10n[] = [
+    mapL(status.label, (s) => inlineTag(esc(s), status.tag)),
+    ownerName ? same(esc(clip(ownerName, limits.name))) : grey(l('未分配', 'Unassigned')),
+    ...(t.createdAt !== undefined ? [ago(t.createdAt, data.now, data.timezone)] : []),
+  ];
+  const first = joinL([same(guest ? `**${esc(clip(guest, limits.name))}**` : `**#${esc(t.id)}**`), joinL(state, ' · ')], ' ');
+  const tags = limits.tags > 0 ? t.tags.slice(0, limits.tags).map((tag) => inlineTag(esc(clip(tag.name, 20)), 'blue')) : [];
+  const second = same([`<font color='grey'>#${esc(t.id)}</font>`, ...tags].join(' '));
   return columns([
-    { elements: text, weight: 5 },
+    { elements: [markdown(joinL([first, second], '\n'))], weight: 5 },
     { elements: [button({ text: l('查看', 'Open'), value: data.actions.open(t.id) })], width: 'auto', align: 'center' },
   ]);
 }

@@ -3,9 +3,11 @@ import type { RefusalReason } from '../src/access.js';
 import type { FilterError } from '../src/commands/filters/types.js';
 import { hint } from './filterHints.js';
 import { card, clip, esc, header, joinL, l, mapL, markdown, type HeaderColor, type Json, type L10n } from './kit.js';
+import { ignoredNote } from './ticket.js';
 
 export type Problem =
-  | { kind: 'ticket-not-found'; ticketId: string }
+  | { kind: 'ticket-not-found'; ticketId: string; ignored?: string }
+  | { kind: 'too-long'; length: number; limit: number }
   | { kind: 'not-a-ticket-id'; input: string }
   | { kind: 'missing-ticket-id'; command: string }
   | { kind: 'unknown-command'; word: string; suggestion?: string }
@@ -13,6 +15,7 @@ export type Problem =
   | { kind: 'rate-limited' }
   | { kind: 'busy' }
   | { kind: 'upstream'; what: 'ticket' | 'list' }
+  /** `examples`: queries to show, best first, both languages mixed (each language gets its own). */
   | { kind: 'filter'; error: FilterError; examples: string[] }
   | { kind: 'page-out-of-reach'; page: number; lastPage: number }
   | { kind: 'refused'; reason: RefusalReason; contact: string };
@@ -33,8 +36,18 @@ function look(p: Problem): Look {
       return {
         color: 'orange',
         title: l('找不到工单', 'Ticket not found'),
-        what: l(`服务台里没有工单 ${code(p.ticketId)}。`, `The helpdesk has no ticket ${code(p.ticketId)}.`),
+        what: joinL([l(`服务台里没有工单 ${code(p.ticketId)}。`, `The helpdesk has no ticket ${code(p.ticketId)}.`), ...(p.ignored !== undefined ? [ignoredNote(p.ticketId, p.ignored)] : [])], l('', ' ')),
         todo: l('请核对工单号，或用 `/tickets` 按条件查找。', 'Check the id, or find the ticket with `/tickets` and a filter.'),
+      };
+    case 'too-long':
+      return {
+        color: 'orange',
+        title: l('消息太长', 'Message too long'),
+        what: l(
+          `这条消息有 ${p.length.toLocaleString('en-US')} 个字符，命令最多 ${p.limit.toLocaleString('en-US')} 个字符。`,
+          `This message has ${p.length.toLocaleString('en-US')} characters; a command is at most ${p.limit.toLocaleString('en-US')}.`,
+        ),
+        todo: l('只发送命令本身，例如 `/tickets 未关闭 今天`。', 'Send just the command, for example `/tickets open today`.'),
       };
     case 'not-a-ticket-id':
       return {
@@ -104,8 +117,8 @@ function look(p: Problem): Look {
         color: 'orange',
         title: l('页码太大', 'Page out of reach'),
         what: l(
-          `服务台最多只能翻到第 ${p.lastPage} 页（前 10,000 个工单），没法显示第 ${p.page} 页。`,
-          `The helpdesk pages through at most the first 10,000 tickets (page ${p.lastPage}), so page ${p.page} cannot be shown.`,
+          `服务台最多只能翻到前 10,000 个工单，按每页的数量就是第 ${p.lastPage} 页，没法显示第 ${p.page} 页。`,
+          `The helpdesk pages through at most the first 10,000 tickets, which is page ${p.lastPage} at this page size, so page ${p.page} cannot be shown.`,
         ),
         todo: l('请缩小时间范围，例如加上 `近7天` 或日期区间。', 'Narrow by time, for example add `7d` or a date range.'),
       };
@@ -133,6 +146,15 @@ function filterLook(e: FilterError, examples: string[]): Look {
     const tail = l(`例如：\n${pick(true)}`, `For example:\n${pick(false)}`);
     return first ? joinL([first, tail], '\n') : tail;
   };
+  if (e.kind === 'too-long') {
+    const unit = e.unit === 'words' ? l('个词', 'words') : l('个字符', 'characters');
+    return {
+      color: 'orange',
+      title: l('条件太长', 'Filters too long'),
+      what: l(`筛选条件最多 ${e.limit.toLocaleString('en-US')} ${unit.zh_cn}。`, `Filters are at most ${e.limit.toLocaleString('en-US')} ${unit.en_us} long.`),
+      todo: todo(l('只保留需要的条件。', 'Keep only the filters you need.')),
+    };
+  }
   const word = code(clip(e.word, 60));
   switch (e.kind) {
     case 'unknown-word':
@@ -153,11 +175,12 @@ function filterLook(e: FilterError, examples: string[]): Look {
     }
     case 'bad-value': {
       const expected = hint(e.expected);
-      const value = code(clip(e.value, 60));
+      // A time is its own word and value ("2026-02-30"): say it once.
+      const said = e.value === e.word || e.value === '' ? word : `${word} ${code(clip(e.value, 60))}`;
       return {
         color: 'orange',
         title: l('条件的值不对', 'Filter value not valid'),
-        what: l(`${word} ${value} 不行，需要：${expected.zh_cn}。`, `${word} ${value} is not valid: expected ${expected.en_us}.`),
+        what: l(`${said} 不行，需要：${expected.zh_cn}。`, `${said} is not valid: expected ${expected.en_us}.`),
         todo: todo(),
       };
     }

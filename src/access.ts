@@ -1,6 +1,6 @@
 // Who may use the bot, where. Checked for every typed command and every click, before any
 // helpdesk call, with the same rules; pure so each rule is testable.
-import type { GuestField } from '../cards/ticket.js';
+import type { MaskedField } from '../cards/ticket.js';
 import type { ChatType } from './feishu/types.js';
 
 export interface AccessRules {
@@ -15,7 +15,7 @@ export interface AccessRules {
 export interface Privacy {
   /** Where guest details are hidden. */
   masking: 'groups' | 'everywhere' | 'off';
-  fields: GuestField[];
+  fields: MaskedField[];
 }
 
 export interface Who {
@@ -40,7 +40,7 @@ export function checkAccess(rules: AccessRules, who: Who): Verdict {
 }
 
 /** Guest details to hide in a chat of this kind. */
-export function hiddenFields(privacy: Privacy, chatType: ChatType): GuestField[] {
+export function hiddenFields(privacy: Privacy, chatType: ChatType): MaskedField[] {
   if (privacy.masking === 'off') return [];
   if (privacy.masking === 'groups' && chatType === 'p2p') return [];
   return privacy.fields;

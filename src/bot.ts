@@ -6,7 +6,7 @@ import { toastFor } from '../cards/toast.js';
 import { checkAccess, hiddenFields, type AccessRules, type Privacy, type Who } from './access.js';
 import type { ButtonValues, View } from './actions/values.js';
 import type { Clock } from './clock.js';
-import { FILTER_EXAMPLES } from './commands/filters/index.js';
+import { exampleDates, helpExamples } from './commands/filters/index.js';
 import { parseCommand, type Command } from './commands/parse.js';
 import { ticketsView } from './commands/tickets.js';
 import { showView, type Audience, type Outcome } from './commands/views.js';
@@ -52,19 +52,19 @@ export function createBot(deps: BotDeps): Bot {
 
   async function answerMessage(message: IncomingMessage, command: Command, call: CallOptions): Promise<Outcome & { command: string; filters?: unknown }> {
     const audience = audienceFor(message.chatId, message.chatType);
-    const shown = (view: View, name: string) => showView(view, audience, call, deps).then((o) => ({ ...o, command: name }));
+    const shown = (view: View, name: string, hints = {}) => showView(view, audience, call, deps, hints).then((o) => ({ ...o, command: name }));
     switch (command.kind) {
       case 'help':
-        return { card: helpCard({ listExamples: FILTER_EXAMPLES }), outcome: 'ok', ticketIds: [], command: 'help' };
+        return { card: helpCard({ listExamples: helpExamples(clock(), deps.timezone), dates: exampleDates(clock(), deps.timezone) }), outcome: 'ok', ticketIds: [], command: 'help' };
       case 'problem':
         return { card: problemCard(command.problem), outcome: command.problem.kind, ticketIds: [], command: 'unknown' };
       case 'ticket':
-        return shown({ kind: 'ticket', ticketId: command.id }, 'ticket');
+        return shown({ kind: 'ticket', ticketId: command.id }, 'ticket', command.ignored !== undefined ? { ignored: command.ignored } : {});
       case 'tickets': {
-        const result = ticketsView(command.args, { openId: message.senderOpenId, mentions: message.mentions }, clock(), deps.timezone);
+        const result = ticketsView(command.args, { openId: message.senderOpenId, mentions: message.mentions }, clock(), deps.timezone, deps.pageSize);
         if ('problem' in result) return { card: problemCard(result.problem), outcome: result.problem.kind, ticketIds: [], command: 'tickets' };
         const list = result.view.kind === 'list' ? result.view.list : undefined;
-        return { ...(await shown(result.view, 'tickets')), ...(list ? { filters: { ...list.filter, page: list.page } } : {}) };
+        return { ...(await shown(result.view, 'tickets')), ...(list ? { filters: { ...list.filter, ...list.times, page: list.page } } : {}) };
       }
     }
   }
@@ -111,6 +111,7 @@ export function createBot(deps: BotDeps): Bot {
           chat_type: message.chatType,
           message_id: message.messageId,
           outcome: answer.outcome,
+          ...(answer.degraded ? { degraded: answer.degraded } : {}),
           reply,
           upstream_calls: stats.upstreamCalls,
           cache_hits: stats.cacheHits,
@@ -148,12 +149,13 @@ export function createBot(deps: BotDeps): Bot {
         audit(who, { ...what, ticket_ids: outcome.ticketIds }, outcome.outcome);
         log.info('click', {
           view: view.kind,
-          ...(view.kind === 'list' ? { filters: { ...view.list.filter, page: view.list.page } } : { ticket_ids: [view.ticketId] }),
+          ...(view.kind === 'list' ? { filters: { ...view.list.filter, ...view.list.times, page: view.list.page } } : { ticket_ids: [view.ticketId] }),
           fresh,
           operator: action.operatorOpenId,
           chat_id: chatId,
           chat_type: chatType,
           outcome: outcome.outcome,
+          ...(outcome.degraded ? { degraded: outcome.degraded } : {}),
           delivered,
           upstream_calls: stats.upstreamCalls,
           cache_hits: stats.cacheHits,

@@ -70,6 +70,7 @@ const schema = z.strictObject({
         .strictObject({
           ticket_get_per_second: int(1, 10_000).default(10),
           ticket_list_per_second: int(1, 10_000).default(5),
+          ticket_messages_per_second: int(1, 10_000).default(10),
           messages_per_second: int(1, 10_000).default(50),
           messages_per_chat_per_second: int(1, 10_000).default(5),
           window_margin_ms: int(0, 1000).default(100),
@@ -106,7 +107,7 @@ const schema = z.strictObject({
   privacy: z
     .strictObject({
       masking: z.enum(['groups', 'everywhere', 'off']).default('groups'),
-      masked_fields: z.array(z.enum(['email', 'department', 'city', 'country', 'name'])).default(['email']),
+      masked_fields: z.array(z.enum(['email', 'department', 'city', 'country', 'name', 'conversation'])).default(['email']),
     })
     .prefault({}),
   log: z
@@ -159,6 +160,8 @@ export interface Config {
     limits: {
       ticketGetPerSecond: number;
       ticketListPerSecond: number;
+      /** The conversation of a ticket (ticket message list). */
+      ticketMessagesPerSecond: number;
       messagesPerSecond: number;
       messagesPerChatPerSecond: number;
       /** Added to each 1 s window: requests arrive a little later than they leave. */
@@ -316,6 +319,7 @@ function finish(raw: Raw): ConfigResult {
         limits: {
           ticketGetPerSecond: up.limits.ticket_get_per_second,
           ticketListPerSecond: up.limits.ticket_list_per_second,
+          ticketMessagesPerSecond: up.limits.ticket_messages_per_second,
           messagesPerSecond: up.limits.messages_per_second,
           messagesPerChatPerSecond: up.limits.messages_per_chat_per_second,
           windowMarginMs: up.limits.window_margin_ms,

@@ -28,8 +28,14 @@ export function helpdeskOptions(config: Config, cutoff: () => number): Resilient
   const { limits, commandBudgetMs, replyReserveMs } = config.upstream;
   return {
     retry: retryPolicy(config),
-    limits: { get: perSecond(config, limits.ticketGetPerSecond), list: perSecond(config, limits.ticketListPerSecond), queue: queueLimit(config) },
-    cache: config.cache,
+    limits: {
+      get: perSecond(config, limits.ticketGetPerSecond),
+      list: perSecond(config, limits.ticketListPerSecond),
+      messages: perSecond(config, limits.ticketMessagesPerSecond),
+      queue: queueLimit(config),
+    },
+    // The conversation belongs to the ticket's details: it is kept as long and as many.
+    cache: { ...config.cache, conversation: config.cache.ticket },
     budgetMs: commandBudgetMs,
     replyReserveMs,
     cutoff,

@@ -62,7 +62,7 @@ describe('button values', () => {
     now += 15 * 24 * 3600 * 1000;
     expect(values.decode(old)).toEqual({ ok: false, reason: 'expired' });
     now -= 15 * 24 * 3600 * 1000;
-    expect(values.decode({ ...values.encode(list), v: 2 })).toEqual({ ok: false, reason: 'malformed value' });
+    expect(values.decode({ ...values.encode(list), v: 3 })).toEqual({ ok: false, reason: 'malformed value' });
   });
 
   it('validate every field even when the signature would match', () => {

@@ -5,12 +5,20 @@
 // A value comes back from the platform as untrusted input. It is accepted only if its HMAC matches
 // (so nobody can widen a query, switch chats or claim a DM), then validated field by field anyway
 // before anything is built from it.
+//
+// Version 2 keeps time filters as words ("today", "7d"), resolved again at every click, so Refresh
+// on "open today" an hour later includes that hour's tickets. Version 1 values (absolute time
+// ranges) still answer, with the ranges they were made with, until they expire.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ChatType } from '../feishu/types.js';
 import type { TicketFilter } from '../helpdesk/types.js';
+import type { TimeWords } from '../commands/filters/types.js';
+import { readTimeWords } from '../commands/filters/time.js';
 
-export const VALUE_VERSION = 1;
+export const VALUE_VERSION = 2;
+/** Versions still accepted: buttons on cards sent before an upgrade keep working. */
+const ACCEPTED_VERSIONS = [1, 2] as const;
 
 /** What the user is looking at, or asks to look at. */
 export type View =
@@ -18,7 +26,10 @@ export type View =
   | { kind: 'ticket'; ticketId: string; back?: ListState };
 
 export interface ListState {
+  /** Without time ranges, except those of a version 1 value (which has no words). */
   filter: TicketFilter;
+  /** Time filters as words, resolved when the list is shown. */
+  times?: TimeWords;
   page: number;
   names: Record<string, string>;
   /** The agent filter is the person who asked ("mine"), whose name the bot does not know. */
@@ -65,15 +76,18 @@ const filterSchema = z.strictObject({
   updated: range.optional(),
 });
 
+const timeWords = z.string().max(40).refine((w) => readTimeWords(w) !== undefined, 'not time words');
+
 const listSchema = z.strictObject({
   f: filterSchema,
   p: int(1, 10_000),
   n: z.record(openId, text(64)).refine((n) => Object.keys(n).length <= 10, 'too many names').optional(),
   m: z.literal(1).optional(),
+  w: z.strictObject({ c: timeWords.optional(), u: timeWords.optional() }).optional(),
 });
 
 const wireSchema = z.strictObject({
-  v: z.literal(VALUE_VERSION),
+  v: z.union(ACCEPTED_VERSIONS.map((v) => z.literal(v))),
   k: z.enum(['l', 't']),
   l: listSchema.optional(),
   t: id.optional(),
@@ -99,8 +113,11 @@ export class ButtonValues {
 
   encode(action: Omit<Action, 'issuedAt'>): Record<string, unknown> {
     const { view } = action;
+    // A list reached from a version 1 button has absolute ranges and no words: it stays version 1.
+    const lists = view.kind === 'list' ? [view.list] : view.back ? [view.back] : [];
+    const legacy = lists.some((list) => list.filter.created !== undefined || list.filter.updated !== undefined);
     const wire: Omit<Wire, 's'> = {
-      v: VALUE_VERSION,
+      v: legacy ? 1 : VALUE_VERSION,
       k: view.kind === 'list' ? 'l' : 't',
       ...(view.kind === 'list' ? { l: listWire(view.list) } : { t: view.ticketId, ...(view.back ? { l: listWire(view.back) } : {}) }),
       ...(action.fresh ? { r: 1 as const } : {}),
@@ -121,6 +138,10 @@ export class ButtonValues {
     if (ageSeconds > MAX_AGE_SECONDS || ageSeconds < -300) return { ok: false, reason: 'expired' };
 
     const w = parsed.data;
+    // Version 1 had no words; version 2 keeps times only as words.
+    const lists = [w.l].filter((x) => x !== undefined);
+    if (w.v === 1 && lists.some((x) => x.w)) return { ok: false, reason: 'malformed value' };
+    if (w.v === 2 && lists.some((x) => x.f.created || x.f.updated)) return { ok: false, reason: 'malformed value' };
     let view: View;
     if (w.k === 'l') {
       if (!w.l || w.t !== undefined) return { ok: false, reason: 'malformed value' };
@@ -139,11 +160,23 @@ export class ButtonValues {
 
 function listWire(list: ListState): z.infer<typeof listSchema> {
   const names = Object.fromEntries(Object.entries(list.names).slice(0, 10).map(([k, v]) => [k, [...v].slice(0, 64).join('')]));
-  return { f: list.filter, p: list.page, ...(Object.keys(names).length ? { n: names } : {}), ...(list.mine ? { m: 1 as const } : {}) };
+  // Times travel as words; a version 1 list (ranges, no words) keeps its ranges.
+  const legacy = list.filter.created !== undefined || list.filter.updated !== undefined;
+  const { created, updated, ...rest } = list.filter;
+  const filter = legacy ? { ...rest, ...(created ? { created } : {}), ...(updated ? { updated } : {}) } : rest;
+  const words = { ...(list.times?.created ? { c: list.times.created } : {}), ...(list.times?.updated ? { u: list.times.updated } : {}) };
+  return {
+    f: filter,
+    p: list.page,
+    ...(Object.keys(names).length ? { n: names } : {}),
+    ...(list.mine ? { m: 1 as const } : {}),
+    ...(Object.keys(words).length ? { w: words } : {}),
+  };
 }
 
 function listState(l: z.infer<typeof listSchema>): ListState {
-  return { filter: l.f as TicketFilter, page: l.p, names: l.n ?? {}, ...(l.m ? { mine: true } : {}) };
+  const times = { ...(l.w?.c ? { created: l.w.c } : {}), ...(l.w?.u ? { updated: l.w.u } : {}) };
+  return { filter: l.f as TicketFilter, page: l.p, names: l.n ?? {}, ...(l.m ? { mine: true } : {}), ...(Object.keys(times).length ? { times } : {}) };
 }
 
 /** JSON with object keys sorted at every level, so the signature survives key reordering. */

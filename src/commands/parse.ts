@@ -1,10 +1,11 @@
 // Text (bot mention already removed) -> which command, with its raw arguments. Filters for
 // /tickets are parsed by filters/, where the asker and mentions are known.
-import { closest, distance } from 'fastest-levenshtein';
+import { closestWord } from '../text/distance.js';
 import type { Problem } from '../../cards/problem.js';
 
 export type Command =
-  | { kind: 'ticket'; id: string }
+  /** `ignored`: words after the id, which are not used (the card says so). */
+  | { kind: 'ticket'; id: string; ignored?: string }
   | { kind: 'tickets'; args: string }
   | { kind: 'help' }
   | { kind: 'problem'; problem: Problem };
@@ -25,9 +26,13 @@ const COMMAND_WORDS = Object.keys(ALIASES).filter((w) => w.length > 1);
 const BARE_WORDS = new Set(['ticket', '工单', 'tickets', '工单列表', 'help', '帮助']);
 
 const TICKET_ID = /^\d{1,32}$/;
+/** Longer messages are not read as commands: the answer says how long a command may be. */
+export const MAX_COMMAND_CHARS = 1000;
 const MENTION = /^@_[A-Za-z0-9_]+$/;
 
 export function parseCommand(text: string): Command {
+  const length = [...text.trim()].length;
+  if (length > MAX_COMMAND_CHARS) return { kind: 'problem', problem: { kind: 'too-long', length, limit: MAX_COMMAND_CHARS } };
   const tokens = text.normalize('NFKC').trim().split(/\s+/).filter(Boolean);
   // Leading mentions of other people ("@alice @bot /ticket 1") are not the command.
   while (tokens.length && MENTION.test(tokens[0]!)) tokens.shift();
@@ -47,11 +52,12 @@ export function parseCommand(text: string): Command {
   const id = tokens[0]?.replace(/^#/, '');
   if (id === undefined) return { kind: 'problem', problem: { kind: 'missing-ticket-id', command: first } };
   if (!TICKET_ID.test(id)) return { kind: 'problem', problem: { kind: 'not-a-ticket-id', input: tokens[0]! } };
-  return { kind: 'ticket', id };
+  const rest = tokens.slice(1).join(' ');
+  return rest ? { kind: 'ticket', id, ignored: rest } : { kind: 'ticket', id };
 }
 
 function suggest(word: string): string | undefined {
   if (!word) return undefined;
-  const best = closest(word, COMMAND_WORDS);
-  return distance(word, best) <= Math.max(1, Math.floor(best.length / 3)) ? `/${best}` : undefined;
+  const best = closestWord(word, COMMAND_WORDS);
+  return best && best.distance <= Math.max(1, Math.floor(best.word.length / 3)) ? `/${best.word}` : undefined;
 }

@@ -2,17 +2,20 @@
 import type { Problem } from '../../cards/problem.js';
 import type { View } from '../actions/values.js';
 import type { Mention } from '../feishu/types.js';
-import { FILTER_EXAMPLES, parseTicketQuery } from './filters/index.js';
+import { lastReachablePage } from '../helpdesk/paging.js';
+import { examplesFor, parseTicketQuery } from './filters/index.js';
 
 export interface Asker {
   openId: string;
   mentions: Mention[];
 }
 
-export function ticketsView(args: string, asker: Asker, now: number, timezone: string): { view: View } | { problem: Problem } {
-  const parsed = parseTicketQuery(args, { now, timezone, askerOpenId: asker.openId, mentions: asker.mentions });
-  if (!parsed.ok) return { problem: { kind: 'filter', error: parsed.error, examples: FILTER_EXAMPLES } };
-  const { filter, page, names } = parsed.query;
+export function ticketsView(args: string, asker: Asker, now: number, timezone: string, pageSize: number): { view: View } | { problem: Problem } {
+  const parsed = parseTicketQuery(args, { now, timezone, askerOpenId: asker.openId, mentions: asker.mentions, maxPage: lastReachablePage(pageSize) });
+  if (!parsed.ok) return { problem: { kind: 'filter', error: parsed.error, examples: examplesFor(parsed.error, now, timezone) } };
+  const { filter, times, page, names } = parsed.query;
   const mine = filter.agentId === asker.openId && !names[asker.openId];
-  return { view: { kind: 'list', list: { filter, page, names, ...(mine ? { mine } : {}) } } };
+  // Times travel as words and are resolved whenever the list is shown (see views.ts).
+  const { created: _created, updated: _updated, ...rest } = filter;
+  return { view: { kind: 'list', list: { filter: rest, ...(Object.keys(times).length ? { times } : {}), page, names, ...(mine ? { mine } : {}) } } };
 }

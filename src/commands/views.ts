@@ -1,14 +1,18 @@
 // Shows a View (a list page or a ticket) as a card. Typed commands and button clicks both end
-// here, so a page reached by "Next" looks exactly like the same page typed as a command.
-import { describeFilter } from '../../cards/describe.js';
+// here, so a page reached by "Next" looks exactly like the same page typed as a command. Time
+// words ("today", "7d") are resolved here, at every showing, so a refresh always means now.
+import { describeQuery, filtersUsed } from '../../cards/describe.js';
 import type { Json } from '../../cards/kit.js';
 import { listCard } from '../../cards/list.js';
-import { problemCard } from '../../cards/problem.js';
-import { ticketCard, type GuestField } from '../../cards/ticket.js';
+import { problemCard, type Problem } from '../../cards/problem.js';
+import { ticketCard, type ConversationState, type MaskedField } from '../../cards/ticket.js';
 import type { ButtonValues, ListState, View } from '../actions/values.js';
+import type { Clock } from '../clock.js';
 import type { ChatType } from '../feishu/types.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import { lastReachablePage, pages } from '../helpdesk/paging.js';
+import type { TicketFilter } from '../helpdesk/types.js';
+import { readTimeWords, resolveTime, type TimeSpec } from './filters/time.js';
 import { problemFor } from './problems.js';
 
 export interface ViewDeps {
@@ -16,13 +20,14 @@ export interface ViewDeps {
   values: ButtonValues;
   timezone: string;
   pageSize: number;
+  clock: Clock;
 }
 
-/** Where the card goes: decides the buttons' bound chat and which guest details are hidden. */
+/** Where the card goes: decides the buttons' bound chat and what is hidden. */
 export interface Audience {
   chatId: string;
   chatType: ChatType;
-  hide: readonly GuestField[];
+  hide: readonly MaskedField[];
 }
 
 export interface Outcome {
@@ -31,57 +36,108 @@ export interface Outcome {
   outcome: string;
   /** Ticket ids shown, for the log line. */
   ticketIds: string[];
+  /** A part that could not be loaded although the card was sent (e.g. "conversation"). */
+  degraded?: string;
 }
 
-export function showView(view: View, audience: Audience, call: CallOptions, deps: ViewDeps): Promise<Outcome> {
-  return view.kind === 'list' ? showList(view.list, audience, call, deps) : showTicket(view.ticketId, view.back, audience, call, deps);
+/** What a typed command adds: words after a ticket id that were not used. */
+export interface Hints {
+  ignored?: string;
 }
 
-async function showTicket(id: string, back: ListState | undefined, audience: Audience, call: CallOptions, deps: ViewDeps): Promise<Outcome> {
+export function showView(view: View, audience: Audience, call: CallOptions, deps: ViewDeps, hints: Hints = {}): Promise<Outcome> {
+  return view.kind === 'list' ? showList(view.list, audience, call, deps) : showTicket(view.ticketId, view.back, audience, call, deps, hints);
+}
+
+const problem = (p: Problem, ticketIds: string[] = []): Outcome => ({ card: problemCard(p), outcome: p.kind, ticketIds });
+
+async function showTicket(id: string, back: ListState | undefined, audience: Audience, call: CallOptions, deps: ViewDeps, hints: Hints): Promise<Outcome> {
   const value = (v: View, fresh = false) => deps.values.encode({ view: v, fresh, chatId: audience.chatId, chatType: audience.chatType });
-  try {
-    const ticket = await deps.helpdesk.getTicket(id, call);
-    const actions = {
-      refresh: value({ kind: 'ticket', ticketId: id, ...(back ? { back } : {}) }, true),
-      ...(back ? { back: value({ kind: 'list', list: back }) } : {}),
-    };
-    return { card: ticketCard(ticket, { timezone: deps.timezone, hide: audience.hide, actions }), outcome: 'ok', ticketIds: [id] };
-  } catch (error) {
-    const problem = problemFor(error, 'ticket', id);
-    return { card: problemCard(problem), outcome: problem.kind, ticketIds: [id] };
+  // A conversation hidden from this chat is not even fetched.
+  const wanted = !audience.hide.includes('conversation');
+  const [ticket, conversation] = await Promise.allSettled([
+    deps.helpdesk.getTicket(id, call),
+    wanted ? deps.helpdesk.getConversation(id, call) : Promise.resolve(undefined),
+  ]);
+  if (ticket.status === 'rejected') {
+    const p = problemFor(ticket.reason, 'ticket', id);
+    return problem(p.kind === 'ticket-not-found' && hints.ignored ? { ...p, ignored: hints.ignored } : p, [id]);
   }
+  const state: ConversationState = !wanted ? 'hidden' : conversation.status === 'fulfilled' && conversation.value ? conversation.value : 'failed';
+  const actions = {
+    refresh: value({ kind: 'ticket', ticketId: id, ...(back ? { back } : {}) }, true),
+    ...(back ? { back: value({ kind: 'list', list: back }) } : {}),
+  };
+  const card = ticketCard(ticket.value, {
+    timezone: deps.timezone,
+    now: deps.clock(),
+    hide: audience.hide,
+    conversation: state,
+    actions,
+    ...(hints.ignored ? { ignored: hints.ignored } : {}),
+  });
+  return { card, outcome: 'ok', ticketIds: [id], ...(state === 'failed' ? { degraded: 'conversation' } : {}) };
 }
 
-async function showList(list: ListState, audience: Audience, call: CallOptions, deps: ViewDeps): Promise<Outcome> {
-  const { pageSize } = deps;
-  const lastPage = lastReachablePage(pageSize);
-  if (list.page > lastPage) {
-    // The API refuses pages past 10,000 rows: never ask it.
-    const problem = { kind: 'page-out-of-reach' as const, page: list.page, lastPage };
-    return { card: problemCard(problem), outcome: problem.kind, ticketIds: [] };
+/** The filter to ask the API for now: the list's words resolved at `now`. */
+export function resolveList(list: ListState, now: number, timezone: string): { filter: TicketFilter; specs: { created?: TimeSpec; updated?: TimeSpec } } | undefined {
+  const filter: TicketFilter = { ...list.filter };
+  const specs: { created?: TimeSpec; updated?: TimeSpec } = {};
+  for (const field of ['created', 'updated'] as const) {
+    const words = list.times?.[field];
+    if (words === undefined) continue;
+    const spec = readTimeWords(words);
+    const range = spec && resolveTime(spec, now, timezone);
+    if (!spec || !range?.ok) return undefined;
+    filter[field] = range.range;
+    specs[field] = spec;
   }
-  const at = (page: number, fresh = false) =>
-    deps.values.encode({ view: { kind: 'list', list: { ...list, page } }, fresh, chatId: audience.chatId, chatType: audience.chatType });
+  return { filter, specs };
+}
+
+async function showList(asked: ListState, audience: Audience, call: CallOptions, deps: ViewDeps): Promise<Outcome> {
+  const { pageSize, timezone } = deps;
+  const lastPage = lastReachablePage(pageSize);
+  // The API refuses pages past 10,000 rows: never ask it.
+  if (asked.page > lastPage) return problem({ kind: 'page-out-of-reach', page: asked.page, lastPage });
+  const now = deps.clock();
+  const resolved = resolveList(asked, now, timezone);
+  if (!resolved) return problem({ kind: 'upstream', what: 'list' });
+  const { filter, specs } = resolved;
   try {
-    const result = await deps.helpdesk.listTickets(list.filter, list.page, pageSize, call);
-    const p = pages(result.total, pageSize);
+    let list = asked;
+    let result = await deps.helpdesk.listTickets(filter, list.page, pageSize, call);
+    let p = pages(result.total, pageSize);
+    // Past the end: show the last page, and say so.
+    const pastEnd = result.total > 0 && list.page > p.total ? list.page : undefined;
+    if (pastEnd !== undefined) {
+      list = { ...list, page: p.lastReachable };
+      result = await deps.helpdesk.listTickets(filter, list.page, pageSize, call);
+      p = pages(result.total, pageSize);
+    }
+    const at = (page: number, fresh = false) =>
+      deps.values.encode({ view: { kind: 'list', list: { ...list, page } }, fresh, chatId: audience.chatId, chatType: audience.chatType });
+    const paged = p.total > 1;
     const card = listCard({
-      description: describeFilter(list.filter, list.names, deps.timezone, list.mine),
+      query: describeQuery(filter, list.names, timezone, { mine: list.mine === true, times: specs }),
+      used: filtersUsed(filter),
       page: list.page,
       pageSize,
       total: result.total,
       tickets: result.tickets,
-      timezone: deps.timezone,
+      timezone,
+      now,
+      ...(pastEnd !== undefined ? { pastEnd } : {}),
       actions: {
         open: (ticketId) => deps.values.encode({ view: { kind: 'ticket', ticketId, back: list }, fresh: false, chatId: audience.chatId, chatType: audience.chatType }),
-        ...(list.page > 1 ? { prev: at(Math.min(list.page - 1, p.lastReachable)) } : {}),
-        ...(list.page < p.lastReachable ? { next: at(list.page + 1) } : {}),
+        ...(paged && list.page > 1 ? { prev: at(Math.min(list.page - 1, p.lastReachable)) } : {}),
+        ...(paged && list.page < p.lastReachable ? { next: at(list.page + 1) } : {}),
+        paged,
         refresh: at(list.page, true),
       },
     });
     return { card, outcome: 'ok', ticketIds: result.tickets.map((t) => t.id) };
   } catch (error) {
-    const problem = problemFor(error, 'list');
-    return { card: problemCard(problem), outcome: problem.kind, ticketIds: [] };
+    return problem(problemFor(error, 'list'));
   }
 }

@@ -1,9 +1,10 @@
-// The helpdesk ticket list/get APIs through the official SDK, in our types. One call each, no
-// caching or retrying here: those wrap this (see resilient.ts) so each layer stays small.
+// The helpdesk ticket list/get and conversation APIs through the official SDK, in our types. One
+// lookup each, no caching or retrying here: those wrap this (see resilient.ts) so each layer stays small.
 import * as lark from '@larksuiteoapi/node-sdk';
 import { HelpdeskError, fromCode, fromThrown } from './errors.js';
-import { toTicket } from './map.js';
-import type { Ticket, TicketFilter, TicketPage } from './types.js';
+import { conversationOf } from './conversation.js';
+import { toMessage, toTicket } from './map.js';
+import type { Conversation, Message, Ticket, TicketFilter, TicketPage } from './types.js';
 
 /** Per-call options, passed through every layer that wraps the SDK calls. */
 export interface CallOptions {
@@ -25,6 +26,8 @@ export const newStats = (): CallStats => ({ upstreamCalls: 0, cacheHits: 0 });
 export interface Helpdesk {
   getTicket(id: string, options?: CallOptions): Promise<Ticket>;
   listTickets(filter: TicketFilter, page: number, pageSize: number, options?: CallOptions): Promise<TicketPage>;
+  /** The ticket's conversation: its first and latest messages and how many there are. */
+  getConversation(ticketId: string, options?: CallOptions): Promise<Conversation>;
 }
 
 export function sdkHelpdesk(client: lark.Client): Helpdesk {
@@ -41,6 +44,17 @@ export function sdkHelpdesk(client: lark.Client): Helpdesk {
       const res = await call(() => client.helpdesk.v1.ticket.list({ params: listParams(filter, page, pageSize) }, lark.withHelpDeskCredential()));
       const tickets = (res.data?.tickets ?? []).map(toTicket).filter((t): t is Ticket => t !== undefined);
       return { total: Number(res.data?.total ?? tickets.length), tickets };
+    },
+    getConversation(ticketId, options) {
+      // Usually one call (page_size 200 holds most conversations); longer ones also need the last page.
+      return conversationOf(async (page, pageSize) => {
+        if (options?.stats) options.stats.upstreamCalls++;
+        const res = await call(() =>
+          client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page, page_size: pageSize } }, lark.withHelpDeskCredential()),
+        );
+        const messages = (res.data?.messages ?? []).map(toMessage).filter((m): m is Message => m !== undefined);
+        return { total: Number(res.data?.total ?? messages.length), messages };
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 // The API's ticket_v2 shape -> our Ticket. Defensive: any field may be missing, null, the wrong
 // type, or (for times) -1 meaning "no value". Durations come in mixed units and leave here in ms.
-import type { CustomField, LocalizedText, Person, Tag, Ticket, TicketComment } from './types.js';
+import type { CustomField, LocalizedText, Message, Person, Tag, Ticket, TicketComment } from './types.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -114,3 +114,72 @@ function list<T>(v: unknown, map: (item: unknown) => T | undefined): T[] {
 function prune<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
+
+/** A message's text is kept up to this many characters: cards show far less, and caches stay small. */
+export const MAX_MESSAGE_CHARS = 600;
+
+/**
+ * The conversation API's ticket.message -> our Message. `content` is a JSON string such as
+ * {"content":"…","msg_type":"text"}; rich text carries its text in post nodes, images an image_key.
+ */
+export function toMessage(raw: unknown): Message | undefined {
+  const m = obj(raw);
+  const id = text(m?.id) ?? text(m?.message_id);
+  if (!m || !id) return undefined;
+  const kind = text(m.message_type) ?? 'unknown';
+  const body = parseContent(m.content);
+  const words = kind === 'text' || kind === 'post' ? contentText(body) : undefined;
+  const images = kind === 'image' ? 1 : kind === 'post' ? imageCount(body) : 0;
+  return prune({
+    id,
+    kind,
+    text: words ? clipChars(words, MAX_MESSAGE_CHARS) : undefined,
+    images: images > 0 ? images : undefined,
+    createdAt: time(m.created_at),
+    authorName: text(m.user_name),
+    authorId: text(m.user_id),
+  });
+}
+
+function parseContent(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v; // not JSON: the text itself
+  }
+}
+
+/** Text of a content value: a string, {content: …}, or a post's paragraphs of {tag:"text"} nodes. */
+function contentText(v: unknown, depth = 0): string | undefined {
+  if (depth > 6) return undefined;
+  if (typeof v === 'string') {
+    const inner = v.trim().startsWith('{') || v.trim().startsWith('[') ? parseContent(v) : v;
+    return inner === v ? text(v) : contentText(inner, depth + 1);
+  }
+  if (Array.isArray(v)) {
+    const parts = v.map((item) => contentText(item, depth + 1)).filter((x): x is string => x !== undefined);
+    // A post is a list of paragraphs, each a list of nodes: nodes join, paragraphs break lines.
+    return parts.length ? parts.join(v.every(Array.isArray) ? '\n' : '') : undefined;
+  }
+  const o = obj(v);
+  if (!o) return undefined;
+  if (o.tag === 'text' || o.tag === 'a' || o.tag === 'md') return text(o.text);
+  if (o.tag === 'at') return text(o.user_name) ? `@${String(o.user_name)}` : undefined;
+  if (o.tag !== undefined) return undefined; // images, emotions, media: not words
+  const title = text(o.title);
+  const inner = contentText(o.content ?? o.zh_cn ?? o.en_us ?? o.text, depth + 1);
+  return [title, inner].filter(Boolean).join('\n') || undefined;
+}
+
+function imageCount(v: unknown): number {
+  const keys = obj(v)?.image_keys;
+  if (Array.isArray(keys)) return keys.length;
+  const json = typeof v === 'string' ? v : JSON.stringify(v ?? '');
+  return (json.match(/"tag":"img"/g) ?? []).length;
+}
+
+const clipChars = (s: string, max: number) => {
+  const chars = [...s];
+  return chars.length <= max ? s : chars.slice(0, max).join('');
+};

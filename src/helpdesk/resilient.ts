@@ -7,13 +7,13 @@ import { HelpdeskError } from './errors.js';
 import { acquire, SlidingWindow, type QueueLimit, type WindowLimit } from '../resilience/limiter.js';
 import { withRetries, type RetryPolicy, type Verdict } from '../resilience/retry.js';
 import type { Timing } from '../resilience/timing.js';
-import type { Ticket, TicketPage } from './types.js';
+import type { Conversation, Ticket, TicketPage } from './types.js';
 
 export interface ResilientHelpdeskOptions {
   retry: RetryPolicy;
-  limits: { get: WindowLimit; list: WindowLimit; queue: QueueLimit };
+  limits: { get: WindowLimit; list: WindowLimit; messages: WindowLimit; queue: QueueLimit };
   /** Get and list are cached apart: a list row may be abbreviated, so it never stands in for a get. */
-  cache: { ticket: CacheLimit; list: CacheLimit };
+  cache: { ticket: CacheLimit; list: CacheLimit; conversation: CacheLimit };
   /** The budget of a call that brings no deadline of its own. */
   budgetMs: number;
   /** Lookups give up this long before the command's deadline, so its reply can still be sent. */
@@ -25,7 +25,12 @@ export interface ResilientHelpdeskOptions {
 export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOptions, time: Timing, log: Logger): Helpdesk {
   const tickets = new SharedLoads<Ticket>(options.cache.ticket, time.clock);
   const pages = new SharedLoads<TicketPage>(options.cache.list, time.clock);
-  const windows = { ticket_get: new SlidingWindow(options.limits.get), ticket_list: new SlidingWindow(options.limits.list) };
+  const conversations = new SharedLoads<Conversation>(options.cache.conversation, time.clock);
+  const windows = {
+    ticket_get: new SlidingWindow(options.limits.get),
+    ticket_list: new SlidingWindow(options.limits.list),
+    ticket_messages: new SlidingWindow(options.limits.messages),
+  };
 
   const deadlineOf = (o: CallOptions | undefined) => {
     const own = o?.deadline ?? time.clock() + options.budgetMs;
@@ -60,6 +65,9 @@ export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOpt
     listTickets(filter, page, pageSize, o) {
       const key = `${canonicalKey(filter)}|${page}|${pageSize}`;
       return pages.get(key, () => upstream('ticket_list', () => inner.listTickets(filter, page, pageSize, counted(o)), o), o);
+    },
+    getConversation(id, o) {
+      return conversations.get(id, () => upstream('ticket_messages', () => inner.getConversation(id, counted(o)), o), o);
     },
   };
 }

@@ -102,3 +102,27 @@ export interface TicketPage {
   total: number;
   tickets: Ticket[];
 }
+
+/** One message of a ticket's conversation (the chat between the guest, the helpdesk bot and agents). */
+export interface Message {
+  id: string;
+  /** text, post, image, file, media, or another kind the API adds later. */
+  kind: string;
+  /** The words of a text or rich-text message, clipped to MAX_MESSAGE_CHARS. */
+  text?: string;
+  /** Images in the message (an image message, or pictures inside a rich-text one). */
+  images?: number;
+  createdAt?: number;
+  authorName?: string;
+  /** The author's open_id; the guest's messages have the ticket's guest id. */
+  authorId?: string;
+}
+
+/**
+ * What the bot keeps of a conversation: its first and its latest messages (oldest first, no
+ * duplicates) and how many there are in all. Enough for a card's summary and recent messages.
+ */
+export interface Conversation {
+  total: number;
+  messages: Message[];
+}

@@ -7,7 +7,7 @@ import { ENV_OVERRIDES, loadConfig, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { startBot, type RunningBot } from '../start.js';
 import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
-import { DEMO_AGENTS, FIRST_TICKET_ID, HOSTILE_TICKET_ID, seedTickets } from './seed.js';
+import { DEMO_AGENTS, FIRST_TICKET_ID, HOSTILE_TICKET_ID, seedConversations, seedTickets } from './seed.js';
 import { randomHex } from './standin/ids.js';
 import { StandIn } from './standin/index.js';
 
@@ -66,7 +66,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     );
     if (!result.ok) throw new Error(result.problems.join('; '));
     const { config } = result;
-    standin.setTickets(seedTickets(options.now ?? Date.now(), { timezone: config.display.timezone, helpdeskId: secrets.helpdeskId }));
+    const tickets = seedTickets(options.now ?? Date.now(), { timezone: config.display.timezone, helpdeskId: secrets.helpdeskId });
+    standin.setTickets(tickets);
+    standin.setConversations(seedConversations(tickets));
 
     const [you, ...others] = DEMO_AGENTS.map((a) => ({ openId: a.id!, name: a.name! }));
     let botUrl = '';

@@ -3,11 +3,14 @@
 // seconds), spread over the last six weeks relative to `now`, so "today" always has tickets.
 // Pure and deterministic: the same now, options and seed give the same tickets.
 import { DateTime } from 'luxon';
+import { FIRST_TICKET_ID, HOSTILE_TICKET_ID } from './seed/ids.js';
 import { DEMO_AGENTS, DEMO_GUESTS, HELPDESK_BOT, HOSTILE_GUEST } from './seed/people.js';
 import { COMMENTS, DISSATISFACTION_REASONS, FIELDS, HOSTILE_COMMENT, TAGS } from './seed/words.js';
 import type { RawCustomizedField, RawTicket, RawTicketTag, RawTicketUser } from './standin/types.js';
 
 export { DEMO_AGENTS, DEMO_GUESTS, HOSTILE_GUEST } from './seed/people.js';
+export { FIRST_TICKET_ID, HOSTILE_TICKET_ID } from './seed/ids.js';
+export { seedConversations } from './seed/conversations.js';
 
 export interface SeedOptions {
   /** How many tickets; default 300, at least 2 (the two fixed ones). */
@@ -19,10 +22,6 @@ export interface SeedOptions {
   helpdeskId?: string;
 }
 
-/** Always the first ticket: a closed ticket with every field set (the README's example). */
-export const FIRST_TICKET_ID = '6626871355780366331';
-/** An open ticket from today whose guest name and comment are markup, to prove safe rendering. */
-export const HOSTILE_TICKET_ID = '6626871355780366332';
 export const DEFAULT_SEED = 20240601;
 export const DEFAULT_COUNT = 300;
 export const ALL_STATUSES = [1, 2, 3, 4, 5, 50, 51, 52] as const;

@@ -34,6 +34,9 @@ function checkWellFormed(result: ParseResult): void {
       case 'conflict':
         expect(isStr(e.detail) && e.detail.length > 0).toBe(true);
         break;
+      case 'too-long':
+        expect(e.limit).toBeGreaterThan(0);
+        break;
       default:
         expect.fail(`unknown error kind ${JSON.stringify(e)}`);
     }

@@ -75,23 +75,23 @@ describe('privacy', () => {
     const h = await harness();
     const group = await h.say(`/ticket ${TICKET}`, { chatType: 'group' });
     const [inGroup] = await h.replies(group.messageId);
-    expect(inGroup!.content).not.toContain('xiaoming.wang@example.com');
+    expect(inGroup!.content).not.toContain('xiaoming.wang&#64;example.com');
     expect(inGroup!.content).toContain('hidden in group chats');
     const dm = await h.say(`/ticket ${TICKET}`, { chatType: 'p2p' });
     const [inDm] = await h.replies(dm.messageId);
-    expect(inDm!.content).toContain('xiaoming.wang@example.com');
+    expect(inDm!.content).toContain('xiaoming.wang&#64;example.com');
   });
 
   it('hides the listed fields everywhere, or nowhere, as configured', async () => {
     const everywhere = await harness(`privacy:\n  masking: everywhere\n  masked_fields: [email, department]\n`);
     const a = await everywhere.say(`/ticket ${TICKET}`, { chatType: 'p2p' });
     const [dm] = await everywhere.replies(a.messageId);
-    expect(dm!.content).not.toContain('xiaoming.wang@example.com');
+    expect(dm!.content).not.toContain('xiaoming.wang&#64;example.com');
     expect(dm!.content).not.toContain('财务部');
     const off = await harness(`privacy:\n  masking: off\n`);
     const b = await off.say(`/ticket ${TICKET}`, { chatType: 'group' });
     const [group] = await off.replies(b.messageId);
-    expect(group!.content).toContain('xiaoming.wang@example.com');
+    expect(group!.content).toContain('xiaoming.wang&#64;example.com');
   });
 
   it('keeps masking on cards reached by clicks in a group', async () => {
@@ -101,7 +101,7 @@ describe('privacy', () => {
     const open = buttons(list!.card).find((b) => b.text === 'Open')!;
     const res = await h.click(list!, open.value);
     expect(JSON.stringify(res.body)).toContain('hidden in group chats');
-    expect(JSON.stringify(res.body)).not.toContain('xiaoming.wang@example.com');
+    expect(JSON.stringify(res.body)).not.toContain('xiaoming.wang&#64;example.com');
   });
 });
 

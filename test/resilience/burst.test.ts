@@ -32,6 +32,10 @@ describe('a burst of /ticket commands', () => {
     const gets = h.standin.callsTo('ticket_get');
     expect(gets.length).toBeLessThanOrEqual(20);
     expect(new Set(gets.map((c) => c.path)).size).toBe(gets.length);
+    // The conversation is cached the same way: at most one call per ticket.
+    const conversations = h.standin.callsTo('ticket_messages');
+    expect(conversations.length).toBeLessThanOrEqual(20);
+    expect(new Set(conversations.map((c) => c.path)).size).toBe(conversations.length);
 
     // The replies kept to the message limits too.
     const replies = h.standin.callsTo('reply');
@@ -41,8 +45,9 @@ describe('a burst of /ticket commands', () => {
     // One log line per command, counting the calls and the cache hits.
     const lines = await commandLines(h.log.lines, sent.map((s) => s.messageId));
     expect(lines).toHaveLength(200);
-    expect(lines.reduce((n, l) => n + Number(l.upstream_calls), 0)).toBe(gets.length);
-    expect(lines.reduce((n, l) => n + Number(l.cache_hits), 0)).toBe(200 - gets.length);
+    // Each command looks up the ticket and its conversation.
+    expect(lines.reduce((n, l) => n + Number(l.upstream_calls), 0)).toBe(gets.length + conversations.length);
+    expect(lines.reduce((n, l) => n + Number(l.cache_hits), 0)).toBe(400 - gets.length - conversations.length);
     expect(lines.every((l) => l.outcome === 'ok' && l.reply === 'sent')).toBe(true);
   });
 

@@ -16,7 +16,7 @@ describe('upstream and cache settings', () => {
       replyWaitMs: 60_000,
       minAttemptMs: 300,
       retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2000 },
-      limits: { ticketGetPerSecond: 10, ticketListPerSecond: 5, messagesPerSecond: 50, messagesPerChatPerSecond: 5, windowMarginMs: 100, maxQueue: 100, maxWaitMs: 5000, messagesMaxQueue: 1000 },
+      limits: { ticketGetPerSecond: 10, ticketListPerSecond: 5, ticketMessagesPerSecond: 10, messagesPerSecond: 50, messagesPerChatPerSecond: 5, windowMarginMs: 100, maxQueue: 100, maxWaitMs: 5000, messagesMaxQueue: 1000 },
     });
     expect(result.config.cache).toEqual({ ticket: { ttlMs: 30_000, maxEntries: 5000 }, list: { ttlMs: 30_000, maxEntries: 1000 } });
     expect(result.config.server.shutdownTimeoutMs).toBe(15_000);

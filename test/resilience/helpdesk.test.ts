@@ -11,8 +11,8 @@ import { fakeTime, settle, type FakeTime } from './fakeTime.js';
 const TTL = 30_000;
 const OPTIONS: ResilientHelpdeskOptions = {
   retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, timeoutMs: 5000, minAttemptMs: 50 },
-  limits: { get: { rate: 10, windowMs: 1100 }, list: { rate: 5, windowMs: 1100 }, queue: { maxQueue: 100, maxWaitMs: 5000 } },
-  cache: { ticket: { maxEntries: 100, ttlMs: TTL }, list: { maxEntries: 100, ttlMs: TTL } },
+  limits: { get: { rate: 10, windowMs: 1100 }, list: { rate: 5, windowMs: 1100 }, messages: { rate: 10, windowMs: 1100 }, queue: { maxQueue: 100, maxWaitMs: 5000 } },
+  cache: { ticket: { maxEntries: 100, ttlMs: TTL }, list: { maxEntries: 100, ttlMs: TTL }, conversation: { maxEntries: 100, ttlMs: TTL } },
   budgetMs: 8000,
   replyReserveMs: 2000,
   cutoff: () => Infinity,
@@ -22,13 +22,13 @@ const ticket = (id: string, version = 1): Ticket => ({ id, status: version, agen
 
 /** An inner helpdesk whose answers tests set; it records each call and can be held or failed. */
 function scripted() {
-  const calls: { api: 'get' | 'list'; args: unknown[] }[] = [];
+  const calls: { api: 'get' | 'list' | 'messages'; args: unknown[] }[] = [];
   const state = {
     version: 1,
     failures: [] as Error[],
     hold: undefined as Promise<void> | undefined,
   };
-  const answer = async <T>(api: 'get' | 'list', args: unknown[], value: () => T, o?: CallOptions): Promise<T> => {
+  const answer = async <T>(api: 'get' | 'list' | 'messages', args: unknown[], value: () => T, o?: CallOptions): Promise<T> => {
     calls.push({ api, args });
     if (o?.stats) o.stats.upstreamCalls++;
     if (state.hold) await state.hold;
@@ -40,6 +40,7 @@ function scripted() {
     getTicket: (id, o) => answer('get', [id], () => ticket(id, state.version), o),
     listTickets: (filter, page, pageSize, o) =>
       answer('list', [filter, page, pageSize], (): TicketPage => ({ total: 1, tickets: [{ ...ticket('1', state.version), comments: [] }] }), o),
+    getConversation: (id, o) => answer('messages', [id], () => ({ total: state.version, messages: [{ id: `${id}-m`, kind: 'text', text: `v${state.version}` }] }), o),
   };
   return { inner, calls, state };
 }
@@ -189,7 +190,7 @@ describe('retries', () => {
 });
 
 describe('limits and budget', () => {
-  const slow = { get: { rate: 1, windowMs: 1000 }, list: OPTIONS.limits.list, queue: { maxQueue: 100, maxWaitMs: 60_000 } };
+  const slow = { get: { rate: 1, windowMs: 1000 }, list: OPTIONS.limits.list, messages: OPTIONS.limits.messages, queue: { maxQueue: 100, maxWaitMs: 60_000 } };
 
   it('queues a burst: distinct lookups go out at the rate', async () => {
     const { helpdesk, time, calls } = setup({ limits: { ...slow, get: { rate: 2, windowMs: 1000 } } });

@@ -1,16 +1,105 @@
-// Example queries shown by the help and error cards. A test parses every one of them, so they
-// stay true as the language changes.
+// Example queries shown by the help card and the error cards, in English and Chinese. Each is
+// tagged with what it shows, so an error card shows examples of what went wrong (a bad date gets
+// date examples). Dates are made from today, so they always fall where the helpdesk has tickets.
+// Tests parse every example and run each against the demo helpdesk: all of them find tickets.
+import { DateTime } from 'luxon';
+import type { FilterError } from './types.js';
+import { lookupKey, lookupWord, type Meaning } from './vocabulary.js';
 
-export const FILTER_EXAMPLES: string[] = [
-  'open today',
-  'mine unsolved 7d',
-  'closed last week unhappy',
-  'updated yesterday human channel api',
-  '2026-11-01..2026-11-20 tag vip page 2',
-  'guest "Zhang San" processing',
-  '未关闭 今天',
-  '我的 未解决 近7天',
-  '已关闭 上周 不满意',
-  '更新 昨天 渠道 二维码',
-  '用户 “张三” 第2页',
+export type Topic = 'status' | 'time' | 'people' | 'guest' | 'score' | 'solved' | 'type' | 'channel' | 'tag' | 'id' | 'page';
+
+export interface Example {
+  text: string;
+  topics: Topic[];
+}
+
+const FIXED: Example[] = [
+  { text: 'open today', topics: ['status', 'time'] },
+  { text: 'mine 7d', topics: ['people', 'time'] },
+  { text: 'closed this month unhappy', topics: ['status', 'time', 'score'] },
+  { text: 'unsolved 7d', topics: ['solved', 'time'] },
+  { text: 'updated today', topics: ['time'] },
+  { text: 'human channel qr 7d', topics: ['type', 'channel', 'time'] },
+  { text: 'tag VIP', topics: ['tag'] },
+  { text: 'guest "James Wilson"', topics: ['guest'] },
+  { text: 'score 3 this month', topics: ['score', 'time'] },
+  { text: 'id 6626871355780366331', topics: ['id'] },
+  { text: 'closed 7d page 2', topics: ['status', 'page'] },
+  { text: '未关闭 今天', topics: ['status', 'time'] },
+  { text: '我的 近7天', topics: ['people', 'time'] },
+  { text: '已关闭 本月 不满意', topics: ['status', 'time', 'score'] },
+  { text: '未解决 近7天', topics: ['solved', 'time'] },
+  { text: '更新 今天', topics: ['time'] },
+  { text: '人工 渠道 二维码 近7天', topics: ['type', 'channel', 'time'] },
+  { text: '标签 报销', topics: ['tag'] },
+  { text: '用户 王小明', topics: ['guest'] },
+  { text: '评分 3 本月', topics: ['score', 'time'] },
+  { text: '工单号 6626871355780366331', topics: ['id'] },
+  { text: '已关闭 近7天 第2页', topics: ['status', 'page'] },
 ];
+
+/** Every example, with dates taken from `now` in `timezone` (a day and a week of last week). */
+export function filterExamples(now: number, timezone: string): Example[] {
+  const today = DateTime.fromMillis(now, { zone: timezone }).startOf('day');
+  const day = (n: number) => today.minus({ days: n }).toFormat('yyyy-MM-dd');
+  const dates: Example[] = [
+    { text: `${day(2)}`, topics: ['time'] },
+    { text: `${day(8)}..${day(1)}`, topics: ['time'] },
+    { text: `closed ${day(8)}..${day(1)}`, topics: ['time', 'status'] },
+    { text: `已关闭 ${day(8)}至${day(1)}`, topics: ['time', 'status'] },
+  ];
+  return [...FIXED, ...dates];
+}
+
+/** A recent day and last week's range, for the help card's date syntax. */
+export function exampleDates(now: number, timezone: string): { day: string; from: string; to: string } {
+  const today = DateTime.fromMillis(now, { zone: timezone }).startOf('day');
+  const day = (n: number) => today.minus({ days: n }).toFormat('yyyy-MM-dd');
+  return { day: day(2), from: day(8), to: day(1) };
+}
+
+/** The examples the help card shows first: a few per language, the most common uses. */
+export function helpExamples(now: number, timezone: string): string[] {
+  const chosen = ['open today', 'mine 7d', 'closed this month unhappy', 'tag VIP', '未关闭 今天', '我的 近7天', '已关闭 本月 不满意', '标签 报销'];
+  const all = filterExamples(now, timezone);
+  const dated = all.filter((e) => e.text.startsWith('closed 2') || e.text.startsWith('已关闭 2'));
+  return [...chosen, ...dated.map((e) => e.text)];
+}
+
+const TOPIC_OF_MEANING: Record<Meaning['kind'], Topic> = {
+  status: 'status',
+  period: 'time',
+  marker: 'time',
+  solved: 'solved',
+  score: 'score',
+  type: 'type',
+  mine: 'people',
+  keyword: 'status',
+};
+const TOPIC_OF_KEYWORD: Record<string, Topic> = { agent: 'people', closedBy: 'people', guest: 'guest', channel: 'channel', tag: 'tag', id: 'id', page: 'page', score: 'score' };
+
+/** What an error is about, from the word it names (or suggests) and what was expected. */
+export function topicOf(error: FilterError): Topic | undefined {
+  if (error.kind === 'too-long') return undefined;
+  const expected = 'expected' in error ? error.expected : error.kind === 'conflict' ? error.detail : '';
+  if (/date|time|span|creation|update|clock/.test(expected)) return 'time';
+  if (/page/.test(expected)) return 'page';
+  const words = [error.word, ...(error.kind === 'unknown-word' && error.suggestion ? [error.suggestion] : [])];
+  for (const w of words) {
+    const entry = lookupWord(lookupKey(w.split(' ')[0] ?? w));
+    if (!entry) continue;
+    const m = entry.meaning;
+    return m.kind === 'keyword' ? TOPIC_OF_KEYWORD[m.keyword] : TOPIC_OF_MEANING[m.kind];
+  }
+  if (/^\d{4}/.test(error.word)) return 'time';
+  return undefined;
+}
+
+/** Examples for an error card: those about the error's topic first, then the most common ones. */
+export function examplesFor(error: FilterError, now: number, timezone: string): string[] {
+  const all = filterExamples(now, timezone);
+  const topic = topicOf(error);
+  const about = topic ? all.filter((e) => e.topics.includes(topic)) : [];
+  const rest = all.filter((e) => !about.includes(e));
+  return [...about, ...rest].map((e) => e.text);
+}

@@ -1,5 +1,5 @@
 // The `/tickets` filter language. See parser.ts for how text is read and vocabulary.ts for the words.
 export { parseTicketQuery, MAX_INPUT_CHARS, MAX_TOKENS } from './parser.js';
-export { FILTER_EXAMPLES } from './examples.js';
+export { exampleDates, examplesFor, filterExamples, helpExamples, type Example, type Topic } from './examples.js';
 export { VOCABULARY, CHANNELS, ME_WORDS, type VocabularyEntry, type Meaning } from './vocabulary.js';
-export type { FilterContext, FilterError, ParseResult, TicketQuery } from './types.js';
+export type { FilterContext, FilterError, ParseResult, TicketQuery, TimeWords } from './types.js';

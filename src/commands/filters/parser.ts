@@ -10,7 +10,7 @@ import type { TicketFilter } from '../../helpdesk/types.js';
 import { COUNT_SRC } from './numbers.js';
 import { segment } from './segment.js';
 import { suggestWord } from './suggest.js';
-import { matchTime, resolveTime, type TimeMatch, type TimeRange } from './time.js';
+import { matchTime, resolveTime, timeWords, type TimeMatch, type TimeRange, type TimeSpec } from './time.js';
 import { tokenize, type Token } from './tokenizer.js';
 import type { FilterContext, FilterError, ParseResult, TicketQuery } from './types.js';
 import {
@@ -55,6 +55,7 @@ const CONFLICT_DETAIL: Readonly<Record<SingleField | TimeField, string>> = {
 interface TimeItem {
   kind: 'time';
   range: TimeRange;
+  spec: TimeSpec;
   word: string;
 }
 interface MarkerItem {
@@ -95,13 +96,9 @@ type Step = { consumed: number } | { replace: Token[] } | { error: FilterError }
 
 export function parseTicketQuery(args: string, ctx: FilterContext): ParseResult {
   const text = typeof args === 'string' ? args : '';
-  if (text.length > MAX_INPUT_CHARS) {
-    return fail({ kind: 'bad-value', word: 'query', value: `${text.length} characters`, expected: `at most ${MAX_INPUT_CHARS} characters` });
-  }
+  if (text.length > MAX_INPUT_CHARS) return fail({ kind: 'too-long', unit: 'characters', limit: MAX_INPUT_CHARS, word: 'query' });
   const tokenized = tokenize(text, MAX_TOKENS);
-  if (!tokenized.ok) {
-    return fail({ kind: 'bad-value', word: 'query', value: `more than ${MAX_TOKENS} words`, expected: `at most ${MAX_TOKENS} words` });
-  }
+  if (!tokenized.ok) return fail({ kind: 'too-long', unit: 'words', limit: MAX_TOKENS, word: 'query' });
 
   const people: PersonContext = {
     askerOpenId: typeof ctx?.askerOpenId === 'string' ? ctx.askerOpenId : '',
@@ -111,6 +108,7 @@ export function parseTicketQuery(args: string, ctx: FilterContext): ParseResult 
   const clock: Clock = {
     now: typeof ctx?.now === 'number' ? ctx.now : Number.NaN,
     zone: typeof ctx?.timezone === 'string' ? ctx.timezone : '',
+    maxPage: typeof ctx?.maxPage === 'number' ? ctx.maxPage : undefined,
   };
   const draft = new Draft();
   const queue = tokenized.tokens;
@@ -125,12 +123,14 @@ export function parseTicketQuery(args: string, ctx: FilterContext): ParseResult 
 
   const times = bindTimes(draft.timeline);
   if ('error' in times) return fail(times.error);
+  if (times.statusNew) draft.statuses.add(1);
   return { ok: true, query: build(draft, times.ranges) };
 }
 
 interface Clock {
   now: number;
   zone: string;
+  maxPage: number | undefined;
 }
 
 function readAt(queue: Token[], i: number, draft: Draft, people: PersonContext, clock: Clock): Step {
@@ -151,7 +151,7 @@ function readAt(queue: Token[], i: number, draft: Draft, people: PersonContext, 
 
     const page = PAGE.exec(spaced);
     if (page) {
-      const n = readPage(page[1] ?? '');
+      const n = readPage(page[1] ?? '', clock.maxPage);
       if (!n.ok) return badValue(word, word, n.expected);
       return done(draft.set('page', n.value, word), k);
     }
@@ -196,7 +196,7 @@ function applyEntry(
       // `closed by agent @x` means "closed by this agent", not status 51 plus a stray mention.
       const following = queue[next];
       if (m.statuses.length === 1 && m.statuses[0] === 51 && following && looksLikePerson(following)) {
-        return applyKeyword('closedBy', word, following, draft, people, k);
+        return applyKeyword('closedBy', word, following, draft, people, k, clock);
       }
       for (const s of m.statuses) draft.statuses.add(s);
       return { consumed: k };
@@ -218,7 +218,7 @@ function applyEntry(
     case 'keyword': {
       const value = queue[next];
       if (!value) return { error: { kind: 'missing-value', word: echo(word), expected: expectedFor(m.keyword) } };
-      return applyKeyword(m.keyword, word, value, draft, people, k);
+      return applyKeyword(m.keyword, word, value, draft, people, k, clock);
     }
   }
 }
@@ -244,7 +244,7 @@ function expectedFor(keyword: Keyword): string {
 }
 
 /** Reads the keyword's value token; the step consumes the keyword's k tokens plus the value. */
-function applyKeyword(keyword: Keyword, word: string, value: Token, draft: Draft, people: PersonContext, k: number): Step {
+function applyKeyword(keyword: Keyword, word: string, value: Token, draft: Draft, people: PersonContext, k: number, clock: Clock): Step {
   const consumed = k + 1;
   if (value.unterminated) return badValue(word, value.raw, EXPECTED.closingQuote);
   const check = <T>(r: ValueResult<T>, use: (v: T) => FilterError | undefined): Step =>
@@ -274,7 +274,7 @@ function applyKeyword(keyword: Keyword, word: string, value: Token, draft: Draft
     case 'id':
       return check(readTicketId(value), (id) => draft.set('ticketId', id, word));
     case 'page':
-      return check(readPage(value.norm), (n) => draft.set('page', n, word));
+      return check(readPage(value.norm, clock.maxPage), (n) => draft.set('page', n, word));
     case 'score':
       return check(readScore(value), (s) => draft.set('score', s, word));
   }
@@ -284,11 +284,11 @@ function applyTime(match: NonNullable<TimeMatch>, word: string, draft: Draft, cl
   if (!match.ok) return badValue(word, word, match.expected);
   const resolved = resolveTime(match.spec, clock.now, clock.zone);
   if (!resolved.ok) return badValue(word, word, resolved.expected);
-  draft.timeline.push({ kind: 'time', range: resolved.range, word });
+  draft.timeline.push({ kind: 'time', range: resolved.range, spec: match.spec, word });
   return { consumed: k };
 }
 
-type TimeRanges = Partial<Record<TimeField, TimeRange>>;
+type TimeRanges = Partial<Record<TimeField, TimeRange & { spec: TimeSpec }>>;
 
 /**
  * Decides which field (creation or update time) each time expression filters:
@@ -296,9 +296,11 @@ type TimeRanges = Partial<Record<TimeField, TimeRange>>;
  * - otherwise a marker applies to the time expression right after it (`updated today 7d`: only
  *   `today` is update time), and a marker with no time after it to an unclaimed one right before
  *   it (`7d today updated`);
- * - times without a marker filter creation time; a marker with no time is a missing value.
+ * - times without a marker filter creation time; `updated` with no time is a missing value, and
+ *   `created` with no time means the status "New" (the label cards show for status 1).
  */
-function bindTimes(items: readonly TimelineItem[]): { ranges: TimeRanges } | { error: FilterError } {
+function bindTimes(items: readonly TimelineItem[]): { ranges: TimeRanges; statusNew: boolean } | { error: FilterError } {
+  let statusNew = false;
   const times = items.filter((it): it is TimeItem => it.kind === 'time');
   const markers = items.filter((it): it is MarkerItem => it.kind === 'marker');
   const fieldOf = new Map<TimeItem, TimeField>();
@@ -317,6 +319,11 @@ function bindTimes(items: readonly TimelineItem[]): { ranges: TimeRanges } | { e
       const marker = items[j] as MarkerItem;
       const before = items[j - 1];
       if (before?.kind !== 'time' || fieldOf.has(before)) {
+        // `created` with no time to bind is the status its label shows ("New", also typed `new`).
+        if (marker.field === 'created') {
+          statusNew = true;
+          continue;
+        }
         return { error: { kind: 'missing-value', word: echo(marker.word), expected: EXPECTED.time } };
       }
       fieldOf.set(before, marker.field);
@@ -330,9 +337,9 @@ function bindTimes(items: readonly TimelineItem[]): { ranges: TimeRanges } | { e
     if (old && (old.start !== t.range.start || old.end !== t.range.end)) {
       return { error: { kind: 'conflict', word: echo(t.word), detail: CONFLICT_DETAIL[field] } };
     }
-    ranges[field] = t.range;
+    ranges[field] = { ...t.range, spec: t.spec };
   }
-  return { ranges };
+  return { ranges, statusNew };
 }
 
 function build(draft: Draft, ranges: TimeRanges): TicketQuery {
@@ -360,10 +367,17 @@ function build(draft: Draft, ranges: TimeRanges): TicketQuery {
   if (guest?.startsWith('id:')) filter.guestId = guest.slice('id:'.length);
   // Sorted so that word order never changes the query.
   if (draft.tags.size > 0) filter.tags = [...draft.tags].sort();
-  if (ranges.created) filter.created = { ...ranges.created };
-  if (ranges.updated) filter.updated = { ...ranges.updated };
+  const times: TicketQuery['times'] = {};
+  if (ranges.created) {
+    filter.created = { start: ranges.created.start, end: ranges.created.end };
+    times.created = timeWords(ranges.created.spec);
+  }
+  if (ranges.updated) {
+    filter.updated = { start: ranges.updated.start, end: ranges.updated.end };
+    times.updated = timeWords(ranges.updated.spec);
+  }
 
-  return { filter, page: num('page') ?? 1, names: { ...draft.names } };
+  return { filter, times, page: num('page') ?? 1, names: { ...draft.names } };
 }
 
 function done(error: FilterError | undefined, consumed: number): Step {

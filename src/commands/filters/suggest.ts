@@ -1,8 +1,8 @@
 // "Did you mean": the vocabulary word closest to an unknown word by edit distance, offered only
 // when the distance is small for the word's length (a 2-letter word gets no guess: `明天` is
-// not a typo of `今天`).
+// not a typo of `今天`). Two swapped letters count as one edit (`opne` -> `open`).
 
-import { distance } from 'fastest-levenshtein';
+import { editDistance } from '../../text/distance.js';
 import { lookupKey, SUGGESTION_CANDIDATES } from './vocabulary.js';
 
 /** Longest word worth comparing; anything longer is not a typo of a vocabulary word. */
@@ -22,7 +22,7 @@ export function suggestWord(text: string): string | undefined {
   const limit = maxTypoDistance(length);
   let best: { display: string; d: number } | undefined;
   for (const candidate of SUGGESTION_CANDIDATES) {
-    const d = distance(key, candidate.key);
+    const d = editDistance(key, candidate.key);
     if (d <= limit && (best === undefined || d < best.d)) best = { display: candidate.display, d };
   }
   return best?.display;

@@ -161,3 +161,41 @@ function periodBounds(period: Period, clock: DateTime): [DateTime, DateTime] {
 function clip(range: TimeRange, now: number): TimeRange {
   return range.start <= now && range.end > now ? { start: range.start, end: now } : range;
 }
+
+// ---- time words ----
+// A button keeps a relative time as words ("today", "7d") and resolves them again at every click,
+// so "today" is always today. These are the canonical words for a spec, and their reading.
+
+const PERIOD_WORDS: Readonly<Record<Period, string>> = {
+  today: 'today',
+  yesterday: 'yesterday',
+  'this-week': 'this week',
+  'last-week': 'last week',
+  'this-month': 'this month',
+  'last-month': 'last month',
+};
+const UNIT_WORDS: Readonly<Record<SpanUnit, string>> = { hours: 'h', days: 'd', weeks: 'w', months: 'mo' };
+const pad = (n: number) => String(n).padStart(2, '0');
+const dayWords = (d: CalendarDay) => `${d.year}-${pad(d.month)}-${pad(d.day)}`;
+
+export function timeWords(spec: TimeSpec): string {
+  switch (spec.kind) {
+    case 'period':
+      return PERIOD_WORDS[spec.period];
+    case 'span':
+      return `${spec.amount}${UNIT_WORDS[spec.unit]}`;
+    case 'days': {
+      const from = dayWords(spec.from);
+      const to = dayWords(spec.to);
+      return from === to ? from : `${from}..${to}`;
+    }
+  }
+}
+
+/** The spec that timeWords wrote, or undefined for anything else. */
+export function readTimeWords(words: string): TimeSpec | undefined {
+  const period = (Object.keys(PERIOD_WORDS) as Period[]).find((p) => PERIOD_WORDS[p] === words);
+  if (period) return { kind: 'period', period };
+  const match = matchTime(words);
+  return match?.ok ? match.spec : undefined;
+}

@@ -1,6 +1,7 @@
 // Splits the argument text of `/tickets` into tokens. Punctuation people type between words
-// (commas in both widths, 、, ;, colons, =) separates words; quotes hold spaces; Feishu mention
-// placeholders are always cut out as tokens of their own, even when glued to a word.
+// (commas in both widths, 、, ;, colons, =, ! ? … and brackets) separates words, and a full stop
+// ending a word is dropped, so `today.` or `(opne)` reads as the word alone; quotes hold spaces;
+// Feishu mention placeholders are always cut out as tokens of their own, even when glued to a word.
 
 export interface Token {
   /** As typed (without the quote marks for a quoted token); values such as names and tags use this. */
@@ -18,7 +19,7 @@ export interface Token {
 
 export type TokenizeResult = { ok: true; tokens: Token[] } | { ok: false; tooMany: true };
 
-const SEPARATOR = /[\s,，、;；。:：=\u200b\ufeff]/;
+const SEPARATOR = /[\s,，、;；。:：=!！?？…()（）[\]【】《》\u200b\ufeff]/;
 const MENTION = /@_user_\d+|@_all/y;
 
 /** Opening quote -> the characters that close it. Input methods often mix straight and curly quotes. */
@@ -63,10 +64,11 @@ export function tokenize(text: string, maxTokens: number): TokenizeResult {
     return tokens.length <= maxTokens;
   };
   const flush = (): boolean => {
-    if (current === '') return true;
-    const ok = push(makeToken(current));
+    // One full stop ending a word ends the sentence; `..` belongs to a date range.
+    const word = /[^.]\.$/.test(current) ? current.slice(0, -1) : current;
     current = '';
-    return ok;
+    if (word === '') return true;
+    return push(makeToken(word));
   };
 
   while (i < text.length) {

@@ -10,12 +10,23 @@ export interface FilterContext {
   timezone: string;
   /** Open id of the person asking, for `mine` / `me`. */
   askerOpenId: string;
+  /** The largest page the list API can serve at the bot's page size (its 10,000-row cap). */
+  maxPage?: number;
   /** People mentioned in the message other than the bot; their placeholders appear in the text. */
   mentions: Mention[];
 }
 
+/** Time filters as words ("today", "7d", "2026-11-01..2026-11-20"), resolved again whenever shown. */
+export interface TimeWords {
+  created?: string;
+  updated?: string;
+}
+
 export interface TicketQuery {
+  /** With created/updated resolved at parse time. */
   filter: TicketFilter;
+  /** The same time filters as words. */
+  times: TimeWords;
   /** 1-based. */
   page: number;
   /** open_id -> display name, for people taken from mentions. */
@@ -29,4 +40,6 @@ export type FilterError =
   | { kind: 'unknown-word'; word: string; suggestion?: string }
   | { kind: 'missing-value'; word: string; expected: string }
   | { kind: 'bad-value'; word: string; value: string; expected: string }
-  | { kind: 'conflict'; word: string; detail: string };
+  | { kind: 'conflict'; word: string; detail: string }
+  /** The query is longer than the parser reads. */
+  | { kind: 'too-long'; unit: 'characters' | 'words'; limit: number; word: string };

@@ -21,6 +21,7 @@ export const EXPECTED = {
   tag: 'a tag name',
   id: 'a ticket id (digits)',
   page: `a page number from 1 to ${MAX_PAGE}`,
+  pageUpTo: (max: number) => `a page number from 1 to ${max}`,
   score: '1, 2 or 3',
   time: 'a time such as today, 7d or 2026-11-20',
   closingQuote: 'a closing quote',
@@ -98,9 +99,9 @@ export function readScore(token: Token): ValueResult<1 | 2 | 3> {
   return bad(EXPECTED.score);
 }
 
-export function readPage(text: string): ValueResult<number> {
+export function readPage(text: string, max = MAX_PAGE): ValueResult<number> {
   const n = parseCount(text);
-  return n !== undefined && n >= 1 && n <= MAX_PAGE ? ok(n) : bad(EXPECTED.page);
+  return n !== undefined && n >= 1 && n <= max ? ok(n) : bad(EXPECTED.pageUpTo(max));
 }
 
 /** Ticket ids are long digit strings; kept as text so no precision is lost. `#123` is accepted. */

@@ -16,10 +16,10 @@ import { isObject, tryParse } from './json.js';
 import { MessageStore, patchMessage, replyToMessage } from './messages.js';
 import { Recorder } from './recorder.js';
 import { sendError } from './respond.js';
-import { getTicket, listTickets, TicketStore } from './tickets.js';
-import type { Fault, RawTicket, RecordedCall, Route, SentMessage } from './types.js';
+import { getTicket, listTicketMessages, listTickets, TicketStore } from './tickets.js';
+import type { Fault, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
 
-export type { Fault, RawTicket, RecordedCall, Route, SentMessage } from './types.js';
+export type { Fault, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
 export type {
   RawCustomizedField,
   RawI18n,
@@ -37,6 +37,8 @@ export interface StandInOptions {
   botName?: string;
   /** API-shaped ticket_v2 objects (snake_case), exactly as the get API returns them. */
   tickets?: RawTicket[];
+  /** Each ticket's conversation, by ticket id, as the messages API returns its items. */
+  conversations?: Record<string, RawTicketMessage[]>;
   /** Epoch ms; injectable so token and uuid windows can be tested. */
   now?: () => number;
 }
@@ -63,6 +65,7 @@ function buildApp(opts: StandInOptions): Parts {
   const messages = new MessageStore();
   const cardTokens = new CardTokens(now);
   tickets.set(opts.tickets ?? []);
+  tickets.setConversations(opts.conversations ?? {});
 
   const app = express();
   app.disable('x-powered-by');
@@ -83,6 +86,7 @@ function buildApp(opts: StandInOptions): Parts {
   on('get', '/open-apis/bot/v3/info', 'bot_info', tenant, botInfo(profile));
   on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id', 'ticket_get', tenant, helpdesk, getTicket(tickets));
   on('get', '/open-apis/helpdesk/v1/tickets', 'ticket_list', tenant, helpdesk, listTickets(tickets));
+  on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id/messages', 'ticket_messages', tenant, helpdesk, listTicketMessages(tickets));
   on('post', '/open-apis/im/v1/messages/:message_id/reply', 'reply', tenant, replyToMessage(messages, ctx));
   on('patch', '/open-apis/im/v1/messages/:message_id', 'patch', tenant, patchMessage(messages, ctx));
   on('post', '/open-apis/interactive/v1/card/update', 'card_update', tenant, updateCard(cardTokens, messages, now));
@@ -145,6 +149,11 @@ export class StandIn {
 
   setTickets(tickets: RawTicket[]): void {
     this.parts.tickets.set(tickets);
+  }
+
+  /** Replaces every ticket's conversation (by ticket id). */
+  setConversations(conversations: Record<string, RawTicketMessage[]>): void {
+    this.parts.tickets.setConversations(conversations);
   }
 
   /**

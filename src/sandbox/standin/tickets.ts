@@ -1,14 +1,24 @@
-// Helpdesk ticket get and list.
+// Helpdesk ticket get and list, and a ticket's conversation.
 import type { RequestHandler } from 'express';
 import { E } from './codes.js';
 import { pathParam, queryOf } from './request.js';
 import { sendError, sendJson } from './respond.js';
 import { parseTicketQuery, QueryError, runTicketQuery } from './ticket-query.js';
-import type { RawTicket } from './types.js';
+import type { RawTicket, RawTicketMessage } from './types.js';
 
 export class TicketStore {
   private tickets: RawTicket[] = [];
   private byId = new Map<string, RawTicket>();
+  private conversations = new Map<string, RawTicketMessage[]>();
+
+  /** Conversations by ticket id, oldest message first; tickets without one have none. */
+  setConversations(conversations: Record<string, RawTicketMessage[]>): void {
+    this.conversations = new Map(Object.entries(conversations).map(([id, messages]) => [id, [...messages].sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0))]));
+  }
+
+  conversation(id: string): readonly RawTicketMessage[] {
+    return this.conversations.get(id) ?? [];
+  }
 
   set(tickets: readonly RawTicket[]): void {
     this.tickets = [...tickets];
@@ -45,5 +55,41 @@ export function listTickets(store: TicketStore): RequestHandler {
       if (!(error instanceof QueryError)) throw error;
       sendError(res, E.helpdeskBadRequest, { ext: error.message });
     }
+  };
+}
+
+const MESSAGES_DEFAULT_PAGE_SIZE = 20;
+const MESSAGES_MAX_PAGE_SIZE = 200;
+
+/**
+ * GET /open-apis/helpdesk/v1/tickets/:ticket_id/messages: the conversation, oldest first, paged
+ * (page from 1, page_size 1-200, default 20), optionally within time_start..time_end (ms).
+ */
+export function listTicketMessages(store: TicketStore): RequestHandler {
+  return (req, res) => {
+    const id = pathParam(req, 'ticket_id');
+    if (!/^\d+$/.test(id)) return sendError(res, E.helpdeskBadRequest, { ext: `ticket_id must be numeric, got "${id}"` });
+    const query = queryOf(req);
+    const int = (name: string, fallback: number | undefined): number | undefined | Error => {
+      const raw = query[name];
+      if (raw === undefined) return fallback;
+      const text = Array.isArray(raw) ? raw[0]! : raw;
+      return /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : new Error(`${name} must be an integer, got "${text}"`);
+    };
+    const page = int('page', 1);
+    const pageSize = int('page_size', MESSAGES_DEFAULT_PAGE_SIZE);
+    const start = int('time_start', undefined);
+    const end = int('time_end', undefined);
+    for (const v of [page, pageSize, start, end]) if (v instanceof Error) return sendError(res, E.helpdeskBadRequest, { ext: v.message });
+    const p = page as number;
+    const size = pageSize as number;
+    if (p < 1) return sendError(res, E.helpdeskBadRequest, { ext: `page must be at least 1, got ${p}` });
+    if (size < 1 || size > MESSAGES_MAX_PAGE_SIZE) return sendError(res, E.helpdeskBadRequest, { ext: `page_size must be between 1 and ${MESSAGES_MAX_PAGE_SIZE}, got ${size}` });
+    if (!store.get(id)) return sendError(res, E.helpdeskNotFound);
+    const within = store
+      .conversation(id)
+      .filter((m) => (start === undefined || (m.created_at ?? 0) >= (start as number)) && (end === undefined || (m.created_at ?? 0) <= (end as number)));
+    const messages = within.slice((p - 1) * size, p * size);
+    sendJson(res, 200, { code: 0, msg: 'success', data: { messages, total: within.length } });
   };
 }

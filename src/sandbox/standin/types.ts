@@ -81,11 +81,31 @@ export interface RawTicket {
   tags?: RawTicketTag[];
 }
 
+/**
+ * One message of a ticket's conversation, as GET /open-apis/helpdesk/v1/tickets/:id/messages
+ * answers it. `content` is a JSON string: {"content": "…", "msg_type": "text"} for text,
+ * {"content": "<post JSON>", "msg_type": "post", "image_keys": […]} for rich text,
+ * {"image_key": "img_…", "msg_type": "image"} for an image.
+ */
+export interface RawTicketMessage {
+  id: string;
+  message_id?: string;
+  message_type: string;
+  /** Epoch ms. */
+  created_at?: number;
+  content: string;
+  user_name?: string;
+  avatar_url?: string;
+  /** The author's open_id. */
+  user_id?: string;
+}
+
 export type Route =
   | 'tenant_token'
   | 'bot_info'
   | 'ticket_get'
   | 'ticket_list'
+  | 'ticket_messages'
   | 'reply'
   | 'patch'
   | 'card_update';

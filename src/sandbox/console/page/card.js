@@ -229,7 +229,9 @@ function renderPanel(node, ctx, depth) {
   const toggle = el('button', 'panel-header');
   toggle.type = 'button';
   const header = isObject(node.header) ? node.header : {};
-  toggle.append(renderTextObject(header.title, ctx));
+  const title = el('span', 'panel-title');
+  title.append(renderTextObject(header.title, ctx));
+  toggle.append(title);
   const caret = el('span', 'panel-caret');
   caret.setAttribute('aria-hidden', 'true');
   toggle.append(caret);

@@ -42,7 +42,7 @@ const schema = z.strictObject({
   server: z
     .strictObject({
       port: int(0, 65535).default(3000),
-      body_limit_bytes: int(1024, 10 * 1024 * 1024).default(64 * 1024),
+      body_limit_bytes: int(1024, 10 * 1024 * 1024).default(512 * 1024),
       timestamp_tolerance_seconds: int(10, 3600).default(300),
       dedupe_ttl_seconds: int(60, 7 * 24 * 3600).default(8 * 3600),
       dedupe_max_entries: int(100, 10_000_000).default(100_000),

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { startSandbox } from './sandbox/mode.js';
-import { startBot } from './start.js';
+import { PortUnavailableError, startBot } from './start.js';
 
 async function main() {
   const file = process.env.BOT_CONFIG || './app.yaml';
@@ -25,7 +25,7 @@ async function main() {
     // No credentials: the stand-in platform with a demo helpdesk, and the console. Its first log
     // line says so and how to connect a real app.
     const sandbox = await startSandbox({ port: config.server.port, log, yaml: yamlText, file }).catch((e: Error) =>
-      fail([`Sandbox start-up failed: ${e.message}`]),
+      e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Sandbox start-up failed: ${e.message}`]),
     );
     if (!sandbox) return;
     log.info('started', { mode: config.mode, port: sandbox.bot.port, console: sandbox.consoleUrl });
@@ -39,7 +39,7 @@ async function main() {
     return;
   }
 
-  const running = await startBot(config, { log }).catch((e: Error) => fail([`Start-up failed: ${e.message}`]));
+  const running = await startBot(config, { log }).catch((e: Error) => (e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Start-up failed: ${e.message}`])));
   if (!running) return;
   log.info('started', { mode: config.mode, port: running.port, domain: config.feishu.domain, bot_open_id: running.botOpenId });
 
@@ -57,6 +57,12 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** One problem, one line. */
+function failOnce(problem: string): undefined {
+  process.stderr.write(`Cannot start the helpdesk bot: ${problem}.\n`);
+  process.exit(1);
 }
 
 function fail(problems: string[]): undefined {

@@ -1,7 +1,7 @@
 // Builds the whole bot from a validated Config and starts listening. Used by main.ts, by the
 // sandbox and by tests, so all of them run exactly the same wiring.
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp, type BotApp } from './app.js';
 import { createBot } from './bot.js';
 import { systemClock, type Clock } from './clock.js';
@@ -97,10 +97,31 @@ function close(server: Server): Promise<void> {
   });
 }
 
+/** The port cannot be had: an operator's problem, named with the setting that fixes it. */
+export class PortUnavailableError extends Error {
+  constructor(
+    readonly port: number,
+    readonly code: string,
+  ) {
+    super(
+      code === 'EADDRINUSE'
+        ? `port ${port} is already in use; set PORT (or server.port in app.yaml) to a free port`
+        : `cannot listen on port ${port} (${code}); set PORT (or server.port in app.yaml) to a port this process may use`,
+    );
+    this.name = 'PortUnavailableError';
+  }
+}
+
 /** Without a host, Node listens on every address, IPv6 and IPv4 ("localhost" works either way). */
 function listen(app: BotApp['app'], port: number, host: string | undefined): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = host ? app.listen(port, host, () => resolve(server)) : app.listen(port, () => resolve(server));
-    server.once('error', reject);
+    // node:http directly: Express 5's listen() hands a listen error to its callback as if it had worked.
+    const server = createServer(app);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortUnavailableError(port, error.code) : error);
+    });
+    server.once('listening', () => resolve(server));
+    if (host) server.listen(port, host);
+    else server.listen(port);
   });
 }

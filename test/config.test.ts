@@ -14,7 +14,7 @@ const creds = {
 describe('loadConfig', () => {
   it('runs in sandbox mode with no credentials, on the shipped app.yaml', () => {
     const result = loadConfig(readFileSync('app.yaml', 'utf8'), {});
-    expect(result).toMatchObject({ ok: true, config: { mode: 'sandbox', server: { port: 3000, bodyLimitBytes: 65536 }, display: { timezone: 'Asia/Shanghai' } } });
+    expect(result).toMatchObject({ ok: true, config: { mode: 'sandbox', server: { port: 3000, bodyLimitBytes: 524288 }, display: { timezone: 'Asia/Shanghai' } } });
   });
 
   it('takes every documented environment variable', () => {

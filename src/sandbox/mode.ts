@@ -87,11 +87,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
     const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v !== 'PORT' && v !== 'FEISHU_DOMAIN');
-    log.info('sandbox', {
+    // The first line leads with the console's address, so a person finds it at a glance; the
+    // second says why it is a sandbox and how to connect a real app. Both stay JSON lines.
+    log.info('sandbox', { message: `Sandbox console: ${consoleUrl}`, console: consoleUrl });
+    log.info('sandbox.why', {
       message:
-        `Sandbox mode: no Feishu credentials are set, so the bot runs against a built-in stand-in of the Feishu platform with a demo helpdesk. ` +
-        `Try it at ${consoleUrl} . To connect a real Feishu app, set ${credentials.join(', ')} (see README, "Setting up the Feishu app").`,
-      console: consoleUrl,
+        `No Feishu credentials are set, so the bot runs against a built-in stand-in of the Feishu platform with a demo helpdesk. ` +
+        `To connect a real Feishu app, set ${credentials.join(', ')} (see README, "Setting up the Feishu app").`,
     });
     return {
       bot,

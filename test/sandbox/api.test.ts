@@ -64,13 +64,13 @@ describe('sandbox mode, in-process', () => {
     return waitFor(`a reply to ${text}`, async () => (await messages(base, chat)).messages.find((m) => m.replyTo === id));
   }
 
-  it('says on its first log line that this is sandbox mode, where the console is, and how to connect a real app', () => {
-    const first = JSON.parse(log.lines[0]!) as Record<string, string>;
-    expect(first['event']).toBe('sandbox');
-    expect(first['message']).toContain('Sandbox mode');
-    expect(first['message']).toContain(`http://localhost:${sandbox.bot.port}/console`);
+  it('says on its first log line that this is the sandbox and where the console is; the next says how to connect a real app', () => {
+    const [first, second] = log.lines.slice(0, 2).map((l) => JSON.parse(l) as Record<string, string>);
+    expect(first!['event']).toBe('sandbox');
+    expect(first!['message']).toBe(`Sandbox console: http://localhost:${sandbox.bot.port}/console`);
+    expect(first!['console']).toBe(`http://localhost:${sandbox.bot.port}/console`);
     for (const name of ['FEISHU_APP_ID', 'FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN', 'FEISHU_ENCRYPT_KEY', 'FEISHU_HELPDESK_ID', 'FEISHU_HELPDESK_TOKEN', 'README']) {
-      expect(first['message']).toContain(name);
+      expect(second!['message']).toContain(name);
     }
     expect(sandbox.consoleUrl).toBe(`http://localhost:${sandbox.bot.port}/console`);
   });

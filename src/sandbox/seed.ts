@@ -36,6 +36,9 @@ const TODAY_SHARE = 0.09;
 const TODAY_MIN = 12;
 const LAST_HOUR_MIN = 4;
 const UPDATED_TODAY_MIN = 3;
+/** Each of the last RECENT_DAYS days (weekends too) has at least this many tickets, so a date example finds some. */
+const RECENT_DAYS = 14;
+const PER_RECENT_DAY_MIN = 3;
 
 export const isClosed = (status: number): boolean => status >= 50;
 
@@ -132,6 +135,7 @@ export function seedTickets(now: number, options: SeedOptions = {}): RawTicket[]
     const createdAt = pastTime(rng, today, ctx.startOfToday);
     specs.push({ createdAt, status: pastStatus(rng, (now - createdAt) / DAY), updatedToday: rng.chance(0.12) });
   }
+  coverEveryRecentDay(specs, today, rng);
   coverEveryStatus(specs);
   ensureUpdatedToday(specs, ctx.startOfToday);
 
@@ -175,6 +179,24 @@ function pastTime(rng: Rng, today: DateTime, startOfToday: number): number {
   while (day.weekday >= 6 && rng.chance(0.7)) day = today.minus({ days: rng.int(1, SPAN_DAYS) });
   const hour = rng.chance(0.85) ? rng.int(9, 18) : rng.int(0, 23);
   return Math.min(day.toMillis() + hour * HOUR + rng.int(0, HOUR - 1), startOfToday - 1);
+}
+
+/** Weekends are quiet, but not empty: move some of the oldest tickets into recent days that have too few. */
+function coverEveryRecentDay(specs: Spec[], today: DateTime, rng: Rng): void {
+  const oldestFirst = [...specs].sort((a, b) => a.createdAt - b.createdAt);
+  let donor = 0;
+  for (let d = 1; d <= RECENT_DAYS; d++) {
+    const start = today.minus({ days: d }).toMillis();
+    const end = today.minus({ days: d - 1 }).toMillis();
+    let have = specs.filter((s) => s.createdAt >= start && s.createdAt < end).length;
+    while (have < PER_RECENT_DAY_MIN && donor < oldestFirst.length) {
+      const spec = oldestFirst[donor++]!;
+      if (spec.createdAt >= today.minus({ days: RECENT_DAYS }).toMillis()) break;
+      spec.createdAt = start + rng.int(9, 18) * HOUR + rng.int(0, HOUR - 1);
+      spec.status = pastStatus(rng, d);
+      have++;
+    }
+  }
 }
 
 /** Small counts might miss a status: give each missing one to a ticket, oldest first. */

@@ -16,24 +16,24 @@ export interface Example {
 const FIXED: Example[] = [
   { text: 'open today', topics: ['status', 'time'] },
   { text: 'mine 7d', topics: ['people', 'time'] },
-  { text: 'closed this month unhappy', topics: ['status', 'time', 'score'] },
+  { text: 'closed 7d unhappy', topics: ['status', 'time', 'score'] },
   { text: 'unsolved 7d', topics: ['solved', 'time'] },
   { text: 'updated today', topics: ['time'] },
   { text: 'human channel qr 7d', topics: ['type', 'channel', 'time'] },
   { text: 'tag VIP', topics: ['tag'] },
   { text: 'guest "James Wilson"', topics: ['guest'] },
-  { text: 'score 3 this month', topics: ['score', 'time'] },
+  { text: 'score 3 7d', topics: ['score', 'time'] },
   { text: 'id 6626871355780366331', topics: ['id'] },
   { text: 'closed 7d page 2', topics: ['status', 'page'] },
   { text: '未关闭 今天', topics: ['status', 'time'] },
   { text: '我的 近7天', topics: ['people', 'time'] },
-  { text: '已关闭 本月 不满意', topics: ['status', 'time', 'score'] },
+  { text: '已关闭 近7天 不满意', topics: ['status', 'time', 'score'] },
   { text: '未解决 近7天', topics: ['solved', 'time'] },
   { text: '更新 今天', topics: ['time'] },
   { text: '人工 渠道 二维码 近7天', topics: ['type', 'channel', 'time'] },
   { text: '标签 报销', topics: ['tag'] },
   { text: '用户 王小明', topics: ['guest'] },
-  { text: '评分 3 本月', topics: ['score', 'time'] },
+  { text: '评分 3 近7天', topics: ['score', 'time'] },
   { text: '工单号 6626871355780366331', topics: ['id'] },
   { text: '已关闭 近7天 第2页', topics: ['status', 'page'] },
 ];
@@ -60,7 +60,7 @@ export function exampleDates(now: number, timezone: string): { day: string; from
 
 /** The examples the help card shows first: a few per language, the most common uses. */
 export function helpExamples(now: number, timezone: string): string[] {
-  const chosen = ['open today', 'mine 7d', 'closed this month unhappy', 'tag VIP', '未关闭 今天', '我的 近7天', '已关闭 本月 不满意', '标签 报销'];
+  const chosen = ['open today', 'mine 7d', 'closed 7d unhappy', 'tag VIP', '未关闭 今天', '我的 近7天', '已关闭 近7天 不满意', '标签 报销'];
   const all = filterExamples(now, timezone);
   const dated = all.filter((e) => e.text.startsWith('closed 2') || e.text.startsWith('已关闭 2'));
   return [...chosen, ...dated.map((e) => e.text)];

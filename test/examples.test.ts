@@ -1,0 +1,84 @@
+// Every example the bot shows (help card, error cards) and every /tickets example in the README
+// finds tickets in the demo helpdesk: checked against the demo data seeded at many different
+// moments (any weekday, just after midnight, the first of a month), and through the running sandbox.
+import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleDates, filterExamples, helpExamples, parseTicketQuery } from '../src/commands/filters/index.js';
+import { listParams } from '../src/helpdesk/api.js';
+import { memoryLogger } from '../src/log.js';
+import { addressMessage } from '../src/sandbox/console/mentions.js';
+import { startSandbox, type Sandbox } from '../src/sandbox/mode.js';
+import { DEMO_AGENTS, seedTickets } from '../src/sandbox/seed.js';
+import { parseTicketQuery as apiQuery, runTicketQuery } from '../src/sandbox/standin/ticket-query.js';
+
+const zone = 'Asia/Shanghai';
+const you = DEMO_AGENTS[0]!; // the console's user, so `mine` is 陈静
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const readmeExamples = [...new Set([...README.matchAll(/`\/tickets ([^`…]+)`/g)].map((m) => m[1]!.trim()))];
+
+/** Moments to seed at: every day of a week at 09:30 and 00:20, and the first of a month at 00:20. */
+const MOMENTS = [
+  ...Array.from({ length: 7 }, (_, d) => DateTime.fromISO('2026-11-16T09:30', { zone }).plus({ days: d })),
+  ...Array.from({ length: 7 }, (_, d) => DateTime.fromISO('2026-11-16T00:20', { zone }).plus({ days: d })),
+  DateTime.fromISO('2026-12-01T00:20', { zone }),
+  DateTime.fromISO('2027-03-01T09:00', { zone }),
+].map((d) => d.toMillis());
+
+function count(text: string, now: number, tickets: ReturnType<typeof seedTickets>): number {
+  const people = DEMO_AGENTS.map((a) => ({ openId: a.id!, name: a.name! }));
+  const addressed = addressMessage(text, 'p2p', { openId: 'ou_bot', name: 'Bot' }, people);
+  const mentions = addressed.mentions;
+  const parsed = parseTicketQuery(addressed.text, { now, timezone: zone, askerOpenId: you.id!, mentions, maxPage: 1000 });
+  if (!parsed.ok) throw new Error(`${text}: ${JSON.stringify(parsed.error)}`);
+  const params = Object.fromEntries(
+    Object.entries(listParams(parsed.query.filter, parsed.query.page, 10)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]),
+  );
+  return runTicketQuery(tickets, apiQuery(params)).tickets.length;
+}
+
+describe('examples find tickets in the demo helpdesk, whenever it is seeded', () => {
+  it.each(MOMENTS.map((now) => [DateTime.fromMillis(now, { zone }).toFormat('ccc yyyy-MM-dd HH:mm'), now]))('seeded %s', (_, now) => {
+    const tickets = seedTickets(now, { timezone: zone });
+    const { day, from, to } = exampleDates(now, zone);
+    const examples = [...filterExamples(now, zone).map((e) => e.text), ...helpExamples(now, zone), day, `${from}..${to}`, ...readmeExamples];
+    const empty = examples.filter((e) => count(e, now, tickets) === 0);
+    expect(empty).toEqual([]);
+  });
+
+  it('the README has /tickets examples, and the test reads them all', () => {
+    expect(readmeExamples.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('through the running sandbox', () => {
+  let sandbox: Sandbox;
+  let base: string;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, log: memoryLogger('warn'), host: '127.0.0.1' });
+    base = `http://127.0.0.1:${sandbox.bot.port}`;
+  });
+  afterAll(() => sandbox.stop(2000));
+
+  async function ask(text: string): Promise<string> {
+    const res = await fetch(`${base}/sandbox/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat: 'dm', text }) });
+    const { id } = (await res.json()) as { id: string };
+    for (let i = 0; i < 400; i++) {
+      const reply = [...sandbox.standin.messages.values()].find((m) => m.replyTo === id);
+      if (reply) return reply.content;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`no reply to ${text}`);
+  }
+
+  it('every /tickets example on the help card returns at least one ticket', async () => {
+    const help = JSON.parse(await ask('/help')) as { body: { elements: { content?: string; i18n_content?: Record<string, string> }[] } };
+    const texts = help.body.elements.flatMap((e) => [e.content ?? '', ...Object.values(e.i18n_content ?? {})]).join('\n');
+    const examples = [...new Set([...texts.matchAll(/`\/tickets ([^`]+)`/g)].map((m) => m[1]!))];
+    expect(examples.length).toBeGreaterThanOrEqual(8);
+    for (const example of examples) {
+      const card = await ask(`/tickets ${example}`);
+      expect(card, example).toMatch(/"subtitle":\{"tag":"plain_text","content":"\d[\d,]* tickets?/);
+    }
+  });
+});

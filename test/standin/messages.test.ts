@@ -119,9 +119,9 @@ describe('reply', () => {
 
   it('rejects a request body over 30 KB with 230025', async () => {
     const padded = (bytes: number) => {
-      const card = card2();
-      const envelope = JSON.stringify({ msg_type: 'interactive', content: JSON.stringify({ ...card, pad: '' }) }).length;
-      return { ...card, pad: 'x'.repeat(bytes - envelope) };
+      const card = (pad: string) => ({ ...card2(), body: { elements: [{ tag: 'markdown', content: pad }] } });
+      const envelope = JSON.stringify({ msg_type: 'interactive', content: JSON.stringify(card('')) }).length;
+      return card('x'.repeat(bytes - envelope));
     };
     expect((await replyCard(padded(30 * 1024))).code).toBe(0);
     const failure = await httpFailure(replyCard(padded(30 * 1024 + 1)));
@@ -143,8 +143,9 @@ describe('reply', () => {
     expect(failure.data.msg).toMatch(why);
   });
 
-  it('accepts exactly 200 elements and 1.0 cards', async () => {
-    expect((await replyCard(card2(200))).code).toBe(0);
+  it('accepts exactly 200 elements (the header title counts) and 1.0 cards', async () => {
+    expect((await replyCard(card2(199))).code).toBe(0);
+    expect((await httpFailure(replyCard(card2(200)))).data.code).toBe(230099);
     expect((await replyCard(nested(198))).code).toBe(0);
     expect((await replyCard({ config: { update_multi: true }, elements: [{ tag: 'hr' }] })).code).toBe(0);
   });
@@ -228,14 +229,18 @@ describe('delayed card update', () => {
     expect(await httpFailure(updateCard(undefined, card2()))).toMatchObject({ data: { code: 300020 } });
   });
 
-  it('checks the card: an object (10002), a valid structure (11311), shared or with open_ids (300090)', async () => {
+  it('checks the card: an object (10002), a valid structure (11311), 2.0 stays 2.0 (200830), shared or with open_ids (300090)', async () => {
     const token = standIn.issueCardToken(await sentId());
     expect(await httpFailure(updateCard(token, '{"schema":"2.0"}'))).toMatchObject({ data: { code: 10002 } });
     expect(await httpFailure(updateCard(token, card2(201)))).toMatchObject({ data: { code: 11311 } });
-    expect(await httpFailure(updateCard(token, { elements: [] }))).toMatchObject({ data: { code: 300090 } });
+    // A 2.0 card can only be replaced by a 2.0 card.
+    expect(await httpFailure(updateCard(token, { config: { update_multi: true }, elements: [] }))).toMatchObject({ data: { code: 200830 } });
     // Failed attempts do not use the token up.
-    expect(await updateCard(token, { config: { update_multi: true }, elements: [] })).toEqual({ code: 0, msg: 'ok' });
     expect(await updateCard(token, card2())).toEqual({ code: 0, msg: 'ok' });
+    // A 1.0 card that is not shared must say whose copy to update.
+    const old = standIn.issueCardToken(await sentId({ config: { update_multi: true }, elements: [{ tag: 'hr' }] }));
+    expect(await httpFailure(updateCard(old, { elements: [] }))).toMatchObject({ data: { code: 300090 } });
+    expect(await updateCard(old, { config: { update_multi: true }, elements: [] })).toEqual({ code: 0, msg: 'ok' });
   });
 
   it('mints tokens only for messages the bot sent', () => {

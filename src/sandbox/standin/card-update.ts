@@ -2,10 +2,10 @@
 // 30 minutes for 2 uses, and the endpoint that spends them.
 import type { RequestHandler } from 'express';
 import { bodyOf } from './body.js';
-import { checkCard } from './cards.js';
+import { checkCard, describeFailure } from './cards.js';
 import { E } from './codes.js';
 import { newCardToken } from './ids.js';
-import { isObject } from './json.js';
+import { isObject, tryParse } from './json.js';
 import type { MessageStore } from './messages.js';
 import { sendError, sendJson } from './respond.js';
 
@@ -48,7 +48,9 @@ export function updateCard(tokens: CardTokens, store: MessageStore, now: () => n
     if (!isObject(card)) return sendError(res, E.cardParamInvalid, { ext: 'card must be a JSON object' });
 
     const check = checkCard(card);
-    if (!check.ok) return sendError(res, E.cardFormatInvalid, { ext: check.reason });
+    if (!check.ok) return sendError(res, E.cardFormatInvalid, { ext: describeFailure(check) });
+    const current = tryParse(message.content)?.value;
+    if (isObject(current) && current['schema'] === '2.0' && card['schema'] !== '2.0') return sendError(res, E.cardSchemaChange);
     // A 1.0 card updates everyone's copy only when shared; otherwise open_ids must say whose.
     const config = card['config'];
     const shared = card['schema'] === '2.0' || (isObject(config) && config['update_multi'] === true);

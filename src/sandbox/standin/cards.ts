@@ -1,42 +1,190 @@
-// Card checks the platform makes when a card is sent or updated. Subcodes and wording follow the
-// 230099 sub-error table of the IM docs ("ErrCode: N; ErrMsg: …").
+// Card checks the platform makes when a card is sent or updated, so that no test passes with a card
+// Feishu would refuse. JSON 2.0 rejects what it does not know (feishu-platform.md §3):
+// - unknown attributes, and those only 1.0 had (fallback, i18n_header, wide_screen_mode, header
+//   title.i18n, ud_icon, markdown href, update_multi: false), and the removed tags action and note;
+// - a table or a form anywhere but the card's root, more than 5 tables, containers nested deeper
+//   than 5 levels, more than 200 elements counting text elements (every plain_text of a header,
+//   button or panel title).
+// Answers carry the platform's 230099 sub-error: "ErrCode: N; ErrMsg: …; ErrorValue: …".
+// Subcodes: 200621 unparsable card (probe), 11310 a structure or limit rule (probe: "card table
+// number over limit; ErrorValue: table;"), 200861 a capability 2.0 dropped (probe); which of
+// 11310 / 200861 the platform uses for an unknown attribute is a guess.
 import { isObject, tryParse, type JsonObject } from './json.js';
 
 export const MAX_CARD_ELEMENTS = 200;
+export const MAX_TABLES = 5;
+export const MAX_NESTING = 5;
 
 export type CardCheck = { ok: true; card: JsonObject } | { ok: false; subcode: number; reason: string };
 
 const fail = (subcode: number, reason: string): CardCheck => ({ ok: false, subcode, reason });
-
-/**
- * Components in a tree of elements, nested ones included (column sets hold columns, which hold
- * elements; panels and forms hold elements). The 200 limit counts them all.
- */
-function countElements(nodes: unknown): number {
-  if (!Array.isArray(nodes)) return 0;
-  let count = 0;
-  for (const node of nodes) {
-    if (!isObject(node)) continue;
-    count += 1 + countElements(node['elements']) + countElements(node['columns']);
+class Refused extends Error {
+  constructor(
+    readonly subcode: number,
+    reason: string,
+  ) {
+    super(reason);
   }
-  return count;
+}
+const refuse = (subcode: number, reason: string, value: string): never => {
+  throw new Refused(subcode, `${reason}; ErrorValue: ${value}`);
+};
+
+const TEXT = ['tag', 'content', 'i18n_content', 'text_size', 'text_color', 'text_align', 'lines'];
+const ICON = ['tag', 'token', 'color', 'img_key', 'size'];
+const SPACING = ['direction', 'vertical_spacing', 'horizontal_spacing', 'vertical_align', 'horizontal_align', 'padding'];
+
+/** Attributes each component may have, for the components whose attributes are fully known. */
+const ATTRIBUTES: Record<string, readonly string[]> = {
+  markdown: ['tag', 'element_id', 'margin', 'content', 'i18n_content', 'text_align', 'text_size', 'icon'],
+  div: ['tag', 'element_id', 'margin', 'width', 'text', 'icon'],
+  hr: ['tag', 'element_id', 'margin'],
+  column_set: ['tag', 'element_id', 'margin', 'horizontal_spacing', 'horizontal_align', 'flex_mode', 'background_style', 'columns'],
+  column: ['tag', 'element_id', 'width', 'weight', 'background_style', 'margin', 'behaviors', ...SPACING, 'elements'],
+  button: ['tag', 'element_id', 'margin', 'type', 'size', 'width', 'text', 'icon', 'hover_tips', 'disabled', 'disabled_tips', 'confirm', 'behaviors', 'form_action_type', 'name'],
+  table: ['tag', 'element_id', 'margin', 'page_size', 'row_height', 'row_max_height', 'freeze_first_column', 'header_style', 'columns', 'rows'],
+  collapsible_panel: ['tag', 'element_id', 'margin', 'expanded', 'background_color', 'header', 'border', ...SPACING, 'elements'],
+};
+/** Other 2.0 components: known, so accepted, their attributes not checked here. */
+const OTHER_COMPONENTS = new Set([
+  'img', 'img_combination', 'person', 'person_list', 'chart', 'form', 'interactive_container', 'input', 'select_static',
+  'multi_select_static', 'select_person', 'multi_select_person', 'date_picker', 'picker_time', 'picker_datetime',
+  'overflow', 'checker', 'select_img', 'audio', 'video',
+]);
+/** Removed in 2.0. */
+const REMOVED = new Set(['action', 'note']);
+const CONTAINERS = new Set(['column_set', 'collapsible_panel', 'form', 'interactive_container']);
+const ROOT_ONLY = new Set(['table', 'form']);
+
+const TOP = ['schema', 'config', 'header', 'body', 'card_link'];
+const CONFIG = ['update_multi', 'width_mode', 'locales', 'enable_forward', 'enable_forward_interaction', 'streaming_mode', 'streaming_config', 'summary', 'style', 'use_custom_translation'];
+const HEADER = ['title', 'subtitle', 'template', 'text_tag_list', 'i18n_text_tag_list', 'icon', 'padding'];
+const BODY = ['elements', ...SPACING];
+const PANEL_HEADER = ['title', 'background_color', 'vertical_align', 'padding', 'width', 'icon', 'icon_position', 'icon_expanded_angle'];
+const LEGACY: Record<string, string> = {
+  fallback: 'fallback',
+  i18n_header: 'i18n_header',
+  i18n_elements: 'i18n_elements',
+  elements: 'elements',
+  wide_screen_mode: 'wide_screen_mode',
+  ud_icon: 'ud_icon',
+  i18n: 'i18n',
+  href: 'href',
+};
+
+/** Refuses attributes outside `allowed`: 1.0-only ones as a dropped capability, others as unknown. */
+function only(node: JsonObject, allowed: readonly string[], path: string): void {
+  for (const key of Object.keys(node)) {
+    if (allowed.includes(key)) continue;
+    if (LEGACY[key]) refuse(200861, `cards of schema V2 no longer support this capability: ${key}`, `${path}.${key}`);
+    refuse(11310, 'unknown property', `${path}.${key}`);
+  }
+}
+
+function text(node: unknown, path: string): void {
+  if (node === undefined) return;
+  if (!isObject(node)) return refuse(11310, 'text must be an object', path);
+  only(node, TEXT, path);
+}
+
+interface Walk {
+  elements: number;
+  tables: number;
+}
+
+function elementsOf(list: unknown, path: string, depth: number, walk: Walk): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) return refuse(11310, 'elements must be an array', path);
+  list.forEach((node, i) => element(node, `${path}[${i}]`, depth, walk));
+}
+
+function element(node: unknown, path: string, depth: number, walk: Walk): void {
+  if (!isObject(node) || typeof node['tag'] !== 'string') return refuse(11310, 'an element must be an object with a tag', path);
+  const tag = node['tag'];
+  walk.elements += 1;
+  if (REMOVED.has(tag)) refuse(200861, `cards of schema V2 no longer support this capability: tag ${tag}`, `${path}.tag`);
+  if (!ATTRIBUTES[tag] && !OTHER_COMPONENTS.has(tag)) refuse(11310, `unknown tag ${tag}`, `${path}.tag`);
+  if (ROOT_ONLY.has(tag) && depth > 0) refuse(11310, `${tag} can only be placed at the root of the card`, path);
+  if (tag === 'table' && ++walk.tables > MAX_TABLES) refuse(11310, 'card table number over limit', 'table');
+  const allowed = ATTRIBUTES[tag];
+  if (allowed) only(node, allowed, path);
+  if (tag === 'markdown' && node['icon'] !== undefined && isObject(node['icon'])) only(node['icon'], ICON, `${path}.icon`);
+  if (tag === 'button') {
+    text(node['text'], `${path}.text`);
+    walk.elements += node['text'] === undefined ? 0 : 1;
+  }
+  if (tag === 'div') {
+    text(node['text'], `${path}.text`);
+    walk.elements += node['text'] === undefined ? 0 : 1;
+  }
+  const inner = CONTAINERS.has(tag) ? depth + 1 : depth;
+  if (CONTAINERS.has(tag) && inner > MAX_NESTING) refuse(11310, `components are nested more than ${MAX_NESTING} levels deep`, path);
+  if (tag === 'column_set') {
+    const columns = node['columns'];
+    if (columns !== undefined && !Array.isArray(columns)) refuse(11310, 'columns must be an array', `${path}.columns`);
+    (Array.isArray(columns) ? columns : []).forEach((column, i) => {
+      const at = `${path}.columns[${i}]`;
+      if (!isObject(column) || column['tag'] !== 'column') return refuse(11310, 'a column_set holds columns', at);
+      walk.elements += 1;
+      only(column, ATTRIBUTES['column']!, at);
+      elementsOf(column['elements'], `${at}.elements`, inner, walk);
+    });
+  }
+  if (tag === 'collapsible_panel') {
+    const header = node['header'];
+    if (isObject(header)) {
+      only(header, PANEL_HEADER, `${path}.header`);
+      text(header['title'], `${path}.header.title`);
+      walk.elements += header['title'] === undefined ? 0 : 1;
+      if (isObject(header['icon'])) only(header['icon'], ICON, `${path}.header.icon`);
+    }
+    if (isObject(node['border'])) only(node['border'], ['color', 'corner_radius'], `${path}.border`);
+  }
+  if (tag !== 'column_set' && CONTAINERS.has(tag)) elementsOf(node['elements'], `${path}.elements`, inner, walk);
+}
+
+function header(node: unknown, walk: Walk): void {
+  if (node === undefined) return;
+  if (!isObject(node)) return refuse(11310, 'header must be an object', 'header');
+  only(node, HEADER, 'header');
+  for (const key of ['title', 'subtitle']) {
+    text(node[key], `header.${key}`);
+    if (node[key] !== undefined) walk.elements += 1;
+  }
+  const tags = node['text_tag_list'];
+  if (tags !== undefined) {
+    if (!Array.isArray(tags) || tags.length > 3) refuse(11310, 'text_tag_list holds at most 3 tags', 'header.text_tag_list');
+    (tags as unknown[]).forEach((t, i) => {
+      const at = `header.text_tag_list[${i}]`;
+      if (!isObject(t) || t['tag'] !== 'text_tag') return refuse(11310, 'text_tag_list holds text_tag elements', at);
+      only(t, ['tag', 'element_id', 'text', 'color'], at);
+      text(t['text'], `${at}.text`);
+      walk.elements += 2;
+    });
+  }
 }
 
 export function checkCard(card: unknown): CardCheck {
   if (!isObject(card)) return fail(200621, 'parse card json err: the card must be a JSON object');
   if (card['schema'] !== '2.0') return { ok: true, card };
-
-  // JSON 2.0 rejects 1.0-only attributes instead of ignoring them.
-  for (const legacy of ['elements', 'i18n_elements']) {
-    if (legacy in card) return fail(200861, `cards of schema V2 no longer support this capability: ${legacy}`);
-  }
-  const body = card['body'];
-  if (!isObject(body) || !Array.isArray(body['elements'])) {
-    return fail(11310, 'body.elements is required and must be an array in a schema 2.0 card');
-  }
-  const count = countElements(body['elements']);
-  if (count > MAX_CARD_ELEMENTS) {
-    return fail(11310, `element exceeds the limit: ${count} elements, at most ${MAX_CARD_ELEMENTS}`);
+  try {
+    only(card, TOP, 'card');
+    const config = card['config'];
+    if (config !== undefined) {
+      if (!isObject(config)) refuse(11310, 'config must be an object', 'config');
+      only(config as JsonObject, CONFIG, 'config');
+      if ((config as JsonObject)['update_multi'] === false) refuse(200861, 'cards of schema V2 are always shared: update_multi false is not supported', 'config.update_multi');
+    }
+    const walk: Walk = { elements: 0, tables: 0 };
+    header(card['header'], walk);
+    const body = card['body'];
+    if (!isObject(body) || !Array.isArray(body['elements'])) return fail(11310, 'body.elements is required and must be an array in a schema 2.0 card');
+    only(body, BODY, 'body');
+    elementsOf(body['elements'], 'body.elements', 0, walk);
+    if (walk.elements > MAX_CARD_ELEMENTS) return fail(11310, `element exceeds the limit: ${walk.elements} elements, at most ${MAX_CARD_ELEMENTS}`);
+  } catch (error) {
+    if (error instanceof Refused) return fail(error.subcode, error.message);
+    throw error;
   }
   return { ok: true, card };
 }

@@ -47,6 +47,7 @@ export const E = {
   // Delayed card update (doc for the codes; the HTTP status is a guess, the page lists none).
   cardParamInvalid: err(400, 10002, 'card parameter validation failed'),
   cardFormatInvalid: err(400, 11311, 'card format does not meet the requirements'),
+  cardSchemaChange: err(400, 200830, 'a card of schema 2.0 can only be updated to a card of schema 2.0'),
   cardTokenMalformed: err(400, 300020, 'card update token format error, expected c-xxxx'),
   cardTokenExpired: err(400, 300030, 'card update token is invalid or expired (valid for 30 minutes)'),
   cardTokenUsedUp: err(400, 300040, 'card update token exceeded its usage limit (2 uses)'),

@@ -95,6 +95,12 @@ function renderElement(node, ctx, depth) {
       box.textContent = pickText(node, ctx.locale);
       return box;
     }
+    case 'div': {
+      // The 2.0 text component: a text object, plain or lark_md.
+      const box = el('div', 'md');
+      box.append(renderTextObject(node.text, ctx));
+      return box;
+    }
     case 'hr':
       return el('hr', 'card-hr');
     case 'column_set':

@@ -35,7 +35,11 @@ export interface Sandbox {
 
 export const BOT_NAME = 'Helpdesk Bot';
 
-const EXAMPLES = ['/help', `/ticket ${FIRST_TICKET_ID}`, '/tickets open today', '/tickets mine 7d', `/ticket ${HOSTILE_TICKET_ID}`];
+/** The console's "Try" chips, in the language the console is shown in. */
+const EXAMPLES = {
+  en_us: ['/help', `/ticket ${FIRST_TICKET_ID}`, '/tickets open today', '/tickets mine 7d', `/ticket ${HOSTILE_TICKET_ID}`],
+  zh_cn: ['/帮助', `/工单 ${FIRST_TICKET_ID}`, '/工单列表 未关闭 今天', '/工单列表 我的 近7天', `/工单 ${HOSTILE_TICKET_ID}`],
+};
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { log } = options;

@@ -1,8 +1,8 @@
 // Every error kind, with the structured facts the card renderer needs, and "did you mean".
 import { describe, expect, it } from 'vitest';
-import { MAX_INPUT_CHARS, MAX_TOKENS, parseTicketQuery } from '../../src/commands/filters/index.js';
+import { examplesFor, MAX_INPUT_CHARS, MAX_TOKENS, parseTicketQuery } from '../../src/commands/filters/index.js';
 import type { FilterError } from '../../src/commands/filters/index.js';
-import { ctx, parseErr } from './helpers.js';
+import { ctx, parseErr, parseOk } from './helpers.js';
 
 describe('unknown-word', () => {
   it.each<[string, FilterError]>([
@@ -151,5 +151,56 @@ describe('conflict', () => {
     ['updated today updated yesterday', 'yesterday', 'two different update times'],
   ])('%s', (input, word, detail) => {
     expect(parseErr(input)).toStrictEqual({ kind: 'conflict', word, detail });
+  });
+});
+
+describe('words people actually type', () => {
+  it.each([
+    ['opne', 'open'],
+    ['tdoay', 'today'],
+    ['colsed', 'closed'],
+    ['unsovled', 'unsolved'],
+  ])('"did you mean" catches swapped letters: %s -> %s', (typed, suggestion) => {
+    expect(parseErr(typed)).toStrictEqual({ kind: 'unknown-word', word: typed, suggestion });
+  });
+
+  it.each([
+    ['tody!', 'tody'],
+    ['(opne)', 'opne'],
+    ['tody.', 'tody'],
+    ['tody？', 'tody'],
+  ])('punctuation is not part of the word echoed: %s', (typed, word) => {
+    expect(parseErr(typed)).toMatchObject({ kind: 'unknown-word', word });
+  });
+
+  it('reads a sentence-ending full stop and brackets as punctuation', () => {
+    expect(parseOk('open today.').filter.statuses).toEqual([1, 2, 3, 4, 5]);
+    expect(parseOk('(closed) 2026-11-01..2026-11-20.').filter.created).toBeDefined();
+  });
+
+  it('`created` alone is the status its label shows (New), `new` too', () => {
+    expect(parseOk('created').filter.statuses).toEqual([1]);
+    expect(parseOk('new').filter.statuses).toEqual([1]);
+    expect(parseOk('created today').filter.statuses).toBeUndefined();
+  });
+
+  it('refuses a page past what the 10,000-row cap allows at the page size, naming that page', () => {
+    expect(parseTicketQuery('page 1001', { ...ctx(), maxPage: 1000 })).toStrictEqual({ ok: false, error: { kind: 'bad-value', word: 'page', value: '1001', expected: 'a page number from 1 to 1000' } });
+    expect(parseTicketQuery('第667页', { ...ctx(), maxPage: 666 })).toMatchObject({ ok: false, error: { expected: 'a page number from 1 to 666' } });
+  });
+});
+
+describe('error examples fit the error', () => {
+  const now = Date.UTC(2026, 10, 22, 6, 5);
+  it.each([
+    ['2026-02-30', /^\d{4}-\d\d-\d\d|\d{4}-\d\d-\d\d|今天|today|7d|近7天/],
+    ['agent', /mine|我的/],
+    ['channel nope', /channel|渠道/],
+    ['page 0', /page|第2页/],
+    ['tag', /tag|标签/],
+  ])('%s', (text, pattern) => {
+    const error = parseErr(text);
+    const first = examplesFor(error, now, 'Asia/Shanghai').slice(0, 2);
+    for (const example of first) expect(example).toMatch(pattern);
   });
 });

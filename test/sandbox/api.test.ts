@@ -250,7 +250,7 @@ describe('callback answers, applied as Feishu applies them (scripted bot)', () =
         people: [],
         botUrl: () => urlOf(botServer),
         log: memoryLogger(),
-        examples: [],
+        examples: { en_us: [], zh_cn: [] },
         callbackDeadlineMs: 300,
       }),
     );

@@ -290,6 +290,57 @@ describe.skipIf(!CHROMIUM)('fixture cards in the console of an in-process sandbo
     await page.close();
   }, 45_000);
 
+  it('↑ recalls the last commands, sending scrolls to your message, an over-long paste is refused and kept', async () => {
+    const { page, problems } = await openConsole(`${sandbox.bot.url}/console?lang=en_us`);
+    const box = page.getByRole('textbox');
+    await say(page, '/tickets open today');
+    await say(page, '/help');
+    await box.press('ArrowUp');
+    expect(await box.inputValue()).toBe('/help');
+    await box.press('ArrowUp');
+    expect(await box.inputValue()).toBe('/tickets open today');
+    await box.press('ArrowDown');
+    await box.press('ArrowDown');
+    expect(await box.inputValue()).toBe('');
+    // The message just sent is in view, even after a long card.
+    await say(page, '/ticket 6626871355780366331');
+    const mine = page.getByRole('article', { name: '陈静' }).last();
+    expect(await mine.innerText()).toContain('/ticket 6626871355780366331');
+    expect(await mine.isVisible()).toBe(true);
+    const inView = await mine.evaluate((node) => {
+      const r = node.getBoundingClientRect();
+      const log = node.parentElement!.getBoundingClientRect();
+      return r.top >= log.top - 1 && r.top < log.bottom;
+    });
+    expect(inView).toBe(true);
+    // Over Feishu's 150 KB: refused with the reason, and the text stays in the box.
+    const long = 'x'.repeat(160 * 1024);
+    await box.fill(long);
+    await box.press('Enter');
+    await page.getByText(/Feishu accepts text messages up to 150 KB; this one is 161 KB/).waitFor();
+    expect((await box.inputValue()).length).toBe(long.length);
+    expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
+    await page.close();
+  }, 30_000);
+
+  it('shows the Try chips in the console’s language, and keeps the header on one row at phone width', async () => {
+    const { page, problems } = await openConsole(`${sandbox.bot.url}/console?lang=en_us`);
+    await page.setViewportSize({ width: 390, height: 800 });
+    const chips = () => page.locator('.chip').allInnerTexts();
+    expect(await chips()).toContain('/tickets open today');
+    await page.getByRole('button', { name: '中文' }).click();
+    expect(await chips()).toContain('/工单列表 未关闭 今天');
+    expect((await chips()).some((c) => /open today/.test(c))).toBe(false);
+    const heights = await page.locator('.topbar').evaluate((bar) => {
+      const tops = [...bar.querySelectorAll('button')].filter((b) => (b as unknown as { offsetParent: unknown }).offsetParent !== null).map((b) => Math.round(b.getBoundingClientRect().top));
+      return { rows: new Set(tops).size, wide: bar.scrollWidth > bar.clientWidth };
+    });
+    expect(heights).toEqual({ rows: 1, wide: false });
+    await shot(page, 'console-10-phone-zh.png');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 30_000);
+
   it('renders hostile card text as text: no element, no link, no script', async () => {
     const { page, dialogs, problems } = await openConsole(`${sandbox.bot.url}/console?lang=en_us`);
     const card = await showFixture(page, fixture('hostile.json'), true);

@@ -28,8 +28,8 @@ export interface ConsoleApiDeps {
   /** Base URL of the bot's own server (known once it listens). */
   botUrl: () => string;
   log: Logger;
-  /** Commands offered as examples. */
-  examples: readonly string[];
+  /** Commands offered as examples, in each language of the console. */
+  examples: { en_us: readonly string[]; zh_cn: readonly string[] };
   /** How long a callback may take before it counts as timed out; the platform's 3 s by default. */
   callbackDeadlineMs?: number;
 }
@@ -37,8 +37,11 @@ export interface ConsoleApiDeps {
 /** The platform's own deadline for a card callback's answer. */
 const CALLBACK_DEADLINE_MS = 3000;
 const DELIVERY_TIMEOUT_MS = 5000;
-const MAX_BODY = '16kb';
-const MAX_TEXT = 1000;
+/** Feishu takes text messages up to 150 KB (the content {"text": …} as sent); the console takes as much. */
+export const MAX_TEXT_BYTES = 150 * 1024;
+const MAX_BODY = '512kb';
+/** How much of a typed message the console keeps to show back; the bot gets all of it. */
+const MAX_SHOWN_CHARS = 2000;
 const MAX_VALUE_BYTES = 4096;
 const MAX_TOAST_TEXT = 500;
 /** Messages typed per chat that the console remembers; the oldest go first. */
@@ -51,7 +54,14 @@ type ChatName = (typeof CHATS)[number];
 
 const sendSchema = z.strictObject({
   chat: z.enum(CHATS),
-  text: z.string().trim().min(1, 'text is empty').max(MAX_TEXT, `text is longer than ${MAX_TEXT} characters`),
+  text: z
+    .string()
+    .trim()
+    .min(1, 'text is empty')
+    .superRefine((t, ctx) => {
+      const bytes = Buffer.byteLength(JSON.stringify({ text: t }));
+      if (bytes > MAX_TEXT_BYTES) ctx.addIssue({ code: 'custom', message: `Feishu accepts text messages up to 150 KB; this one is ${Math.ceil(bytes / 1024)} KB` });
+    }),
 });
 const actionSchema = z.strictObject({
   messageId: z.string().regex(/^om_[0-9A-Za-z_]{1,64}$/, 'messageId is not a message id'),
@@ -125,7 +135,9 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
     const addressed = addressMessage(input.data.text, chat.type, deps.bot, deps.people);
     const messageId = newMessageId();
     const at = Date.now();
-    chat.typed.push({ id: messageId, at, text: input.data.text });
+    const typed = input.data.text;
+    const shown = [...typed].length > MAX_SHOWN_CHARS ? `${[...typed].slice(0, MAX_SHOWN_CHARS).join('')}… (${[...typed].length.toLocaleString('en-US')} characters)` : typed;
+    chat.typed.push({ id: messageId, at, text: shown });
     if (chat.typed.length > MAX_HISTORY) chat.typed.shift();
     standin.registerIncoming(messageId, chat.id);
     const event = messageEvent({

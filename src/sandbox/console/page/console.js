@@ -48,7 +48,11 @@ const params = new URLSearchParams(location.search);
 const state = {
   locale: pickLocale(),
   chat: params.get('chat') === 'group' ? 'group' : 'dm',
-  info: { you: { name: '', openId: '' }, bot: { name: 'Helpdesk Bot' }, people: [], examples: [] },
+  info: { you: { name: '', openId: '' }, bot: { name: 'Helpdesk Bot' }, people: [], examples: { en_us: [], zh_cn: [] } },
+  /** Commands sent, oldest first, for ↑ and ↓; `at` is the one shown (history.length: the draft). */
+  history: { sent: [], at: 0, draft: '' },
+  /** The message just sent, to scroll to once it is shown. */
+  scrollTo: undefined,
   chats: { dm: { cursor: 0, items: new Map(), nodes: new Map() }, group: { cursor: 0, items: new Map(), nodes: new Map() } },
   toasts: [],
 };
@@ -105,7 +109,8 @@ async function poll() {
 async function send(text) {
   let sent = true;
   try {
-    await api('/messages', { chat: state.chat, text });
+    const answer = await api('/messages', { chat: state.chat, text });
+    state.scrollTo = answer.id;
   } catch (error) {
     toast({ type: 'error', content: `${t('failed')}: ${error.message}` });
     sent = false;
@@ -152,7 +157,14 @@ function renderLog() {
     return node;
   });
   log.replaceChildren(...nodes);
-  if (nearBottom) log.scrollTop = log.scrollHeight;
+  // Sending always scrolls to your message; otherwise follow the conversation only if at its end.
+  const mine = state.scrollTo && chat.nodes.get(state.scrollTo);
+  if (mine) {
+    mine.scrollIntoView({ block: 'start' });
+    state.scrollTo = undefined;
+  } else if (nearBottom) {
+    log.scrollTop = log.scrollHeight;
+  }
 }
 
 function renderMessage(item) {
@@ -242,6 +254,7 @@ function applyLocale() {
   $('mention').setAttribute('aria-label', t('mention'));
   $('mention').title = t('mention');
   $('examples-label').textContent = t('examples');
+  renderExamples();
   for (const button of document.querySelectorAll('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === state.locale));
   for (const chat of Object.values(state.chats)) chat.nodes.clear();
   for (const entry of state.toasts) entry.show();
@@ -256,6 +269,45 @@ function selectChat(name) {
 }
 
 // ---- the composer ----
+
+/** The "Try" chips, in the console's language. */
+function renderExamples() {
+  const input = $('text');
+  const chips = (state.info.examples[state.locale] ?? []).map((example) => {
+    const chip = document.createElement('button');
+    chip.type = 'button';
+    chip.className = 'chip';
+    chip.textContent = example;
+    chip.addEventListener('click', () => {
+      input.value = example;
+      input.focus();
+    });
+    return chip;
+  });
+  $('examples').replaceChildren($('examples-label'), ...chips);
+}
+
+function remember(text) {
+  const { sent } = state.history;
+  if (sent[sent.length - 1] !== text) sent.push(text);
+  if (sent.length > 100) sent.shift();
+  state.history.at = sent.length;
+  state.history.draft = '';
+}
+
+/** ↑ and ↓ walk through the commands sent, as in a shell; past the newest comes back the draft. */
+function recall(event, input) {
+  if ((event.key !== 'ArrowUp' && event.key !== 'ArrowDown') || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  const h = state.history;
+  if (h.sent.length === 0) return;
+  if (h.at === h.sent.length) h.draft = input.value;
+  const at = Math.max(0, Math.min(h.sent.length, h.at + (event.key === 'ArrowUp' ? -1 : 1)));
+  if (at === h.at) return;
+  event.preventDefault();
+  h.at = at;
+  input.value = at === h.sent.length ? h.draft : h.sent[at];
+  input.setSelectionRange(input.value.length, input.value.length);
+}
 
 function insertAtCaret(input, text) {
   const start = input.selectionStart ?? input.value.length;
@@ -295,21 +347,12 @@ function setUpComposer() {
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') close();
   });
-  for (const example of state.info.examples) {
-    const chip = document.createElement('button');
-    chip.type = 'button';
-    chip.className = 'chip';
-    chip.textContent = example;
-    chip.addEventListener('click', () => {
-      input.value = example;
-      input.focus();
-    });
-    $('examples').append(chip);
-  }
+  input.addEventListener('keydown', (event) => recall(event, input));
   $('composer').addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) return;
+    remember(text);
     input.value = '';
     close();
     void send(text).then((sent) => {

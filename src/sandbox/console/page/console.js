@@ -12,6 +12,8 @@ const STRINGS = {
     title: '服务台机器人 · 沙盒控制台',
     dm: '私聊',
     group: '群聊',
+    dmShort: '私聊',
+    groupShort: '群聊',
     note: (you, bot) => `你是演示服务台的客服 ${you}。消息会以真实的飞书事件（加密、签名）推送给机器人，机器人通过模拟的飞书开放平台回复。群聊中的消息会自动 @${bot}。`,
     placeholder: '输入命令，例如 /help',
     send: '发送',
@@ -29,6 +31,8 @@ const STRINGS = {
     title: 'Helpdesk bot · sandbox console',
     dm: 'Direct message',
     group: 'Group chat',
+    dmShort: 'DM',
+    groupShort: 'Group',
     note: (you, bot) => `You are ${you}, an agent of the demo helpdesk. Your messages reach the bot as real Feishu deliveries (encrypted and signed), and it replies through the stand-in Feishu platform. In the group chat, messages mention @${bot}.`,
     placeholder: 'Type a command, e.g. /help',
     send: 'Send',
@@ -242,8 +246,20 @@ function applyLocale() {
   document.documentElement.lang = state.locale === 'zh_cn' ? 'zh-CN' : 'en';
   document.title = t('title');
   $('title').textContent = t('title');
-  $('chat-dm').textContent = t('dm');
-  $('chat-group').textContent = t('group');
+  // A long and a short label; the page's CSS shows the short one on phones.
+  const label = (long, short) => {
+    const a = document.createElement('span');
+    a.className = 'label-long';
+    a.textContent = long;
+    const b = document.createElement('span');
+    b.className = 'label-short';
+    b.textContent = short;
+    return [a, b];
+  };
+  $('chat-dm').replaceChildren(...label(t('dm'), t('dmShort')));
+  $('chat-dm').setAttribute('aria-label', t('dm'));
+  $('chat-group').replaceChildren(...label(t('group'), t('groupShort')));
+  $('chat-group').setAttribute('aria-label', t('group'));
   $('chats').setAttribute('aria-label', t('chat'));
   $('languages').setAttribute('aria-label', t('language'));
   $('log').setAttribute('aria-label', t('conversation'));

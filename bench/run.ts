@@ -27,7 +27,7 @@ import { credentialsFor, freePort, mainProcess } from '../test/support/process.j
 const BASE = 7600000000000000000n;
 /** Deliveries in flight at once, as the platform's senders would have them. */
 const SENDERS = 32;
-const LIFTED = 'upstream: { limits: { ticket_get_per_second: 10000, messages_per_second: 10000, messages_per_chat_per_second: 10000, max_queue: 10000 } }';
+const LIFTED = 'upstream: { limits: { ticket_get_per_second: 10000, ticket_messages_per_second: 10000, messages_per_second: 10000, messages_per_chat_per_second: 10000, max_queue: 10000 } }';
 const idOf = (i: number) => String(BASE + BigInt(i));
 const tickets: RawTicket[] = Array.from({ length: 2000 }, (_, i) => ({ ...fullTicket, ticket_id: idOf(i) }));
 

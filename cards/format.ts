@@ -44,9 +44,17 @@ export function formatDuration(ms: number): L10n {
   return l(shown.map(([n, zh]) => `${n}${zh}`).join(''), shown.map(([n, , en]) => `${n} ${en}`).join(' '));
 }
 
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
 /** "14:05:32" in the given zone: when a card was fetched, to the second so a refresh visibly moves it. */
 export function formatClock(ms: number, timezone: string): string {
-  return DateTime.fromMillis(ms, { zone: timezone }).toFormat('HH:mm:ss');
+  let f = clocks.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    clocks.set(timezone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.hour}:${p.minute}:${p.second}`;
 }
 
 /** The largest whole unit of a duration: "3 h" / "3小时", "5 min" / "5分钟", "2 d" / "2天". */
@@ -60,7 +68,10 @@ export function roughDuration(ms: number): L10n {
 export function ago(ms: number, now: number, timezone: string): L10n {
   const age = now - ms;
   if (age < 60_000) return l('刚刚', 'just now');
-  if (age >= 30 * 86_400_000) return l(formatTime(ms, timezone).slice(0, 10), formatTime(ms, timezone).slice(0, 10));
+  if (age >= 30 * 86_400_000) {
+    const date = formatTime(ms, timezone).slice(0, 10);
+    return l(date, date);
+  }
   const d = roughDuration(age);
   return l(`${d.zh_cn}前`, `${d.en_us} ago`);
 }

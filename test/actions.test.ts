@@ -89,3 +89,35 @@ describe('button values', () => {
     );
   });
 });
+
+describe('time words in button values (version 2)', () => {
+  const today: Omit<Action, 'issuedAt'> = {
+    view: { kind: 'list', list: { filter: { statuses: [1, 2, 3, 4, 5] }, times: { created: 'today', updated: '7d' }, page: 1, names: {} } },
+    fresh: true,
+    chatId: 'oc_dm',
+    chatType: 'p2p',
+  };
+
+  it('keep relative times as words, not as a fixed range', () => {
+    const value = values.encode(today);
+    expect(value).toMatchObject({ v: 2, l: { f: { statuses: [1, 2, 3, 4, 5] }, w: { c: 'today', u: '7d' } } });
+    expect(JSON.stringify(value)).not.toMatch(/start|end/);
+    expect(values.decode(value)).toMatchObject({ ok: true, action: today });
+  });
+
+  it('still answer a version 1 value with its fixed range, and keep it on the next page', () => {
+    const old = values.encode(list);
+    expect(old).toMatchObject({ v: 1 });
+    const decoded = values.decode(old);
+    expect(decoded).toMatchObject({ ok: true, action: { view: { kind: 'list', list: { filter: { created: { start: 1_763_740_800_000 } } } } } });
+    const next = values.encode({ ...list, view: { kind: 'list', list: { ...(list.view as { list: object }).list, page: 4 } as never } });
+    expect(next).toMatchObject({ v: 1, l: { p: 4, f: { created: { start: 1_763_740_800_000 } } } });
+  });
+
+  it('refuse words that are not time words, and ranges in a version 2 value', () => {
+    const value = values.encode(today) as Record<string, unknown>;
+    expect(values.decode({ ...value, l: { ...(value.l as object), w: { c: 'tomorrow' } } })).toEqual({ ok: false, reason: 'malformed value' });
+    const mixed = { ...value, l: { ...(value.l as object), f: { created: { start: 1, end: 2 } } } };
+    expect(values.decode(mixed)).toMatchObject({ ok: false });
+  });
+});

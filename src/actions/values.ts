@@ -160,10 +160,8 @@ export class ButtonValues {
 
 function listWire(list: ListState): z.infer<typeof listSchema> {
   const names = Object.fromEntries(Object.entries(list.names).slice(0, 10).map(([k, v]) => [k, [...v].slice(0, 64).join('')]));
-  // Times travel as words; a version 1 list (ranges, no words) keeps its ranges.
-  const legacy = list.filter.created !== undefined || list.filter.updated !== undefined;
-  const { created, updated, ...rest } = list.filter;
-  const filter = legacy ? { ...rest, ...(created ? { created } : {}), ...(updated ? { updated } : {}) } : rest;
+  // Times travel as words; only a list from a version 1 value has ranges in its filter, and keeps them.
+  const filter = list.filter;
   const words = { ...(list.times?.created ? { c: list.times.created } : {}), ...(list.times?.updated ? { u: list.times.updated } : {}) };
   return {
     f: filter,

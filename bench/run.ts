@@ -16,6 +16,7 @@ import type { Helpdesk } from '../src/helpdesk/api.js';
 import { toTicket } from '../src/helpdesk/map.js';
 import { resilientHelpdesk } from '../src/helpdesk/resilient.js';
 import { realSleep } from '../src/resilience/timing.js';
+import { memoryState } from '../src/state/memory.js';
 import { createLogger } from '../src/log.js';
 import { delivery, messageEvent } from '../src/sandbox/deliveries.js';
 import { StandIn, type RawTicket } from '../src/sandbox/standin/index.js';
@@ -110,7 +111,10 @@ async function cacheMemory(): Promise<void> {
   const sample = toTicket(fullTicket)!;
   const inner: Helpdesk = { getTicket: async (id) => structuredClone({ ...sample, id }), listTickets: async () => ({ total: 0, tickets: [] }) };
   const options = { ...helpdeskOptions(loaded.config, () => Infinity), limits: helpdeskOptions(loadLifted(), () => Infinity).limits };
-  const helpdesk = resilientHelpdesk(inner, options, { clock: Date.now, sleep: realSleep, random: Math.random }, createLogger('error'));
+  const time = { clock: Date.now, sleep: realSleep, random: Math.random };
+  const log = createLogger('error');
+  const state = memoryState({ ...time, log, dedupeMaxEntries: 1, workMaxPending: 1 });
+  const helpdesk = resilientHelpdesk(inner, options, state, time, log);
   const entries = loaded.config.cache.ticket.maxEntries;
   const settle = () => {
     for (let i = 0; i < 3; i++) gc();

@@ -50,7 +50,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { signal, queued: running.app.work.depth, timeout_ms: config.server.shutdownTimeoutMs });
+    log.info('stopping', { signal, queued: running.app.state.work.depth, timeout_ms: config.server.shutdownTimeoutMs });
     const finished = await running.stop();
     log.info('stopped', { finished_all_work: finished });
     process.exit(0);

@@ -84,7 +84,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const bot = await startBot({ ...config, mode: 'sandbox' }, { log, routes, ...(options.host ? { host: options.host } : {}) });
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
-    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v !== 'PORT' && v !== 'FEISHU_DOMAIN');
+    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && v !== 'FEISHU_DOMAIN');
     log.info('sandbox', {
       message:
         `Sandbox mode: no Feishu credentials are set, so the bot runs against a built-in stand-in of the Feishu platform with a demo helpdesk. ` +

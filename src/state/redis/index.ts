@@ -48,6 +48,7 @@ export function redisState(options: RedisStateOptions): State {
       if (!link.ok) log.info('redis.waiting', { redis: address, wait_ms: options.startupWaitMs });
       try {
         await link.waitUntilReady(options.startupWaitMs);
+        await work.ready();
       } catch (error) {
         throw new Error(`${options.setting}: ${(error as Error).message} after waiting ${options.startupWaitMs} ms; start Redis or fix the URL`);
       }

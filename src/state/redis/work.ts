@@ -47,7 +47,6 @@ export class RedisWork implements WorkQueue {
     this.queue = new Queue<Job>(QUEUE, {
       connection: options.commands,
       prefix: options.prefix,
-      skipWaitingForReady: true,
       defaultJobOptions: {
         attempts: ATTEMPTS,
         backoff: { type: 'exponential', delay: 1000 },
@@ -57,6 +56,11 @@ export class RedisWork implements WorkQueue {
       },
     });
     this.queue.on('error', (error: Error) => options.log.debug('work.queue_error', { error: error.message }));
+  }
+
+  /** Resolves once the queue has checked the Redis version and loaded its scripts. */
+  async ready(): Promise<void> {
+    await this.queue.waitUntilReady();
   }
 
   async add(id: string, job: Job): Promise<boolean> {

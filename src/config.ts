@@ -365,6 +365,7 @@ function checkRedisUrl(value: string): string | undefined {
   const example = 'write it as redis://[:password@]host:6379[/db] (or rediss:// for TLS)';
   let url: URL;
   try {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new Error('no scheme');
     url = new URL(value);
   } catch {
     return `not a URL; ${example}`;

@@ -24,7 +24,7 @@ async function main() {
   if (config.mode === 'sandbox') {
     // No credentials: the stand-in platform with a demo helpdesk, and the console. Its first log
     // line says so and how to connect a real app.
-    const sandbox = await startSandbox({ port: config.server.port, log, yaml: yamlText, file }).catch((e: Error) =>
+    const sandbox = await startSandbox({ port: config.server.port, log, yaml: yamlText, file, ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}) }).catch((e: Error) =>
       fail([`Sandbox start-up failed: ${e.message}`]),
     );
     if (!sandbox) return;

@@ -21,6 +21,8 @@ export interface SandboxOptions {
   yaml?: string;
   /** Its file name, for messages. */
   file?: string;
+  /** REDIS_URL, if set: the sandbox's state lives there too (its keys are its random app's). */
+  redisUrl?: string;
   host?: string;
 }
 
@@ -61,6 +63,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         FEISHU_HELPDESK_TOKEN: secrets.helpdeskToken,
         FEISHU_DOMAIN: standin.url,
         PORT: String(options.port),
+        ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       },
       options.file,
     );

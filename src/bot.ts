@@ -34,10 +34,11 @@ export interface BotDeps {
   /** How long a reply may wait for its chat's turn under the message limits, from the command's start. */
   replyWaitMs: number;
   /**
-   * Runs a command's lookups in one of the bounded workers (server.work_concurrency). The reply
-   * then waits for its chat's turn outside them, so one busy chat cannot hold them all.
+   * Runs the part of a command that prepares its answer (parse, access, lookups) in one of the
+   * bounded workers (server.work_concurrency). The reply then waits for its chat's turn outside
+   * them, so one busy chat cannot hold them all.
    */
-  lookups<T>(task: () => Promise<T>): Promise<T>;
+  worker<T>(task: () => Promise<T>): Promise<T>;
   /** Queues follow-up work (a card update after a slow click); false if it could not be taken. */
   enqueue(job: Job): Promise<boolean>;
 }
@@ -163,20 +164,22 @@ export function createBot(deps: BotDeps): Bot {
     },
 
     async onMessage(message) {
-      const started = clock();
       const stats = newStats();
-      const deadline = started + deps.commandBudgetMs;
       const who: Who = { userOpenId: message.senderOpenId, chatId: message.chatId, chatType: message.chatType };
-      const command = parseCommand(message.text);
-      const verdict = checkAccess(deps.access, who);
-      const answer = verdict.ok
-        ? await deps.lookups(() => answerMessage(message, command, { stats, deadline }))
-        : {
-            card: problemCard({ kind: 'refused', reason: verdict.reason, contact: deps.access.contact }),
-            outcome: `refused:${verdict.reason}`,
-            ticketIds: command.kind === 'ticket' ? [command.id] : [],
-            command: command.kind,
-          };
+      // The budget starts when a worker takes the command, not while it waits for one.
+      let started = 0;
+      const answer = await deps.worker(async () => {
+        started = clock();
+        const command = parseCommand(message.text);
+        const verdict = checkAccess(deps.access, who);
+        if (verdict.ok) return answerMessage(message, command, { stats, deadline: started + deps.commandBudgetMs });
+        return {
+          card: problemCard({ kind: 'refused', reason: verdict.reason, contact: deps.access.contact }),
+          outcome: `refused:${verdict.reason}`,
+          ticketIds: command.kind === 'ticket' ? [command.id] : [],
+          command: command.kind,
+        };
+      });
       // The lookup kept to the command's budget; the reply may wait longer for its chat's turn
       // (5 messages a second), and waits off the workers so one busy chat cannot stall the others.
       const reply = await send(message, answer.card, started + deps.replyWaitMs);

@@ -69,8 +69,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   // Set on stop: lookups and replies still running then must be done by the shutdown deadline.
   let stopBy = Infinity;
   const upstream = resilientUpstream(client, config, state, { clock, sleep: realSleep, random: Math.random }, log, () => stopBy);
-  // Commands look up tickets this many at a time; their replies wait for their turn outside.
-  const lookups = new PQueue({ concurrency: config.server.workConcurrency });
+  // Commands prepare their answers this many at a time; their replies wait for their turn outside.
+  const workers = new PQueue({ concurrency: config.server.workConcurrency });
   const bot = createBot({
     helpdesk: upstream.helpdesk,
     messenger: upstream.messenger,
@@ -84,7 +84,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     access: config.access,
     privacy: config.privacy,
     replyWaitMs: config.upstream.replyWaitMs,
-    lookups: (task) => lookups.add(task),
+    worker: (task) => workers.add(task),
     enqueue: (job) => state.work.add(jobId(job), job),
   });
   state.work.start((job) => bot.run(job));

@@ -49,9 +49,11 @@ export class Link {
     private readonly address: string,
     private readonly log: Logger,
   ) {
+    let connectedBefore = false;
     client.on('ready', () => {
-      if (!this.up) log.info('redis.ready', { redis: address });
-      this.up = true;
+      // The first connection is routine; a reconnection after an outage is news.
+      if (!this.up) (connectedBefore ? log.info : log.debug)('redis.ready', { redis: address });
+      this.up = connectedBefore = true;
     });
     // Without a listener, an 'error' event would end the process.
     client.on('error', (error: Error) => {

@@ -45,12 +45,15 @@ export function redisState(options: RedisStateOptions): State {
       new RedisCache<V>(commands, link, { values: `${prefix}cache:${cacheName}:`, leases: `${prefix}lease:${cacheName}:` }, limit.ttlMs),
     health: () => (link.ok ? { ok: true } : { ok: false, reason: link.reason }),
     async ready() {
-      if (!link.ok) log.info('redis.waiting', { redis: address, wait_ms: options.startupWaitMs });
+      // Connecting takes milliseconds; only a Redis that keeps us waiting is worth a line.
+      const waiting = setTimeout(() => log.info('redis.waiting', { redis: address, wait_ms: options.startupWaitMs, error: link.reason }), 1000);
       try {
         await link.waitUntilReady(options.startupWaitMs);
         await work.ready();
       } catch (error) {
         throw new Error(`${options.setting}: ${(error as Error).message} after waiting ${options.startupWaitMs} ms; start Redis or fix the URL`);
+      } finally {
+        clearTimeout(waiting);
       }
     },
     async close() {

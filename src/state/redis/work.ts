@@ -97,6 +97,8 @@ export class RedisWork implements WorkQueue {
     // Without a listener an 'error' event would end the process; Redis outages are reported by
     // the connection's own log lines and /healthz.
     this.worker.on('error', (error: Error) => log.debug('work.worker_error', { error: error.message }));
+    // A job whose instance died (or stalled for longer than the lock), put back for any instance.
+    this.worker.on('stalled', (jobId: string) => log.warn('work.stalled', { job_id: jobId }));
     this.worker.on('failed', (bullJob, error) => {
       if (!bullJob) return;
       const final = bullJob.attemptsMade >= (bullJob.opts.attempts ?? 1);

@@ -50,7 +50,7 @@ describe.skipIf(!redisServer)('with a real redis-server', () => {
     await redis?.close();
   });
 
-  it('waits for Redis that comes up late, then starts and says healthy', async () => {
+  it('waits for Redis that comes up late, starts, says healthy, and stops cleanly on SIGTERM', async () => {
     // Reserve the port, start the bot, and only then start Redis on it.
     redis = await startRedis(redisServer!);
     await redis.stop();
@@ -63,5 +63,9 @@ describe.skipIf(!redisServer)('with a real redis-server', () => {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', state: 'redis' });
+    // And stops as gracefully as without Redis: its worker and connections closed, exit 0.
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    expect(proc.lines.join('\n')).toMatch(/"event":"stopped","finished_all_work":true/);
   });
 });

@@ -1,6 +1,6 @@
 // Durable work on BullMQ: a job is in Redis before its delivery is acknowledged, and any instance
 // runs it. Each instance holds at most server.work_max_pending jobs at once (its worker's
-// concurrency); the bot itself bounds how many of those look up tickets at once.
+// concurrency); the bot itself bounds how many of those prepare their answers at once.
 //
 // If an instance dies with jobs in hand, their locks lapse (they are renewed every
 // LOCK_MS / 2 while it lives) and the next stalled-job check of any other instance, every

@@ -103,9 +103,10 @@ export function createAccept(options: AcceptOptions): Accept {
       return await handle(delivery, from);
     } catch (error) {
       if (!(error instanceof StateUnavailable)) throw error;
-      // Nothing was stored: the platform redelivers later, here or to another instance.
+      // Nothing was stored: the platform redelivers later, here or to another instance. The
+      // details (which Redis, what failed) are for the log and /healthz, not for the caller.
       log.warn('delivery.state_unavailable', { from, error: error.message });
-      return refuse(error.message);
+      return refuse('shared state unavailable, retry later');
     }
   };
 }

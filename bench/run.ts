@@ -5,7 +5,9 @@
 //      are what bounds them in production) and with the limits lifted (what the bot itself can do);
 //   2. acknowledgement latency of those webhook deliveries (paced by the limits, and flat out), and
 //      of deliveries sent one at a time;
-//   3. heap used by the ticket cache when full.
+//   3. heap used by the ticket cache when full;
+//   4. with shared state on a real redis-server (when installed): three instances against one,
+//      side by side, at the default limits (which hold for all of them together) and lifted.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +18,17 @@ import type { Helpdesk } from '../src/helpdesk/api.js';
 import { toTicket } from '../src/helpdesk/map.js';
 import { resilientHelpdesk } from '../src/helpdesk/resilient.js';
 import { realSleep } from '../src/resilience/timing.js';
+import { memoryState } from '../src/state/memory.js';
 import { createLogger } from '../src/log.js';
 import { delivery, messageEvent } from '../src/sandbox/deliveries.js';
 import { StandIn, type RawTicket } from '../src/sandbox/standin/index.js';
 import { helpdeskOptions } from '../src/upstream.js';
 import { fullTicket } from '../test/fixtures/tickets.js';
 import { SECRETS } from '../test/integration/harness.js';
+import { Redis } from 'ioredis';
 import { credentialsFor, freePort, mainProcess } from '../test/support/process.js';
+import { startRedis } from '../test/support/redis.js';
+import { locate, PROGRAMS } from '../test/support/system.js';
 
 const BASE = 7600000000000000000n;
 /** Deliveries in flight at once, as the platform's senders would have them. */
@@ -32,27 +38,31 @@ const idOf = (i: number) => String(BASE + BigInt(i));
 const tickets: RawTicket[] = Array.from({ length: 2000 }, (_, i) => ({ ...fullTicket, ticket_id: idOf(i) }));
 
 interface Bot {
-  url: string;
+  /** Every instance; deliveries go to each in turn, as a round-robin load balancer sends them. */
+  urls: string[];
   standin: StandIn;
 }
 
-/** Starts a stand-in and the bot's own process configured by `yaml`; stops both after `run`. */
-async function withBot(yaml: string, run: (bot: Bot) => Promise<void>): Promise<void> {
+/**
+ * Starts a stand-in and `instances` bot processes configured by `yaml` (and `env`: REDIS_URL for
+ * several); stops them all after `run`.
+ */
+async function withBot(yaml: string, run: (bot: Bot) => Promise<void>, instances = 1, env: Record<string, string> = {}): Promise<void> {
   const standin = await StandIn.start({ ...SECRETS, tickets });
-  const port = await freePort();
   const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'app.yaml');
   writeFileSync(file, `${yaml}\nlog: { level: warn }\n`);
-  const proc = mainProcess({ ...credentialsFor(standin.url), BOT_CONFIG: file, PORT: String(port) });
-  const url = `http://127.0.0.1:${port}`;
+  const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
+  const procs = ports.map((port) => mainProcess({ ...credentialsFor(standin.url), ...env, BOT_CONFIG: file, PORT: String(port) }));
+  const urls = ports.map((port) => `http://127.0.0.1:${port}`);
   try {
-    await until(() => fetch(url + '/healthz').then((r) => r.ok, () => false), 'the bot to start');
+    for (const url of urls) await until(() => fetch(url + '/healthz').then((r) => r.ok, () => false), 'the bot to start');
     // A process serving traffic is warm: compile every path once (other tickets; then let the
     // helpdesk's rate window pass) before anything is measured.
-    await burst({ url, standin }, 10, 10, 10, tickets.length - 10);
+    await burst({ urls, standin }, 10 * instances, 10, 10, tickets.length - 10);
     await new Promise((r) => setTimeout(r, 1200));
-    await run({ url, standin });
+    await run({ urls, standin });
   } finally {
-    await proc.stop();
+    await Promise.all(procs.map((proc) => proc.stop()));
     await standin.close();
   }
 }
@@ -64,7 +74,7 @@ async function say(bot: Bot, ticket: string, chat: string): Promise<{ messageId:
   const event = messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'p2p', chatId: chat, senderOpenId: 'ou_bench', messageId, text: `/ticket ${ticket}` });
   const d = delivery(event, { encryptKey: SECRETS.encryptKey });
   const started = performance.now();
-  const res = await fetch(bot.url + '/webhook/event', { method: 'POST', headers: d.headers, body: d.body });
+  const res = await fetch(bot.urls[sent % bot.urls.length]! + '/webhook/event', { method: 'POST', headers: d.headers, body: d.body });
   await res.arrayBuffer();
   if (res.status !== 200) throw new Error(`delivery answered ${res.status}`);
   return { messageId, ackMs: performance.now() - started };
@@ -88,7 +98,7 @@ async function burst(bot: Bot, n: number, distinct: number, chats: number, offse
 }
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const limit = Date.now() + 30_000;
+  const limit = Date.now() + 60_000;
   while (!(await check())) {
     if (Date.now() > limit) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
@@ -110,7 +120,10 @@ async function cacheMemory(): Promise<void> {
   const sample = toTicket(fullTicket)!;
   const inner: Helpdesk = { getTicket: async (id) => structuredClone({ ...sample, id }), listTickets: async () => ({ total: 0, tickets: [] }), getConversation: async () => ({ total: 0, messages: [] }) };
   const options = { ...helpdeskOptions(loaded.config, () => Infinity), limits: helpdeskOptions(loadLifted(), () => Infinity).limits };
-  const helpdesk = resilientHelpdesk(inner, options, { clock: Date.now, sleep: realSleep, random: Math.random }, createLogger('error'));
+  const time = { clock: Date.now, sleep: realSleep, random: Math.random };
+  const log = createLogger('error');
+  const state = memoryState({ ...time, log, dedupeMaxEntries: 1, workMaxPending: 1 });
+  const helpdesk = resilientHelpdesk(inner, options, state, time, log);
   const entries = loaded.config.cache.ticket.maxEntries;
   const settle = () => {
     for (let i = 0; i < 3; i++) gc();
@@ -128,6 +141,57 @@ function loadLifted() {
   const loaded = loadConfig(LIFTED, {});
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   return loaded.config;
+}
+
+/** One instance against three on one real Redis, in this run, over the same stand-in and load. */
+async function sharedState(): Promise<void> {
+  const program = locate(PROGRAMS.redis);
+  if (!program) {
+    console.log(`\nshared state: not measured, redis-server is not installed (${PROGRAMS.redis.install})`);
+    return;
+  }
+  const redis = await startRedis(program);
+  const flush = async () => {
+    const client = new Redis(redis.url);
+    await client.flushall();
+    await client.quit();
+  };
+  try {
+    console.log(`\n/ticket with shared state on Redis (${redis.url}): one instance and three, side by side, ${SENDERS} deliveries in flight\n`);
+    const figures: Record<string, Record<number, string>> = {};
+    const note = (what: string, n: number, value: string) => ((figures[what] ??= {})[n] = value);
+    for (const n of [1, 3]) {
+      await flush();
+      await withBot('', async (bot) => {
+        const cold = await burst(bot, 40, 40, 40, 0);
+        note('uncached, default limits (40 tickets; get 10/s for all)', n, `${f(cold.perSecond)}/s (${cold.gets} gets)`);
+        const warm = await burst(bot, 200, 40, 40, 0);
+        note('cached, default limits (200; replies 50/s for all)', n, `${f(warm.perSecond)}/s (${warm.gets} gets)`);
+      }, n, { REDIS_URL: redis.url });
+      await flush();
+      await withBot(LIFTED, async (bot) => {
+        const cold = await burst(bot, 500, 500, 100, 1000);
+        note('uncached, limits lifted (500 tickets)', n, `${f(cold.perSecond)}/s (${cold.gets} gets)`);
+        const warm = await burst(bot, 1000, 500, 100, 1000);
+        note('cached, limits lifted (1000 for those 500)', n, `${f(warm.perSecond)}/s (${warm.gets} gets)`);
+        // Where instances pay off on any machine: a slow helpdesk keeps each instance's workers
+        // (server.work_concurrency, 8) waiting, and more instances wait in parallel.
+        bot.standin.inject('ticket_get', { delayMs: 200 });
+        const slow = await burst(bot, 240, 240, 100, 1600);
+        bot.standin.clearFaults();
+        note('uncached, helpdesk answering in 200 ms, lifted (240)', n, `${f(slow.perSecond)}/s (${slow.gets} gets)`);
+        ackLatency(`acknowledgements, limits lifted, ${n} instance${n > 1 ? 's' : ''}`, [...cold.acks, ...warm.acks]);
+      }, n, { REDIS_URL: redis.url });
+    }
+    console.log('');
+    row('commands per second', `${'1 instance'.padEnd(26)} 3 instances`);
+    for (const [what, by] of Object.entries(figures)) {
+      const ratio = (parseFloat(by[3]!) / parseFloat(by[1]!)).toFixed(2);
+      row(what, `${by[1]!.padEnd(26)} ${by[3]!}  (x${ratio})`);
+    }
+  } finally {
+    await redis.close();
+  }
 }
 
 async function main() {
@@ -154,6 +218,8 @@ async function main() {
     row('cached, limits lifted (1000 for those 500)', `${f(warm.perSecond)} commands/s (${warm.gets} gets)`);
     ackLatency('acknowledgements, limits lifted (bot CPU-bound)', [...cold.acks, ...warm.acks]);
   });
+
+  await sharedState();
 
   console.log(`\n(${f((performance.now() - began) / 1000)} s)`);
 }

@@ -1,7 +1,7 @@
 // Toasts: the short answers to a button click that come instead of (or before) a new card.
 import type { Json } from './kit.js';
 
-export type ToastKind = 'invalid-button' | 'moved-card' | 'refused' | 'loading';
+export type ToastKind = 'invalid-button' | 'moved-card' | 'refused' | 'loading' | 'busy';
 
 const toast = (type: 'info' | 'error', zh_cn: string, en_us: string): Json => ({ toast: { type, content: en_us, i18n: { zh_cn, en_us } } });
 
@@ -16,5 +16,7 @@ export function toastFor(kind: ToastKind, contact = ''): Json {
       return toast('error', `你不能在这里查看工单。如需开通，请联系${contact}。`, `You cannot look up tickets here. To get access, ask ${contact}.`);
     case 'loading':
       return toast('info', '正在加载…', 'Loading…');
+    case 'busy':
+      return toast('error', '机器人正忙，请稍后再点一次。', 'The bot is busy; click again shortly.');
   }
 }

@@ -1,22 +1,27 @@
 // What happens to a delivery once an intake has verified and interpreted it, whichever intake
-// brought it (the webhook today): drop duplicates, hand messages to the work queue, answer card
-// callbacks. The answer is what the intake sends back: for the webhook the HTTP status and body.
-// Nothing here waits for a helpdesk call: messages are queued; a card callback is answered by
-// onCardAction, which keeps to its own deadline.
-import { LRUCache } from 'lru-cache';
+// brought it: drop duplicates, store messages as work, answer card callbacks. The answer is what
+// the intake sends back: for the webhook the HTTP status and body.
+// A message is acknowledged only once its job is stored (in Redis, with shared state), so an
+// acknowledged command survives this instance; if it cannot be stored, the platform redelivers.
+// Nothing here waits for a helpdesk call: a card callback is answered by onCardAction, which
+// keeps to its own deadline.
 import type { Json } from '../cards/kit.js';
 import type { Delivery } from './feishu/events.js';
 import type { CardAction } from './feishu/types.js';
 import type { Job } from './jobs.js';
 import type { Logger } from './log.js';
+import { StateUnavailable, type Claims } from './state/types.js';
 
 /** 200 with the body to send, or a refusal the platform will redeliver (503) or reject (400). */
 export type Answer = { status: 200; body: Json } | { status: 400 | 503; body: { error: string } };
 
 export interface AcceptOptions {
-  dedupe: { ttlMs: number; max: number };
+  /** Remembers what was handled (across instances with shared state). */
+  claims: Claims;
+  /** How long a handled message or event id is remembered: longer than the platform retries. */
+  dedupeTtlMs: number;
   log: Logger;
-  /** Queue the work; false means it could not be taken (full): the platform will redeliver. */
+  /** Stores the work; false means it could not be taken (full): the platform will redeliver. */
   enqueue(job: Job): Promise<boolean>;
   /** Answer a card callback: the body the platform applies (a card, a toast, or nothing). */
   onCardAction(action: CardAction): Promise<Json>;
@@ -26,13 +31,19 @@ export interface AcceptOptions {
 
 export type Accept = (delivery: Delivery, from: string) => Promise<Answer>;
 
-export function createAccept(options: AcceptOptions): Accept {
-  const seen = new LRUCache<string, true>({ max: options.dedupe.max, ttl: options.dedupe.ttlMs, ttlAutopurge: false });
-  const { log } = options;
-  const ok = (body: Json = {}): Answer => ({ status: 200, body });
+/**
+ * How long a message id is held while its job is stored. Far longer than storing takes; shorter
+ * than the platform's first retry (15 s), so a delivery whose instance died mid-way is not lost.
+ */
+const HOLD_MS = 10_000;
 
-  return async (delivery, from) => {
-    if (!options.accepting()) return { status: 503, body: { error: 'shutting down' } };
+export function createAccept(options: AcceptOptions): Accept {
+  const { log, claims } = options;
+  const ok = (body: Json = {}): Answer => ({ status: 200, body });
+  const refuse = (error: string): Answer => ({ status: 503, body: { error } });
+
+  const handle = async (delivery: Delivery, from: string): Promise<Answer> => {
+    if (!options.accepting()) return refuse('shutting down');
     switch (delivery.kind) {
       case 'challenge':
         return ok({ challenge: delivery.challenge });
@@ -40,31 +51,62 @@ export function createAccept(options: AcceptOptions): Accept {
         log.warn('delivery.invalid', { from, reason: delivery.reason });
         return { status: 400, body: { error: delivery.reason } };
       case 'ignored':
-        if (delivery.dedupeKey) seen.set(delivery.dedupeKey, true);
+        // Nothing to do, so nothing to lose: remembering it only spares work on a redelivery.
+        if (delivery.dedupeKey) await claims.settle(delivery.dedupeKey, options.dedupeTtlMs).catch(() => undefined);
         log.debug('delivery.ignored', { why: delivery.why });
         return ok();
       case 'message': {
-        if (seen.has(delivery.dedupeKey)) {
-          log.info('delivery.duplicate', { key: delivery.dedupeKey });
+        const key = delivery.dedupeKey;
+        const claim = await claims.claim(key, HOLD_MS);
+        if (claim === 'done') {
+          log.info('delivery.duplicate', { key });
           return ok();
+        }
+        if (claim === 'held') {
+          // Another delivery of it is being stored right now; if that fails, this one must not
+          // have been acknowledged.
+          log.info('delivery.in_progress', { key });
+          return refuse('being accepted, retry later');
         }
         if (!delivery.message.addressedToBot) {
-          seen.set(delivery.dedupeKey, true);
+          await claims.settle(key, options.dedupeTtlMs);
           return ok();
         }
-        if (!(await options.enqueue({ kind: 'message', message: delivery.message }))) {
-          // Not marked as seen: the redelivery must be handled.
-          log.warn('delivery.queue_full', { key: delivery.dedupeKey });
-          return { status: 503, body: { error: 'busy, retry later' } };
+        let queued: boolean;
+        try {
+          queued = await options.enqueue({ kind: 'message', message: delivery.message });
+        } catch (error) {
+          await claims.release(key).catch(() => undefined);
+          throw error;
         }
-        seen.set(delivery.dedupeKey, true);
+        if (!queued) {
+          // Not remembered: the redelivery must be handled.
+          await claims.release(key).catch(() => undefined);
+          log.warn('delivery.queue_full', { key });
+          return refuse('busy, retry later');
+        }
+        // Stored: from here a failure to remember it only risks running it twice, which the
+        // reply's uuid makes harmless, so the delivery is acknowledged either way.
+        await claims.settle(key, options.dedupeTtlMs).catch((error: unknown) => log.warn('delivery.settle_failed', { key, error: String(error) }));
         return ok();
       }
       case 'card-action': {
-        if (seen.has(delivery.dedupeKey)) return ok();
-        seen.set(delivery.dedupeKey, true);
+        if ((await claims.claim(delivery.dedupeKey, HOLD_MS)) !== 'mine') return ok();
+        await claims.settle(delivery.dedupeKey, options.dedupeTtlMs);
         return ok(await options.onCardAction(delivery.action));
       }
+    }
+  };
+
+  return async (delivery, from) => {
+    try {
+      return await handle(delivery, from);
+    } catch (error) {
+      if (!(error instanceof StateUnavailable)) throw error;
+      // Nothing was stored: the platform redelivers later, here or to another instance. The
+      // details (which Redis, what failed) are for the log and /healthz, not for the caller.
+      log.warn('delivery.state_unavailable', { from, error: error.message });
+      return refuse('shared state unavailable, retry later');
     }
   };
 }

@@ -5,14 +5,15 @@ import type { Bot } from './bot.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { intakeErrors, webhookHandler } from './feishu/intake.js';
+import { jobId } from './jobs.js';
 import type { Logger } from './log.js';
-import type { WorkQueue } from './work.js';
+import type { State } from './state/types.js';
 
 export interface AppDeps {
   config: Config;
   bot: Bot;
-  /** Where accepted messages are handled, after the acknowledgement. */
-  work: WorkQueue;
+  /** De-duplication and the work queue where accepted messages wait for a worker. */
+  state: State;
   botOpenId: string;
   log: Logger;
   clock: Clock;
@@ -22,20 +23,21 @@ export interface AppDeps {
 
 export interface BotApp {
   app: express.Express;
-  work: WorkQueue;
+  state: State;
   /** Stop taking deliveries (503) and wait up to `deadlineMs` for queued work; true if all finished. */
   stop(deadlineMs: number): Promise<boolean>;
 }
 
 export function createApp(deps: AppDeps): BotApp {
-  const { config, log, bot, work } = deps;
+  const { config, log, bot, state } = deps;
   let accepting = true;
 
   const accept = createAccept({
-    dedupe: { ttlMs: config.server.dedupeTtlSeconds * 1000, max: config.server.dedupeMaxEntries },
+    claims: state.claims,
+    dedupeTtlMs: config.server.dedupeTtlSeconds * 1000,
     log,
     accepting: () => accepting,
-    enqueue: async (job) => work.offer(job.kind, () => bot.run(job)),
+    enqueue: (job) => state.work.add(jobId(job), job),
     onCardAction: (action) => bot.onCardAction(action),
   });
   const webhook = webhookHandler({
@@ -56,8 +58,18 @@ export function createApp(deps: AppDeps): BotApp {
   app.set('trust proxy', false);
   app.post('/webhook/event', ...webhook);
   app.post('/webhook/card', ...webhook);
+  // A load balancer stops sending to an instance that says 503: while it stops, or while the
+  // shared state is out of reach (deliveries would get 503 there anyway).
   app.get('/healthz', (_req, res) => {
-    res.status(accepting ? 200 : 503).json({ status: accepting ? 'ok' : 'stopping', mode: config.mode, queued: work.depth });
+    const health = state.health();
+    const status = !accepting ? 'stopping' : health.ok ? 'ok' : 'unavailable';
+    res.status(status === 'ok' ? 200 : 503).json({
+      status,
+      mode: config.mode,
+      state: state.backend,
+      ...(health.reason && accepting ? { reason: health.reason } : {}),
+      queued: state.work.depth,
+    });
   });
   deps.routes?.(app);
   app.use(intakeErrors(log));
@@ -67,10 +79,10 @@ export function createApp(deps: AppDeps): BotApp {
 
   return {
     app,
-    work,
+    state,
     async stop(deadlineMs) {
       accepting = false;
-      return work.drain(deadlineMs);
+      return state.work.drain(deadlineMs);
     },
   };
 }

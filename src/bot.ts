@@ -12,9 +12,10 @@ import { ticketsView } from './commands/tickets.js';
 import { showView, type Audience, type Outcome } from './commands/views.js';
 import type { Messenger } from './feishu/messenger.js';
 import type { CardAction, ChatType, IncomingMessage } from './feishu/types.js';
-import { newStats, type CallOptions, type Helpdesk } from './helpdesk/api.js';
+import { newStats, type CallOptions, type CallStats, type Helpdesk } from './helpdesk/api.js';
 import type { Job } from './jobs.js';
 import type { Logger } from './log.js';
+import { StateUnavailable } from './state/types.js';
 
 export interface BotDeps {
   helpdesk: Helpdesk;
@@ -32,12 +33,22 @@ export interface BotDeps {
   privacy: Privacy;
   /** How long a reply may wait for its chat's turn under the message limits, from the command's start. */
   replyWaitMs: number;
-  /** Runs a follow-up (the reply) off the worker that prepared it; shutdown still waits for it. */
-  detach(name: string, task: Promise<void>): void;
+  /**
+   * Runs the part of a command that prepares its answer (parse, access, lookups) in one of the
+   * bounded workers (server.work_concurrency). The reply then waits for its chat's turn outside
+   * them, so one busy chat cannot hold them all.
+   */
+  worker<T>(task: () => Promise<T>): Promise<T>;
+  /** Queues follow-up work (a card update after a slow click); false if it could not be taken. */
+  enqueue(job: Job): Promise<boolean>;
 }
 
 export interface Bot {
-  /** Does queued work: answers a message. */
+  /**
+   * Does queued work to the end: answers a message, or updates a card after a slow click.
+   * Rejects when the shared state was unavailable, so the job is run again (its reply's uuid keeps
+   * a second answer from showing).
+   */
   run(job: Job): Promise<void>;
   onMessage(message: IncomingMessage): Promise<void>;
   onCardAction(action: CardAction): Promise<Json>;
@@ -69,121 +80,147 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
-  /** Sends the reply; resolves with "sent" or why it could not be sent, for the log. */
+  /**
+   * Sends the reply; resolves with "sent" or why it could not be sent, for the log. Without the
+   * shared state there is no rate limit to keep to: that rejects, to run the job again later.
+   */
   const send = (message: IncomingMessage, card: Json, deadline: number): Promise<string> =>
     deps.messenger.reply(message.messageId, card, { chatId: message.chatId, deadline }).then(
       () => 'sent',
-      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      (error: unknown) => {
+        if (error instanceof StateUnavailable) throw error;
+        return error instanceof Error ? error.message : String(error);
+      },
     );
+
+  /** Checks a click: a valid button, in the chat its card was sent to, by someone allowed to look. */
+  function admitClick(action: CardAction): { ok: false; toast: Json } | { ok: true; view: View; fresh: boolean; chatId: string; chatType: ChatType; who: Who } {
+    const decoded = deps.values.decode(action.value);
+    if (!decoded.ok) {
+      log.warn('click.refused', { reason: decoded.reason, operator: action.operatorOpenId, chat_id: action.chatId });
+      return { ok: false, toast: toastFor('invalid-button') };
+    }
+    const { view, fresh, chatId, chatType } = decoded.action;
+    if (action.chatId !== chatId) {
+      log.warn('click.refused', { reason: 'card moved to another chat', operator: action.operatorOpenId, chat_id: action.chatId });
+      return { ok: false, toast: toastFor('moved-card') };
+    }
+    // The same rules as a typed command, for the person clicking, in the chat the card is in.
+    const who: Who = { userOpenId: action.operatorOpenId, chatId, chatType };
+    const verdict = checkAccess(deps.access, who);
+    if (!verdict.ok) {
+      audit(who, { via: 'click', view: view.kind, ticket_ids: view.kind === 'ticket' ? [view.ticketId] : [] }, `refused:${verdict.reason}`);
+      return { ok: false, toast: toastFor('refused', deps.access.contact) };
+    }
+    return { ok: true, view, fresh, chatId, chatType, who };
+  }
+
+  /** The click's log and audit lines, once its card is delivered (in the callback's answer or by update). */
+  function logClick(action: CardAction, click: { view: View; fresh: boolean; chatId: string; chatType: ChatType; who: Who }, outcome: Outcome, stats: CallStats, started: number, delivered: string) {
+    const { view } = click;
+    audit(click.who, { via: 'click', view: view.kind, ticket_ids: outcome.ticketIds }, outcome.outcome);
+    log.info('click', {
+      view: view.kind,
+      ...(view.kind === 'list' ? { filters: { ...view.list.filter, ...view.list.times, page: view.list.page } } : { ticket_ids: [view.ticketId] }),
+      fresh: click.fresh,
+      operator: action.operatorOpenId,
+      chat_id: click.chatId,
+      chat_type: click.chatType,
+      outcome: outcome.outcome,
+      ...(outcome.degraded ? { degraded: outcome.degraded } : {}),
+      delivered,
+      upstream_calls: stats.upstreamCalls,
+      cache_hits: stats.cacheHits,
+      latency_ms: clock() - started,
+    });
+  }
+
+  /** A click too slow for the callback: show the view again (its lookup is cached or under way) and update the card. */
+  async function updateCard(action: CardAction): Promise<void> {
+    const started = clock();
+    const click = admitClick(action);
+    if (!click.ok) return;
+    const stats = newStats();
+    const deadline = started + deps.commandBudgetMs;
+    const outcome = await showView(click.view, audienceFor(click.chatId, click.chatType), { fresh: click.fresh, stats, deadline }, deps);
+    let delivered = 'update';
+    try {
+      if (!action.updateToken) throw new Error('no update token in the callback');
+      await deps.messenger.updateByToken(action.updateToken, outcome.card, { chatId: click.chatId, deadline });
+    } catch (error) {
+      if (error instanceof StateUnavailable) throw error;
+      delivered = error instanceof Error ? error.message : String(error);
+    }
+    logClick(action, click, outcome, stats, started, delivered);
+  }
 
   const bot: Bot = {
     run(job) {
       switch (job.kind) {
         case 'message':
           return bot.onMessage(job.message);
+        case 'card-update':
+          return updateCard(job.action);
       }
     },
 
     async onMessage(message) {
-      const started = clock();
       const stats = newStats();
-      const deadline = started + deps.commandBudgetMs;
       const who: Who = { userOpenId: message.senderOpenId, chatId: message.chatId, chatType: message.chatType };
-      const command = parseCommand(message.text);
-      const verdict = checkAccess(deps.access, who);
-      const answer = verdict.ok
-        ? await answerMessage(message, command, { stats, deadline })
-        : {
-            card: problemCard({ kind: 'refused', reason: verdict.reason, contact: deps.access.contact }),
-            outcome: `refused:${verdict.reason}`,
-            ticketIds: command.kind === 'ticket' ? [command.id] : [],
-            command: command.kind,
-          };
-      // The lookup kept to the command's budget; the reply may wait longer for its chat's turn
-      // (5 messages a second), and waits off the worker so one busy chat cannot stall the others.
-      const replied = send(message, answer.card, started + deps.replyWaitMs).then((reply) => {
-        log.info('command', {
-          command: answer.command,
-          ...(answer.filters ? { filters: answer.filters } : {}),
-          ticket_ids: answer.ticketIds,
-          asker: message.senderOpenId,
-          chat_id: message.chatId,
-          chat_type: message.chatType,
-          message_id: message.messageId,
-          outcome: answer.outcome,
-          ...(answer.degraded ? { degraded: answer.degraded } : {}),
-          reply,
-          upstream_calls: stats.upstreamCalls,
-          cache_hits: stats.cacheHits,
-          latency_ms: clock() - started,
-        });
-        audit(who, { via: 'message', command: answer.command, ...(answer.filters ? { filters: answer.filters } : {}), ticket_ids: answer.ticketIds }, answer.outcome);
+      // The budget starts when a worker takes the command, not while it waits for one.
+      let started = 0;
+      const answer = await deps.worker(async () => {
+        started = clock();
+        const command = parseCommand(message.text);
+        const verdict = checkAccess(deps.access, who);
+        if (verdict.ok) return answerMessage(message, command, { stats, deadline: started + deps.commandBudgetMs });
+        return {
+          card: problemCard({ kind: 'refused', reason: verdict.reason, contact: deps.access.contact }),
+          outcome: `refused:${verdict.reason}`,
+          ticketIds: command.kind === 'ticket' ? [command.id] : [],
+          command: command.kind,
+        };
       });
-      deps.detach('reply', replied);
+      // The lookup kept to the command's budget; the reply may wait longer for its chat's turn
+      // (5 messages a second), and waits off the workers so one busy chat cannot stall the others.
+      const reply = await send(message, answer.card, started + deps.replyWaitMs);
+      log.info('command', {
+        command: answer.command,
+        ...(answer.filters ? { filters: answer.filters } : {}),
+        ticket_ids: answer.ticketIds,
+        asker: message.senderOpenId,
+        chat_id: message.chatId,
+        chat_type: message.chatType,
+        message_id: message.messageId,
+        outcome: answer.outcome,
+        ...(answer.degraded ? { degraded: answer.degraded } : {}),
+        reply,
+        upstream_calls: stats.upstreamCalls,
+        cache_hits: stats.cacheHits,
+        latency_ms: clock() - started,
+      });
+      audit(who, { via: 'message', command: answer.command, ...(answer.filters ? { filters: answer.filters } : {}), ticket_ids: answer.ticketIds }, answer.outcome);
     },
 
     async onCardAction(action) {
       const started = clock();
-      const decoded = deps.values.decode(action.value);
-      if (!decoded.ok) {
-        log.warn('click.refused', { reason: decoded.reason, operator: action.operatorOpenId, chat_id: action.chatId });
-        return toastFor('invalid-button');
-      }
-      const { view, fresh, chatId, chatType } = decoded.action;
-      if (action.chatId !== chatId) {
-        log.warn('click.refused', { reason: 'card moved to another chat', operator: action.operatorOpenId, chat_id: action.chatId });
-        return toastFor('moved-card');
-      }
-      // The same rules as a typed command, for the person clicking, in the chat the card is in.
-      const who: Who = { userOpenId: action.operatorOpenId, chatId, chatType };
-      const what = { via: 'click', view: view.kind, ticket_ids: view.kind === 'ticket' ? [view.ticketId] : [] };
-      const verdict = checkAccess(deps.access, who);
-      if (!verdict.ok) {
-        audit(who, what, `refused:${verdict.reason}`);
-        return toastFor('refused', deps.access.contact);
-      }
+      const click = admitClick(action);
+      if (!click.ok) return click.toast;
       const stats = newStats();
       const deadline = started + deps.commandBudgetMs;
-      const work = showView(view, audienceFor(chatId, chatType), { fresh, stats, deadline }, deps);
-      const logLine = (outcome: Outcome, delivered: string) => {
-        audit(who, { ...what, ticket_ids: outcome.ticketIds }, outcome.outcome);
-        log.info('click', {
-          view: view.kind,
-          ...(view.kind === 'list' ? { filters: { ...view.list.filter, ...view.list.times, page: view.list.page } } : { ticket_ids: [view.ticketId] }),
-          fresh,
-          operator: action.operatorOpenId,
-          chat_id: chatId,
-          chat_type: chatType,
-          outcome: outcome.outcome,
-          ...(outcome.degraded ? { degraded: outcome.degraded } : {}),
-          delivered,
-          upstream_calls: stats.upstreamCalls,
-          cache_hits: stats.cacheHits,
-          latency_ms: clock() - started,
-        });
-      };
-
+      const work = showView(click.view, audienceFor(click.chatId, click.chatType), { fresh: click.fresh, stats, deadline }, deps);
       const inTime = await Promise.race([work, sleep(deps.callbackBudgetMs).then(() => undefined)]);
       if (inTime) {
-        logLine(inTime, 'response');
+        logClick(action, click, inTime, stats, started, 'response');
         return { card: { type: 'raw', data: inTime.card } };
       }
-      // Too slow for the 3 s callback window: answer now, update the card when the work is done.
-      // Tracked like a reply, so a shutdown waits for it too.
-      deps.detach(
-        'card-update',
-        work.then(async (outcome) => {
-          let delivered = 'update';
-          try {
-            if (!action.updateToken) throw new Error('no update token in the callback');
-            await deps.messenger.updateByToken(action.updateToken, outcome.card, { chatId, deadline });
-          } catch (error) {
-            delivered = error instanceof Error ? error.message : String(error);
-          }
-          logLine(outcome, delivered);
-        }),
-      );
-      return toastFor('loading');
+      // Too slow for the 3 s callback window: answer now, and update the card as queued work, so
+      // the update survives this instance (the lookup under way fills the cache it will read).
+      const queued = await deps.enqueue({ kind: 'card-update', action }).catch((error: unknown) => {
+        log.warn('click.not_queued', { error: error instanceof Error ? error.message : String(error), chat_id: click.chatId });
+        return false;
+      });
+      return toastFor(queued ? 'loading' : 'busy');
     },
   };
   return bot;

@@ -16,6 +16,7 @@ export const ENV_OVERRIDES = {
   FEISHU_HELPDESK_ID: 'helpdesk.id',
   FEISHU_HELPDESK_TOKEN: 'helpdesk.token',
   PORT: 'server.port',
+  REDIS_URL: 'state.redis_url',
 } as const;
 
 const ENV_BY_PATH: Record<string, string> = Object.fromEntries(
@@ -79,6 +80,12 @@ const schema = z.strictObject({
           messages_max_queue: int(1, 100_000).default(1000),
         })
         .prefault({}),
+    })
+    .prefault({}),
+  state: z
+    .strictObject({
+      redis_url: z.string().default(''),
+      startup_wait_ms: int(0, 600_000).default(30_000),
     })
     .prefault({}),
   cache: z
@@ -177,6 +184,13 @@ export interface Config {
   cache: {
     ticket: { ttlMs: number; maxEntries: number };
     list: { ttlMs: number; maxEntries: number };
+  };
+  /** Where de-duplication, queued work, rate limits and caches live: in process, or in Redis. */
+  state: {
+    /** redis:// or rediss:// URL; undefined: everything in process. */
+    redisUrl?: string;
+    /** How long start-up waits for Redis to answer before it gives up. */
+    startupWaitMs: number;
   };
   display: { timezone: string; pageSize: number };
   access: AccessRules & { contact: string };
@@ -283,6 +297,9 @@ function finish(raw: Raw): ConfigResult {
   if (up.retry.max_delay_ms < up.retry.base_delay_ms) {
     problems.push(`upstream.retry.max_delay_ms (${up.retry.max_delay_ms}) must be at least upstream.retry.base_delay_ms (${up.retry.base_delay_ms})`);
   }
+  const redisUrl = raw.state.redis_url.trim();
+  const redisProblem = redisUrl === '' ? undefined : checkRedisUrl(redisUrl);
+  if (redisProblem) problems.push(`${settingName('state.redis_url')}: ${redisProblem}`);
   if (problems.length > 0) return { ok: false, problems };
 
   return {
@@ -332,6 +349,7 @@ function finish(raw: Raw): ConfigResult {
         ticket: { ttlMs: raw.cache.ticket_ttl_ms, maxEntries: raw.cache.ticket_max_entries },
         list: { ttlMs: raw.cache.list_ttl_ms, maxEntries: raw.cache.list_max_entries },
       },
+      state: { ...(redisUrl ? { redisUrl } : {}), startupWaitMs: raw.state.startup_wait_ms },
       display: { timezone: raw.display.timezone, pageSize: raw.display.page_size },
       access: {
         allowDirectMessages: raw.access.allow_direct_messages,
@@ -344,6 +362,23 @@ function finish(raw: Raw): ConfigResult {
       log: { level: raw.log.level },
     },
   };
+}
+
+/** Why a Redis URL cannot be used, or undefined. Never echoes the URL: it may hold a password. */
+function checkRedisUrl(value: string): string | undefined {
+  const example = 'write it as redis://[:password@]host:6379[/db] (or rediss:// for TLS)';
+  let url: URL;
+  try {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new Error('no scheme');
+    url = new URL(value);
+  } catch {
+    return `not a URL; ${example}`;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return `the scheme must be redis:// or rediss://, not ${url.protocol}//; ${example}`;
+  if (url.hostname === '') return `no host; ${example}`;
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d{1,2}$/.test(db)) return `the path must be a database number such as /0; ${example}`;
+  return undefined;
 }
 
 function resolveDomain(value: string): string | undefined {

@@ -1,5 +1,21 @@
 // Work that runs after a delivery is acknowledged. Plain data (JSON-safe), so that it can be queued
-// anywhere and run by whichever worker is free.
-import type { IncomingMessage } from './feishu/types.js';
+// anywhere (in process, or in Redis for any instance to run) and run by whichever worker is free.
+import type { CardAction, IncomingMessage } from './feishu/types.js';
 
-export type Job = { kind: 'message'; message: IncomingMessage };
+export type Job =
+  | { kind: 'message'; message: IncomingMessage }
+  /**
+   * A click whose card could not be ready within the callback's 3 s: show the view and replace
+   * the card through the delayed update API (the action carries its update token).
+   */
+  | { kind: 'card-update'; action: CardAction };
+
+/** The id a job is stored under: a second delivery of the same thing finds it already there. */
+export function jobId(job: Job): string {
+  switch (job.kind) {
+    case 'message':
+      return `message-${job.message.messageId}`;
+    case 'card-update':
+      return `card-update-${job.action.eventId}`;
+  }
+}

@@ -24,7 +24,7 @@ async function main() {
   if (config.mode === 'sandbox') {
     // No credentials: the stand-in platform with a demo helpdesk, and the console. Its first log
     // line says so and how to connect a real app.
-    const sandbox = await startSandbox({ port: config.server.port, log, yaml: yamlText, file }).catch((e: Error) =>
+    const sandbox = await startSandbox({ port: config.server.port, log, yaml: yamlText, file, ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}) }).catch((e: Error) =>
       e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Sandbox start-up failed: ${e.message}`]),
     );
     if (!sandbox) return;
@@ -50,7 +50,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { signal, queued: running.app.work.depth, timeout_ms: config.server.shutdownTimeoutMs });
+    log.info('stopping', { signal, queued: running.app.state.work.depth, timeout_ms: config.server.shutdownTimeoutMs });
     const finished = await running.stop();
     log.info('stopped', { finished_all_work: finished });
     process.exit(0);

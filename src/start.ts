@@ -10,9 +10,11 @@ import { fetchBotOpenId } from './feishu/botInfo.js';
 import { createLarkClient } from './feishu/client.js';
 import { realSleep } from './resilience/timing.js';
 import { ButtonValues } from './actions/values.js';
+import { jobId } from './jobs.js';
 import type { Logger } from './log.js';
+import PQueue from 'p-queue';
+import { createState } from './state/index.js';
 import { resilientUpstream } from './upstream.js';
-import { WorkQueue } from './work.js';
 
 export interface RunningBot {
   url: string;
@@ -41,6 +43,14 @@ export interface StartOptions {
 export async function startBot(config: Config, options: StartOptions): Promise<RunningBot> {
   const { log } = options;
   const clock = options.clock ?? systemClock;
+  // With Redis, waits for it (state.startup_wait_ms) and fails naming the setting if it never answers.
+  const state = createState(config, { clock, sleep: realSleep }, log);
+  try {
+    await state.ready();
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
   const client = createLarkClient(
     {
       appId: config.feishu.appId,
@@ -52,11 +62,15 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     },
     log,
   );
-  const botOpenId = config.feishu.botOpenId ?? (await fetchBotOpenId(client));
+  const botOpenId = await (config.feishu.botOpenId ? Promise.resolve(config.feishu.botOpenId) : fetchBotOpenId(client)).catch(async (error: unknown) => {
+    await state.close();
+    throw error;
+  });
   // Set on stop: lookups and replies still running then must be done by the shutdown deadline.
   let stopBy = Infinity;
-  const upstream = resilientUpstream(client, config, { clock, sleep: realSleep, random: Math.random }, log, () => stopBy);
-  const work = new WorkQueue(config.server.workConcurrency, config.server.workMaxPending, log);
+  const upstream = resilientUpstream(client, config, state, { clock, sleep: realSleep, random: Math.random }, log, () => stopBy);
+  // Commands prepare their answers this many at a time; their replies wait for their turn outside.
+  const workers = new PQueue({ concurrency: config.server.workConcurrency });
   const bot = createBot({
     helpdesk: upstream.helpdesk,
     messenger: upstream.messenger,
@@ -70,10 +84,16 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     access: config.access,
     privacy: config.privacy,
     replyWaitMs: config.upstream.replyWaitMs,
-    detach: (name, task) => work.follow(name, task),
+    worker: (task) => workers.add(task),
+    enqueue: (job) => state.work.add(jobId(job), job),
   });
-  const app = createApp({ config, bot, work, botOpenId, log, clock, ...(options.routes ? { routes: options.routes } : {}) });
-  const server = await listen(app.app, config.server.port, options.host);
+  state.work.start((job) => bot.run(job));
+  const app = createApp({ config, bot, state, botOpenId, log, clock, ...(options.routes ? { routes: options.routes } : {}) });
+  const server = await listen(app.app, config.server.port, options.host).catch(async (error: unknown) => {
+    await state.work.drain(0);
+    await state.close();
+    throw error;
+  });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -84,6 +104,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       stopBy = clock() + deadlineMs;
       const finished = await app.stop(deadlineMs);
       await close(server);
+      await state.close();
       return finished;
     },
   };

@@ -1,5 +1,6 @@
 // The Feishu APIs as the bot calls them: the single-call SDK layers (sdkHelpdesk, sdkMessenger)
 // wrapped in caches, client-side rate limits, retries and deadlines, configured from app.yaml.
+// The caches and limits are the state's: per process, or shared by every instance on Redis.
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Config } from './config.js';
 import { sdkMessenger, type Messenger } from './feishu/messenger.js';
@@ -10,6 +11,7 @@ import { resilientHelpdesk, type ResilientHelpdeskOptions } from './helpdesk/res
 import type { RetryPolicy } from './resilience/retry.js';
 import type { Timing } from './resilience/timing.js';
 import type { Logger } from './log.js';
+import type { State } from './state/types.js';
 
 export interface Upstream {
   helpdesk: Helpdesk;
@@ -17,10 +19,10 @@ export interface Upstream {
 }
 
 /** `cutoff` is the time nothing may run past: Infinity until shutdown sets it. */
-export function resilientUpstream(client: lark.Client, config: Config, time: Timing, log: Logger, cutoff: () => number): Upstream {
+export function resilientUpstream(client: lark.Client, config: Config, state: State, time: Timing, log: Logger, cutoff: () => number): Upstream {
   return {
-    helpdesk: resilientHelpdesk(sdkHelpdesk(client), helpdeskOptions(config, cutoff), time, log),
-    messenger: resilientMessenger(sdkMessenger(client), messengerOptions(config, cutoff), time, log),
+    helpdesk: resilientHelpdesk(sdkHelpdesk(client), helpdeskOptions(config, cutoff), state, time, log),
+    messenger: resilientMessenger(sdkMessenger(client), messengerOptions(config, cutoff), state, time, log),
   };
 }
 

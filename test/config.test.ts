@@ -18,7 +18,7 @@ describe('loadConfig', () => {
   });
 
   it('takes every documented environment variable', () => {
-    const result = loadConfig('', { ...creds, FEISHU_DOMAIN: 'http://127.0.0.1:9999/', PORT: '8080' });
+    const result = loadConfig('', { ...creds, FEISHU_DOMAIN: 'http://127.0.0.1:9999/', PORT: '8080', REDIS_URL: 'redis://:pw@redis.internal:6380/2' });
     expect(result).toMatchObject({
       ok: true,
       config: {
@@ -26,8 +26,31 @@ describe('loadConfig', () => {
         feishu: { appId: 'cli_a', appSecret: 'secret', verificationToken: 'vt', encryptKey: 'ek', domain: 'http://127.0.0.1:9999' },
         helpdesk: { id: '123', token: 'ht' },
         server: { port: 8080 },
+        state: { redisUrl: 'redis://:pw@redis.internal:6380/2', startupWaitMs: 30_000 },
       },
     });
+  });
+
+  it('keeps all state in process without a Redis URL', () => {
+    const result = loadConfig(readFileSync('app.yaml', 'utf8'), { ...creds, REDIS_URL: '' });
+    expect(result.ok && result.config.state).toEqual({ startupWaitMs: 30_000 });
+  });
+
+  it.each([
+    ['localhost:6379', 'not a URL'],
+    ['http://localhost:6379', 'the scheme must be redis:// or rediss://, not http://'],
+    ['redis://:secret-pw@localhost:6379/cache', 'the path must be a database number'],
+    ['redis://:secret-pw@localhost:99999', 'not a URL'],
+  ])('refuses the Redis URL %s, naming the setting and never the password', (url, why) => {
+    for (const result of [loadConfig('', { ...creds, REDIS_URL: url }), loadConfig(`state:\n  redis_url: "${url}"\n`, creds)]) {
+      expect(result.ok).toBe(false);
+      const problems = result.ok ? [] : result.problems;
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^state\.redis_url \(or REDIS_URL\): /);
+      expect(problems[0]).toContain(why);
+      expect(problems[0]).toContain('redis://[:password@]host:6379');
+      expect(problems[0]).not.toContain('secret-pw');
+    }
   });
 
   it('lets the environment override app.yaml', () => {

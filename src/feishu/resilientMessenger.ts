@@ -1,11 +1,11 @@
 // Sending cards under the platform's message limits: per app and per chat sliding windows, retries
 // of what may succeed later, and the command's deadline. Replies carry a uuid, so a retried reply
 // whose first attempt did land is not shown twice.
-import { LRUCache } from 'lru-cache';
-import { acquire, SlidingWindow, type QueueLimit, type WindowLimit } from '../resilience/limiter.js';
+import type { QueueLimit, WindowLimit } from '../resilience/limiter.js';
 import { withRetries, type RetryPolicy, type Verdict } from '../resilience/retry.js';
 import type { Timing } from '../resilience/timing.js';
 import type { Logger } from '../log.js';
+import type { LimitKey, State } from '../state/types.js';
 import { SendError, type Messenger, type SendOptions } from './messenger.js';
 
 export interface ResilientMessengerOptions {
@@ -17,20 +17,17 @@ export interface ResilientMessengerOptions {
   cutoff: () => number;
 }
 
-/** Chats whose windows are remembered; far more than can be active within one window. */
-const TRACKED_CHATS = 10_000;
 const RATE_LIMITED = 99991400;
 const TOO_FREQUENT = 230020;
 
-export function resilientMessenger(inner: Messenger, options: ResilientMessengerOptions, time: Timing, log: Logger): Messenger {
-  const app = new SlidingWindow(options.limits.perApp);
-  const chats = new LRUCache<string, SlidingWindow>({ max: TRACKED_CHATS });
-  const windowsFor = (chatId: string | undefined) => {
-    if (chatId === undefined) return [app];
-    let chat = chats.get(chatId);
-    if (!chat) chats.set(chatId, (chat = new SlidingWindow(options.limits.perChat)));
-    return [chat, app];
-  };
+/**
+ * The limits live in the state (this process's, or shared by every instance). A send that cannot
+ * reach them fails with StateUnavailable, which the bot treats as "run the job again later".
+ */
+export function resilientMessenger(inner: Messenger, options: ResilientMessengerOptions, state: Pick<State, 'limiter'>, time: Timing, log: Logger): Messenger {
+  const app: LimitKey = { key: 'messages', limit: options.limits.perApp };
+  const windowsFor = (chatId: string | undefined): LimitKey[] =>
+    chatId === undefined ? [app] : [{ key: `messages:${chatId}`, limit: options.limits.perChat }, app];
 
   function send(op: 'reply' | 'patch' | 'card_update', call: () => Promise<void>, o: SendOptions | undefined, messageId?: string): Promise<void> {
     const own = o?.deadline ?? time.clock() + options.budgetMs;
@@ -38,7 +35,7 @@ export function resilientMessenger(inner: Messenger, options: ResilientMessenger
     const windows = windowsFor(o?.chatId);
     return withRetries(
       {
-        admit: (latest) => acquire(windows, latest, options.limits.queue, time.clock, time.sleep),
+        admit: (latest) => state.limiter.acquire(windows, latest, options.limits.queue),
         call,
         classify,
         busy: () => new SendError(`send failed: no ${op} slot within the time budget`),

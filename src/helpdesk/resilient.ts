@@ -1,12 +1,14 @@
 // The helpdesk as the bot uses it: sdkHelpdesk (one SDK call each) wrapped in caches with single
 // flight, client-side rate limits, retries with backoff, and the command's deadline. Same interface.
+// Caches and limits live in the state (this process's, or shared by every instance).
 import type { Logger } from '../log.js';
 import type { CallOptions, Helpdesk } from './api.js';
 import { canonicalKey, SharedLoads, type CacheLimit } from '../resilience/cache.js';
 import { HelpdeskError } from './errors.js';
-import { acquire, SlidingWindow, type QueueLimit, type WindowLimit } from '../resilience/limiter.js';
+import type { QueueLimit, WindowLimit } from '../resilience/limiter.js';
 import { withRetries, type RetryPolicy, type Verdict } from '../resilience/retry.js';
 import type { Timing } from '../resilience/timing.js';
+import { StateUnavailable, type State } from '../state/types.js';
 import type { Conversation, Ticket, TicketPage } from './types.js';
 
 export interface ResilientHelpdeskOptions {
@@ -22,14 +24,15 @@ export interface ResilientHelpdeskOptions {
   cutoff: () => number;
 }
 
-export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOptions, time: Timing, log: Logger): Helpdesk {
-  const tickets = new SharedLoads<Ticket>(options.cache.ticket, time.clock);
-  const pages = new SharedLoads<TicketPage>(options.cache.list, time.clock);
-  const conversations = new SharedLoads<Conversation>(options.cache.conversation, time.clock);
+export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOptions, state: Pick<State, 'limiter' | 'cache'>, time: Timing, log: Logger): Helpdesk {
+  const storeFailed = (error: unknown) => log.warn('cache.unavailable', { error: error instanceof Error ? error.message : String(error) });
+  const tickets = new SharedLoads<Ticket>(state.cache<Ticket>('ticket', options.cache.ticket), time, storeFailed);
+  const pages = new SharedLoads<TicketPage>(state.cache<TicketPage>('list', options.cache.list), time, storeFailed);
+  const conversations = new SharedLoads<Conversation>(state.cache<Conversation>('conversation', options.cache.conversation), time, storeFailed);
   const windows = {
-    ticket_get: new SlidingWindow(options.limits.get),
-    ticket_list: new SlidingWindow(options.limits.list),
-    ticket_messages: new SlidingWindow(options.limits.messages),
+    ticket_get: { key: 'ticket_get', limit: options.limits.get },
+    ticket_list: { key: 'ticket_list', limit: options.limits.list },
+    ticket_messages: { key: 'ticket_messages', limit: options.limits.messages },
   };
 
   const deadlineOf = (o: CallOptions | undefined) => {
@@ -42,7 +45,12 @@ export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOpt
   function upstream<T>(api: keyof typeof windows, call: () => Promise<T>, o: CallOptions | undefined): Promise<T> {
     return withRetries(
       {
-        admit: (latest) => acquire([windows[api]], latest, options.limits.queue, time.clock, time.sleep),
+        admit: (latest) =>
+          state.limiter.acquire([windows[api]], latest, options.limits.queue).catch((error: unknown) => {
+            // No shared limit to keep to: the call is not made, and the user hears "busy".
+            if (error instanceof StateUnavailable) throw new HelpdeskError('busy', error.message);
+            throw error;
+          }),
         call,
         classify,
         busy: () => new HelpdeskError('busy', `no ${api} slot within the time budget`),
@@ -57,17 +65,23 @@ export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOpt
   }
 
   const counted = (o: CallOptions | undefined): CallOptions => (o?.stats ? { stats: o.stats } : {});
+  // While another instance loads the same key, wait for it as long as a call of our own could start.
+  const loadOptions = (o: CallOptions | undefined) => ({
+    ...(o?.fresh ? { fresh: true } : {}),
+    ...(o?.stats ? { stats: o.stats } : {}),
+    waitUntil: deadlineOf(o)() - options.retry.minAttemptMs,
+  });
 
   return {
     getTicket(id, o) {
-      return tickets.get(id, () => upstream('ticket_get', () => inner.getTicket(id, counted(o)), o), o);
+      return tickets.get(id, () => upstream('ticket_get', () => inner.getTicket(id, counted(o)), o), loadOptions(o));
     },
     listTickets(filter, page, pageSize, o) {
       const key = `${canonicalKey(filter)}|${page}|${pageSize}`;
-      return pages.get(key, () => upstream('ticket_list', () => inner.listTickets(filter, page, pageSize, counted(o)), o), o);
+      return pages.get(key, () => upstream('ticket_list', () => inner.listTickets(filter, page, pageSize, counted(o)), o), loadOptions(o));
     },
     getConversation(id, o) {
-      return conversations.get(id, () => upstream('ticket_messages', () => inner.getConversation(id, counted(o)), o), o);
+      return conversations.get(id, () => upstream('ticket_messages', () => inner.getConversation(id, counted(o)), o), loadOptions(o));
     },
   };
 }

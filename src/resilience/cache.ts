@@ -1,42 +1,98 @@
-// A bounded, short-lived cache of upstream answers whose concurrent loads of one key share a single
-// upstream call. Failures are never kept: the next request tries again.
-import { LRUCache } from 'lru-cache';
-import type { Clock } from '../clock.js';
+// Upstream answers kept in a cache store (in process, or shared by every instance through Redis)
+// whose concurrent loads of one key share a single upstream call: in one process by joining the
+// load under way; across instances by a lease, so one instance loads while the others wait for
+// its answer. Failures are never kept: the next request tries again.
+import type { CacheStore } from '../state/types.js';
+import type { Timing } from './timing.js';
 
 export interface CacheLimit {
   maxEntries: number;
   ttlMs: number;
 }
 
+export interface LoadOptions {
+  /** Skip the cached value and read upstream (a load already under way here is still joined). */
+  fresh?: boolean;
+  stats?: { cacheHits: number };
+  /** While another instance loads the key, wait for its answer until this time at most. */
+  waitUntil?: number;
+}
+
 export class SharedLoads<V extends {}> {
-  private readonly values: LRUCache<string, V>;
   private readonly loading = new Map<string, Promise<V>>();
 
-  constructor(limit: CacheLimit, clock: Clock) {
-    // ttlResolution 0: read the (injected) clock on every check rather than a cached "now".
-    this.values = new LRUCache<string, V>({ max: limit.maxEntries, ttl: limit.ttlMs, ttlResolution: 0, perf: { now: clock } });
-  }
+  constructor(
+    private readonly store: CacheStore<V>,
+    private readonly time: Pick<Timing, 'clock' | 'sleep'>,
+    private readonly onStoreError: (error: unknown) => void = () => undefined,
+  ) {}
 
   /**
-   * The cached value unless `fresh`; else the load already in progress for the key (a fresh request
-   * joins it too: it is reading upstream right now); else a new load, whose value is then cached.
-   * Answers served without a call of their own count as cache hits.
+   * The load already under way here for the key (a fresh request joins it too: it is reading
+   * upstream right now); else the cached value unless `fresh`; else the value another instance
+   * is loading; else a new load, whose value is then cached. Answers served without a call of
+   * their own count as cache hits.
    */
-  get(key: string, load: () => Promise<V>, options: { fresh?: boolean; stats?: { cacheHits: number } } = {}): Promise<V> {
-    const cached = options.fresh ? undefined : this.values.get(key);
-    const shared = cached === undefined ? this.loading.get(key) : undefined;
-    if (cached !== undefined || shared) {
+  get(key: string, load: () => Promise<V>, options: LoadOptions = {}): Promise<V> {
+    const shared = this.loading.get(key);
+    if (shared) {
       if (options.stats) options.stats.cacheHits++;
-      return cached !== undefined ? Promise.resolve(cached) : shared!;
+      return shared;
     }
-    const started = load()
-      .then((value) => {
-        this.values.set(key, value);
-        return value;
-      })
-      .finally(() => this.loading.delete(key));
+    const started = this.lookUp(key, load, options).finally(() => this.loading.delete(key));
     this.loading.set(key, started);
     return started;
+  }
+
+  private async lookUp(key: string, load: () => Promise<V>, options: LoadOptions): Promise<V> {
+    const hit = (value: V) => {
+      if (options.stats) options.stats.cacheHits++;
+      return value;
+    };
+    let leased = false;
+    if (!options.fresh) {
+      const cached = await this.cached(key);
+      if (cached !== undefined) return hit(cached);
+      // Another instance may be loading it: wait for its answer instead of calling upstream too.
+      const until = options.waitUntil ?? this.time.clock();
+      while (!(leased = await this.lease(key, Math.max(1000, until - this.time.clock())))) {
+        if (this.time.clock() + this.store.pollMs > until) break;
+        await this.time.sleep(this.store.pollMs);
+        const value = await this.cached(key);
+        if (value !== undefined) return hit(value);
+      }
+      // The instance that held the lease may have stored the answer just before letting it go.
+      if (leased) {
+        const value = await this.cached(key);
+        if (value !== undefined) {
+          await this.store.unlease(key).catch(this.onStoreError);
+          return hit(value);
+        }
+      }
+    }
+    try {
+      const value = await load();
+      await this.store.set(key, value).catch(this.onStoreError);
+      return value;
+    } finally {
+      if (leased) await this.store.unlease(key).catch(this.onStoreError);
+    }
+  }
+
+  /** A cache that cannot be read is a miss: the lookup goes upstream. */
+  private cached(key: string): Promise<V | undefined> {
+    return this.store.get(key).catch((error: unknown) => {
+      this.onStoreError(error);
+      return undefined;
+    });
+  }
+
+  /** Without a lease store to ask, loading is allowed. */
+  private lease(key: string, ttlMs: number): Promise<boolean> {
+    return this.store.lease(key, ttlMs).catch((error: unknown) => {
+      this.onStoreError(error);
+      return true;
+    });
   }
 }
 

@@ -21,6 +21,8 @@ export interface SandboxOptions {
   yaml?: string;
   /** Its file name, for messages. */
   file?: string;
+  /** REDIS_URL, if set: the sandbox's state lives there too (its keys are its random app's). */
+  redisUrl?: string;
   host?: string;
 }
 
@@ -65,6 +67,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         FEISHU_HELPDESK_TOKEN: secrets.helpdeskToken,
         FEISHU_DOMAIN: standin.url,
         PORT: String(options.port),
+        ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       },
       options.file,
     );
@@ -90,7 +93,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const bot = await startBot({ ...config, mode: 'sandbox' }, { log, routes, ...(options.host ? { host: options.host } : {}) });
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
-    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v !== 'PORT' && v !== 'FEISHU_DOMAIN');
+    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && v !== 'FEISHU_DOMAIN');
     // The first line leads with the console's address, so a person finds it at a glance; the
     // second says why it is a sandbox and how to connect a real app. Both stay JSON lines.
     log.info('sandbox', { message: `Sandbox console: ${consoleUrl}`, console: consoleUrl });

@@ -7,6 +7,7 @@ import { resilientHelpdesk, type ResilientHelpdeskOptions } from '../../src/help
 import type { Ticket, TicketFilter, TicketPage } from '../../src/helpdesk/types.js';
 import { memoryLogger } from '../../src/log.js';
 import { fakeTime, settle, type FakeTime } from './fakeTime.js';
+import { stateFor } from './helpers.js';
 
 const TTL = 30_000;
 const OPTIONS: ResilientHelpdeskOptions = {
@@ -49,7 +50,7 @@ function setup(options: Partial<ResilientHelpdeskOptions> = {}, start = 1_000_00
   const time = fakeTime(start);
   const s = scripted();
   const log = memoryLogger();
-  const helpdesk = resilientHelpdesk(s.inner, { ...OPTIONS, ...options }, time, log);
+  const helpdesk = resilientHelpdesk(s.inner, { ...OPTIONS, ...options }, stateFor(time, log), time, log);
   return { ...s, time, helpdesk, log };
 }
 

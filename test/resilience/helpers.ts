@@ -1,5 +1,9 @@
 // Shared by the resilience tests that run the real bot against the stand-in.
+import type { Logger } from '../../src/log.js';
+import type { Timing } from '../../src/resilience/timing.js';
 import type { RawTicket } from '../../src/sandbox/standin/index.js';
+import { memoryState } from '../../src/state/memory.js';
+import type { State } from '../../src/state/types.js';
 import { fullTicket } from '../fixtures/tickets.js';
 
 /** `n` complete tickets with ids base, base + 1, … */
@@ -35,4 +39,9 @@ export async function commandLines(lines: readonly string[], messageIds: readonl
     if (found.length >= wanted.size || Date.now() > until) return found;
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The in-process state (the embedded default) on a test's timeline. */
+export function stateFor(time: Timing, log: Logger): State {
+  return memoryState({ clock: time.clock, sleep: time.sleep, log, dedupeMaxEntries: 1000, workMaxPending: 1000 });
 }

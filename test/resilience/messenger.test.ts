@@ -5,6 +5,7 @@ import { SendError, type Messenger } from '../../src/feishu/messenger.js';
 import { resilientMessenger, type ResilientMessengerOptions } from '../../src/feishu/resilientMessenger.js';
 import { memoryLogger } from '../../src/log.js';
 import { fakeTime } from './fakeTime.js';
+import { stateFor } from './helpers.js';
 
 const OPTIONS: ResilientMessengerOptions = {
   retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, timeoutMs: 5000, minAttemptMs: 50 },
@@ -25,7 +26,7 @@ function setup(options: Partial<ResilientMessengerOptions> = {}) {
   };
   const inner: Messenger = { reply: record('reply'), patch: record('patch'), updateByToken: record('card_update') };
   const log = memoryLogger();
-  return { messenger: resilientMessenger(inner, { ...OPTIONS, ...options }, time, log), time, sent, failures, log };
+  return { messenger: resilientMessenger(inner, { ...OPTIONS, ...options }, stateFor(time, log), time, log), time, sent, failures, log };
 }
 
 describe('send retries', () => {

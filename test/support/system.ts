@@ -27,7 +27,7 @@ export const PROGRAMS = {
     name: 'redis-server',
     command: 'redis-server',
     install: 'apt-get install -y redis-server',
-    neededBy: 'the shared-state tests against a real Redis',
+    neededBy: 'the shared-state tests against a real Redis (test/state/*.test.ts) and the bench\'s instances on Redis',
   },
 } satisfies Record<string, SystemProgram>;
 

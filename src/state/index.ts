@@ -1,0 +1,27 @@
+// Picks the state: Redis when state.redis_url is set, this process's memory otherwise.
+import type { Clock } from '../clock.js';
+import { settingName, type Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Sleep } from '../resilience/timing.js';
+import { memoryState } from './memory.js';
+import { redisState } from './redis/index.js';
+import type { State } from './types.js';
+
+export type { State } from './types.js';
+export { StateUnavailable } from './types.js';
+
+export function createState(config: Config, time: { clock: Clock; sleep: Sleep }, log: Logger): State {
+  const { redisUrl, startupWaitMs } = config.state;
+  if (!redisUrl) {
+    return memoryState({ ...time, log, dedupeMaxEntries: config.server.dedupeMaxEntries, workMaxPending: config.server.workMaxPending });
+  }
+  return redisState({
+    url: redisUrl,
+    appId: config.feishu.appId,
+    setting: settingName('state.redis_url'),
+    startupWaitMs,
+    workMaxPending: config.server.workMaxPending,
+    ...time,
+    log,
+  });
+}

@@ -1,0 +1,98 @@
+// The state the bot shares between deliveries, jobs and instances, behind one small interface with
+// two implementations: memory (one process, the embedded default) and Redis (many instances).
+// Nothing above this layer knows which one it is talking to.
+import type { Job } from '../jobs.js';
+import type { QueueLimit, WindowLimit } from '../resilience/limiter.js';
+
+/**
+ * De-duplication in two steps, so a delivery that cannot be taken is never remembered as done:
+ * `claim` holds the key briefly while the work is being stored, then `settle` remembers it for
+ * the whole dedupe window, or `release` lets a redelivery have it.
+ */
+export interface Claims {
+  /**
+   * "mine": this caller holds the key for `holdMs`; "done": handled before (a duplicate);
+   * "held": another delivery of it is being taken right now, elsewhere or here.
+   */
+  claim(key: string, holdMs: number): Promise<'mine' | 'done' | 'held'>;
+  /** Remembers the key as handled for `ttlMs`. */
+  settle(key: string, ttlMs: number): Promise<void>;
+  /** Gives a held key back. */
+  release(key: string): Promise<void>;
+}
+
+/** Runs a job to the end (its reply sent or given up); rejects to have it run again later. */
+export type JobRunner = (job: Job) => Promise<void>;
+
+/** Work accepted from the platform: stored before the acknowledgement, run by any instance. */
+export interface WorkQueue {
+  /** Stores the job under `id` (a second add of the same id is a no-op); false when full. */
+  add(id: string, job: Job): Promise<boolean>;
+  /** Starts taking jobs and running them with `run`. */
+  start(run: JobRunner): void;
+  /** Jobs this instance holds: waiting for it, running, or with a reply still waiting its turn. */
+  readonly depth: number;
+  /** Stops taking jobs and waits for those held to finish; true if all did within `timeoutMs`. */
+  drain(timeoutMs: number): Promise<boolean>;
+}
+
+/** One rate limit a request is subject to: the window shared under `key` by everyone using it. */
+export interface LimitKey {
+  key: string;
+  limit: WindowLimit;
+}
+
+/** Rate limits shared by everyone using the same keys (every instance, with Redis). */
+export interface Limiter {
+  /**
+   * Waits for a slot in every window, paced evenly (see resilience/limiter.ts). Resolves false at
+   * once, without taking a slot, if a window's queue is full or the slot would come after `latest`
+   * (on the bot's clock) or after `queue.maxWaitMs`.
+   */
+  acquire(windows: readonly LimitKey[], latest: number, queue: QueueLimit): Promise<boolean>;
+}
+
+/** A cache of JSON-safe values under string keys, with a TTL fixed per cache. */
+export interface CacheStore<V> {
+  get(key: string): Promise<V | undefined>;
+  set(key: string, value: V): Promise<void>;
+  /**
+   * Takes the right to load `key` for `ttlMs`, so that only one instance calls upstream for it
+   * while the others wait for the value. Always true in one process (single flight does it).
+   */
+  lease(key: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease back early (the load failed: let the next one try). */
+  unlease(key: string): Promise<void>;
+  /** How long to wait between looks while another instance holds the lease. */
+  readonly pollMs: number;
+}
+
+export interface Health {
+  ok: boolean;
+  /** Why not, for /healthz and the log. Never contains secrets. */
+  reason?: string;
+}
+
+export interface State {
+  /** For /healthz and the log: "memory" or "redis". */
+  readonly backend: 'memory' | 'redis';
+  readonly claims: Claims;
+  readonly work: WorkQueue;
+  readonly limiter: Limiter;
+  cache<V>(name: string, limit: { ttlMs: number; maxEntries: number }): CacheStore<V>;
+  health(): Health;
+  /** Resolves when the state can be used; rejects with a message for the operator if it cannot. */
+  ready(): Promise<void>;
+  /** Closes connections (after the work queue has drained). */
+  close(): Promise<void>;
+  // Room for watched queries and "which message shows which ticket" (issue #12): small key/value
+  // and set operations belong here, next to the caches, in both implementations.
+}
+
+/** The shared state could not be reached: nothing was stored, so the caller must not acknowledge. */
+export class StateUnavailable extends Error {
+  constructor(reason: string) {
+    super(`shared state unavailable: ${reason}`);
+    this.name = 'StateUnavailable';
+  }
+}

@@ -81,7 +81,7 @@ async function burst(bot: Bot, n: number, distinct: number, chats: number, offse
   };
   await Promise.all(Array.from({ length: SENDERS }, sender));
   const wanted = new Set(acks.map((a) => a.messageId));
-  const replied = () => [...bot.standin.messages.values()].filter((m) => wanted.has(m.replyTo)).length === n;
+  const replied = () => [...bot.standin.messages.values()].filter((m) => m.replyTo !== undefined && wanted.has(m.replyTo)).length === n;
   await until(async () => replied(), `${n} replies`);
   const seconds = (performance.now() - started) / 1000;
   return { perSecond: n / seconds, gets: bot.standin.callsTo('ticket_get').length, acks: acks.map((a) => a.ackMs) };

@@ -1,6 +1,8 @@
 // What happens to a delivery once an intake has verified and interpreted it, whichever intake
-// brought it (the webhook today): drop duplicates, hand messages to the work queue, answer card
-// callbacks. The answer is what the intake sends back: for the webhook the HTTP status and body.
+// brought it (webhook or long connection): drop duplicates, hand messages and chat events to the
+// work queue, answer card callbacks. The answer is what the intake sends back: for the webhook the
+// HTTP status and body; over the long connection a 200 body travels in the acknowledgement and a
+// refusal makes the platform push the event again.
 // Nothing here waits for a helpdesk call: messages are queued; a card callback is answered by
 // onCardAction, which keeps to its own deadline.
 import { LRUCache } from 'lru-cache';
@@ -31,6 +33,21 @@ export function createAccept(options: AcceptOptions): Accept {
   const { log } = options;
   const ok = (body: Json = {}): Answer => ({ status: 200, body });
 
+  /** Queues the work once per key; a full queue refuses, so the platform delivers it again. */
+  const queue = async (dedupeKey: string, job: Job): Promise<Answer> => {
+    if (seen.has(dedupeKey)) {
+      log.info('delivery.duplicate', { key: dedupeKey });
+      return ok();
+    }
+    if (!(await options.enqueue(job))) {
+      // Not marked as seen: the redelivery must be handled.
+      log.warn('delivery.queue_full', { key: dedupeKey });
+      return { status: 503, body: { error: 'busy, retry later' } };
+    }
+    seen.set(dedupeKey, true);
+    return ok();
+  };
+
   return async (delivery, from) => {
     if (!options.accepting()) return { status: 503, body: { error: 'shutting down' } };
     switch (delivery.kind) {
@@ -43,23 +60,14 @@ export function createAccept(options: AcceptOptions): Accept {
         if (delivery.dedupeKey) seen.set(delivery.dedupeKey, true);
         log.debug('delivery.ignored', { why: delivery.why });
         return ok();
-      case 'message': {
-        if (seen.has(delivery.dedupeKey)) {
-          log.info('delivery.duplicate', { key: delivery.dedupeKey });
-          return ok();
-        }
+      case 'message':
         if (!delivery.message.addressedToBot) {
           seen.set(delivery.dedupeKey, true);
           return ok();
         }
-        if (!(await options.enqueue({ kind: 'message', message: delivery.message }))) {
-          // Not marked as seen: the redelivery must be handled.
-          log.warn('delivery.queue_full', { key: delivery.dedupeKey });
-          return { status: 503, body: { error: 'busy, retry later' } };
-        }
-        seen.set(delivery.dedupeKey, true);
-        return ok();
-      }
+        return queue(delivery.dedupeKey, { kind: 'message', message: delivery.message });
+      case 'event':
+        return queue(delivery.dedupeKey, delivery.event);
       case 'card-action': {
         if (seen.has(delivery.dedupeKey)) return ok();
         seen.set(delivery.dedupeKey, true);

@@ -14,20 +14,27 @@ export interface LarkClientOptions {
   timeoutMs: number;
 }
 
-export function createLarkClient(options: LarkClientOptions, log: Logger): lark.Client {
-  // The SDK's default axios instance has no timeout; ours has one and otherwise behaves the same
-  // (the SDK expects responses unwrapped to their data).
-  const http = axios.create({ timeout: options.timeoutMs });
+/**
+ * The SDK's default axios instance has no timeout; ours has one and otherwise behaves the same
+ * (the SDK expects responses unwrapped to their data). Shared by the API client and the WSClient.
+ */
+export function platformHttp(timeoutMs: number): lark.HttpInstance {
+  const http = axios.create({ timeout: timeoutMs });
   http.interceptors.response.use((resp) =>
     resp.config && (resp.config as { $return_headers?: boolean }).$return_headers ? { data: resp.data, headers: resp.headers } : resp.data,
   );
+  return http as unknown as lark.HttpInstance;
+}
+
+export function createLarkClient(options: LarkClientOptions, log: Logger): lark.Client {
+  const http = platformHttp(options.timeoutMs);
   return new lark.Client({
     appId: options.appId,
     appSecret: options.appSecret,
     domain: options.domain,
     helpDeskId: options.helpdeskId,
     helpDeskToken: options.helpdeskToken,
-    httpInstance: http as unknown as lark.HttpInstance,
+    httpInstance: http,
     // A cache of our own: the SDK's default is a process-wide singleton shared by every client.
     cache: tokenCache(),
     logger: sdkLogger(log),
@@ -67,8 +74,9 @@ function sdkLogger(log: Logger): lark.Logger {
   };
 }
 
-function summary(value: unknown): string {
-  if (typeof value === 'string') return value.replace(/(t-|u-|Bearer\s+)[A-Za-z0-9._-]+/g, '$1***');
+/** A short, secret-free line from whatever the SDK logs: tokens and connection tickets masked. */
+export function summary(value: unknown): string {
+  if (typeof value === 'string') return value.replace(/(t-|u-|Bearer\s+)[A-Za-z0-9._-]+/g, '$1***').replace(/([?&](?:ticket|access_key)=)[^&\s]+/g, '$1***');
   if (Array.isArray(value)) return value.map(summary).join(' ');
   if (value && typeof value === 'object') {
     const v = value as { message?: unknown; code?: unknown; msg?: unknown; response?: { status?: unknown; data?: { code?: unknown; msg?: unknown } } };

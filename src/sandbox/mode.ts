@@ -3,10 +3,11 @@
 // exactly as production builds it; only the SDK's base URL and the credentials differ. The console
 // and its API are mounted on the bot's own server.
 import { randomBytes, randomInt } from 'node:crypto';
-import { ENV_OVERRIDES, loadConfig, type Config } from '../config.js';
+import { ENV_OVERRIDES, loadConfig, type Config, type Connection } from '../config.js';
 import type { Logger } from '../log.js';
 import { startBot, type RunningBot } from '../start.js';
 import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
+import { longConnectionTransport, webhookTransport } from './console/transport.js';
 import { DEMO_AGENTS, FIRST_TICKET_ID, HOSTILE_TICKET_ID, seedTickets } from './seed.js';
 import { randomHex } from './standin/ids.js';
 import { StandIn } from './standin/index.js';
@@ -22,6 +23,8 @@ export interface SandboxOptions {
   /** Its file name, for messages. */
   file?: string;
   host?: string;
+  /** How the console's messages reach the bot: webhook deliveries (default) or the long connection. */
+  connection?: Connection;
 }
 
 export interface Sandbox {
@@ -50,13 +53,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   const standin = await StandIn.start({ ...secrets, botName: BOT_NAME });
   try {
+    const longConnection = options.connection === 'long-connection';
     const result = loadConfig(
       options.yaml ?? '',
       {
         FEISHU_APP_ID: secrets.appId,
         FEISHU_APP_SECRET: secrets.appSecret,
-        FEISHU_VERIFICATION_TOKEN: secrets.verificationToken,
-        FEISHU_ENCRYPT_KEY: secrets.encryptKey,
+        // Over the long connection there is nothing to sign or encrypt: neither is set, as in production.
+        ...(longConnection ? {} : { FEISHU_VERIFICATION_TOKEN: secrets.verificationToken, FEISHU_ENCRYPT_KEY: secrets.encryptKey }),
+        FEISHU_CONNECTION: longConnection ? 'long-connection' : 'webhook',
         FEISHU_HELPDESK_ID: secrets.helpdeskId,
         FEISHU_HELPDESK_TOKEN: secrets.helpdeskToken,
         FEISHU_DOMAIN: standin.url,
@@ -70,26 +75,32 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     const [you, ...others] = DEMO_AGENTS.map((a) => ({ openId: a.id!, name: a.name! }));
     let botUrl = '';
+    const transport = longConnection
+      ? longConnectionTransport(standin)
+      : webhookTransport({ botUrl: () => botUrl, encryptKey: secrets.encryptKey, verificationToken: secrets.verificationToken });
     const routes = consoleRoutes({
       standin,
-      secrets,
+      appId: secrets.appId,
+      transport,
       bot: { openId: secrets.botOpenId, name: BOT_NAME },
       you: you!,
       people: others,
-      botUrl: () => botUrl,
       log,
       examples: EXAMPLES,
     });
     // Only /healthz reports the mode; everything else runs as in production.
     const bot = await startBot({ ...config, mode: 'sandbox' }, { log, routes, ...(options.host ? { host: options.host } : {}) });
     botUrl = bot.url;
+    if (longConnection) await standin.ws.whenOpen(1, 30_000);
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
     const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v !== 'PORT' && v !== 'FEISHU_DOMAIN');
     log.info('sandbox', {
       message:
-        `Sandbox mode: no Feishu credentials are set, so the bot runs against a built-in stand-in of the Feishu platform with a demo helpdesk. ` +
+        `Sandbox mode: no Feishu credentials are set, so the bot runs against a built-in stand-in of the Feishu platform with a demo helpdesk` +
+        (longConnection ? ', receiving events over a long connection. ' : '. ') +
         `Try it at ${consoleUrl} . To connect a real Feishu app, set ${credentials.join(', ')} (see README, "Setting up the Feishu app").`,
       console: consoleUrl,
+      connection: config.feishu.connection,
     });
     return {
       bot,

@@ -9,6 +9,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/log.js';
 import { consoleApi } from '../../src/sandbox/console/api.js';
+import { webhookTransport } from '../../src/sandbox/console/transport.js';
 import { addressMessage } from '../../src/sandbox/console/mentions.js';
 import { sign } from '../../src/sandbox/deliveries.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
@@ -211,7 +212,7 @@ describe('addressMessage', () => {
 });
 
 describe('callback answers, applied as Feishu applies them (scripted bot)', () => {
-  const secrets = { appId: 'cli_console_test', verificationToken: 'vt-console', encryptKey: 'ek-console' };
+  const secrets = { appId: 'cli_c0501e0000000001', verificationToken: 'vt-console', encryptKey: 'ek-console' };
   const appSecret = 'secret-console';
   let standin: StandIn;
   let botServer: Server;
@@ -244,11 +245,11 @@ describe('callback answers, applied as Feishu applies them (scripted bot)', () =
       '/sandbox/api',
       consoleApi({
         standin,
-        secrets,
+        appId: secrets.appId,
+        transport: webhookTransport({ botUrl: () => urlOf(botServer), encryptKey: secrets.encryptKey, verificationToken: secrets.verificationToken }),
         bot: { openId: 'ou_bot', name: 'Helpdesk Bot' },
         you: { openId: 'ou_you', name: 'You' },
         people: [],
-        botUrl: () => urlOf(botServer),
         log: memoryLogger(),
         examples: [],
         callbackDeadlineMs: 300,

@@ -1,32 +1,28 @@
 // The sandbox API behind the console. Everything travels the platform's real path: a typed message
-// becomes an encrypted, signed im.message.receive_v1 delivery POSTed to the bot's /webhook/event;
-// the bot replies through the SDK to the stand-in; a click becomes a card.action.trigger callback
-// to /webhook/card, whose answer is applied as Feishu applies it.
+// becomes an im.message.receive_v1 event, delivered as the bot is set up to receive it (an
+// encrypted, signed POST to /webhook/event, or a frame over the long connection); the bot replies
+// through the SDK to the stand-in; a click becomes a card.action.trigger callback, whose answer is
+// applied as Feishu applies it.
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
-import { cardActionEvent, delivery, messageEvent } from '../deliveries.js';
+import { cardActionEvent, messageEvent } from '../deliveries.js';
 import { newChatId, newMessageId } from '../standin/ids.js';
 import { isObject, tryParse } from '../standin/json.js';
 import type { SentMessage, StandIn } from '../standin/index.js';
 import { addressMessage, type Person } from './mentions.js';
-
-export interface ConsoleSecrets {
-  appId: string;
-  verificationToken: string;
-  encryptKey: string;
-}
+import type { Transport } from './transport.js';
 
 export interface ConsoleApiDeps {
   standin: StandIn;
-  secrets: ConsoleSecrets;
+  appId: string;
+  /** How messages and clicks reach the bot: the webhook or the long connection. */
+  transport: Transport;
   bot: Person;
   /** The console's user: the sender of every message and the operator of every click. */
   you: Person;
   /** People the console offers as mentions. */
   people: readonly Person[];
-  /** Base URL of the bot's own server (known once it listens). */
-  botUrl: () => string;
   log: Logger;
   /** Commands offered as examples. */
   examples: readonly string[];
@@ -36,7 +32,6 @@ export interface ConsoleApiDeps {
 
 /** The platform's own deadline for a card callback's answer. */
 const CALLBACK_DEADLINE_MS = 3000;
-const DELIVERY_TIMEOUT_MS = 5000;
 const MAX_BODY = '16kb';
 const MAX_TEXT = 1000;
 const MAX_VALUE_BYTES = 4096;
@@ -73,20 +68,17 @@ interface Typed {
 
 type ChatItem =
   | { from: 'user'; id: string; at: number; updatedAt: number; sender: string; text: string }
-  | { from: 'bot'; id: string; at: number; updatedAt: number; updates: number; replyTo: string; msgType: string; card?: unknown; text?: string };
+  | { from: 'bot'; id: string; at: number; updatedAt: number; updates: number; replyTo?: string; msgType: string; card?: unknown; text?: string };
 
 export function consoleApi(deps: ConsoleApiDeps): express.Router {
-  const { standin, secrets, log } = deps;
+  const { standin, transport, log } = deps;
   const chats: Record<ChatName, { id: string; type: 'p2p' | 'group'; typed: Typed[] }> = {
     dm: { id: newChatId(), type: 'p2p', typed: [] },
     group: { id: newChatId(), type: 'group', typed: [] },
   };
   const chatOfMessage = (message: SentMessage) => CHATS.find((c) => chats[c].id === message.chatId);
-
-  const post = async (route: string, payload: object, timeoutMs: number) => {
-    const d = delivery(payload, { encryptKey: secrets.encryptKey });
-    return fetch(deps.botUrl() + route, { method: 'POST', headers: d.headers, body: d.body, signal: AbortSignal.timeout(timeoutMs) });
-  };
+  // The console's user is in these chats: messages the bot sends to them land in the DM.
+  standin.registerP2pChat(deps.you.openId, chats.dm.id);
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -129,8 +121,8 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
     if (chat.typed.length > MAX_HISTORY) chat.typed.shift();
     standin.registerIncoming(messageId, chat.id);
     const event = messageEvent({
-      token: secrets.verificationToken,
-      appId: secrets.appId,
+      token: transport.token,
+      appId: deps.appId,
       chatType: chat.type,
       chatId: chat.id,
       senderOpenId: deps.you.openId,
@@ -139,14 +131,11 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
       mentions: addressed.mentions,
       createTime: at,
     });
-    let status: number;
-    try {
-      status = (await post('/webhook/event', event, DELIVERY_TIMEOUT_MS)).status;
-    } catch (error) {
-      log.warn('sandbox.delivery_failed', { error: String((error as Error).message ?? error) });
-      return void res.status(502).json({ id: messageId, error: 'The bot did not answer the delivery.' });
+    const delivered = await transport.event(event);
+    if (!delivered.ok) {
+      log.warn('sandbox.delivery_failed', { error: delivered.error });
+      return void res.status(502).json({ id: messageId, error: delivered.error });
     }
-    if (status !== 200) return void res.status(502).json({ id: messageId, error: `The bot answered the delivery with HTTP ${status}.` });
     res.json({ id: messageId, at });
   });
 
@@ -166,23 +155,17 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
     }
 
     const event = cardActionEvent({
-      token: secrets.verificationToken,
-      appId: secrets.appId,
+      token: transport.token,
+      appId: deps.appId,
       operatorOpenId: deps.you.openId,
       value,
       messageId,
       chatId: chats[chat].id,
       cardToken: standin.issueCardToken(messageId),
     });
-    let answer: globalThis.Response;
-    try {
-      answer = await post('/webhook/card', event, deps.callbackDeadlineMs ?? CALLBACK_DEADLINE_MS);
-    } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError';
-      return void callbackFailed(res, timedOut ? 'The bot did not answer the callback in time (Feishu shows error 200341).' : 'The bot could not be reached.');
-    }
-    if (answer.status !== 200) return void callbackFailed(res, `The bot answered the callback with HTTP ${answer.status}.`);
-    const body = tryParse(await answer.text())?.value;
+    const answer = await transport.callback(event, deps.callbackDeadlineMs ?? CALLBACK_DEADLINE_MS);
+    if (!answer.ok) return void callbackFailed(res, answer.error);
+    const body = answer.body;
     if (!isObject(body)) return void callbackFailed(res, 'The callback answer is not a JSON object (Feishu shows error 200672).');
 
     let toast: Toast | undefined;
@@ -225,7 +208,7 @@ function botItem(message: SentMessage): ChatItem {
     at: message.createdAt,
     updatedAt: message.updatedAt,
     updates: message.updates,
-    replyTo: message.replyTo,
+    ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
     msgType: message.msgType,
   };
   if (message.msgType === 'interactive') return { ...base, card: content };

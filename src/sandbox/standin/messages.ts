@@ -1,4 +1,5 @@
-// Replies the bot sends and the patches it makes to them.
+// Messages the bot sends (replies, and new messages to a chat or a person) and the patches it makes
+// to them.
 import type { Request, RequestHandler, Response } from 'express';
 import { bodyOf } from './body.js';
 import { checkCardContent, describeFailure } from './cards.js';
@@ -30,6 +31,16 @@ export class MessageStore {
   readonly sent = new Map<string, SentMessage>();
   private readonly incoming = new Map<string, KnownMessage>();
   private readonly byUuid = new Map<string, { messageId: string; at: number }>();
+  private readonly p2p = new Map<string, string>();
+
+  /** The DM chat between the bot and a person: registered (the console's), or derived from the open_id. */
+  p2pChatFor(openId: string): string {
+    return this.p2p.get(openId) ?? `oc_${stableHex(`p2p:${openId}`, 32)}`;
+  }
+
+  registerP2pChat(openId: string, chatId: string): void {
+    this.p2p.set(openId, chatId);
+  }
 
   /** Tells the stand-in about a message the platform delivered, so replies land in its chat. */
   registerIncoming(messageId: string, chatId: string, rootId?: string): void {
@@ -66,8 +77,8 @@ const chatFor = (messageId: string): string => `oc_${stableHex(`chat:${messageId
 export function messageData(message: SentMessage, ctx: MessageContext): JsonObject {
   return {
     message_id: message.messageId,
-    root_id: message.rootId,
-    parent_id: message.replyTo,
+    ...(message.rootId === undefined ? {} : { root_id: message.rootId }),
+    ...(message.replyTo === undefined ? {} : { parent_id: message.replyTo }),
     ...(message.threadId === undefined ? {} : { thread_id: message.threadId }),
     msg_type: message.msgType,
     create_time: String(message.createdAt),
@@ -137,6 +148,53 @@ export function replyToMessage(store: MessageStore, ctx: MessageContext): Reques
       rootId: place.rootId ?? target,
       chatId: place.chatId,
       ...(inThread === true ? { threadId: newThreadId() } : {}),
+      msgType,
+      content,
+      ...(uuid === undefined ? {} : { uuid }),
+      updates: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    store.add(message);
+    sendJson(res, 200, { code: 0, msg: 'success', data: messageData(message, ctx) });
+  };
+}
+
+const RECEIVE_ID_TYPES: Record<string, RegExp> = {
+  chat_id: /^oc_[A-Za-z0-9_-]+$/,
+  open_id: /^ou_[A-Za-z0-9_-]+$/,
+  union_id: /^on_[A-Za-z0-9_-]+$/,
+  user_id: /^[A-Za-z0-9_-]+$/,
+  email: /^[^@\s]+@[^@\s]+$/,
+};
+
+/** POST /open-apis/im/v1/messages?receive_id_type=… */
+export function sendMessage(store: MessageStore, ctx: MessageContext): RequestHandler {
+  return (req, res) => {
+    const type = req.query['receive_id_type'];
+    if (typeof type !== 'string' || type === '') return fieldViolation(res, 'receive_id_type', 'receive_id_type is required');
+    const shape = RECEIVE_ID_TYPES[type];
+    if (!shape) return fieldViolation(res, 'receive_id_type', `receive_id_type must be one of ${Object.keys(RECEIVE_ID_TYPES).join(', ')}`, type);
+    const body = bodyOf(req).json;
+    const fields = isObject(body) ? body : {};
+    const { receive_id: receiveId, msg_type: msgType, content, uuid } = fields;
+    if (typeof receiveId !== 'string' || receiveId === '') return fieldViolation(res, 'receive_id', 'receive_id is required');
+    if (!shape.test(receiveId)) return sendError(res, E.imInvalidParam, { ext: `receive_id is not a valid ${type}` });
+    if (typeof msgType !== 'string' || msgType === '') return fieldViolation(res, 'msg_type', 'msg_type is required');
+    if (typeof content !== 'string' || content === '') return fieldViolation(res, 'content', 'content is required');
+    if (uuid !== undefined && typeof uuid !== 'string') return fieldViolation(res, 'uuid', 'uuid must be a string');
+    if (typeof uuid === 'string' && uuid.length > MAX_UUID_LENGTH) return fieldViolation(res, 'uuid', `the max len is ${MAX_UUID_LENGTH}`, uuid);
+    if (!contentAccepted(req, res, msgType, content)) return;
+
+    const now = ctx.now();
+    // At most one success per uuid within an hour: a repeat gets the first message back.
+    const earlier = uuid === undefined ? undefined : store.byRecentUuid(uuid, now);
+    if (earlier) return sendJson(res, 200, { code: 0, msg: 'success', data: messageData(earlier, ctx) });
+
+    const message: SentMessage = {
+      messageId: newMessageId(),
+      // Other id kinds would need the directory; the bot sends to chats and open_ids only.
+      chatId: type === 'chat_id' ? receiveId : store.p2pChatFor(receiveId),
       msgType,
       content,
       ...(uuid === undefined ? {} : { uuid }),

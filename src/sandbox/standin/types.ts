@@ -87,8 +87,11 @@ export type Route =
   | 'ticket_get'
   | 'ticket_list'
   | 'reply'
+  | 'send'
   | 'patch'
-  | 'card_update';
+  | 'card_update'
+  | 'scopes'
+  | 'ws_endpoint';
 
 export interface RecordedCall {
   route: Route | 'unknown';
@@ -123,10 +126,10 @@ export interface Fault {
 
 export interface SentMessage {
   messageId: string;
-  /** The message this one replies to. */
-  replyTo: string;
-  /** The root of the reply tree (the first message replied to). */
-  rootId: string;
+  /** The message this one replies to; absent for a message sent on its own (not a reply). */
+  replyTo?: string;
+  /** The root of the reply tree (the first message replied to); absent for a message sent on its own. */
+  rootId?: string;
   chatId?: string;
   /** Set when the reply was posted in a thread. */
   threadId?: string;

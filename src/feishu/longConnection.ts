@@ -183,19 +183,23 @@ function wsLogger(log: Logger): lark.Logger {
 
 /** The SDK's final error, in words that say what to fix. */
 export function explainRefusal(error: string, domain: string): string {
-  const code = /code=(\d+)/.exec(error)?.[1];
-  const base = `the platform refused the long connection (${error})`;
-  switch (code) {
+  const what = /exhausted/.test(error) ? `could not reconnect to ${domain} (${error})` : `the platform refused the long connection (${error})`;
+  return `${what}: ${refusalFix(error, domain)}`;
+}
+
+/** What to fix for an endpoint refusal, by its code (oapi-sdk-go ws/const.go). */
+export function refusalFix(error: string, domain: string): string {
+  switch (/code=(\d+)/.exec(error)?.[1]) {
     case '403':
     case '514':
     case '1000040344':
-      return `${base}: check feishu.app_id and feishu.app_secret (FEISHU_APP_ID, FEISHU_APP_SECRET), and that the app is a custom app with "receive events through persistent connection" chosen under Events & Callbacks`;
+      return 'check feishu.app_id and feishu.app_secret (FEISHU_APP_ID, FEISHU_APP_SECRET), and that the app is a custom app set to "receive events through persistent connection" under Events & Callbacks';
     case '1000040350':
-      return `${base}: this app already has as many connections as the platform allows (50). Stop other instances, and anyone else running the bot with this app id (a laptop or a staging copy takes a share of the events too)`;
+      return 'this app already has as many connections as the platform allows (50). Stop other instances, and anyone else running the bot with this app id (a laptop or a staging copy takes a share of the events too)';
     case '1':
-      return `${base}: the platform was busy and the SDK does not retry that; start the bot again in a minute`;
+      return 'the platform was busy and the SDK does not retry that; start the bot again in a minute';
     default:
-      if (/exhausted/.test(error)) return `could not reconnect to ${domain} (${error}): check the network path to feishu.domain (FEISHU_DOMAIN)`;
-      return `${base}: check feishu.app_id, feishu.app_secret and feishu.domain`;
+      if (/exhausted/.test(error)) return `check the network path to ${domain} (feishu.domain, FEISHU_DOMAIN)`;
+      return 'check feishu.app_id, feishu.app_secret and feishu.domain';
   }
 }

@@ -91,7 +91,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // Only /healthz reports the mode; everything else runs as in production.
     const bot = await startBot({ ...config, mode: 'sandbox' }, { log, routes, ...(options.host ? { host: options.host } : {}) });
     botUrl = bot.url;
-    if (longConnection) await standin.ws.whenOpen(1, 30_000);
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
     const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v !== 'PORT' && v !== 'FEISHU_DOMAIN');
     log.info('sandbox', {
@@ -102,6 +101,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       console: consoleUrl,
       connection: config.feishu.connection,
     });
+    // Logged first (above): the connection's own line comes once it is up.
+    if (longConnection) await standin.ws.whenOpen(1, 30_000);
     return {
       bot,
       standin,

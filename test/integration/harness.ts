@@ -87,7 +87,7 @@ export const FAST_LONG_CONNECTION: Partial<GatewaySettings> = {
  * so nothing stays cached and the client-side rate limits are far above what any of them sends;
  * test/resilience configures caches and limits itself.
  */
-const PLAIN_UPSTREAM = `
+export const PLAIN_UPSTREAM = `
 cache: { ticket_ttl_ms: 1, list_ttl_ms: 1 }
 upstream:
   limits: { ticket_get_per_second: 1000, ticket_list_per_second: 1000, messages_per_second: 1000, messages_per_chat_per_second: 1000 }
@@ -100,8 +100,10 @@ export interface HarnessOptions {
   /** webhook by default; long-connection runs with no encrypt key or verification token, as in production. */
   connection?: Connection;
   longConnection?: Partial<GatewaySettings>;
-  /** Told when the platform refuses the long connection for good. */
+  /** Told when the platform refuses the long connection for good; the harness then does not wait for it. */
   onFatal?: (message: string) => void;
+  /** Runs on the stand-in before the bot starts (faults to meet the bot with). */
+  prepare?: (standin: StandIn) => void;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -115,6 +117,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     tickets: opts.tickets ?? [],
     longConnection: { ...FAST_LONG_CONNECTION, ...opts.longConnection },
   });
+  opts.prepare?.(standin);
   const { FEISHU_VERIFICATION_TOKEN: _t, FEISHU_ENCRYPT_KEY: _k, ...withoutEventSecrets } = credentialsFor(standin.url);
   const env = overWs ? { ...withoutEventSecrets, FEISHU_CONNECTION: 'long-connection' } : credentialsFor(standin.url);
   const result = loadConfig(opts.yaml ?? PLAIN_UPSTREAM, { ...env, PORT: '0', ...opts.env });

@@ -45,6 +45,8 @@ export interface StandInOptions {
   now?: () => number;
   /** The long connection's timings and limits; the platform's by default. */
   longConnection?: Partial<GatewaySettings>;
+  /** More routes (the control API of `npm run standin`), mounted before the platform's 404. */
+  routes?: (app: express.Express) => void;
 }
 
 /** Generous next to every platform limit, so the stand-in, not a parser, enforces those. */
@@ -110,6 +112,7 @@ function buildApp(opts: StandInOptions): Parts {
   on('patch', '/open-apis/im/v1/messages/:message_id', 'patch', tenant, patchMessage(messages, ctx));
   on('post', '/open-apis/interactive/v1/card/update', 'card_update', tenant, updateCard(cardTokens, messages, now));
 
+  opts.routes?.(app);
   app.use(recorder.tag('unknown'), (_req, res) => sendError(res, E.notFound));
   const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
     sendError(res, E.internal, { ext: error instanceof Error ? error.message : String(error) });

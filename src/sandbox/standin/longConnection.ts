@@ -290,6 +290,15 @@ export class LongConnectionGateway {
     return this.open;
   }
 
+  /** Resolves once no connection is open. */
+  async whenClosed(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.live.size > 0) {
+      if (Date.now() > deadline) throw new Error(`expected no open long connection, have ${this.live.size}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   /** Refuses the next `times` endpoint requests (every one, when absent) with this code. */
   refuseEndpoint(code: number, times?: number): void {
     this.endpointRefusal = { code, remaining: times ?? Infinity };

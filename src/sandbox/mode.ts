@@ -87,12 +87,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       people: others,
       log,
       examples: EXAMPLES,
+      menu: config.menu,
+      connection: config.feishu.connection,
     });
     // Only /healthz reports the mode; everything else runs as in production.
     const bot = await startBot({ ...config, mode: 'sandbox' }, { log, routes, ...(options.host ? { host: options.host } : {}) });
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
-    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v !== 'PORT' && v !== 'FEISHU_DOMAIN');
+    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v !== 'PORT' && v !== 'FEISHU_DOMAIN' && v !== 'FEISHU_CONNECTION');
     log.info('sandbox', {
       message:
         `Sandbox mode: no Feishu credentials are set, so the bot runs against a built-in stand-in of the Feishu platform with a demo helpdesk` +

@@ -105,6 +105,23 @@ describe('sandbox mode, in-process', () => {
     }
   });
 
+  it("offers the bot's menu, and a tap is answered in the DM (a new message, its buttons then bound)", async () => {
+    const info = (await call(base, '/sandbox/api/info')).json;
+    expect(info['menu']).toEqual([
+      { key: 'help', command: '/help' },
+      { key: 'my_open', command: '/tickets mine open' },
+    ]);
+    expect(info['connection']).toBe('webhook');
+    const before = Date.now();
+    expect((await call(base, '/sandbox/api/menu', { key: 'my_open' })).status).toBe(200);
+    const answer = await waitFor('the menu answer', async () =>
+      (await messages(base, 'dm')).messages.find((m) => m.from === 'bot' && m.at >= before && m.replyTo === undefined && (m.updates ?? 0) > 0),
+    );
+    expect(JSON.stringify(answer.card)).toContain('mine (the asker’s)');
+    expect((await call(base, '/sandbox/api/menu', { key: 'nope' })).status).toBe(404);
+    expect((await call(base, '/sandbox/api/menu', { key: '' })).status).toBe(400);
+  });
+
   it('delivers a typed message over the real path and shows the reply in the conversation', async () => {
     const reply = await say(`/ticket ${FIRST_TICKET_ID}`);
     expect(reply.from).toBe('bot');

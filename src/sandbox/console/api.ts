@@ -6,7 +6,7 @@
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
-import { cardActionEvent, messageEvent } from '../deliveries.js';
+import { cardActionEvent, menuEvent, messageEvent } from '../deliveries.js';
 import { newChatId, newMessageId } from '../standin/ids.js';
 import { isObject, tryParse } from '../standin/json.js';
 import type { SentMessage, StandIn } from '../standin/index.js';
@@ -26,6 +26,10 @@ export interface ConsoleApiDeps {
   log: Logger;
   /** Commands offered as examples. */
   examples: readonly string[];
+  /** The bot's menu (event key -> command), offered in the DM as Feishu shows it. */
+  menu?: Record<string, string>;
+  /** How the bot receives events, for the page's explanation. */
+  connection?: 'webhook' | 'long-connection';
   /** How long a callback may take before it counts as timed out; the platform's 3 s by default. */
   callbackDeadlineMs?: number;
 }
@@ -52,6 +56,7 @@ const actionSchema = z.strictObject({
   messageId: z.string().regex(/^om_[0-9A-Za-z_]{1,64}$/, 'messageId is not a message id'),
   value: z.record(z.string(), z.unknown()),
 });
+const menuSchema = z.strictObject({ key: z.string().min(1).max(30) });
 const pollSchema = z.strictObject({ after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) });
 const toastSchema = z.object({
   type: z.enum(['info', 'success', 'warning', 'error']).default('info'),
@@ -88,7 +93,15 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
   api.use(express.json({ limit: MAX_BODY, strict: true, type: 'application/json' }));
 
   api.get('/info', (_req, res) => {
-    res.json({ you: deps.you, bot: { name: deps.bot.name }, people: deps.people, examples: deps.examples, chats: Object.fromEntries(CHATS.map((c) => [c, chats[c].type])) });
+    res.json({
+      you: deps.you,
+      bot: { name: deps.bot.name },
+      people: deps.people,
+      examples: deps.examples,
+      chats: Object.fromEntries(CHATS.map((c) => [c, chats[c].type])),
+      menu: Object.entries(deps.menu ?? {}).map(([key, command]) => ({ key, command })),
+      connection: deps.connection ?? 'webhook',
+    });
   });
 
   api.get('/chats/:chat/messages', (req, res) => {
@@ -137,6 +150,20 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
       return void res.status(502).json({ id: messageId, error: delivered.error });
     }
     res.json({ id: messageId, at });
+  });
+
+  // A tap on the bot's menu: Feishu sends only the keys set up in the developer console.
+  api.post('/menu', async (req, res) => {
+    if (!isJson(req, res)) return;
+    const input = menuSchema.safeParse(req.body);
+    if (!input.success) return void badRequest(res, input.error);
+    if (!Object.hasOwn(deps.menu ?? {}, input.data.key)) return void res.status(404).json({ error: 'The bot has no such menu item.' });
+    const delivered = await transport.event(menuEvent({ token: transport.token, appId: deps.appId, eventKey: input.data.key, operatorOpenId: deps.you.openId, operatorName: deps.you.name }));
+    if (!delivered.ok) {
+      log.warn('sandbox.delivery_failed', { error: delivered.error });
+      return void res.status(502).json({ error: delivered.error });
+    }
+    res.json({ key: input.data.key });
   });
 
   api.post('/actions', async (req, res) => {

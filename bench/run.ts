@@ -5,13 +5,15 @@
 //      are what bounds them in production) and with the limits lifted (what the bot itself can do);
 //   2. acknowledgement latency of those webhook deliveries (paced by the limits, and flat out), and
 //      of deliveries sent one at a time;
-//   3. heap used by the ticket cache when full.
+//   3. heap used by the ticket cache when full;
+//   4. the same over the long connection (frames pushed through the stand-in's WebSocket to the
+//      SDK's WSClient): commands per second and acknowledgement latency, against the webhook's.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, type Connection } from '../src/config.js';
 import type { Helpdesk } from '../src/helpdesk/api.js';
 import { toTicket } from '../src/helpdesk/map.js';
 import { resilientHelpdesk } from '../src/helpdesk/resilient.js';
@@ -34,23 +36,28 @@ const tickets: RawTicket[] = Array.from({ length: 2000 }, (_, i) => ({ ...fullTi
 interface Bot {
   url: string;
   standin: StandIn;
+  /** How deliveries reach it. */
+  connection: Connection;
 }
 
 /** Starts a stand-in and the bot's own process configured by `yaml`; stops both after `run`. */
-async function withBot(yaml: string, run: (bot: Bot) => Promise<void>): Promise<void> {
+async function withBot(yaml: string, run: (bot: Bot) => Promise<void>, connection: Connection = 'webhook'): Promise<void> {
   const standin = await StandIn.start({ ...SECRETS, tickets });
   const port = await freePort();
   const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'app.yaml');
   writeFileSync(file, `${yaml}\nlog: { level: warn }\n`);
-  const proc = mainProcess({ ...credentialsFor(standin.url), BOT_CONFIG: file, PORT: String(port) });
+  const { FEISHU_VERIFICATION_TOKEN: _t, FEISHU_ENCRYPT_KEY: _k, ...overWs } = credentialsFor(standin.url);
+  const env = connection === 'webhook' ? credentialsFor(standin.url) : { ...overWs, FEISHU_CONNECTION: 'long-connection' };
+  const proc = mainProcess({ ...env, BOT_CONFIG: file, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   try {
+    // Ready: over the long connection that means connected (/healthz says 503 until then).
     await until(() => fetch(url + '/healthz').then((r) => r.ok, () => false), 'the bot to start');
     // A process serving traffic is warm: compile every path once (other tickets; then let the
     // helpdesk's rate window pass) before anything is measured.
-    await burst({ url, standin }, 10, 10, 10, tickets.length - 10);
+    await burst({ url, standin, connection }, 10, 10, 10, tickets.length - 10);
     await new Promise((r) => setTimeout(r, 1200));
-    await run({ url, standin });
+    await run({ url, standin, connection });
   } finally {
     await proc.stop();
     await standin.close();
@@ -58,10 +65,20 @@ async function withBot(yaml: string, run: (bot: Bot) => Promise<void>): Promise<
 }
 
 let sent = 0;
-/** Posts one signed, encrypted /ticket message; resolves with the acknowledgement's latency in ms. */
+/**
+ * Delivers one /ticket message (a signed, encrypted POST, or a frame over the long connection);
+ * resolves with the acknowledgement's latency in ms.
+ */
 async function say(bot: Bot, ticket: string, chat: string): Promise<{ messageId: string; ackMs: number }> {
   const messageId = `om_bench_${++sent}`;
-  const event = messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'p2p', chatId: chat, senderOpenId: 'ou_bench', messageId, text: `/ticket ${ticket}` });
+  const overWs = bot.connection === 'long-connection';
+  const event = messageEvent({ token: overWs ? '' : SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'p2p', chatId: chat, senderOpenId: 'ou_bench', messageId, text: `/ticket ${ticket}` });
+  if (overWs) {
+    const started = performance.now();
+    const attempt = await bot.standin.ws.push(event, { repush: false }).first;
+    if (attempt.outcome !== 'acked') throw new Error(`frame ${attempt.outcome}`);
+    return { messageId, ackMs: performance.now() - started };
+  }
   const d = delivery(event, { encryptKey: SECRETS.encryptKey });
   const started = performance.now();
   const res = await fetch(bot.url + '/webhook/event', { method: 'POST', headers: d.headers, body: d.body });
@@ -124,6 +141,13 @@ async function cacheMemory(): Promise<void> {
   row(`ticket cache full (default ${entries} entries)`, `${f(used / 1024 / 1024)} MiB heap, ${f(used / entries / 1024, 2)} KiB per ticket`);
 }
 
+/** 50 deliveries, each sent when the last was acknowledged: the latency with nothing queued. */
+async function oneAtATime(bot: Bot): Promise<number[]> {
+  const acks: number[] = [];
+  for (let i = 0; i < 50; i++) acks.push((await say(bot, idOf(1000 + (i % 40)), `oc_single_${i % 10}`)).ackMs);
+  return acks;
+}
+
 function loadLifted() {
   const loaded = loadConfig(LIFTED, {});
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
@@ -147,13 +171,30 @@ async function main() {
     ackLatency('acknowledgements, one delivery at a time', single);
   });
 
+  let webhook = { perSecond: 0, single: [] as number[] };
   await withBot(LIFTED, async (bot) => {
     const cold = await burst(bot, 500, 500, 100, 1000);
     row('uncached, limits lifted (500 tickets)', `${f(cold.perSecond)} commands/s (${cold.gets} gets)`);
     const warm = await burst(bot, 1000, 500, 100, 1000);
     row('cached, limits lifted (1000 for those 500)', `${f(warm.perSecond)} commands/s (${warm.gets} gets)`);
     ackLatency('acknowledgements, limits lifted (bot CPU-bound)', [...cold.acks, ...warm.acks]);
+    webhook = { perSecond: warm.perSecond, single: await oneAtATime(bot) };
   });
+
+  console.log(`\nThe same over the long connection (frames through the SDK's WSClient), limits lifted\n`);
+  await withBot(
+    LIFTED,
+    async (bot) => {
+      await burst(bot, 500, 500, 100, 1000);
+      const warm = await burst(bot, 1000, 500, 100, 1000);
+      row('cached (1000 for 500 tickets)', `${f(warm.perSecond)} commands/s, ${f(warm.perSecond / webhook.perSecond, 2)}× the webhook's`);
+      ackLatency('acknowledgements under that burst', warm.acks);
+      const single = await oneAtATime(bot);
+      ackLatency('acknowledgements, one frame at a time', single);
+      row('  p50 against the webhook one at a time', `${f(pct(single, 50) / pct(webhook.single, 50), 2)}× (webhook p50 ${f(pct(webhook.single, 50))} ms)`);
+    },
+    'long-connection',
+  );
 
   console.log(`\n(${f((performance.now() - began) / 1000)} s)`);
 }

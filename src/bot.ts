@@ -126,10 +126,12 @@ export function createBot(deps: BotDeps): Bot {
     // A group is welcomed by its rules for chats: whoever added the bot, others there may ask.
     const verdict = event.kind === 'bot-added' ? checkChat(deps.access, event.chatId, chatType) : checkAccess(deps.access, { userOpenId: event.userOpenId, chatId: event.chatId, chatType });
     const card = verdict.ok ? welcomeCard({ masking: deps.privacy.masking, maskedFields: deps.privacy.fields }) : refusedCard(verdict);
-    const delivered = await deps.messenger
+    // Like a reply, it waits for the chat's turn off the worker.
+    const sent = deps.messenger
       .send({ chatId: event.chatId }, card, sendUuid(event.eventId), { chatId: event.chatId, deadline: clock() + deps.replyWaitMs })
-      .then(() => 'sent', why);
-    log.info('welcome', { reason: event.kind, chat_id: event.chatId, chat_type: chatType, outcome: verdict.ok ? 'ok' : `refused:${verdict.reason}`, delivered });
+      .then(() => 'sent', why)
+      .then((delivered) => log.info('welcome', { reason: event.kind, chat_id: event.chatId, chat_type: chatType, outcome: verdict.ok ? 'ok' : `refused:${verdict.reason}`, delivered }));
+    deps.detach('welcome', sent);
   }
 
   /**
@@ -139,24 +141,28 @@ export function createBot(deps: BotDeps): Bot {
   async function menu(event: ChatEvent & { kind: 'menu' }): Promise<void> {
     const started = clock();
     const stats = newStats();
-    const deadline = started + deps.commandBudgetMs;
+    const call = { stats, deadline: started + deps.commandBudgetMs };
+    const replyBy = started + deps.replyWaitMs;
     const text = Object.hasOwn(deps.menu, event.eventKey) ? deps.menu[event.eventKey] : undefined;
     const who: Who = { userOpenId: event.operatorOpenId, chatId: DM_NOT_YET_KNOWN, chatType: 'p2p' };
-    if (text === undefined) log.warn('menu.unknown_key', { key: event.eventKey, fix: 'add the key to menu in app.yaml, or change the menu item in the developer console' });
-    const answer: Answer =
-      text === undefined
-        ? { card: problemCard({ kind: 'unknown-menu-item', key: event.eventKey }), outcome: 'unknown-menu-item', ticketIds: [], command: 'unknown' }
-        : await answerCommand(who, text, [], { stats, deadline });
-    const bound = answer.outcome === 'ok' && (answer.command === 'ticket' || answer.command === 'tickets');
-    const to = { openId: event.operatorOpenId };
+    let answer: Answer;
+    if (text === undefined) {
+      log.warn('menu.unknown_key', { key: event.eventKey, fix: 'add the key to menu in app.yaml, or change the menu item in the developer console' });
+      answer = { card: problemCard({ kind: 'unknown-menu-item', key: event.eventKey }), outcome: 'unknown-menu-item', ticketIds: [], command: 'unknown' };
+    } else {
+      answer = await answerCommand(who, text, [], call);
+    }
     const delivered = (async () => {
-      const sent = await deps.messenger.send(to, answer.card, sendUuid(event.eventId), { deadline: started + deps.replyWaitMs });
+      const sent = await deps.messenger.send({ openId: event.operatorOpenId }, answer.card, sendUuid(event.eventId), { deadline: replyBy });
       who.chatId = sent.chatId;
-      if (!bound) return 'sent';
-      const again = await answerCommand(who, text!, [], { stats, deadline });
-      await deps.messenger.patch(sent.messageId, again.card, { chatId: sent.chatId, deadline: started + deps.replyWaitMs });
+      const bound = text !== undefined && answer.outcome === 'ok' && (answer.command === 'ticket' || answer.command === 'tickets');
+      if (bound) {
+        // Now that the chat is known (and its rules apply), the same answer with working buttons.
+        answer = await answerCommand(who, text, [], call);
+        await deps.messenger.patch(sent.messageId, answer.card, { chatId: sent.chatId, deadline: replyBy });
+      }
       return 'sent';
-    })().then((reply) => reply, why);
+    })().catch(why);
     deps.detach(
       'reply',
       delivered.then((reply) => logCommand(who, answer, 'menu', { menu_key: event.eventKey }, reply, stats, started)),

@@ -5,6 +5,7 @@
 // (npm run doctor's must-shows are in test/doctor.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, mainProcess, npmStart, npmScript, type Started } from './support/process.js';
+import { until } from './support/wait.js';
 
 const APP = {
   FEISHU_APP_ID: 'cli_9f8e7d6c5b4a3921',
@@ -22,16 +23,6 @@ let botUrl = '';
 async function call(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<{ status: number; json: Record<string, unknown> & { sent?: { messageId: string; card: unknown }[] } }> {
   const res = await fetch(control + path, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   return { status: res.status, json: (await res.json()) as never };
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const health = () => fetch(botUrl + '/healthz').then(async (r) => ({ status: r.status, json: (await r.json()) as { connection: { state: string; reconnects: number } } }));

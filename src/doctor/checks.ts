@@ -33,6 +33,7 @@ export interface DoctorOptions {
 }
 
 const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const QUIET: lark.Logger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 
 export async function runDoctor(env: Record<string, string | undefined>, options: DoctorOptions = {}): Promise<Report> {
   const checks: Check[] = [];
@@ -209,7 +210,7 @@ async function longConnection(config: Config, options: DoctorOptions): Promise<C
       arrived += 1;
       throw new Error('the doctor takes no events');
     }
-  })({ logger: { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} }, loggerLevel: lark.LoggerLevel.error });
+  })({ logger: QUIET, loggerLevel: lark.LoggerLevel.error });
   let client: lark.WSClient | undefined;
   const outcome = await new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
     const timer = setTimeout(() => resolve({ ok: false, error: `no connection within ${Math.round((options.connectTimeoutMs ?? 20_000) / 1000)} s` }), options.connectTimeoutMs ?? 20_000);
@@ -218,7 +219,7 @@ async function longConnection(config: Config, options: DoctorOptions): Promise<C
       appSecret: config.feishu.appSecret,
       domain: config.feishu.domain,
       httpInstance: platformHttp(15_000),
-      logger: { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} },
+      logger: QUIET,
       loggerLevel: lark.LoggerLevel.error,
       autoReconnect: false,
       handshakeTimeoutMs: config.feishu.longConnection.handshakeTimeoutMs,

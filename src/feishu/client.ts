@@ -1,7 +1,7 @@
 // The one place the SDK client is built. Every Feishu API call in the bot goes through it.
 import * as lark from '@larksuiteoapi/node-sdk';
 import axios from 'axios';
-import type { Logger } from '../log.js';
+import type { Fields, Logger } from '../log.js';
 
 export interface LarkClientOptions {
   appId: string;
@@ -61,13 +61,14 @@ function tokenCache(): lark.Cache {
 
 /**
  * The SDK logs whole axios errors, request headers (tokens) included. We keep only a short,
- * secret-free summary: status, platform code and message.
+ * secret-free summary (status, platform code and message) of its errors and warnings, and emit it
+ * as `emit` says: at debug level by default, since every failure is also reported where it matters.
  */
-function sdkLogger(log: Logger): lark.Logger {
+export function sdkLogger(log: Logger, emit: (kind: 'error' | 'warn', fields: Fields) => void = (kind, fields) => log.debug(`sdk.${kind}`, fields)): lark.Logger {
   const summarize = (args: unknown[]) => ({ detail: args.map(summary).filter(Boolean).join(' ').slice(0, 300) });
   return {
-    error: (...args) => log.debug('sdk.error', summarize(args)),
-    warn: (...args) => log.debug('sdk.warn', summarize(args)),
+    error: (...args) => emit('error', summarize(args)),
+    warn: (...args) => emit('warn', summarize(args)),
     info: () => {},
     debug: () => {},
     trace: () => {},

@@ -8,7 +8,7 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import type { Accept } from '../accept.js';
 import { APP_ID_SHAPE } from '../config.js';
 import type { Logger } from '../log.js';
-import { platformHttp, summary } from './client.js';
+import { platformHttp, sdkLogger } from './client.js';
 import { interpret, type Delivery } from './events.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
@@ -79,7 +79,8 @@ export class LongConnection {
       throw new Error(`feishu.app_id (or FEISHU_APP_ID) "${options.appId}" is not an app id (cli_ followed by 16 hex digits): the long connection cannot start`);
     }
     this.cipher = options.encryptKey ? new lark.AESCipher(options.encryptKey) : undefined;
-    const logger = wsLogger(log);
+    // The SDK's own warnings and errors here are worth seeing (reconnect trouble, lost frames).
+    const logger = sdkLogger(log, (_kind, fields) => log.warn('long_connection.sdk', fields));
     this.dispatcher = new IntakeDispatcher((payload) => this.handle(payload), logger);
     this.client = new lark.WSClient({
       appId: options.appId,
@@ -134,6 +135,8 @@ export class LongConnection {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([new Promise<void>((resolve) => this.idle.push(resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
       clearTimeout(timer);
+      // The SDK writes each acknowledgement right after its handler returns: let that happen first.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     this.client.close();
     this.options.log.info('long_connection.closed', {});
@@ -167,18 +170,6 @@ export class LongConnection {
     }
     return { kind: 'invalid', reason: 'encrypted event that does not decrypt with feishu.encrypt_key' };
   }
-}
-
-/** The SDK's own lines, secret-free: its warnings and errors (reconnect trouble, lost frames) as warnings. */
-function wsLogger(log: Logger): lark.Logger {
-  const line = (args: unknown[]) => ({ detail: args.map(summary).filter(Boolean).join(' ').slice(0, 300) });
-  return {
-    error: (...args) => log.warn('long_connection.sdk', line(args)),
-    warn: (...args) => log.warn('long_connection.sdk', line(args)),
-    info: () => {},
-    debug: () => {},
-    trace: () => {},
-  };
 }
 
 /** The SDK's final error, in words that say what to fix. */

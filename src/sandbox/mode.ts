@@ -4,6 +4,7 @@
 // and its API are mounted on the bot's own server.
 import { randomBytes, randomInt } from 'node:crypto';
 import { ENV_OVERRIDES, loadConfig, type Config, type Connection } from '../config.js';
+import { isReceiving } from '../feishu/longConnection.js';
 import type { Logger } from '../log.js';
 import { startBot, type RunningBot } from '../start.js';
 import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
@@ -25,6 +26,15 @@ export interface SandboxOptions {
   host?: string;
   /** How the console's messages reach the bot: webhook deliveries (default) or the long connection. */
   connection?: Connection;
+}
+
+/** The bot's SDK takes frames only once its connect step is over: wait for that, not just the socket. */
+async function whenConnected(bot: RunningBot, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!isReceiving(bot.connection())) {
+    if (Date.now() > deadline) throw new Error('the bot did not connect to the stand-in over the long connection');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export interface Sandbox {
@@ -104,7 +114,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       connection: config.feishu.connection,
     });
     // Logged first (above): the connection's own line comes once it is up.
-    if (longConnection) await standin.ws.whenOpen(1, 30_000);
+    if (longConnection) await whenConnected(bot);
     return {
       bot,
       standin,

@@ -7,20 +7,11 @@ import type { SentMessage } from '../../src/sandbox/standin/index.js';
 import { fullTicket } from '../fixtures/tickets.js';
 import { makeTickets } from '../fixtures/many.js';
 import { buttons, PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from './harness.js';
+import { until } from '../support/wait.js';
 
 const NOW = Date.now();
 const TICKET = fullTicket.ticket_id;
 const ME = 'ou_agent_menu';
-
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.each<Connection>(['webhook', 'long-connection'])('over the %s', (connection) => {
   let h: Harness;

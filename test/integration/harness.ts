@@ -7,6 +7,8 @@ import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '../..
 import { StandIn, type GatewaySettings, type PushOptions, type RawTicket } from '../../src/sandbox/standin/index.js';
 import { startBot, type RunningBot } from '../../src/start.js';
 import { credentialsFor, SECRETS } from '../support/secrets.js';
+import { until } from '../support/wait.js';
+import { isReceiving } from '../../src/feishu/longConnection.js';
 
 export { SECRETS };
 
@@ -124,7 +126,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   if (!result.ok) throw new Error(result.problems.join('\n'));
   const log = memoryLogger('debug');
   const bot = await startBot(result.config, { log, host: '127.0.0.1', ...(opts.onFatal ? { onFatal: opts.onFatal } : {}) });
-  if (overWs && !opts.onFatal) await standin.ws.whenOpen(1);
+  // Connected as the bot sees it: the SDK listens for frames only once its connect step is over.
+  if (overWs && !opts.onFatal) await until('the long connection', () => isReceiving(bot.connection()));
   const token = overWs ? '' : SECRETS.verificationToken;
 
   const post: Harness['post'] = async (payload, o = {}) => {

@@ -6,20 +6,10 @@ import { cardActionEvent, delivery, messageEvent } from '../../src/sandbox/deliv
 import { fullTicket } from '../fixtures/tickets.js';
 import { makeTickets } from '../fixtures/many.js';
 import { buttons, SECRETS, startHarness, type Harness } from './harness.js';
+import { until } from '../support/wait.js';
 
 const NOW = Date.now();
 const TICKET = fullTicket.ticket_id;
-
-/** Polls `check` until it returns something truthy; conditions, never fixed sleeps. */
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const repliesTo = (h: Harness, messageId: string) => [...h.standin.messages.values()].filter((m) => m.replyTo === messageId);
 

@@ -9,6 +9,8 @@ import { startBot, type RunningBot } from '../../src/start.js';
 import { credentialsFor } from '../support/secrets.js';
 import { fullTicket } from '../fixtures/tickets.js';
 import { PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from './harness.js';
+import { until } from '../support/wait.js';
+import { isReceiving } from '../../src/feishu/longConnection.js';
 
 const TICKET = fullTicket.ticket_id;
 const open: { close(): Promise<void> }[] = [];
@@ -20,16 +22,6 @@ async function harness(options: Parameters<typeof startHarness>[0] = {}): Promis
   const h = await startHarness({ connection: 'long-connection', tickets: [fullTicket], ...options });
   open.push(h);
   return h;
-}
-
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const event = (text: string, chatId = 'oc_dm_faults') => messageEvent({ token: '', appId: SECRETS.appId, chatType: 'p2p', chatId, senderOpenId: 'ou_user_asker', text });
@@ -163,6 +155,7 @@ describe('several instances of one app', () => {
     const config = loadConfig(PLAIN_UPSTREAM, { ...env, FEISHU_CONNECTION: 'long-connection', PORT: '0' });
     if (!config.ok) throw new Error(config.problems.join('\n'));
     second = await startBot(config.config, { log: memoryLogger(), host: '127.0.0.1' });
+    await until('the second connection', () => isReceiving(second!.connection()));
     await h.standin.ws.whenOpen(2);
     const events = Array.from({ length: 24 }, () => event(`/ticket ${TICKET}`));
     const pushes = await Promise.all(events.map((e) => h.standin.ws.push(e).done));

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { decodeFrame, encodeFrame, headerMap, METHOD, type Frame } from '../../src/sandbox/standin/frames.js';
 import type { StandIn } from '../../src/sandbox/standin/index.js';
 import { CREDS, startStandIn } from './harness.js';
+import { until } from '../support/wait.js';
 
 const FAST = { clientConfig: { PingInterval: 1, ReconnectCount: -1, ReconnectInterval: 0.2, ReconnectNonce: 0 }, ackTimeoutMs: 300, repushScheduleMs: [50, 100] };
 
@@ -33,16 +34,6 @@ async function connect(url: string) {
     socket.once('error', reject);
   });
   return { socket, frames };
-}
-
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const ack = (frame: Frame, body: object): Uint8Array =>

@@ -116,47 +116,56 @@ function contentAccepted(req: Request, res: Response, msgType: string, content: 
   return true;
 }
 
+interface NewMessage {
+  msgType: string;
+  content: string;
+  uuid?: string;
+}
+
+/** The fields a reply and a send share, checked as the platform does; answers and returns undefined on failure. */
+function newMessageFields(req: Request, res: Response, fields: JsonObject): NewMessage | undefined {
+  const { msg_type: msgType, content, uuid } = fields;
+  if (typeof msgType !== 'string' || msgType === '') return void fieldViolation(res, 'msg_type', 'msg_type is required');
+  if (typeof content !== 'string' || content === '') return void fieldViolation(res, 'content', 'content is required');
+  if (uuid !== undefined && typeof uuid !== 'string') return void fieldViolation(res, 'uuid', 'uuid must be a string');
+  if (typeof uuid === 'string' && uuid.length > MAX_UUID_LENGTH) return void fieldViolation(res, 'uuid', `the max len is ${MAX_UUID_LENGTH}`, uuid);
+  if (!contentAccepted(req, res, msgType, content)) return undefined;
+  return { msgType, content, ...(uuid === undefined ? {} : { uuid }) };
+}
+
+/**
+ * Creates the message and answers with it; at most one success per uuid within an hour, so a
+ * repeat gets the first message back.
+ */
+function createOnce(store: MessageStore, ctx: MessageContext, res: Response, fields: NewMessage, place: Pick<SentMessage, 'chatId' | 'replyTo' | 'rootId' | 'threadId'>): void {
+  const now = ctx.now();
+  const earlier = fields.uuid === undefined ? undefined : store.byRecentUuid(fields.uuid, now);
+  if (earlier) return sendJson(res, 200, { code: 0, msg: 'success', data: messageData(earlier, ctx) });
+  const message: SentMessage = { messageId: newMessageId(), ...place, ...fields, updates: 0, createdAt: now, updatedAt: now };
+  store.add(message);
+  sendJson(res, 200, { code: 0, msg: 'success', data: messageData(message, ctx) });
+}
+
 /** POST /open-apis/im/v1/messages/:message_id/reply */
 export function replyToMessage(store: MessageStore, ctx: MessageContext): RequestHandler {
   return (req, res) => {
     const target = pathParam(req, 'message_id');
     if (!target.startsWith('om_')) return sendError(res, E.invalidMessageId);
-
     const body = bodyOf(req).json;
     const fields = isObject(body) ? body : {};
-    const { msg_type: msgType, content, uuid, reply_in_thread: inThread } = fields;
-    if (typeof msgType !== 'string' || msgType === '') return fieldViolation(res, 'msg_type', 'msg_type is required');
-    if (typeof content !== 'string' || content === '') return fieldViolation(res, 'content', 'content is required');
-    if (uuid !== undefined && typeof uuid !== 'string') return fieldViolation(res, 'uuid', 'uuid must be a string');
-    if (typeof uuid === 'string' && uuid.length > MAX_UUID_LENGTH) {
-      return fieldViolation(res, 'uuid', `the max len is ${MAX_UUID_LENGTH}`, uuid);
-    }
+    const inThread = fields['reply_in_thread'];
     if (inThread !== undefined && typeof inThread !== 'boolean') {
       return fieldViolation(res, 'reply_in_thread', 'reply_in_thread must be a boolean');
     }
-    if (!contentAccepted(req, res, msgType, content)) return;
-
-    const now = ctx.now();
-    // At most one success per uuid within an hour: a repeat gets the first reply back.
-    const earlier = uuid === undefined ? undefined : store.byRecentUuid(uuid, now);
-    if (earlier) return sendJson(res, 200, { code: 0, msg: 'success', data: messageData(earlier, ctx) });
-
+    const message = newMessageFields(req, res, fields);
+    if (!message) return;
     const place = store.placeReplyTo(target);
-    const message: SentMessage = {
-      messageId: newMessageId(),
+    createOnce(store, ctx, res, message, {
       replyTo: target,
       rootId: place.rootId ?? target,
       chatId: place.chatId,
       ...(inThread === true ? { threadId: newThreadId() } : {}),
-      msgType,
-      content,
-      ...(uuid === undefined ? {} : { uuid }),
-      updates: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
-    store.add(message);
-    sendJson(res, 200, { code: 0, msg: 'success', data: messageData(message, ctx) });
+    });
   };
 }
 
@@ -177,33 +186,13 @@ export function sendMessage(store: MessageStore, ctx: MessageContext): RequestHa
     if (!shape) return fieldViolation(res, 'receive_id_type', `receive_id_type must be one of ${Object.keys(RECEIVE_ID_TYPES).join(', ')}`, type);
     const body = bodyOf(req).json;
     const fields = isObject(body) ? body : {};
-    const { receive_id: receiveId, msg_type: msgType, content, uuid } = fields;
+    const receiveId = fields['receive_id'];
     if (typeof receiveId !== 'string' || receiveId === '') return fieldViolation(res, 'receive_id', 'receive_id is required');
     if (!shape.test(receiveId)) return sendError(res, E.imInvalidParam, { ext: `receive_id is not a valid ${type}` });
-    if (typeof msgType !== 'string' || msgType === '') return fieldViolation(res, 'msg_type', 'msg_type is required');
-    if (typeof content !== 'string' || content === '') return fieldViolation(res, 'content', 'content is required');
-    if (uuid !== undefined && typeof uuid !== 'string') return fieldViolation(res, 'uuid', 'uuid must be a string');
-    if (typeof uuid === 'string' && uuid.length > MAX_UUID_LENGTH) return fieldViolation(res, 'uuid', `the max len is ${MAX_UUID_LENGTH}`, uuid);
-    if (!contentAccepted(req, res, msgType, content)) return;
-
-    const now = ctx.now();
-    // At most one success per uuid within an hour: a repeat gets the first message back.
-    const earlier = uuid === undefined ? undefined : store.byRecentUuid(uuid, now);
-    if (earlier) return sendJson(res, 200, { code: 0, msg: 'success', data: messageData(earlier, ctx) });
-
-    const message: SentMessage = {
-      messageId: newMessageId(),
-      // Other id kinds would need the directory; the bot sends to chats and open_ids only.
-      chatId: type === 'chat_id' ? receiveId : store.p2pChatFor(receiveId),
-      msgType,
-      content,
-      ...(uuid === undefined ? {} : { uuid }),
-      updates: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
-    store.add(message);
-    sendJson(res, 200, { code: 0, msg: 'success', data: messageData(message, ctx) });
+    const message = newMessageFields(req, res, fields);
+    if (!message) return;
+    // Other id kinds would need the directory; the bot sends to chats and open_ids only.
+    createOnce(store, ctx, res, message, { chatId: type === 'chat_id' ? receiveId : store.p2pChatFor(receiveId) });
   };
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardActionEvent, delivery, messageEvent } from '../../src/sandbox/deliveries.js';
 import { fullTicket } from '../fixtures/tickets.js';
 import { makeTickets } from '../fixtures/many.js';
-import { buttons, SECRETS, startHarness, type Harness } from './harness.js';
+import { buttons, PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from './harness.js';
 import { until } from '../support/wait.js';
 
 const NOW = Date.now();
@@ -115,5 +115,37 @@ describe('commands over the long connection', () => {
   it('pings with the service id the endpoint gave', async () => {
     await until('a ping', () => h.standin.ws.connections.some((c) => c.pings > 0));
     expect(h.standin.ws.connections.every((c) => c.badPings === 0)).toBe(true);
+  });
+});
+
+describe('slow lookups and access rules over the long connection', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      connection: 'long-connection',
+      tickets: makeTickets(NOW, 40),
+      yaml: `${PLAIN_UPSTREAM}\nserver: { callback_budget_ms: 200 }\naccess:\n  users: { deny: [ou_denied] }\n`,
+    });
+  });
+  afterAll(() => h.close());
+
+  it('answers a slow click with the loading toast in the acknowledgement, then updates the card', async () => {
+    const { messageId } = await h.say('/tickets');
+    const [reply] = await h.replies(messageId);
+    const next = buttons(reply!.card).find((b) => b.text === 'Next')!;
+    h.standin.inject('ticket_list', { delayMs: 800, times: 1 });
+    const answer = await h.click(reply!, next.value);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ toast: { type: 'info', content: 'Loading…' } });
+    await until('the card update', () => h.standin.callsTo('card_update').find((c) => c.status === 200));
+    expect(h.standin.messages.get(reply!.messageId)!.content).toContain('page 2 of');
+  });
+
+  it('applies the access rules: a denied user gets the refusal card and no lookup is made', async () => {
+    h.standin.clearCalls();
+    const { messageId } = await h.say('/tickets', { sender: 'ou_denied' });
+    const [reply] = await h.replies(messageId);
+    expect(reply!.content).toContain('You cannot use the helpdesk bot here');
+    expect(h.standin.callsTo('ticket_list')).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@
 // WebSocket: the same command path as the webhook, acknowledgements, pushes again, reconnects,
 // liveness, shutdown and refusals. No encrypt key or verification token is configured.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cardActionEvent, delivery, messageEvent } from '../../src/sandbox/deliveries.js';
+import { cardActionEvent, delivery, encrypt, messageEvent } from '../../src/sandbox/deliveries.js';
 import { fullTicket } from '../fixtures/tickets.js';
 import { makeTickets } from '../fixtures/many.js';
 import { buttons, PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from './harness.js';
@@ -147,5 +147,27 @@ describe('slow lookups and access rules over the long connection', () => {
     const [reply] = await h.replies(messageId);
     expect(reply!.content).toContain('You cannot use the helpdesk bot here');
     expect(h.standin.callsTo('ticket_list')).toHaveLength(0);
+  });
+});
+
+describe('encrypted events over the long connection', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ connection: 'long-connection', tickets: [fullTicket], env: { FEISHU_ENCRYPT_KEY: SECRETS.encryptKey } });
+  });
+  afterAll(() => h.close());
+
+  it('decrypts them with the encrypt key, and acknowledges (without acting on) what does not decrypt', async () => {
+    const event = messageEvent({ token: '', appId: SECRETS.appId, chatType: 'p2p', chatId: 'oc_dm_enc', senderOpenId: 'ou_user_asker', text: `/ticket ${TICKET}` });
+    const push = await h.standin.ws.push({ encrypt: encrypt(SECRETS.encryptKey, JSON.stringify(event)) }).done;
+    expect(push.acked?.code).toBe(200);
+    expect(await h.replies(event.event.message.message_id)).toHaveLength(1);
+
+    const other = messageEvent({ token: '', appId: SECRETS.appId, chatType: 'p2p', chatId: 'oc_dm_enc', senderOpenId: 'ou_user_asker', text: `/ticket ${TICKET}` });
+    const wrong = await h.standin.ws.push({ encrypt: encrypt('another-key', JSON.stringify(other)) }).done;
+    expect(wrong.acked?.code).toBe(200);
+    expect(wrong.attempts).toHaveLength(1);
+    expect(h.log.lines.some((l) => l.includes('delivery.invalid') && l.includes('does not decrypt'))).toBe(true);
+    expect(repliesTo(h, other.event.message.message_id)).toHaveLength(0);
   });
 });

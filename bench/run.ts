@@ -6,14 +6,16 @@
 //   2. acknowledgement latency of those webhook deliveries (paced by the limits, and flat out), and
 //      of deliveries sent one at a time;
 //   3. heap used by the ticket cache when full;
-//   4. with shared state on a real redis-server (when installed): three instances against one,
+//   4. the same over the long connection (frames pushed through the stand-in's WebSocket to the
+//      SDK's WSClient): commands per second and acknowledgement latency, against the webhook's;
+//   5. with shared state on a real redis-server (when installed): three instances against one,
 //      side by side, at the default limits (which hold for all of them together) and lifted.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, type Connection } from '../src/config.js';
 import type { Helpdesk } from '../src/helpdesk/api.js';
 import { toTicket } from '../src/helpdesk/map.js';
 import { resilientHelpdesk } from '../src/helpdesk/resilient.js';
@@ -41,26 +43,35 @@ interface Bot {
   /** Every instance; deliveries go to each in turn, as a round-robin load balancer sends them. */
   urls: string[];
   standin: StandIn;
+  /** How deliveries reach it. */
+  connection: Connection;
 }
 
-/**
- * Starts a stand-in and `instances` bot processes configured by `yaml` (and `env`: REDIS_URL for
- * several); stops them all after `run`.
- */
-async function withBot(yaml: string, run: (bot: Bot) => Promise<void>, instances = 1, env: Record<string, string> = {}): Promise<void> {
+interface BotOptions {
+  /** Bot processes; deliveries go to each in turn (several need REDIS_URL in `env`). */
+  instances?: number;
+  env?: Record<string, string>;
+  connection?: Connection;
+}
+
+/** Starts a stand-in and the bot's own processes configured by `yaml`; stops them all after `run`. */
+async function withBot(yaml: string, run: (bot: Bot) => Promise<void>, { instances = 1, env = {}, connection = 'webhook' }: BotOptions = {}): Promise<void> {
   const standin = await StandIn.start({ ...SECRETS, tickets });
   const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'app.yaml');
   writeFileSync(file, `${yaml}\nlog: { level: warn }\n`);
+  const { FEISHU_VERIFICATION_TOKEN: _t, FEISHU_ENCRYPT_KEY: _k, ...overWs } = credentialsFor(standin.url);
+  const credentials = connection === 'webhook' ? credentialsFor(standin.url) : { ...overWs, FEISHU_CONNECTION: 'long-connection' };
   const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
-  const procs = ports.map((port) => mainProcess({ ...credentialsFor(standin.url), ...env, BOT_CONFIG: file, PORT: String(port) }));
+  const procs = ports.map((port) => mainProcess({ ...credentials, ...env, BOT_CONFIG: file, PORT: String(port) }));
   const urls = ports.map((port) => `http://127.0.0.1:${port}`);
   try {
+    // Ready: over the long connection that means connected (/healthz says 503 until then).
     for (const url of urls) await until(() => fetch(url + '/healthz').then((r) => r.ok, () => false), 'the bot to start');
     // A process serving traffic is warm: compile every path once (other tickets; then let the
     // helpdesk's rate window pass) before anything is measured.
-    await burst({ urls, standin }, 10 * instances, 10, 10, tickets.length - 10);
+    await burst({ urls, standin, connection }, 10 * instances, 10, 10, tickets.length - 10);
     await new Promise((r) => setTimeout(r, 1200));
-    await run({ urls, standin });
+    await run({ urls, standin, connection });
   } finally {
     await Promise.all(procs.map((proc) => proc.stop()));
     await standin.close();
@@ -68,10 +79,20 @@ async function withBot(yaml: string, run: (bot: Bot) => Promise<void>, instances
 }
 
 let sent = 0;
-/** Posts one signed, encrypted /ticket message; resolves with the acknowledgement's latency in ms. */
+/**
+ * Delivers one /ticket message (a signed, encrypted POST, or a frame over the long connection);
+ * resolves with the acknowledgement's latency in ms.
+ */
 async function say(bot: Bot, ticket: string, chat: string): Promise<{ messageId: string; ackMs: number }> {
   const messageId = `om_bench_${++sent}`;
-  const event = messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'p2p', chatId: chat, senderOpenId: 'ou_bench', messageId, text: `/ticket ${ticket}` });
+  const overWs = bot.connection === 'long-connection';
+  const event = messageEvent({ token: overWs ? '' : SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'p2p', chatId: chat, senderOpenId: 'ou_bench', messageId, text: `/ticket ${ticket}` });
+  if (overWs) {
+    const started = performance.now();
+    const attempt = await bot.standin.ws.push(event, { repush: false }).first;
+    if (attempt.outcome !== 'acked') throw new Error(`frame ${attempt.outcome}`);
+    return { messageId, ackMs: performance.now() - started };
+  }
   const d = delivery(event, { encryptKey: SECRETS.encryptKey });
   const started = performance.now();
   const res = await fetch(bot.urls[sent % bot.urls.length]! + '/webhook/event', { method: 'POST', headers: d.headers, body: d.body });
@@ -91,7 +112,7 @@ async function burst(bot: Bot, n: number, distinct: number, chats: number, offse
   };
   await Promise.all(Array.from({ length: SENDERS }, sender));
   const wanted = new Set(acks.map((a) => a.messageId));
-  const replied = () => [...bot.standin.messages.values()].filter((m) => wanted.has(m.replyTo)).length === n;
+  const replied = () => [...bot.standin.messages.values()].filter((m) => m.replyTo !== undefined && wanted.has(m.replyTo)).length === n;
   await until(async () => replied(), `${n} replies`);
   const seconds = (performance.now() - started) / 1000;
   return { perSecond: n / seconds, gets: bot.standin.callsTo('ticket_get').length, acks: acks.map((a) => a.ackMs) };
@@ -137,6 +158,13 @@ async function cacheMemory(): Promise<void> {
   row(`ticket cache full (default ${entries} entries)`, `${f(used / 1024 / 1024)} MiB heap, ${f(used / entries / 1024, 2)} KiB per ticket`);
 }
 
+/** 50 deliveries, each sent when the last was acknowledged: the latency with nothing queued. */
+async function oneAtATime(bot: Bot): Promise<number[]> {
+  const acks: number[] = [];
+  for (let i = 0; i < 50; i++) acks.push((await say(bot, idOf(1000 + (i % 40)), `oc_single_${i % 10}`)).ackMs);
+  return acks;
+}
+
 function loadLifted() {
   const loaded = loadConfig(LIFTED, {});
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
@@ -167,7 +195,7 @@ async function sharedState(): Promise<void> {
         note('uncached, default limits (40 tickets; get 10/s for all)', n, `${f(cold.perSecond)}/s (${cold.gets} gets)`);
         const warm = await burst(bot, 200, 40, 40, 0);
         note('cached, default limits (200; replies 50/s for all)', n, `${f(warm.perSecond)}/s (${warm.gets} gets)`);
-      }, n, { REDIS_URL: redis.url });
+      }, { instances: n, env: { REDIS_URL: redis.url } });
       await flush();
       await withBot(LIFTED, async (bot) => {
         const cold = await burst(bot, 500, 500, 100, 1000);
@@ -181,7 +209,7 @@ async function sharedState(): Promise<void> {
         bot.standin.clearFaults();
         note('uncached, helpdesk answering in 200 ms, lifted (240)', n, `${f(slow.perSecond)}/s (${slow.gets} gets)`);
         ackLatency(`acknowledgements, limits lifted, ${n} instance${n > 1 ? 's' : ''}`, [...cold.acks, ...warm.acks]);
-      }, n, { REDIS_URL: redis.url });
+      }, { instances: n, env: { REDIS_URL: redis.url } });
     }
     console.log('');
     row('commands per second', `${'1 instance'.padEnd(26)} 3 instances`);
@@ -211,13 +239,30 @@ async function main() {
     ackLatency('acknowledgements, one delivery at a time', single);
   });
 
+  let webhook = { perSecond: 0, single: [] as number[] };
   await withBot(LIFTED, async (bot) => {
     const cold = await burst(bot, 500, 500, 100, 1000);
     row('uncached, limits lifted (500 tickets)', `${f(cold.perSecond)} commands/s (${cold.gets} gets)`);
     const warm = await burst(bot, 1000, 500, 100, 1000);
     row('cached, limits lifted (1000 for those 500)', `${f(warm.perSecond)} commands/s (${warm.gets} gets)`);
     ackLatency('acknowledgements, limits lifted (bot CPU-bound)', [...cold.acks, ...warm.acks]);
+    webhook = { perSecond: warm.perSecond, single: await oneAtATime(bot) };
   });
+
+  console.log(`\nThe same over the long connection (frames through the SDK's WSClient), limits lifted\n`);
+  await withBot(
+    LIFTED,
+    async (bot) => {
+      await burst(bot, 500, 500, 100, 1000);
+      const warm = await burst(bot, 1000, 500, 100, 1000);
+      row('cached (1000 for 500 tickets)', `${f(warm.perSecond)} commands/s, ${f(warm.perSecond / webhook.perSecond, 2)}× the webhook's`);
+      ackLatency('acknowledgements under that burst', warm.acks);
+      const single = await oneAtATime(bot);
+      ackLatency('acknowledgements, one frame at a time', single);
+      row('  p50 against the webhook one at a time', `${f(pct(single, 50) / pct(webhook.single, 50), 2)}× (webhook p50 ${f(pct(webhook.single, 50))} ms)`);
+    },
+    { connection: 'long-connection' },
+  );
 
   await sharedState();
 

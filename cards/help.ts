@@ -36,8 +36,8 @@ export function helpCard(options: HelpOptions): Json {
   const list = (examples: string[]) => examples.map((e) => cmd(`/tickets ${e}`)).join('\n');
   const blocks: L10n[] = [
     l(
-      `**查看一个工单**\n${cmd('/ticket 6626871355780366331')}\n别名：${cmd('/t')}、${cmd('/工单')}`,
-      `**Show one ticket**\n${cmd('/ticket 6626871355780366331')}\nAliases: ${cmd('/t')}, ${cmd('/工单')}`,
+      `**查看一个工单**\n${cmd('/ticket 6626871355780366331')}，或者只发工单号 ${cmd('6626871355780366331')}\n别名：${cmd('/t')}、${cmd('/工单')}`,
+      `**Show one ticket**\n${cmd('/ticket 6626871355780366331')}, or just the id: ${cmd('6626871355780366331')}\nAliases: ${cmd('/t')}, ${cmd('/工单')}`,
     ),
     l(
       `**按条件列出工单**\n${list(zhExamples.length ? zhExamples : enExamples)}\n别名：${cmd('/ts')}、${cmd('/工单列表')}。列表卡片上的按钮可以翻页、查看工单、刷新。`,

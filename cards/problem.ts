@@ -18,7 +18,8 @@ export type Problem =
   /** `examples`: queries to show, best first, both languages mixed (each language gets its own). */
   | { kind: 'filter'; error: FilterError; examples: string[] }
   | { kind: 'page-out-of-reach'; page: number; lastPage: number }
-  | { kind: 'refused'; reason: RefusalReason; contact: string };
+  | { kind: 'refused'; reason: RefusalReason; contact: string }
+  | { kind: 'unknown-menu-item'; key: string };
 
 interface Look {
   color: HeaderColor;
@@ -111,6 +112,13 @@ function look(p: Problem): Look {
         title: l('无法在这里使用工单机器人', 'You cannot use the helpdesk bot here'),
         what: REFUSALS[p.reason],
         todo: l(`如需开通，请联系${esc(p.contact)}。`, `To get access, ask ${esc(p.contact)}.`),
+      };
+    case 'unknown-menu-item':
+      return {
+        color: 'blue',
+        title: l('这个菜单项还没有设置', 'This menu item is not set up'),
+        what: l(`机器人没有为菜单项 ${code(clip(p.key, 40))} 配置命令。`, `The bot has no command for the menu item ${code(clip(p.key, 40))}.`),
+        todo: l('请告诉管理员（app.yaml 的 menu 设置）。现在可以发送 `/help` 查看全部命令。', 'Please tell the operator (the menu setting in app.yaml). Meanwhile, send `/help` for every command.'),
       };
     case 'page-out-of-reach':
       return {

@@ -1,7 +1,9 @@
 // What happens to a delivery once an intake has verified and interpreted it, whichever intake
-// brought it: drop duplicates, store messages as work, answer card callbacks. The answer is what
-// the intake sends back: for the webhook the HTTP status and body.
-// A message is acknowledged only once its job is stored (in Redis, with shared state), so an
+// brought it (webhook or long connection): drop duplicates, store messages and chat events as work,
+// answer card callbacks. The answer is what the intake sends back: for the webhook the HTTP status
+// and body; over the long connection a 200 body travels in the acknowledgement and a refusal makes
+// the platform push the event again.
+// Work is acknowledged only once its job is stored (in Redis, with shared state), so an
 // acknowledged command survives this instance; if it cannot be stored, the platform redelivers.
 // Nothing here waits for a helpdesk call: a card callback is answered by onCardAction, which
 // keeps to its own deadline.
@@ -42,6 +44,38 @@ export function createAccept(options: AcceptOptions): Accept {
   const ok = (body: Json = {}): Answer => ({ status: 200, body });
   const refuse = (error: string): Answer => ({ status: 503, body: { error } });
 
+  /** Stores the work once per key; until it is stored, the delivery is not acknowledged. */
+  const queue = async (key: string, job: Job): Promise<Answer> => {
+    const claim = await claims.claim(key, HOLD_MS);
+    if (claim === 'done') {
+      log.info('delivery.duplicate', { key });
+      return ok();
+    }
+    if (claim === 'held') {
+      // Another delivery of it is being stored right now; if that fails, this one must not
+      // have been acknowledged.
+      log.info('delivery.in_progress', { key });
+      return refuse('being accepted, retry later');
+    }
+    let queued: boolean;
+    try {
+      queued = await options.enqueue(job);
+    } catch (error) {
+      await claims.release(key).catch(() => undefined);
+      throw error;
+    }
+    if (!queued) {
+      // Not remembered: the redelivery must be handled.
+      await claims.release(key).catch(() => undefined);
+      log.warn('delivery.queue_full', { key });
+      return refuse('busy, retry later');
+    }
+    // Stored: from here a failure to remember it only risks running it twice, which the
+    // reply's uuid makes harmless, so the delivery is acknowledged either way.
+    await claims.settle(key, options.dedupeTtlMs).catch((error: unknown) => log.warn('delivery.settle_failed', { key, error: String(error) }));
+    return ok();
+  };
+
   const handle = async (delivery: Delivery, from: string): Promise<Answer> => {
     if (!options.accepting()) return refuse('shutting down');
     switch (delivery.kind) {
@@ -55,41 +89,14 @@ export function createAccept(options: AcceptOptions): Accept {
         if (delivery.dedupeKey) await claims.settle(delivery.dedupeKey, options.dedupeTtlMs).catch(() => undefined);
         log.debug('delivery.ignored', { why: delivery.why });
         return ok();
-      case 'message': {
-        const key = delivery.dedupeKey;
-        const claim = await claims.claim(key, HOLD_MS);
-        if (claim === 'done') {
-          log.info('delivery.duplicate', { key });
-          return ok();
-        }
-        if (claim === 'held') {
-          // Another delivery of it is being stored right now; if that fails, this one must not
-          // have been acknowledged.
-          log.info('delivery.in_progress', { key });
-          return refuse('being accepted, retry later');
-        }
+      case 'message':
         if (!delivery.message.addressedToBot) {
-          await claims.settle(key, options.dedupeTtlMs);
+          await claims.settle(delivery.dedupeKey, options.dedupeTtlMs);
           return ok();
         }
-        let queued: boolean;
-        try {
-          queued = await options.enqueue({ kind: 'message', message: delivery.message });
-        } catch (error) {
-          await claims.release(key).catch(() => undefined);
-          throw error;
-        }
-        if (!queued) {
-          // Not remembered: the redelivery must be handled.
-          await claims.release(key).catch(() => undefined);
-          log.warn('delivery.queue_full', { key });
-          return refuse('busy, retry later');
-        }
-        // Stored: from here a failure to remember it only risks running it twice, which the
-        // reply's uuid makes harmless, so the delivery is acknowledged either way.
-        await claims.settle(key, options.dedupeTtlMs).catch((error: unknown) => log.warn('delivery.settle_failed', { key, error: String(error) }));
-        return ok();
-      }
+        return queue(delivery.dedupeKey, { kind: 'message', message: delivery.message });
+      case 'event':
+        return queue(delivery.dedupeKey, delivery.event);
       case 'card-action': {
         if ((await claims.claim(delivery.dedupeKey, HOLD_MS)) !== 'mine') return ok();
         await claims.settle(delivery.dedupeKey, options.dedupeTtlMs);

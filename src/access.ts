@@ -39,6 +39,19 @@ export function checkAccess(rules: AccessRules, who: Who): Verdict {
   return { ok: true };
 }
 
+/**
+ * Whether the bot may answer anyone in this chat, whoever asks: the rules about chats only. Used
+ * where there is no asker yet (the welcome card when the bot is added to a group).
+ */
+export function checkChat(rules: AccessRules, chatId: string, chatType: ChatType): Verdict {
+  const refuse = (reason: RefusalReason): Verdict => ({ ok: false, reason });
+  if (rules.chats.deny.includes(chatId)) return refuse('chat-denied');
+  if (chatType === 'p2p' && !rules.allowDirectMessages) return refuse('direct-messages-off');
+  if (chatType === 'group' && !rules.allowGroups) return refuse('groups-off');
+  if (chatType === 'group' && rules.chats.allow.length > 0 && !rules.chats.allow.includes(chatId)) return refuse('chat-not-allowed');
+  return { ok: true };
+}
+
 /** Guest details to hide in a chat of this kind. */
 export function hiddenFields(privacy: Privacy, chatType: ChatType): MaskedField[] {
   if (privacy.masking === 'off') return [];

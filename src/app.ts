@@ -1,10 +1,11 @@
 // createApp: the Express routes wired to the parts. No listening, no environment: main.ts does that.
 import express from 'express';
-import { createAccept } from './accept.js';
+import { createAccept, type Accept } from './accept.js';
 import type { Bot } from './bot.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { intakeErrors, webhookHandler } from './feishu/intake.js';
+import { isReceiving, type ConnectionStatus } from './feishu/longConnection.js';
 import { jobId } from './jobs.js';
 import type { Logger } from './log.js';
 import type { State } from './state/types.js';
@@ -19,11 +20,15 @@ export interface AppDeps {
   clock: Clock;
   /** Extra routes (the sandbox console); mounted before the 404 handler. */
   routes?: (app: express.Express) => void;
+  /** How events arrive right now, for /healthz; the webhook when not given. */
+  connection?: () => ConnectionStatus;
 }
 
 export interface BotApp {
   app: express.Express;
   state: State;
+  /** The step after every intake: the webhook routes use it, and so does the long connection. */
+  accept: Accept;
   /** Stop taking deliveries (503) and wait up to `deadlineMs` for queued work; true if all finished. */
   stop(deadlineMs: number): Promise<boolean>;
 }
@@ -56,19 +61,24 @@ export function createApp(deps: AppDeps): BotApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.post('/webhook/event', ...webhook);
-  app.post('/webhook/card', ...webhook);
-  // A load balancer stops sending to an instance that says 503: while it stops, or while the
-  // shared state is out of reach (deliveries would get 503 there anyway).
+  // Over the long connection nothing arrives by HTTP: the webhook routes are not served (404).
+  if (config.feishu.connection === 'webhook') {
+    app.post('/webhook/event', ...webhook);
+    app.post('/webhook/card', ...webhook);
+  }
+  // A load balancer stops sending to an instance that says 503: while it stops, while the long
+  // connection is down, or while the shared state is out of reach (deliveries would get 503 there).
   app.get('/healthz', (_req, res) => {
     const health = state.health();
-    const status = !accepting ? 'stopping' : health.ok ? 'ok' : 'unavailable';
+    const connection = deps.connection?.() ?? { mode: 'webhook' as const };
+    const status = !accepting ? 'stopping' : !health.ok ? 'unavailable' : !isReceiving(connection) ? 'not-connected' : 'ok';
     res.status(status === 'ok' ? 200 : 503).json({
       status,
       mode: config.mode,
       state: state.backend,
       ...(health.reason && accepting ? { reason: health.reason } : {}),
       queued: state.work.depth,
+      connection,
     });
   });
   deps.routes?.(app);
@@ -80,6 +90,7 @@ export function createApp(deps: AppDeps): BotApp {
   return {
     app,
     state,
+    accept,
     async stop(deadlineMs) {
       accepting = false;
       return state.work.drain(deadlineMs);

@@ -1,17 +1,19 @@
-// What the bot does with a message or a click: work out the view, render it, send it, log one line.
+// What the bot does with a message, a click, a menu tap or a chat event: work out the view, render
+// it, send it, log one line.
 import { helpCard } from '../cards/help.js';
 import type { Json } from '../cards/kit.js';
 import { problemCard } from '../cards/problem.js';
 import { toastFor } from '../cards/toast.js';
-import { checkAccess, hiddenFields, type AccessRules, type Privacy, type Who } from './access.js';
+import { welcomeCard } from '../cards/welcome.js';
+import { checkAccess, checkChat, hiddenFields, type AccessRules, type Privacy, type Verdict, type Who } from './access.js';
 import type { ButtonValues, View } from './actions/values.js';
 import type { Clock } from './clock.js';
 import { exampleDates, helpExamples } from './commands/filters/index.js';
-import { parseCommand, type Command } from './commands/parse.js';
+import { parseCommand } from './commands/parse.js';
 import { ticketsView } from './commands/tickets.js';
 import { showView, type Audience, type Outcome } from './commands/views.js';
-import type { Messenger } from './feishu/messenger.js';
-import type { CardAction, ChatType, IncomingMessage } from './feishu/types.js';
+import { sendUuid, type Messenger } from './feishu/messenger.js';
+import type { CardAction, ChatEvent, ChatType, IncomingMessage, Mention } from './feishu/types.js';
 import { newStats, type CallOptions, type CallStats, type Helpdesk } from './helpdesk/api.js';
 import type { Job } from './jobs.js';
 import type { Logger } from './log.js';
@@ -41,18 +43,29 @@ export interface BotDeps {
   worker<T>(task: () => Promise<T>): Promise<T>;
   /** Queues follow-up work (a card update after a slow click); false if it could not be taken. */
   enqueue(job: Job): Promise<boolean>;
+  /** Bot menu event keys -> the command a tap runs. */
+  menu: Record<string, string>;
 }
 
 export interface Bot {
   /**
-   * Does queued work to the end: answers a message, or updates a card after a slow click.
-   * Rejects when the shared state was unavailable, so the job is run again (its reply's uuid keeps
-   * a second answer from showing).
+   * Does queued work to the end: answers a message, welcomes a chat, answers a menu tap, or
+   * updates a card after a slow click. Rejects when the shared state was unavailable, so the job
+   * is run again (its reply's uuid keeps a second answer from showing).
    */
   run(job: Job): Promise<void>;
   onMessage(message: IncomingMessage): Promise<void>;
   onCardAction(action: CardAction): Promise<Json>;
 }
+
+/**
+ * A menu tap names no chat, and a card's buttons are bound to the chat they are in: the answer is
+ * sent with its buttons bound to this placeholder, then patched once the platform has said which
+ * chat (the person's DM with the bot) it went to.
+ */
+const DM_NOT_YET_KNOWN = 'oc_dm_not_yet_known';
+
+type Answer = Outcome & { command: string; filters?: unknown };
 
 export function createBot(deps: BotDeps): Bot {
   const { log, clock } = deps;
@@ -61,8 +74,19 @@ export function createBot(deps: BotDeps): Bot {
   const audit = (who: Who, what: Record<string, unknown>, outcome: string) =>
     log.info('audit', { user: who.userOpenId, chat_id: who.chatId, chat_type: who.chatType, ...what, outcome });
 
-  async function answerMessage(message: IncomingMessage, command: Command, call: CallOptions): Promise<Outcome & { command: string; filters?: unknown }> {
-    const audience = audienceFor(message.chatId, message.chatType);
+  /** Access check, then the command's card, for whoever asked wherever they are. */
+  async function answerCommand(who: Who, text: string, mentions: Mention[], call: CallOptions): Promise<Answer> {
+    const command = parseCommand(text);
+    const verdict = checkAccess(deps.access, who);
+    if (!verdict.ok) {
+      return {
+        card: refusedCard(verdict),
+        outcome: `refused:${verdict.reason}`,
+        ticketIds: command.kind === 'ticket' ? [command.id] : [],
+        command: command.kind,
+      };
+    }
+    const audience = audienceFor(who.chatId, who.chatType);
     const shown = (view: View, name: string, hints = {}) => showView(view, audience, call, deps, hints).then((o) => ({ ...o, command: name }));
     switch (command.kind) {
       case 'help':
@@ -72,7 +96,7 @@ export function createBot(deps: BotDeps): Bot {
       case 'ticket':
         return shown({ kind: 'ticket', ticketId: command.id }, 'ticket', command.ignored !== undefined ? { ignored: command.ignored } : {});
       case 'tickets': {
-        const result = ticketsView(command.args, { openId: message.senderOpenId, mentions: message.mentions }, clock(), deps.timezone, deps.pageSize);
+        const result = ticketsView(command.args, { openId: who.userOpenId, mentions }, clock(), deps.timezone, deps.pageSize);
         if ('problem' in result) return { card: problemCard(result.problem), outcome: result.problem.kind, ticketIds: [], command: 'tickets' };
         const list = result.view.kind === 'list' ? result.view.list : undefined;
         return { ...(await shown(result.view, 'tickets')), ...(list ? { filters: { ...list.filter, ...list.times, page: list.page } } : {}) };
@@ -80,18 +104,84 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
+  const refusedCard = (verdict: Verdict & { ok: false }) => problemCard({ kind: 'refused', reason: verdict.reason, contact: deps.access.contact });
+
+  /** One log line and one audit line per command, however it was asked. */
+  const logCommand = (who: Who, answer: Answer, via: 'message' | 'menu', ref: Record<string, unknown>, reply: string, stats: CallStats, started: number) => {
+    log.info('command', {
+      command: answer.command,
+      ...(answer.filters ? { filters: answer.filters } : {}),
+      ticket_ids: answer.ticketIds,
+      asker: who.userOpenId,
+      chat_id: who.chatId,
+      chat_type: who.chatType,
+      ...ref,
+      outcome: answer.outcome,
+      ...(answer.degraded ? { degraded: answer.degraded } : {}),
+      reply,
+      upstream_calls: stats.upstreamCalls,
+      cache_hits: stats.cacheHits,
+      latency_ms: clock() - started,
+    });
+    audit(who, { via, command: answer.command, ...(answer.filters ? { filters: answer.filters } : {}), ticket_ids: answer.ticketIds }, answer.outcome);
+  };
+
   /**
-   * Sends the reply; resolves with "sent" or why it could not be sent, for the log. Without the
-   * shared state there is no rate limit to keep to: that rejects, to run the job again later.
+   * Why a send failed, for the log. Without the shared state there is no rate limit to keep to:
+   * that rethrows, to run the job again later.
    */
+  const why = (error: unknown): string => {
+    if (error instanceof StateUnavailable) throw error;
+    return error instanceof Error ? error.message : String(error);
+  };
+
+  /** Sends the reply; resolves with "sent" or why it could not be sent, for the log. */
   const send = (message: IncomingMessage, card: Json, deadline: number): Promise<string> =>
-    deps.messenger.reply(message.messageId, card, { chatId: message.chatId, deadline }).then(
-      () => 'sent',
-      (error: unknown) => {
-        if (error instanceof StateUnavailable) throw error;
-        return error instanceof Error ? error.message : String(error);
-      },
-    );
+    deps.messenger.reply(message.messageId, card, { chatId: message.chatId, deadline }).then(() => 'sent', why);
+
+  /** The welcome card where it is allowed, else the card saying why the bot cannot be used there. */
+  async function welcome(event: ChatEvent & { kind: 'bot-added' | 'first-dm' }): Promise<void> {
+    const chatType: ChatType = event.kind === 'bot-added' ? 'group' : 'p2p';
+    // A group is welcomed by its rules for chats: whoever added the bot, others there may ask.
+    const verdict = event.kind === 'bot-added' ? checkChat(deps.access, event.chatId, chatType) : checkAccess(deps.access, { userOpenId: event.userOpenId, chatId: event.chatId, chatType });
+    const card = verdict.ok ? welcomeCard({ masking: deps.privacy.masking, maskedFields: deps.privacy.fields }) : refusedCard(verdict);
+    // Like a reply, it waits for the chat's turn outside the workers.
+    const delivered = await deps.messenger
+      .send({ chatId: event.chatId }, card, sendUuid(event.eventId), { chatId: event.chatId, deadline: clock() + deps.replyWaitMs })
+      .then(() => 'sent', why);
+    log.info('welcome', { reason: event.kind, chat_id: event.chatId, chat_type: chatType, outcome: verdict.ok ? 'ok' : `refused:${verdict.reason}`, delivered });
+  }
+
+  /**
+   * A menu tap runs its configured command for the person who tapped, answered in their DM with
+   * the bot. A card with buttons is sent, then patched with the buttons bound to that DM.
+   */
+  async function menu(event: ChatEvent & { kind: 'menu' }): Promise<void> {
+    const stats = newStats();
+    const text = Object.hasOwn(deps.menu, event.eventKey) ? deps.menu[event.eventKey] : undefined;
+    const who: Who = { userOpenId: event.operatorOpenId, chatId: DM_NOT_YET_KNOWN, chatType: 'p2p' };
+    // The budget starts when a worker takes the tap, not while it waits for one.
+    let started = 0;
+    let answer = await deps.worker(async (): Promise<Answer> => {
+      started = clock();
+      if (text !== undefined) return answerCommand(who, text, [], { stats, deadline: started + deps.commandBudgetMs });
+      log.warn('menu.unknown_key', { key: event.eventKey, fix: 'add the key to menu in app.yaml, or change the menu item in the developer console' });
+      return { card: problemCard({ kind: 'unknown-menu-item', key: event.eventKey }), outcome: 'unknown-menu-item', ticketIds: [], command: 'unknown' };
+    });
+    const replyBy = started + deps.replyWaitMs;
+    const reply = await (async () => {
+      const sent = await deps.messenger.send({ openId: event.operatorOpenId }, answer.card, sendUuid(event.eventId), { deadline: replyBy });
+      who.chatId = sent.chatId;
+      const bound = text !== undefined && answer.outcome === 'ok' && (answer.command === 'ticket' || answer.command === 'tickets');
+      if (bound) {
+        // Now that the chat is known (and its rules apply), the same answer with working buttons.
+        answer = await deps.worker(() => answerCommand(who, text, [], { stats, deadline: started + deps.commandBudgetMs }));
+        await deps.messenger.patch(sent.messageId, answer.card, { chatId: sent.chatId, deadline: replyBy });
+      }
+      return 'sent';
+    })().catch(why);
+    logCommand(who, answer, 'menu', { menu_key: event.eventKey }, reply, stats, started);
+  }
 
   /** Checks a click: a valid button, in the chat its card was sent to, by someone allowed to look. */
   function admitClick(action: CardAction): { ok: false; toast: Json } | { ok: true; view: View; fresh: boolean; chatId: string; chatType: ChatType; who: Who } {
@@ -161,6 +251,11 @@ export function createBot(deps: BotDeps): Bot {
           return bot.onMessage(job.message);
         case 'card-update':
           return updateCard(job.action);
+        case 'bot-added':
+        case 'first-dm':
+          return welcome(job);
+        case 'menu':
+          return menu(job);
       }
     },
 
@@ -171,35 +266,12 @@ export function createBot(deps: BotDeps): Bot {
       let started = 0;
       const answer = await deps.worker(async () => {
         started = clock();
-        const command = parseCommand(message.text);
-        const verdict = checkAccess(deps.access, who);
-        if (verdict.ok) return answerMessage(message, command, { stats, deadline: started + deps.commandBudgetMs });
-        return {
-          card: problemCard({ kind: 'refused', reason: verdict.reason, contact: deps.access.contact }),
-          outcome: `refused:${verdict.reason}`,
-          ticketIds: command.kind === 'ticket' ? [command.id] : [],
-          command: command.kind,
-        };
+        return answerCommand(who, message.text, message.mentions, { stats, deadline: started + deps.commandBudgetMs });
       });
       // The lookup kept to the command's budget; the reply may wait longer for its chat's turn
       // (5 messages a second), and waits off the workers so one busy chat cannot stall the others.
       const reply = await send(message, answer.card, started + deps.replyWaitMs);
-      log.info('command', {
-        command: answer.command,
-        ...(answer.filters ? { filters: answer.filters } : {}),
-        ticket_ids: answer.ticketIds,
-        asker: message.senderOpenId,
-        chat_id: message.chatId,
-        chat_type: message.chatType,
-        message_id: message.messageId,
-        outcome: answer.outcome,
-        ...(answer.degraded ? { degraded: answer.degraded } : {}),
-        reply,
-        upstream_calls: stats.upstreamCalls,
-        cache_hits: stats.cacheHits,
-        latency_ms: clock() - started,
-      });
-      audit(who, { via: 'message', command: answer.command, ...(answer.filters ? { filters: answer.filters } : {}), ticket_ids: answer.ticketIds }, answer.outcome);
+      logCommand(who, answer, 'message', { message_id: message.messageId }, reply, stats, started);
     },
 
     async onCardAction(action) {

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import type { AccessRules, Privacy } from './access.js';
+import { parseCommand } from './commands/parse.js';
 
 /** Environment variables that override a setting, by the setting's path in app.yaml. */
 export const ENV_OVERRIDES = {
@@ -13,6 +14,7 @@ export const ENV_OVERRIDES = {
   FEISHU_VERIFICATION_TOKEN: 'feishu.verification_token',
   FEISHU_ENCRYPT_KEY: 'feishu.encrypt_key',
   FEISHU_DOMAIN: 'feishu.domain',
+  FEISHU_CONNECTION: 'feishu.connection',
   FEISHU_HELPDESK_ID: 'helpdesk.id',
   FEISHU_HELPDESK_TOKEN: 'helpdesk.token',
   PORT: 'server.port',
@@ -27,6 +29,11 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const secret = z.string().default('');
 const openId = z.string().regex(/^ou_[A-Za-z0-9_-]+$/, 'must be an open_id such as ou_3a1b…');
 const chatId = z.string().regex(/^oc_[A-Za-z0-9_-]+$/, 'must be a chat id such as oc_5f2c…');
+/** The SDK's WSClient silently refuses any other shape, so it is checked here for both modes. */
+export const APP_ID_SHAPE = /^cli_[0-9a-fA-F]{16}$/;
+/** Bot menu event keys (≤ 30 characters in the developer console) -> the command a tap runs. */
+const menuKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,30}$/, 'must be an event key of 1-30 letters, digits, _ . : -');
+const menuCommand = z.string().trim().min(1, 'must be a command such as /help').max(200);
 
 const schema = z.strictObject({
   feishu: z
@@ -36,6 +43,13 @@ const schema = z.strictObject({
       verification_token: secret,
       encrypt_key: secret,
       domain: z.string().default('feishu'),
+      connection: z.enum(['webhook', 'long-connection'], { error: 'must be webhook or long-connection' }).default('webhook'),
+      long_connection: z
+        .strictObject({
+          ping_timeout_seconds: int(1, 600).default(30),
+          handshake_timeout_ms: int(1000, 120_000).default(10_000),
+        })
+        .prefault({}),
       bot_open_id: z.string().default(''),
     })
     .prefault({}),
@@ -117,6 +131,7 @@ const schema = z.strictObject({
       masked_fields: z.array(z.enum(['email', 'department', 'city', 'country', 'name', 'conversation'])).default(['email']),
     })
     .prefault({}),
+  menu: z.record(menuKey, menuCommand).default({ help: '/help', my_open: '/tickets mine open' }),
   log: z
     .strictObject({
       level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -127,6 +142,7 @@ const schema = z.strictObject({
 type Raw = z.output<typeof schema>;
 
 export type Mode = 'production' | 'sandbox';
+export type Connection = 'webhook' | 'long-connection';
 
 export interface Config {
   mode: Mode;
@@ -137,6 +153,13 @@ export interface Config {
     encryptKey: string;
     /** Base URL of the Open Platform, already resolved from feishu/lark/URL. */
     domain: string;
+    /** How events and callbacks arrive: HTTP webhooks, or the SDK's long connection (WebSocket). */
+    connection: Connection;
+    longConnection: {
+      /** A connection with no frame this long after a ping is replaced (the SDK's wsConfig.pingTimeout). */
+      pingTimeoutSeconds: number;
+      handshakeTimeoutMs: number;
+    };
     botOpenId?: string;
   };
   helpdesk: { id: string; token: string };
@@ -195,6 +218,8 @@ export interface Config {
   display: { timezone: string; pageSize: number };
   access: AccessRules & { contact: string };
   privacy: Privacy;
+  /** Bot menu event key -> the command text a tap runs, answered to the person who tapped. */
+  menu: Record<string, string>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -262,16 +287,23 @@ function finish(raw: Raw): ConfigResult {
   const mode: Mode = hasAnyCredential ? 'production' : 'sandbox';
 
   if (mode === 'production') {
-    const required: [string, string][] = [
-      ['feishu.app_id', f.app_id],
-      ['feishu.app_secret', f.app_secret],
-      ['feishu.verification_token', f.verification_token],
-      ['feishu.encrypt_key', f.encrypt_key],
-      ['helpdesk.id', raw.helpdesk.id],
-      ['helpdesk.token', raw.helpdesk.token],
+    // Over the long connection events arrive in plaintext over a connection the app opened with
+    // its secret: there is no signature to check and the token is blank, so neither is needed.
+    const webhookOnly = ' in webhook mode (feishu.connection: long-connection does without it)';
+    const required: [string, string, string][] = [
+      ['feishu.app_id', f.app_id, ''],
+      ['feishu.app_secret', f.app_secret, ''],
+      ['feishu.verification_token', f.verification_token, webhookOnly],
+      ['feishu.encrypt_key', f.encrypt_key, webhookOnly],
+      ['helpdesk.id', raw.helpdesk.id, ''],
+      ['helpdesk.token', raw.helpdesk.token, ''],
     ];
-    for (const [path, value] of required) {
-      if (value === '') problems.push(`${settingName(path)} is not set: a real Feishu app needs it (leave every credential unset to run the sandbox)`);
+    for (const [path, value, onlyFor] of required) {
+      if (value !== '' || (onlyFor && f.connection !== 'webhook')) continue;
+      problems.push(`${settingName(path)} is not set: a real Feishu app needs it${onlyFor} (leave every credential unset to run the sandbox)`);
+    }
+    if (f.app_id !== '' && !APP_ID_SHAPE.test(f.app_id)) {
+      problems.push(`${settingName('feishu.app_id')}: "${f.app_id}" is not an app id: it is cli_ followed by 16 hex digits (Credentials & Basic Info in the developer console)`);
     }
   }
 
@@ -281,6 +313,10 @@ function finish(raw: Raw): ConfigResult {
   }
   if (f.bot_open_id !== '' && !/^ou_[A-Za-z0-9]+$/.test(f.bot_open_id)) {
     problems.push(`feishu.bot_open_id: "${f.bot_open_id}" is not an open_id (ou_…); leave it empty to ask the platform`);
+  }
+  for (const [key, command] of Object.entries(raw.menu)) {
+    const parsed = parseCommand(command);
+    if (parsed.kind === 'problem') problems.push(`menu.${key}: "${command}" is not a command the bot knows; use one such as /help, /tickets mine open or /ticket <id>`);
   }
   if (!IANAZone.isValidZone(raw.display.timezone)) {
     problems.push(`display.timezone: "${raw.display.timezone}" is not an IANA time zone such as Asia/Shanghai`);
@@ -312,6 +348,8 @@ function finish(raw: Raw): ConfigResult {
         verificationToken: f.verification_token,
         encryptKey: f.encrypt_key,
         domain: domain!,
+        connection: f.connection,
+        longConnection: { pingTimeoutSeconds: f.long_connection.ping_timeout_seconds, handshakeTimeoutMs: f.long_connection.handshake_timeout_ms },
         ...(f.bot_open_id ? { botOpenId: f.bot_open_id } : {}),
       },
       helpdesk: { id: raw.helpdesk.id, token: raw.helpdesk.token },
@@ -359,6 +397,7 @@ function finish(raw: Raw): ConfigResult {
         contact: raw.access.contact,
       },
       privacy: { masking: raw.privacy.masking, fields: raw.privacy.masked_fields },
+      menu: raw.menu,
       log: { level: raw.log.level },
     },
   };

@@ -1,9 +1,11 @@
 // Work that runs after a delivery is acknowledged. Plain data (JSON-safe), so that it can be queued
 // anywhere (in process, or in Redis for any instance to run) and run by whichever worker is free.
-import type { CardAction, IncomingMessage } from './feishu/types.js';
+import type { CardAction, ChatEvent, IncomingMessage } from './feishu/types.js';
 
 export type Job =
   | { kind: 'message'; message: IncomingMessage }
+  /** One of the platform events the bot acts on (welcome, menu). */
+  | ChatEvent
   /**
    * A click whose card could not be ready within the callback's 3 s: show the view and replace
    * the card through the delayed update API (the action carries its update token).
@@ -17,5 +19,7 @@ export function jobId(job: Job): string {
       return `message-${job.message.messageId}`;
     case 'card-update':
       return `card-update-${job.action.eventId}`;
+    default:
+      return `${job.kind}-${job.eventId}`;
   }
 }

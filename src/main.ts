@@ -1,21 +1,13 @@
 // Entry point: read app.yaml and the environment, validate, start, and stop gracefully on SIGTERM.
-import { readFileSync } from 'node:fs';
-import { loadConfig } from './config.js';
+import { loadConfigFile } from './configFile.js';
 import { createLogger } from './log.js';
 import { startSandbox } from './sandbox/mode.js';
 import { PortUnavailableError, startBot } from './start.js';
 
 async function main() {
-  const file = process.env.BOT_CONFIG || './app.yaml';
-  let yamlText = '';
-  try {
-    yamlText = readFileSync(file, 'utf8');
-  } catch (e) {
-    if (process.env.BOT_CONFIG) return fail([`BOT_CONFIG points at ${file}, which cannot be read: ${(e as NodeJS.ErrnoException).code ?? e}`]);
-  }
-  const result = loadConfig(yamlText, process.env, file);
+  const result = loadConfigFile(process.env);
   if (!result.ok) return fail(result.problems);
-  const config = result.config;
+  const { config, yamlText, file } = result;
   const log = createLogger(config.log.level);
   // Every path already handles its own failures; this is the last guard, so a bug in one
   // command is logged instead of taking down the bot for everyone.
@@ -24,7 +16,7 @@ async function main() {
   if (config.mode === 'sandbox') {
     // No credentials: the stand-in platform with a demo helpdesk, and the console. Its first log
     // line says so and how to connect a real app.
-    const sandbox = await startSandbox({ port: config.server.port, log, yaml: yamlText, file, ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}) }).catch((e: Error) =>
+    const sandbox = await startSandbox({ port: config.server.port, log, yaml: yamlText, file, connection: config.feishu.connection, ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}) }).catch((e: Error) =>
       e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Sandbox start-up failed: ${e.message}`]),
     );
     if (!sandbox) return;
@@ -39,22 +31,27 @@ async function main() {
     return;
   }
 
-  const running = await startBot(config, { log }).catch((e: Error) => (e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Start-up failed: ${e.message}`])));
-  if (!running) return;
-  log.info('started', { mode: config.mode, port: running.port, domain: config.feishu.domain, bot_open_id: running.botOpenId });
-
-  // Deliveries refused from here on get 503 and the platform redelivers them (to another instance
-  // behind the load balancer, or to this one once restarted); those already accepted were
-  // acknowledged with 200, so their replies must go out before the process ends.
+  // Deliveries refused from here on get 503 (over the long connection: code 500) and the platform
+  // redelivers them (to another instance, or to this one once restarted); those already accepted
+  // were acknowledged, so their replies must go out before the process ends.
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  let running: Awaited<ReturnType<typeof startBot>> | undefined;
+  const shutdown = async (why: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { signal, queued: running.app.state.work.depth, timeout_ms: config.server.shutdownTimeoutMs });
-    const finished = await running.stop();
+    log.info('stopping', { why, queued: running?.app.state.work.depth ?? 0, timeout_ms: config.server.shutdownTimeoutMs });
+    const finished = running ? await running.stop() : true;
     log.info('stopped', { finished_all_work: finished });
-    process.exit(0);
+    process.exit(exitCode);
   };
+  // A refused long connection will not heal: stop, saying what to fix, with a non-zero exit.
+  const onFatal = (message: string) => {
+    process.stderr.write(`The helpdesk bot cannot receive events:\n  - ${message}\n`);
+    void shutdown('long connection refused', 1);
+  };
+  running = await startBot(config, { log, onFatal }).catch((e: Error) => (e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Start-up failed: ${e.message}`])));
+  if (!running) return;
+  log.info('started', { mode: config.mode, connection: config.feishu.connection, port: running.port, domain: config.feishu.domain, bot_open_id: running.botOpenId });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

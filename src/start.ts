@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { fetchBotOpenId } from './feishu/botInfo.js';
 import { createLarkClient } from './feishu/client.js';
+import { LongConnection, type ConnectionStatus } from './feishu/longConnection.js';
 import { realSleep } from './resilience/timing.js';
 import { ButtonValues } from './actions/values.js';
 import { jobId } from './jobs.js';
@@ -21,6 +22,8 @@ export interface RunningBot {
   port: number;
   botOpenId: string;
   app: BotApp;
+  /** How events arrive, and for the long connection whether it is up (also for metrics). */
+  connection(): ConnectionStatus;
   /**
    * Graceful stop: refuse new deliveries (503), finish queued and running work so its replies are
    * sent (up to the deadline, server.shutdown_timeout_ms by default), close. True if all finished.
@@ -38,6 +41,11 @@ export interface StartOptions {
   host?: string;
   /** Extra routes on the bot's own server (sandbox mode only). */
   routes?: (app: BotApp['app']) => void;
+  /**
+   * The platform refused the long connection for good (bad credentials, too many connections):
+   * the bot can receive nothing until the operator fixes it. main.ts stops the process.
+   */
+  onFatal?: (message: string) => void;
 }
 
 export async function startBot(config: Config, options: StartOptions): Promise<RunningBot> {
@@ -86,23 +94,47 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     replyWaitMs: config.upstream.replyWaitMs,
     worker: (task) => workers.add(task),
     enqueue: (job) => state.work.add(jobId(job), job),
+    menu: config.menu,
   });
   state.work.start((job) => bot.run(job));
-  const app = createApp({ config, bot, state, botOpenId, log, clock, ...(options.routes ? { routes: options.routes } : {}) });
+  let longConnection: LongConnection | undefined;
+  const connection = (): ConnectionStatus => longConnection?.status() ?? { mode: 'webhook' };
+  const app = createApp({ config, bot, state, botOpenId, log, clock, connection, ...(options.routes ? { routes: options.routes } : {}) });
   const server = await listen(app.app, config.server.port, options.host).catch(async (error: unknown) => {
     await state.work.drain(0);
     await state.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
+  if (config.feishu.connection === 'long-connection') {
+    // One bot core, two intakes: the long connection hands its payloads to the same accept step.
+    longConnection = new LongConnection({
+      appId: config.feishu.appId,
+      appSecret: config.feishu.appSecret,
+      domain: config.feishu.domain,
+      encryptKey: config.feishu.encryptKey,
+      pingTimeoutSeconds: config.feishu.longConnection.pingTimeoutSeconds,
+      handshakeTimeoutMs: config.feishu.longConnection.handshakeTimeoutMs,
+      botOpenId,
+      accept: app.accept,
+      log,
+      onFatal: (message) => options.onFatal?.(message),
+    });
+    longConnection.start();
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     botOpenId,
     app,
+    connection,
     async stop(deadlineMs = config.server.shutdownTimeoutMs) {
       stopBy = clock() + deadlineMs;
-      const finished = await app.stop(deadlineMs);
+      // Stop accepting first (frames now get code 500 and go to another connection), let the
+      // acknowledgements under way go out, close the socket, then finish the queued work.
+      const drained = app.stop(deadlineMs);
+      await longConnection?.close();
+      const finished = await drained;
       await close(server);
       await state.close();
       return finished;

@@ -5,6 +5,7 @@ import { helpCard } from '../cards/help.js';
 import { BODY_LIMIT_BYTES, replyBodyBytes, type Json } from '../cards/kit.js';
 import { problemCard, type Problem } from '../cards/problem.js';
 import { ticketCard, type TicketCardOptions } from '../cards/ticket.js';
+import { welcomeCard } from '../cards/welcome.js';
 import { keep } from '../src/helpdesk/conversation.js';
 import { toMessage, toTicket } from '../src/helpdesk/map.js';
 import type { Conversation, Message } from '../src/helpdesk/types.js';
@@ -172,6 +173,7 @@ describe('problem cards', () => {
     { kind: 'busy' },
     { kind: 'upstream', what: 'ticket' },
     { kind: 'too-long', length: 153_600, limit: 1000 },
+    { kind: 'unknown-menu-item', key: 'my_team' },
   ];
   it.each(problems)('$kind', (problem) => {
     expectGolden(`problem-${problem.kind}`, problemCard(problem));
@@ -214,6 +216,30 @@ describe('help card', () => {
     expectGolden('help', card);
     const text = JSON.stringify(card);
     for (const word of ['/ticket', '/t', '/工单', '/tickets open today', '/ts', '/工单列表', '/help', '/帮助', '2026-11-14..2026-11-21']) expect(text).toContain(word);
+  });
+});
+
+describe('welcome card', () => {
+  const texts = (card: unknown) => {
+    const md = (card as { body: { elements: { i18n_content?: { zh_cn: string; en_us: string } }[] } }).body.elements.flatMap((e) => (e.i18n_content ? [e.i18n_content] : []));
+    return { zh: md.map((m) => m.zh_cn).join('\n'), en: md.map((m) => m.en_us).join('\n') };
+  };
+
+  it('says what the bot does, the three commands, and what groups do not see', () => {
+    const card = welcomeCard({ masking: 'groups', maskedFields: ['email'] });
+    expectGolden('welcome', card);
+    const { zh, en } = texts(card);
+    for (const command of ['/ticket 6626871355780366331', '`6626871355780366331`', '/tickets open today', '/help']) expect(en).toContain(command);
+    expect(zh).toContain('/tickets 未关闭 今天');
+    expect(en).toContain("the guest's email is hidden");
+    expect(zh).toContain('不显示用户的邮箱');
+  });
+
+  it('follows the privacy settings', () => {
+    expect(texts(welcomeCard({ masking: 'everywhere', maskedFields: ['email', 'department'] })).en).toContain("never show the guest's email, department");
+    expect(texts(welcomeCard({ masking: 'groups', maskedFields: ['email', 'city'] })).zh).toContain('邮箱、城市');
+    expect(texts(welcomeCard({ masking: 'off', maskedFields: ['email'] })).en).toContain('everyone in the group sees the ticket cards');
+    expect(texts(welcomeCard({ masking: 'groups', maskedFields: [] })).en).toContain('guest contact details included');
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 
 const creds = {
-  FEISHU_APP_ID: 'cli_a',
+  FEISHU_APP_ID: 'cli_0123456789abcdef',
   FEISHU_APP_SECRET: 'secret',
   FEISHU_VERIFICATION_TOKEN: 'vt',
   FEISHU_ENCRYPT_KEY: 'ek',
@@ -23,7 +23,7 @@ describe('loadConfig', () => {
       ok: true,
       config: {
         mode: 'production',
-        feishu: { appId: 'cli_a', appSecret: 'secret', verificationToken: 'vt', encryptKey: 'ek', domain: 'http://127.0.0.1:9999' },
+        feishu: { appId: 'cli_0123456789abcdef', appSecret: 'secret', verificationToken: 'vt', encryptKey: 'ek', domain: 'http://127.0.0.1:9999' },
         helpdesk: { id: '123', token: 'ht' },
         server: { port: 8080 },
         state: { redisUrl: 'redis://:pw@redis.internal:6380/2', startupWaitMs: 30_000 },
@@ -55,17 +55,17 @@ describe('loadConfig', () => {
 
   it('lets the environment override app.yaml', () => {
     const result = loadConfig('feishu:\n  app_id: from_yaml\n  domain: lark\n', { ...creds });
-    expect(result).toMatchObject({ ok: true, config: { feishu: { appId: 'cli_a', domain: 'https://open.larksuite.com' } } });
+    expect(result).toMatchObject({ ok: true, config: { feishu: { appId: 'cli_0123456789abcdef', domain: 'https://open.larksuite.com' } } });
   });
 
   it('lists every problem at once, naming the setting and its variable', () => {
-    const result = loadConfig('server:\n  port: 99999\n  colour: red\ndisplay:\n  timezone: Mars/Olympus\n', { FEISHU_APP_ID: 'cli_a', FEISHU_DOMAIN: 'ftp://x' });
+    const result = loadConfig('server:\n  port: 99999\n  colour: red\ndisplay:\n  timezone: Mars/Olympus\n', { FEISHU_APP_ID: 'cli_0123456789abcdef', FEISHU_DOMAIN: 'ftp://x' });
     expect(result.ok).toBe(false);
     const problems = (result as { problems: string[] }).problems.join('\n');
     expect(problems).toContain('server.colour');
     expect(problems).toContain('server.port (or PORT)');
     // Cross-field problems are reported after the shape is valid; fix the shape first.
-    const second = loadConfig('display:\n  timezone: Mars/Olympus\n', { FEISHU_APP_ID: 'cli_a', FEISHU_DOMAIN: 'ftp://x' });
+    const second = loadConfig('display:\n  timezone: Mars/Olympus\n', { FEISHU_APP_ID: 'cli_0123456789abcdef', FEISHU_DOMAIN: 'ftp://x' });
     const text = (second as { problems: string[] }).problems.join('\n');
     for (const s of ['feishu.app_secret (or FEISHU_APP_SECRET)', 'FEISHU_ENCRYPT_KEY', 'FEISHU_VERIFICATION_TOKEN', 'FEISHU_HELPDESK_ID', 'FEISHU_HELPDESK_TOKEN', 'FEISHU_DOMAIN', 'display.timezone']) {
       expect(text).toContain(s);
@@ -80,5 +80,44 @@ describe('loadConfig', () => {
   it('never puts a secret value into a problem message', () => {
     const result = loadConfig('server:\n  port: nope\n', { ...creds, FEISHU_APP_SECRET: 'super-secret-value' });
     expect(JSON.stringify(result)).not.toContain('super-secret-value');
+  });
+
+  it('takes the long connection without an encrypt key or verification token', () => {
+    const { FEISHU_VERIFICATION_TOKEN: _t, FEISHU_ENCRYPT_KEY: _k, ...rest } = creds;
+    const result = loadConfig('', { ...rest, FEISHU_CONNECTION: 'long-connection' });
+    expect(result).toMatchObject({ ok: true, config: { feishu: { connection: 'long-connection', encryptKey: '', verificationToken: '', longConnection: { pingTimeoutSeconds: 30 } } } });
+    const webhook = loadConfig('', rest);
+    expect(webhook.ok).toBe(false);
+    const problems = (webhook as { problems: string[] }).problems;
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toContain('FEISHU_ENCRYPT_KEY) is not set: a real Feishu app needs it in webhook mode (feishu.connection: long-connection does without it)');
+  });
+
+  it('defaults to the webhook and names FEISHU_CONNECTION when its value is wrong', () => {
+    expect(loadConfig('', creds)).toMatchObject({ ok: true, config: { feishu: { connection: 'webhook' } } });
+    const result = loadConfig('', { ...creds, FEISHU_CONNECTION: 'websocket' });
+    expect((result as { problems: string[] }).problems).toEqual(['feishu.connection (or FEISHU_CONNECTION): must be webhook or long-connection']);
+  });
+
+  it('refuses an app id of the wrong shape, in both modes', () => {
+    for (const connection of ['webhook', 'long-connection']) {
+      for (const id of ['cli_a', 'cli_0123456789abcdeg', 'app_0123456789abcdef', 'cli_0123456789abcdef0']) {
+        const result = loadConfig('', { ...creds, FEISHU_APP_ID: id, FEISHU_CONNECTION: connection });
+        expect((result as { problems: string[] }).problems).toEqual([
+          `feishu.app_id (or FEISHU_APP_ID): "${id}" is not an app id: it is cli_ followed by 16 hex digits (Credentials & Basic Info in the developer console)`,
+        ]);
+      }
+    }
+    expect(loadConfig('', { ...creds, FEISHU_APP_ID: 'cli_A1B2C3D4E5F60718' }).ok).toBe(true);
+  });
+
+  it('maps menu keys to commands, and refuses a command the bot does not know', () => {
+    expect(loadConfig('', creds)).toMatchObject({ ok: true, config: { menu: { help: '/help', my_open: '/tickets mine open' } } });
+    expect(loadConfig('menu:\n  today: /tickets open today\n', creds)).toMatchObject({ ok: true, config: { menu: { today: '/tickets open today' } } });
+    const bad = loadConfig('menu:\n  oops: /tikets open\n  "has space": /help\n', creds);
+    const text = (bad as { problems: string[] }).problems.join('\n');
+    expect(text).toContain('menu.has space');
+    const unknown = loadConfig('menu:\n  oops: /tikets open\n', creds);
+    expect((unknown as { problems: string[] }).problems).toEqual(['menu.oops: "/tikets open" is not a command the bot knows; use one such as /help, /tickets mine open or /ticket <id>']);
   });
 });

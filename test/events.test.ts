@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { interpret } from '../src/feishu/events.js';
 import { parseCommand } from '../src/commands/parse.js';
-import { cardActionEvent, messageEvent, urlVerification } from '../src/sandbox/deliveries.js';
+import { botAddedEvent, cardActionEvent, menuEvent, messageEvent, p2pChatEnteredEvent, urlVerification } from '../src/sandbox/deliveries.js';
 
 const BOT = 'ou_bot';
 const base = { token: 't', appId: 'cli_x', senderOpenId: 'ou_asker' };
@@ -53,7 +53,9 @@ describe('interpret', () => {
     const image = messageEvent({ ...base, chatType: 'p2p', text: 'x' });
     (image.event.message as Record<string, unknown>).message_type = 'image';
     expect(interpret(image, BOT)).toMatchObject({ kind: 'ignored' });
-    expect(interpret({ schema: '2.0', header: { event_id: 'e1', event_type: 'im.chat.member.bot.added_v1' }, event: {} }, BOT)).toMatchObject({ kind: 'ignored', dedupeKey: 'evt:e1' });
+    expect(interpret({ schema: '2.0', header: { event_id: 'e1', event_type: 'im.chat.member.bot.deleted_v1' }, event: {} }, BOT)).toMatchObject({ kind: 'ignored', dedupeKey: 'evt:e1' });
+    // A name that is a property of every object is still just an unknown event type.
+    expect(interpret({ schema: '2.0', header: { event_id: 'e3', event_type: 'constructor' }, event: {} }, BOT)).toMatchObject({ kind: 'ignored' });
     expect(interpret({ schema: '2.0', header: { event_type: 'im.message.receive_v1' }, event: {} }, BOT)).toMatchObject({ kind: 'invalid' });
     expect(interpret({ schema: '2.0', header: { event_id: 'e2', event_type: 'im.message.receive_v1' }, event: { message: 'x' } }, BOT)).toMatchObject({ kind: 'invalid' });
   });
@@ -61,6 +63,37 @@ describe('interpret', () => {
   it('reads card callbacks', () => {
     const d = interpret(cardActionEvent({ token: 't', operatorOpenId: 'ou_op', value: { v: 1 }, messageId: 'om_9', chatId: 'oc_9', cardToken: 'c-1', eventId: 'ev' }), BOT);
     expect(d).toEqual({ kind: 'card-action', dedupeKey: 'evt:ev', action: { eventId: 'ev', operatorOpenId: 'ou_op', value: { v: 1 }, messageId: 'om_9', chatId: 'oc_9', updateToken: 'c-1' } });
+  });
+});
+
+describe('interpret: chat events', () => {
+  const app = { token: '', appId: 'cli_0123456789abcdef' };
+
+  it('welcomes a group the bot was added to', () => {
+    const d = interpret(botAddedEvent({ ...app, eventId: 'ev1', chatId: 'oc_g', operatorOpenId: 'ou_adder' }), BOT);
+    expect(d).toEqual({ kind: 'event', dedupeKey: 'evt:ev1', event: { kind: 'bot-added', eventId: 'ev1', chatId: 'oc_g', operatorOpenId: 'ou_adder' } });
+  });
+
+  it('welcomes a first DM only', () => {
+    const first = interpret(p2pChatEnteredEvent({ ...app, eventId: 'ev2', chatId: 'oc_dm', userOpenId: 'ou_new' }), BOT);
+    expect(first).toEqual({ kind: 'event', dedupeKey: 'evt:ev2', event: { kind: 'first-dm', eventId: 'ev2', chatId: 'oc_dm', userOpenId: 'ou_new' } });
+    const back = interpret(p2pChatEnteredEvent({ ...app, eventId: 'ev3', chatId: 'oc_dm', userOpenId: 'ou_new', lastMessageId: 'om_old', lastMessageTime: 1 }), BOT);
+    expect(back).toMatchObject({ kind: 'ignored', dedupeKey: 'evt:ev3' });
+  });
+
+  it('reads a menu tap', () => {
+    const d = interpret(menuEvent({ ...app, eventId: 'ev4', eventKey: 'my_open', operatorOpenId: 'ou_tapper', operatorName: 'Tap' }), BOT);
+    expect(d).toEqual({ kind: 'event', dedupeKey: 'evt:ev4', event: { kind: 'menu', eventId: 'ev4', eventKey: 'my_open', operatorOpenId: 'ou_tapper' } });
+  });
+
+  it('rejects chat events without the fields the bot needs', () => {
+    const added = botAddedEvent({ ...app, chatId: 'oc_g', operatorOpenId: 'ou_a' });
+    expect(interpret({ ...added, event: { ...added.event, chat_id: '' } }, BOT)).toMatchObject({ kind: 'invalid' });
+    const tap = menuEvent({ ...app, eventKey: 'help', operatorOpenId: 'ou_a' });
+    expect(interpret({ ...tap, event: { ...tap.event, event_key: undefined } }, BOT)).toMatchObject({ kind: 'invalid' });
+    expect(interpret({ ...tap, event: { ...tap.event, operator: {} } }, BOT)).toMatchObject({ kind: 'invalid' });
+    const entered = p2pChatEnteredEvent({ ...app, chatId: 'oc_dm', userOpenId: 'ou_a' });
+    expect(interpret({ ...entered, event: { ...entered.event, operator_id: {} } }, BOT)).toMatchObject({ kind: 'invalid' });
   });
 });
 
@@ -79,6 +112,11 @@ describe('parseCommand', () => {
     ['', { kind: 'help' }],
     ['/help', { kind: 'help' }],
     ['/帮助', { kind: 'help' }],
+    // A ticket id on its own, as "@bot 6626871355780366331" in a group or just the id in a DM.
+    ['6626871355780366331', { kind: 'ticket', id: '6626871355780366331' }],
+    ['  #6626871355780366331 ', { kind: 'ticket', id: '6626871355780366331' }],
+    ['@_user_2 6626871355780366331', { kind: 'ticket', id: '6626871355780366331' }],
+    ['６６２６８７１３５５７８０３６６３３１', { kind: 'ticket', id: '6626871355780366331' }],
   ])('%s', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });
@@ -93,5 +131,7 @@ describe('parseCommand', () => {
     expect(parseCommand('/tickte 1')).toEqual({ kind: 'problem', problem: { kind: 'unknown-command', word: '/tickte', suggestion: '/ticket' } });
     expect(parseCommand('/zzzzzz')).toEqual({ kind: 'problem', problem: { kind: 'unknown-command', word: '/zzzzzz' } });
     expect(parseCommand('hello there')).toMatchObject({ problem: { kind: 'unknown-command', word: 'hello' } });
+    // Digits followed by more words are not a bare ticket id.
+    expect(parseCommand('6626871355780366331 please')).toMatchObject({ problem: { kind: 'unknown-command', word: '6626871355780366331' } });
   });
 });

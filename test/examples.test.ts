@@ -15,7 +15,7 @@ import { parseTicketQuery as apiQuery, runTicketQuery } from '../src/sandbox/sta
 const zone = 'Asia/Shanghai';
 const you = DEMO_AGENTS[0]!; // the console's user, so `mine` is 陈静
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const readmeExamples = [...new Set([...README.matchAll(/`\/tickets ([^`…]+)`/g)].map((m) => m[1]!.trim()))];
+const readmeExamples = [...new Set([...README.matchAll(/`\/tickets ([^`…<]+)`/g)].map((m) => m[1]!.trim()))];
 
 /** Moments to seed at: every day of a week at 09:30 and 00:20, and the first of a month at 00:20. */
 const MOMENTS = [

@@ -38,6 +38,9 @@ export function parseCommand(text: string): Command {
   while (tokens.length && MENTION.test(tokens[0]!)) tokens.shift();
   const first = tokens.shift();
   if (first === undefined) return { kind: 'help' };
+  // A ticket id on its own ("@bot 6626871355780366331", or just the id in a DM) shows that ticket.
+  const bare = first.replace(/^#/, '');
+  if (tokens.length === 0 && TICKET_ID.test(bare)) return { kind: 'ticket', id: bare };
 
   const slashed = first.startsWith('/');
   const word = (slashed ? first.slice(1) : first).toLowerCase();

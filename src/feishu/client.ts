@@ -1,7 +1,7 @@
 // The one place the SDK client is built. Every Feishu API call in the bot goes through it.
 import * as lark from '@larksuiteoapi/node-sdk';
 import axios from 'axios';
-import type { Logger } from '../log.js';
+import type { Fields, Logger } from '../log.js';
 
 export interface LarkClientOptions {
   appId: string;
@@ -14,20 +14,27 @@ export interface LarkClientOptions {
   timeoutMs: number;
 }
 
-export function createLarkClient(options: LarkClientOptions, log: Logger): lark.Client {
-  // The SDK's default axios instance has no timeout; ours has one and otherwise behaves the same
-  // (the SDK expects responses unwrapped to their data).
-  const http = axios.create({ timeout: options.timeoutMs });
+/**
+ * The SDK's default axios instance has no timeout; ours has one and otherwise behaves the same
+ * (the SDK expects responses unwrapped to their data). Shared by the API client and the WSClient.
+ */
+export function platformHttp(timeoutMs: number): lark.HttpInstance {
+  const http = axios.create({ timeout: timeoutMs });
   http.interceptors.response.use((resp) =>
     resp.config && (resp.config as { $return_headers?: boolean }).$return_headers ? { data: resp.data, headers: resp.headers } : resp.data,
   );
+  return http as unknown as lark.HttpInstance;
+}
+
+export function createLarkClient(options: LarkClientOptions, log: Logger): lark.Client {
+  const http = platformHttp(options.timeoutMs);
   return new lark.Client({
     appId: options.appId,
     appSecret: options.appSecret,
     domain: options.domain,
     helpDeskId: options.helpdeskId,
     helpDeskToken: options.helpdeskToken,
-    httpInstance: http as unknown as lark.HttpInstance,
+    httpInstance: http,
     // A cache of our own: the SDK's default is a process-wide singleton shared by every client.
     cache: tokenCache(),
     logger: sdkLogger(log),
@@ -54,21 +61,23 @@ function tokenCache(): lark.Cache {
 
 /**
  * The SDK logs whole axios errors, request headers (tokens) included. We keep only a short,
- * secret-free summary: status, platform code and message.
+ * secret-free summary (status, platform code and message) of its errors and warnings, and emit it
+ * as `emit` says: at debug level by default, since every failure is also reported where it matters.
  */
-function sdkLogger(log: Logger): lark.Logger {
+export function sdkLogger(log: Logger, emit: (kind: 'error' | 'warn', fields: Fields) => void = (kind, fields) => log.debug(`sdk.${kind}`, fields)): lark.Logger {
   const summarize = (args: unknown[]) => ({ detail: args.map(summary).filter(Boolean).join(' ').slice(0, 300) });
   return {
-    error: (...args) => log.debug('sdk.error', summarize(args)),
-    warn: (...args) => log.debug('sdk.warn', summarize(args)),
+    error: (...args) => emit('error', summarize(args)),
+    warn: (...args) => emit('warn', summarize(args)),
     info: () => {},
     debug: () => {},
     trace: () => {},
   };
 }
 
-function summary(value: unknown): string {
-  if (typeof value === 'string') return value.replace(/(t-|u-|Bearer\s+)[A-Za-z0-9._-]+/g, '$1***');
+/** A short, secret-free line from whatever the SDK logs: tokens and connection tickets masked. */
+export function summary(value: unknown): string {
+  if (typeof value === 'string') return value.replace(/(t-|u-|Bearer\s+)[A-Za-z0-9._-]+/g, '$1***').replace(/([?&](?:ticket|access_key)=)[^&\s]+/g, '$1***');
   if (Array.isArray(value)) return value.map(summary).join(' ');
   if (value && typeof value === 'object') {
     const v = value as { message?: unknown; code?: unknown; msg?: unknown; response?: { status?: unknown; data?: { code?: unknown; msg?: unknown } } };

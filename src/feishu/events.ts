@@ -1,12 +1,15 @@
 // Classifies a verified delivery into the few things the bot acts on. This is the edge where the
-// platform's payload shapes end; everything past it sees IncomingMessage or CardAction.
+// platform's payload shapes end; everything past it sees IncomingMessage, CardAction or ChatEvent.
+// Both intakes (webhook and long connection) hand their payloads here. Each event type the bot
+// handles is one entry of EVENTS.
 import { messageText, splitMentions } from './message.js';
-import type { CardAction, ChatType, IncomingMessage } from './types.js';
+import type { CardAction, ChatEvent, ChatType, IncomingMessage } from './types.js';
 
 export type Delivery =
   | { kind: 'challenge'; challenge: string }
   | { kind: 'message'; dedupeKey: string; message: IncomingMessage }
   | { kind: 'card-action'; dedupeKey: string; action: CardAction }
+  | { kind: 'event'; dedupeKey: string; event: ChatEvent }
   /** Something we acknowledge and do nothing with (other events, messages not for the bot). */
   | { kind: 'ignored'; dedupeKey?: string; why: string }
   | { kind: 'invalid'; reason: string };
@@ -29,15 +32,44 @@ export function interpret(payload: Obj, botOpenId: string): Delivery {
   const eventId = str(header.event_id);
   if (!eventId) return { kind: 'invalid', reason: 'event without header.event_id' };
 
-  switch (header.event_type) {
-    case 'im.message.receive_v1':
-      return messageDelivery(event, botOpenId);
-    case 'card.action.trigger':
-      return cardDelivery(eventId, event);
-    default:
-      return { kind: 'ignored', dedupeKey: `evt:${eventId}`, why: `event type ${String(header.event_type)}` };
-  }
+  const type = String(header.event_type);
+  const handler = Object.hasOwn(EVENTS, type) ? EVENTS[type] : undefined;
+  if (!handler) return { kind: 'ignored', dedupeKey: `evt:${eventId}`, why: `event type ${type}` };
+  return handler(event, { eventId, botOpenId });
 }
+
+interface Context {
+  eventId: string;
+  botOpenId: string;
+}
+
+/** Every event type the bot handles. Others are acknowledged and ignored. */
+const EVENTS: Record<string, (event: Obj, ctx: Context) => Delivery> = {
+  'im.message.receive_v1': (event, ctx) => messageDelivery(event, ctx.botOpenId),
+  'card.action.trigger': (event, ctx) => cardDelivery(ctx.eventId, event),
+  'im.chat.member.bot.added_v1': (event, ctx) => {
+    const chatId = str(event.chat_id);
+    if (!chatId) return { kind: 'invalid', reason: 'bot added event without chat_id' };
+    const operatorOpenId = str(obj(event.operator_id).open_id);
+    return chatEvent(ctx, { kind: 'bot-added', eventId: ctx.eventId, chatId, ...(operatorOpenId ? { operatorOpenId } : {}) });
+  },
+  'im.chat.access_event.bot_p2p_chat_entered_v1': (event, ctx) => {
+    const chatId = str(event.chat_id);
+    const userOpenId = str(obj(event.operator_id).open_id);
+    if (!chatId || !userOpenId) return { kind: 'invalid', reason: 'DM entered event without chat_id or operator_id.open_id' };
+    // Only a chat with no earlier message is new; someone coming back is not welcomed again.
+    if (str(event.last_message_id)) return { kind: 'ignored', dedupeKey: `evt:${ctx.eventId}`, why: 'DM entered again' };
+    return chatEvent(ctx, { kind: 'first-dm', eventId: ctx.eventId, chatId, userOpenId });
+  },
+  'application.bot.menu_v6': (event, ctx) => {
+    const eventKey = str(event.event_key);
+    const operatorOpenId = str(obj(obj(event.operator).operator_id).open_id);
+    if (!eventKey || !operatorOpenId) return { kind: 'invalid', reason: 'menu event without event_key or operator open_id' };
+    return chatEvent(ctx, { kind: 'menu', eventId: ctx.eventId, eventKey, operatorOpenId });
+  },
+};
+
+const chatEvent = (ctx: Context, event: ChatEvent): Delivery => ({ kind: 'event', dedupeKey: `evt:${ctx.eventId}`, event });
 
 function messageDelivery(event: Obj, botOpenId: string): Delivery {
   const message = obj(event.message);

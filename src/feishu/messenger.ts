@@ -1,4 +1,5 @@
-// Sending cards: reply to a message, patch a sent card, or update a card after a callback.
+// Sending cards: reply to a message, send a new one to a chat or a person, patch a sent card, or
+// update a card after a callback.
 import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Json } from '../../cards/kit.js';
@@ -10,9 +11,23 @@ export interface SendOptions {
   deadline?: number;
 }
 
+/** Where a new message goes: a chat, or a person (their DM with the bot). */
+export type Recipient = { chatId: string } | { openId: string };
+
+/** The message the platform created. */
+export interface Sent {
+  messageId: string;
+  chatId: string;
+}
+
 export interface Messenger {
   /** Replies with a card; idempotent per message id, even across instances. */
   reply(messageId: string, card: Json, options?: SendOptions): Promise<void>;
+  /**
+   * Sends a card as a new message (not a reply); idempotent per `uuid` for an hour, even across
+   * instances, so a redelivered event posts it once.
+   */
+  send(to: Recipient, card: Json, uuid: string, options?: SendOptions): Promise<Sent>;
   /** Replaces the content of a card message the bot sent. */
   patch(messageId: string, card: Json, options?: SendOptions): Promise<void>;
   /** Replaces a card after a callback, with the callback's update token. */
@@ -37,6 +52,11 @@ export function replyUuid(messageId: string): string {
   return 'r' + createHash('sha256').update(messageId).digest('hex').slice(0, 40);
 }
 
+/** A uuid for a message sent because of an event (the same event always gives the same uuid). */
+export function sendUuid(key: string): string {
+  return 's' + createHash('sha256').update(key).digest('hex').slice(0, 40);
+}
+
 export function sdkMessenger(client: lark.Client): Messenger {
   return {
     async reply(messageId, card) {
@@ -46,6 +66,19 @@ export function sdkMessenger(client: lark.Client): Messenger {
           data: { msg_type: 'interactive', content: JSON.stringify(card), uuid: replyUuid(messageId) },
         }),
       );
+    },
+    async send(to, card, uuid) {
+      const [receiveIdType, receiveId] = 'chatId' in to ? (['chat_id', to.chatId] as const) : (['open_id', to.openId] as const);
+      const res = (await send(() =>
+        client.im.v1.message.create({
+          params: { receive_id_type: receiveIdType },
+          data: { receive_id: receiveId, msg_type: 'interactive', content: JSON.stringify(card), uuid },
+        }),
+      )) as { data?: { message_id?: unknown; chat_id?: unknown } } | undefined;
+      const messageId = res?.data?.message_id;
+      const chatId = res?.data?.chat_id;
+      if (typeof messageId !== 'string' || typeof chatId !== 'string') throw new SendError('send failed: the answer names no message_id and chat_id');
+      return { messageId, chatId };
     },
     async patch(messageId, card) {
       await send(() => client.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }));
@@ -57,7 +90,8 @@ export function sdkMessenger(client: lark.Client): Messenger {
   };
 }
 
-async function send(fn: () => Promise<unknown>): Promise<void> {
+/** Calls the SDK and turns every failure into a SendError; resolves with the platform's answer. */
+async function send(fn: () => Promise<unknown>): Promise<unknown> {
   let res: { code?: unknown; msg?: unknown } | undefined;
   try {
     res = (await fn()) as typeof res;
@@ -75,4 +109,5 @@ async function send(fn: () => Promise<unknown>): Promise<void> {
   if (res && typeof res.code === 'number' && res.code !== 0) {
     throw new SendError(`send failed: code ${res.code} ${String(res.msg ?? '')}`.trim(), { code: res.code });
   }
+  return res;
 }

@@ -29,11 +29,11 @@ export function resilientMessenger(inner: Messenger, options: ResilientMessenger
   const windowsFor = (chatId: string | undefined): LimitKey[] =>
     chatId === undefined ? [app] : [{ key: `messages:${chatId}`, limit: options.limits.perChat }, app];
 
-  function send(op: 'reply' | 'patch' | 'card_update', call: () => Promise<void>, o: SendOptions | undefined, messageId?: string): Promise<void> {
+  function send<T>(op: 'reply' | 'send' | 'patch' | 'card_update', call: () => Promise<T>, o: SendOptions | undefined, messageId?: string): Promise<T> {
     const own = o?.deadline ?? time.clock() + options.budgetMs;
     const deadline = () => Math.min(own, options.cutoff());
     const windows = windowsFor(o?.chatId);
-    return withRetries(
+    return withRetries<T>(
       {
         admit: (latest) => state.limiter.acquire(windows, latest, options.limits.queue),
         call,
@@ -53,6 +53,8 @@ export function resilientMessenger(inner: Messenger, options: ResilientMessenger
 
   return {
     reply: (messageId, card, o) => send('reply', () => inner.reply(messageId, card, o), o, messageId),
+    // A message to a person counts against that person's window (5 a second to one user).
+    send: (to, card, uuid, o) => send('send', () => inner.send(to, card, uuid, o), { ...o, chatId: o?.chatId ?? ('chatId' in to ? to.chatId : `user:${to.openId}`) }),
     patch: (messageId, card, o) => send('patch', () => inner.patch(messageId, card, o), o, messageId),
     // The update token is a credential: it is never logged.
     updateByToken: (token, card, o) => send('card_update', () => inner.updateByToken(token, card, o), o),

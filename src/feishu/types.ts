@@ -34,3 +34,15 @@ export interface CardAction {
   /** Token for the delayed card update API (valid 30 minutes, two uses). */
   updateToken?: string;
 }
+
+/**
+ * Platform events the bot acts on after the acknowledgement, other than messages and clicks.
+ * Plain data: each is also a Job (src/jobs.ts), queued and run like a message.
+ */
+export type ChatEvent =
+  /** The bot was added to a group (im.chat.member.bot.added_v1): post the welcome card there. */
+  | { kind: 'bot-added'; eventId: string; chatId: string; operatorOpenId?: string }
+  /** Someone opened a DM with the bot for the first time (im.chat.access_event.bot_p2p_chat_entered_v1). */
+  | { kind: 'first-dm'; eventId: string; chatId: string; userOpenId: string }
+  /** Someone tapped an item of the bot's menu (application.bot.menu_v6). */
+  | { kind: 'menu'; eventId: string; eventKey: string; operatorOpenId: string };

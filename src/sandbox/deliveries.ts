@@ -188,3 +188,71 @@ export function cardActionEvent(opts: CardActionEventOptions) {
     },
   };
 }
+
+interface EventHeaderOptions {
+  /** The verification token; the long connection sends "". */
+  token: string;
+  appId: string;
+  tenantKey?: string;
+  eventId?: string;
+  /** Epoch ms; now by default. */
+  createTime?: number;
+}
+
+function header(type: string, opts: EventHeaderOptions) {
+  return {
+    event_id: opts.eventId ?? newEventId(),
+    event_type: type,
+    create_time: String(opts.createTime ?? Date.now()),
+    token: opts.token,
+    app_id: opts.appId,
+    tenant_key: opts.tenantKey ?? tenantKeyFor(opts.appId),
+  };
+}
+
+/** im.chat.member.bot.added_v1: someone added the bot to a group. */
+export function botAddedEvent(opts: EventHeaderOptions & { chatId: string; operatorOpenId: string; chatName?: string }) {
+  const tenantKey = opts.tenantKey ?? tenantKeyFor(opts.appId);
+  return {
+    schema: '2.0' as const,
+    header: header('im.chat.member.bot.added_v1', opts),
+    event: {
+      chat_id: opts.chatId,
+      operator_id: idsForOpenId(opts.operatorOpenId),
+      external: false,
+      operator_tenant_key: tenantKey,
+      name: opts.chatName ?? 'Helpdesk team',
+      i18n_names: { zh_cn: opts.chatName ?? '服务台', en_us: opts.chatName ?? 'Helpdesk team' },
+    },
+  };
+}
+
+/**
+ * im.chat.access_event.bot_p2p_chat_entered_v1: someone opened their DM with the bot. A first visit
+ * has no last message.
+ */
+export function p2pChatEnteredEvent(opts: EventHeaderOptions & { chatId: string; userOpenId: string; lastMessageId?: string; lastMessageTime?: number }) {
+  return {
+    schema: '2.0' as const,
+    header: header('im.chat.access_event.bot_p2p_chat_entered_v1', opts),
+    event: {
+      chat_id: opts.chatId,
+      operator_id: idsForOpenId(opts.userOpenId),
+      last_message_id: opts.lastMessageId ?? '',
+      last_message_create_time: opts.lastMessageTime === undefined ? '' : String(opts.lastMessageTime),
+    },
+  };
+}
+
+/** application.bot.menu_v6: someone tapped an item of the bot's menu (event_key ≤ 30 characters). */
+export function menuEvent(opts: EventHeaderOptions & { eventKey: string; operatorOpenId: string; operatorName?: string }) {
+  return {
+    schema: '2.0' as const,
+    header: header('application.bot.menu_v6', opts),
+    event: {
+      operator: { operator_name: opts.operatorName ?? '', operator_id: idsForOpenId(opts.operatorOpenId) },
+      event_key: opts.eventKey,
+      timestamp: Math.floor((opts.createTime ?? Date.now()) / 1000),
+    },
+  };
+}

@@ -3,10 +3,12 @@
 // exactly as production builds it; only the SDK's base URL and the credentials differ. The console
 // and its API are mounted on the bot's own server.
 import { randomBytes, randomInt } from 'node:crypto';
-import { ENV_OVERRIDES, loadConfig, type Config } from '../config.js';
+import { ENV_OVERRIDES, loadConfig, type Config, type Connection } from '../config.js';
+import { isReceiving } from '../feishu/longConnection.js';
 import type { Logger } from '../log.js';
 import { startBot, type RunningBot } from '../start.js';
 import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
+import { longConnectionTransport, webhookTransport } from './console/transport.js';
 import { DEMO_AGENTS, FIRST_TICKET_ID, HOSTILE_TICKET_ID, seedConversations, seedTickets } from './seed.js';
 import { randomHex } from './standin/ids.js';
 import { StandIn } from './standin/index.js';
@@ -24,6 +26,17 @@ export interface SandboxOptions {
   /** REDIS_URL, if set: the sandbox's state lives there too (its keys are its random app's). */
   redisUrl?: string;
   host?: string;
+  /** How the console's messages reach the bot: webhook deliveries (default) or the long connection. */
+  connection?: Connection;
+}
+
+/** The bot's SDK takes frames only once its connect step is over: wait for that, not just the socket. */
+async function whenConnected(bot: RunningBot, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!isReceiving(bot.connection())) {
+    if (Date.now() > deadline) throw new Error('the bot did not connect to the stand-in over the long connection');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export interface Sandbox {
@@ -56,13 +69,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   const standin = await StandIn.start({ ...secrets, botName: BOT_NAME });
   try {
+    const longConnection = options.connection === 'long-connection';
     const result = loadConfig(
       options.yaml ?? '',
       {
         FEISHU_APP_ID: secrets.appId,
         FEISHU_APP_SECRET: secrets.appSecret,
-        FEISHU_VERIFICATION_TOKEN: secrets.verificationToken,
-        FEISHU_ENCRYPT_KEY: secrets.encryptKey,
+        // Over the long connection there is nothing to sign or encrypt: neither is set, as in production.
+        ...(longConnection ? {} : { FEISHU_VERIFICATION_TOKEN: secrets.verificationToken, FEISHU_ENCRYPT_KEY: secrets.encryptKey }),
+        FEISHU_CONNECTION: longConnection ? 'long-connection' : 'webhook',
         FEISHU_HELPDESK_ID: secrets.helpdeskId,
         FEISHU_HELPDESK_TOKEN: secrets.helpdeskToken,
         FEISHU_DOMAIN: standin.url,
@@ -79,29 +94,37 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     const [you, ...others] = DEMO_AGENTS.map((a) => ({ openId: a.id!, name: a.name! }));
     let botUrl = '';
+    const transport = longConnection
+      ? longConnectionTransport(standin)
+      : webhookTransport({ botUrl: () => botUrl, encryptKey: secrets.encryptKey, verificationToken: secrets.verificationToken });
     const routes = consoleRoutes({
       standin,
-      secrets,
+      appId: secrets.appId,
+      transport,
       bot: { openId: secrets.botOpenId, name: BOT_NAME },
       you: you!,
       people: others,
-      botUrl: () => botUrl,
       log,
       examples: EXAMPLES,
+      menu: config.menu,
+      connection: config.feishu.connection,
     });
     // Only /healthz reports the mode; everything else runs as in production.
     const bot = await startBot({ ...config, mode: 'sandbox' }, { log, routes, ...(options.host ? { host: options.host } : {}) });
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
-    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && v !== 'FEISHU_DOMAIN');
+    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && v !== 'FEISHU_DOMAIN' && v !== 'FEISHU_CONNECTION');
     // The first line leads with the console's address, so a person finds it at a glance; the
     // second says why it is a sandbox and how to connect a real app. Both stay JSON lines.
-    log.info('sandbox', { message: `Sandbox console: ${consoleUrl}`, console: consoleUrl });
+    log.info('sandbox', { message: `Sandbox console: ${consoleUrl}`, console: consoleUrl, connection: config.feishu.connection });
     log.info('sandbox.why', {
       message:
-        `No Feishu credentials are set, so the bot runs against a built-in stand-in of the Feishu platform with a demo helpdesk. ` +
+        `No Feishu credentials are set, so the bot runs against a built-in stand-in of the Feishu platform with a demo helpdesk` +
+        (longConnection ? ', receiving events over a long connection. ' : '. ') +
         `To connect a real Feishu app, set ${credentials.join(', ')} (see README, "Setting up the Feishu app").`,
     });
+    // Logged first (above): the connection's own line comes once it is up.
+    if (longConnection) await whenConnected(bot);
     return {
       bot,
       standin,

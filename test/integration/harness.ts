@@ -1,11 +1,14 @@
 // Runs the real bot (startBot, real Express, real SDK) against a real stand-in over HTTP on
-// 127.0.0.1, and sends it deliveries encrypted and signed exactly as the platform does.
-import { loadConfig, type Config } from '../../src/config.js';
+// 127.0.0.1, and sends it deliveries encrypted and signed exactly as the platform does, or, in
+// long-connection mode, pushes them as frames over the SDK's own WebSocket.
+import { loadConfig, type Config, type Connection } from '../../src/config.js';
 import { memoryLogger } from '../../src/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '../../src/sandbox/deliveries.js';
-import { StandIn, type RawTicket } from '../../src/sandbox/standin/index.js';
+import { StandIn, type GatewaySettings, type PushOptions, type RawTicket } from '../../src/sandbox/standin/index.js';
 import { startBot, type RunningBot } from '../../src/start.js';
 import { credentialsFor, SECRETS } from '../support/secrets.js';
+import { until } from '../support/wait.js';
+import { isReceiving } from '../../src/feishu/longConnection.js';
 
 export { SECRETS };
 
@@ -16,6 +19,14 @@ export interface Harness {
   log: ReturnType<typeof memoryLogger>;
   /** POSTs one delivery of `payload` to a webhook route; returns the HTTP status and body. */
   post(payload: object, options?: PostOptions): Promise<{ status: number; body: unknown }>;
+  /**
+   * Delivers `payload` the way the bot is set up to receive it: a webhook POST (the HTTP status and
+   * body), or a frame over the long connection (the acknowledgement's code, or 0 for none, and its
+   * decoded data). A callback is not pushed again.
+   */
+  deliver(payload: object, kind?: 'event' | 'callback', options?: PushOptions): Promise<{ status: number; body: unknown }>;
+  /** header.token of payloads: the verification token, or "" over the long connection. */
+  token: string;
   /** Sends a text message from a user, as a DM or a group message mentioning the bot. */
   say(text: string, options?: SayOptions): Promise<{ status: number; messageId: string }>;
   /** Waits until `n` replies to `messageId` exist (or more), failing after `timeoutMs`. */
@@ -67,18 +78,38 @@ export interface SayOptions {
   botKey?: string;
 }
 
+/** Long-connection timings for tests: pings every second, quick reconnects and pushes again. */
+export const FAST_LONG_CONNECTION: Partial<GatewaySettings> = {
+  clientConfig: { PingInterval: 1, ReconnectCount: -1, ReconnectInterval: 0.2, ReconnectNonce: 0.1 },
+  repushScheduleMs: [300, 600, 1200],
+};
+
 /**
  * Used when a test gives no yaml of its own. These tests assert on every API call a command makes,
  * so nothing stays cached and the client-side rate limits are far above what any of them sends;
  * test/resilience configures caches and limits itself.
  */
-const PLAIN_UPSTREAM = `
+export const PLAIN_UPSTREAM = `
 cache: { ticket_ttl_ms: 1, list_ttl_ms: 1 }
 upstream:
   limits: { ticket_get_per_second: 1000, ticket_list_per_second: 1000, messages_per_second: 1000, messages_per_chat_per_second: 1000 }
 `;
 
-export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string; env?: Record<string, string> } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  tickets?: RawTicket[];
+  yaml?: string;
+  env?: Record<string, string>;
+  /** webhook by default; long-connection runs with no encrypt key or verification token, as in production. */
+  connection?: Connection;
+  longConnection?: Partial<GatewaySettings>;
+  /** Told when the platform refuses the long connection for good; the harness then does not wait for it. */
+  onFatal?: (message: string) => void;
+  /** Runs on the stand-in before the bot starts (faults to meet the bot with). */
+  prepare?: (standin: StandIn) => void;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const overWs = opts.connection === 'long-connection';
   const standin = await StandIn.start({
     appId: SECRETS.appId,
     appSecret: SECRETS.appSecret,
@@ -86,11 +117,18 @@ export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string;
     helpdeskToken: SECRETS.helpdeskToken,
     botOpenId: SECRETS.botOpenId,
     tickets: opts.tickets ?? [],
+    longConnection: { ...FAST_LONG_CONNECTION, ...opts.longConnection },
   });
-  const result = loadConfig(opts.yaml ?? PLAIN_UPSTREAM, { ...credentialsFor(standin.url), PORT: '0', ...opts.env });
+  opts.prepare?.(standin);
+  const { FEISHU_VERIFICATION_TOKEN: _t, FEISHU_ENCRYPT_KEY: _k, ...withoutEventSecrets } = credentialsFor(standin.url);
+  const env = overWs ? { ...withoutEventSecrets, FEISHU_CONNECTION: 'long-connection' } : credentialsFor(standin.url);
+  const result = loadConfig(opts.yaml ?? PLAIN_UPSTREAM, { ...env, PORT: '0', ...opts.env });
   if (!result.ok) throw new Error(result.problems.join('\n'));
   const log = memoryLogger('debug');
-  const bot = await startBot(result.config, { log, host: '127.0.0.1' });
+  const bot = await startBot(result.config, { log, host: '127.0.0.1', ...(opts.onFatal ? { onFatal: opts.onFatal } : {}) });
+  // Connected as the bot sees it: the SDK listens for frames only once its connect step is over.
+  if (overWs && !opts.onFatal) await until('the long connection', () => isReceiving(bot.connection()));
+  const token = overWs ? '' : SECRETS.verificationToken;
 
   const post: Harness['post'] = async (payload, o = {}) => {
     const d = delivery(payload, {
@@ -110,6 +148,13 @@ export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string;
     return { status: res.status, body };
   };
 
+  const deliver: Harness['deliver'] = async (payload, kind = 'event', options = {}) => {
+    if (!overWs) return post(payload, kind === 'callback' ? { route: '/webhook/card' } : {});
+    const pushed = standin.ws.push(payload, { ...(kind === 'callback' ? { repush: false } : {}), ...options });
+    const attempt = await pushed.first;
+    return { status: attempt.ack?.code ?? 0, body: attempt.ack?.data ?? {} };
+  };
+
   let counter = 0;
   const say: Harness['say'] = async (text, o = {}) => {
     const chatType = o.chatType ?? 'p2p';
@@ -120,7 +165,7 @@ export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string;
     const chatId = o.chatId ?? (chatType === 'p2p' ? 'oc_dm_test' : 'oc_group_test');
     standin.registerIncoming(messageId, chatId);
     const event = messageEvent({
-      token: SECRETS.verificationToken,
+      token,
       appId: SECRETS.appId,
       chatType,
       chatId,
@@ -129,7 +174,7 @@ export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string;
       text: body,
       mentions,
     });
-    const res = await post(event);
+    const res = await deliver(event);
     return { status: res.status, messageId };
   };
 
@@ -145,16 +190,16 @@ export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string;
   };
 
   const click: Harness['click'] = (on, value, o = {}) =>
-    post(
+    deliver(
       cardActionEvent({
-        token: SECRETS.verificationToken,
+        token,
         operatorOpenId: o.operator ?? 'ou_user_asker',
         value,
         messageId: on.messageId,
         chatId: o.chatId ?? on.chatId,
         cardToken: standin.issueCardToken(on.messageId),
       }),
-      { route: '/webhook/card' },
+      'callback',
     );
 
   return {
@@ -164,6 +209,8 @@ export async function startHarness(opts: { tickets?: RawTicket[]; yaml?: string;
     config: result.config,
     log,
     post,
+    deliver,
+    token,
     say,
     replies,
     async close() {

@@ -24,7 +24,17 @@ function setup(options: Partial<ResilientMessengerOptions> = {}) {
     const failure = failures.shift();
     if (failure) throw failure;
   };
-  const inner: Messenger = { reply: record('reply'), patch: record('patch'), updateByToken: record('card_update') };
+  const sendTo = record('send');
+  const inner: Messenger = {
+    reply: record('reply'),
+    patch: record('patch'),
+    updateByToken: record('card_update'),
+    send: async (to) => {
+      const id = 'chatId' in to ? to.chatId : to.openId;
+      await sendTo(id);
+      return { messageId: `om_sent_${sent.length}`, chatId: 'chatId' in to ? to.chatId : 'oc_dm' };
+    },
+  };
   const log = memoryLogger();
   return { messenger: resilientMessenger(inner, { ...OPTIONS, ...options }, stateFor(time, log), time, log), time, sent, failures, log };
 }
@@ -61,6 +71,25 @@ describe('send retries', () => {
     failures.push(new SendError('429', { status: 429, code: 99991400, retryAfterMs: 2000 }));
     await time.run(messenger.updateByToken('c-token', CARD, { chatId: 'oc_1' }));
     expect(sent.map((s) => s.at)).toEqual([0, 2000]);
+  });
+});
+
+describe('new messages', () => {
+  it('retries a send with the same uuid and answers with the message the platform made', async () => {
+    const { messenger, time, sent, failures } = setup();
+    failures.push(new SendError('502', { status: 502 }));
+    const result = await time.run(messenger.send({ chatId: 'oc_1' }, CARD, 'u1'));
+    expect(sent.map((s) => s.id)).toEqual(['oc_1', 'oc_1']);
+    expect(result).toEqual({ messageId: 'om_sent_2', chatId: 'oc_1' });
+  });
+
+  it("paces messages to one person at that person's limit", async () => {
+    const { messenger, time, sent } = setup();
+    const sends = Array.from({ length: 6 }, (_, i) => messenger.send({ openId: 'ou_a' }, CARD, `u${i}`, { deadline: 60_000 }));
+    sends.push(messenger.send({ openId: 'ou_b' }, CARD, 'ub', { deadline: 60_000 }));
+    await time.run(Promise.all(sends));
+    expect(sent.filter((s) => s.id === 'ou_a').map((s) => s.at)).toEqual([0, 200, 400, 600, 800, 1000]);
+    expect(sent.find((s) => s.id === 'ou_b')!.at).toBe(20);
   });
 });
 

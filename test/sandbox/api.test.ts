@@ -9,6 +9,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/log.js';
 import { consoleApi } from '../../src/sandbox/console/api.js';
+import { webhookTransport } from '../../src/sandbox/console/transport.js';
 import { addressMessage } from '../../src/sandbox/console/mentions.js';
 import { sign } from '../../src/sandbox/deliveries.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
@@ -102,6 +103,24 @@ describe('sandbox mode, in-process', () => {
     for (const path of ['/console/nope.js', '/console/..%2Fmode.ts', '/console/page/card.js', '/sandbox/api/nope']) {
       expect((await call(base, path)).status, path).toBe(404);
     }
+  });
+
+  it("offers the bot's menu, and a tap is answered in the DM (a new message, its buttons then bound)", async () => {
+    const info = (await call(base, '/sandbox/api/info')).json;
+    expect(info['menu']).toEqual([
+      { key: 'help', command: '/help' },
+      { key: 'my_open', command: '/tickets mine open' },
+    ]);
+    expect(info['connection']).toBe('webhook');
+    const before = Date.now();
+    expect((await call(base, '/sandbox/api/menu', { key: 'my_open' })).status).toBe(200);
+    const answer = await waitFor('the menu answer', async () =>
+      (await messages(base, 'dm')).messages.find((m) => m.from === 'bot' && m.at >= before && m.replyTo === undefined && (m.updates ?? 0) > 0),
+    );
+    // The menu's my_open runs `/tickets mine open`: the list card's title names that query.
+    expect((answer.card as { header: { title: { content: string } } }).header.title.content).toMatch(/^Open · mine\b/);
+    expect((await call(base, '/sandbox/api/menu', { key: 'nope' })).status).toBe(404);
+    expect((await call(base, '/sandbox/api/menu', { key: '' })).status).toBe(400);
   });
 
   it('delivers a typed message over the real path and shows the reply in the conversation', async () => {
@@ -211,7 +230,7 @@ describe('addressMessage', () => {
 });
 
 describe('callback answers, applied as Feishu applies them (scripted bot)', () => {
-  const secrets = { appId: 'cli_console_test', verificationToken: 'vt-console', encryptKey: 'ek-console' };
+  const secrets = { appId: 'cli_c0501e0000000001', verificationToken: 'vt-console', encryptKey: 'ek-console' };
   const appSecret = 'secret-console';
   let standin: StandIn;
   let botServer: Server;
@@ -244,11 +263,11 @@ describe('callback answers, applied as Feishu applies them (scripted bot)', () =
       '/sandbox/api',
       consoleApi({
         standin,
-        secrets,
+        appId: secrets.appId,
+        transport: webhookTransport({ botUrl: () => urlOf(botServer), encryptKey: secrets.encryptKey, verificationToken: secrets.verificationToken }),
         bot: { openId: 'ou_bot', name: 'Helpdesk Bot' },
         you: { openId: 'ou_you', name: 'You' },
         people: [],
-        botUrl: () => urlOf(botServer),
         log: memoryLogger(),
         examples: { en_us: [], zh_cn: [] },
         callbackDeadlineMs: 300,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { welcomeCard } from '../../cards/welcome.js';
 import { memoryLogger } from '../../src/log.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
 import { HOSTILE_TICKET_ID } from '../../src/sandbox/seed.js';
@@ -196,6 +197,48 @@ describe.skipIf(!CHROMIUM)('npm start with no credentials, used in the browser',
   }, 30_000);
 });
 
+describe.skipIf(!CHROMIUM)('FEISHU_CONNECTION=long-connection npm start, used in the browser', () => {
+  let bot: Started;
+  let consoleUrl: string;
+
+  beforeAll(async () => {
+    bot = npmStart({ PORT: String(await freePort()), FEISHU_CONNECTION: 'long-connection' });
+    await bot.waitFor(/"event":"started"/);
+    consoleUrl = String(bot.logs()[0]!['console']);
+  }, 60_000);
+  afterAll(() => bot?.stop());
+
+  it('pages over the long connection, and answers a tap on the bot menu in the DM', async () => {
+    const { page, dialogs, problems } = await openConsole(`${consoleUrl}?lang=en_us`);
+    expect(await page.locator('#note').innerText()).toContain('over its long connection');
+    const list = await say(page, '/tickets open today');
+    const firstPage = await list.innerText();
+    await list.getByRole('button', { name: NEXT }).click();
+    await waitUntil('the next page', async () => (await list.innerText()) !== firstPage);
+    expect(await list.innerText()).toContain('page 2 of');
+    await shot(page, 'console-10-long-connection-next-page.png');
+
+    // The menu belongs to the DM: its items run their commands, the answer is a new message.
+    const before = await botMessages(page).count();
+    await page.getByRole('button', { name: '/tickets mine open' }).click();
+    await waitUntil('the menu answer', async () => (await botMessages(page).count()) > before);
+    const answer = botMessages(page).last();
+    await answer.getByText('mine', { exact: false }).first().waitFor();
+    // Its buttons are bound to this chat once the bot knows it (sent, then patched): they work.
+    await waitUntil('the card bound to the DM', async () => (await answer.innerText()).includes('updated'));
+    expect(await answer.innerText()).toMatch(/Open · mine/);
+    await shot(page, 'console-11-menu-my-open.png');
+    await answer.getByRole('button', { name: OPEN }).first().click();
+    await answer.getByRole('button', { name: BACK }).waitFor({ timeout: 10_000 });
+    await shot(page, 'console-12-menu-ticket.png');
+    await page.getByRole('tab', { name: 'Group chat' }).click();
+    expect(await page.locator('#menu').isHidden()).toBe(true);
+    expect(dialogs).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 45_000);
+});
+
 describe.skipIf(!CHROMIUM)('fixture cards in the console of an in-process sandbox', () => {
   let sandbox: Sandbox;
 
@@ -222,6 +265,19 @@ describe.skipIf(!CHROMIUM)('fixture cards in the console of an in-process sandbo
     await botMessages(page).last().getByText(title, { exact: false }).first().waitFor({ timeout: 10_000 });
     return botMessages(page).last();
   }
+
+  it('renders the welcome card, in both languages', async () => {
+    const { page, problems } = await openConsole(`${sandbox.bot.url}/console?lang=en_us`);
+    const card = await showFixture(page, welcomeCard({ masking: 'groups', maskedFields: ['email'] }));
+    expect(await card.innerText()).toContain('Three commands worth knowing');
+    expect(await card.locator('code').count()).toBeGreaterThanOrEqual(4);
+    await shot(page, 'console-13-welcome-en_us.png');
+    await page.getByRole('button', { name: '中文' }).click();
+    await botMessages(page).last().getByText('最常用的三个命令').waitFor();
+    await shot(page, 'console-13-welcome-zh_cn.png');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 30_000);
 
   it('renders every element the bot uses, in both languages, and clicks go through with a toast', async () => {
     const { page, dialogs, problems } = await openConsole(`${sandbox.bot.url}/console?lang=en_us`);

@@ -247,3 +247,62 @@ describe('delayed card update', () => {
     expect(() => standIn.issueCardToken('om_nope')).toThrow(/sent no message/);
   });
 });
+
+describe('send (a new message, not a reply)', () => {
+  const send = (receiveIdType: string | undefined, data: Record<string, unknown>) =>
+    client.request({ method: 'POST', url: '/open-apis/im/v1/messages', ...(receiveIdType ? { params: { receive_id_type: receiveIdType } } : {}), data });
+
+  it('posts to a chat, or to a person in their DM with the bot, answering like the platform', async () => {
+    const res = await client.im.v1.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: CHAT, msg_type: 'interactive', content: JSON.stringify(card2()) } });
+    expect(res).toMatchObject({ code: 0, msg: 'success', data: { chat_id: CHAT, msg_type: 'interactive', sender: { id: CREDS.appId, sender_type: 'app' } } });
+    expect(res.data).not.toHaveProperty('parent_id');
+    expect(res.data).not.toHaveProperty('root_id');
+    expect(standIn.messages.get(res.data!.message_id!)).toMatchObject({ chatId: CHAT });
+    expect(standIn.messages.get(res.data!.message_id!)!.replyTo).toBeUndefined();
+
+    const dm = await client.im.v1.message.create({ params: { receive_id_type: 'open_id' }, data: { receive_id: 'ou_someone', msg_type: 'interactive', content: JSON.stringify(card2()) } });
+    const again = await client.im.v1.message.create({ params: { receive_id_type: 'open_id' }, data: { receive_id: 'ou_someone', msg_type: 'interactive', content: JSON.stringify(card2()) } });
+    expect(dm.data!.chat_id).toMatch(/^oc_[0-9a-f]{32}$/);
+    expect(again.data!.chat_id).toBe(dm.data!.chat_id);
+    standIn.registerP2pChat('ou_registered', CHAT);
+    const registered = await client.im.v1.message.create({ params: { receive_id_type: 'open_id' }, data: { receive_id: 'ou_registered', msg_type: 'interactive', content: JSON.stringify(card2()) } });
+    expect(registered.data!.chat_id).toBe(CHAT);
+  });
+
+  it('keeps one message per uuid for an hour', async () => {
+    const data = { receive_id: CHAT, msg_type: 'interactive', content: JSON.stringify(card2()), uuid: 'welcome-1' };
+    const first = await client.im.v1.message.create({ params: { receive_id_type: 'chat_id' }, data });
+    const second = await client.im.v1.message.create({ params: { receive_id_type: 'chat_id' }, data });
+    expect(second.data!.message_id).toBe(first.data!.message_id);
+    now += 3600_000;
+    const later = await client.im.v1.message.create({ params: { receive_id_type: 'chat_id' }, data });
+    expect(later.data!.message_id).not.toBe(first.data!.message_id);
+  });
+
+  it('refuses what the platform refuses', async () => {
+    const card = JSON.stringify(card2());
+    expect((await httpFailure(send(undefined, { receive_id: CHAT, msg_type: 'interactive', content: card }))).data).toMatchObject({
+      code: 99992402,
+      error: { field_violations: [{ field: 'receive_id_type' }] },
+    });
+    expect((await httpFailure(send('group_id', { receive_id: CHAT, msg_type: 'interactive', content: card }))).data.code).toBe(99992402);
+    expect((await httpFailure(send('chat_id', { msg_type: 'interactive', content: card }))).data).toMatchObject({ code: 99992402, error: { field_violations: [{ field: 'receive_id' }] } });
+    expect((await httpFailure(send('chat_id', { receive_id: 'ou_not_a_chat', msg_type: 'interactive', content: card }))).data.code).toBe(230001);
+    expect((await httpFailure(send('chat_id', { receive_id: CHAT, msg_type: 'interactive', content: '{"schema":"2.0","elements":[]}' }))).data.code).toBe(230099);
+    expect((await httpFailure(send('chat_id', { receive_id: CHAT, msg_type: 'interactive', content: card, uuid: 'u'.repeat(51) }))).data.code).toBe(99992402);
+    expect(standIn.callsTo('send').every((c) => c.status === 400)).toBe(true);
+  });
+});
+
+describe('application scopes', () => {
+  it('lists the app scopes and their grants, behind the tenant token', async () => {
+    const res = await client.application.scope.list();
+    expect(res.code).toBe(0);
+    expect(res.data!.scopes).toContainEqual({ scope_name: 'helpdesk:all:readonly', grant_status: 1, scope_type: 'tenant' });
+    standIn.scopes.set([{ name: 'im:message:send_as_bot', pending: true }]);
+    expect((await client.application.scope.list()).data!.scopes).toEqual([{ scope_name: 'im:message:send_as_bot', grant_status: 2, scope_type: 'tenant' }]);
+    const bare = await fetch(`${standIn.url}/open-apis/application/v6/scopes`);
+    expect(bare.status).toBe(400);
+    expect(await bare.json()).toMatchObject({ code: 99991661 });
+  });
+});

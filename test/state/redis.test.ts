@@ -15,7 +15,7 @@ import { busiestSecond } from '../resilience/helpers.js';
 
 const redisServer = systemProgram('redis');
 
-function newState(url: string, appId = 'cli_state_test', yaml = ''): State & { log: ReturnType<typeof memoryLogger> } {
+function newState(url: string, appId = 'cli_5a7e0000000000a1', yaml = ''): State & { log: ReturnType<typeof memoryLogger> } {
   const loaded = loadConfig(yaml, { FEISHU_APP_ID: appId, FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 't', FEISHU_ENCRYPT_KEY: 'k', FEISHU_HELPDESK_ID: '1', FEISHU_HELPDESK_TOKEN: 'h', REDIS_URL: url });
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const log = memoryLogger('debug');
@@ -150,7 +150,7 @@ describe.skipIf(!redisServer)('Redis state (real redis-server)', () => {
 
   it('runs a job again when its run rejects (the state was away mid-way)', async () => {
     let tries = 0;
-    const c = newState(redis.url, 'cli_retry_test');
+    const c = newState(redis.url, 'cli_5a7e0000000000a2');
     await c.ready();
     try {
       c.work.start(async () => {
@@ -188,7 +188,7 @@ describe.skipIf(!redisServer)('Redis state (real redis-server)', () => {
   });
 
   it('never names the password in what it says', async () => {
-    const c = newState(`redis://:sekrit-pass@127.0.0.1:1/0`, 'cli_pw', 'state: { startup_wait_ms: 300 }');
+    const c = newState(`redis://:sekrit-pass@127.0.0.1:1/0`, 'cli_5a7e0000000000a3', 'state: { startup_wait_ms: 300 }');
     try {
       const error = await c.ready().catch((e: Error) => e);
       expect(String(error)).toMatch(/^Error: state\.redis_url \(or REDIS_URL\): Redis at redis:\/\/127\.0\.0\.1:1\/0 is unreachable .*after waiting 300 ms/);

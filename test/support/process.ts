@@ -40,13 +40,33 @@ export function npmStart(env: Record<string, string>): Started {
   return start('npm', ['start'], env);
 }
 
+/** Another npm script that keeps running (`npm run standin`). */
+export function npmScript(name: string, env: Record<string, string>): Started {
+  return start('npm', ['run', name], env);
+}
+
 /** The entry point without npm in between, so a signal reaches the bot itself. */
 export function mainProcess(env: Record<string, string>): Started {
   return start(process.execPath, ['--import', 'tsx', 'src/main.ts'], env);
 }
 
+/** An npm command run to its end (`npm run doctor`), with only the credentials given. */
+export async function npmRun(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('npm', ['--silent', ...args], { cwd: REPO, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !CREDENTIALS.test(k))) as Record<string, string>;
+
 function start(command: string, args: string[], env: Record<string, string>): Started {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !CREDENTIALS.test(k))) as Record<string, string>;
+  const clean = cleanEnv();
   const child = spawn(command, args, { cwd: REPO, env: { ...clean, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let err = '';

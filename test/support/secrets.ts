@@ -1,6 +1,6 @@
 // The test app's credentials, shared by the in-process harness, spawned processes and the bench.
 export const SECRETS = {
-  appId: 'cli_test_app',
+  appId: 'cli_a1b2c3d4e5f60718',
   appSecret: 'test-app-secret',
   verificationToken: 'test-verification-token',
   encryptKey: 'test-encrypt-key',

@@ -1,42 +1,41 @@
 // The sandbox API behind the console. Everything travels the platform's real path: a typed message
-// becomes an encrypted, signed im.message.receive_v1 delivery POSTed to the bot's /webhook/event;
-// the bot replies through the SDK to the stand-in; a click becomes a card.action.trigger callback
-// to /webhook/card, whose answer is applied as Feishu applies it.
+// becomes an im.message.receive_v1 event, delivered as the bot is set up to receive it (an
+// encrypted, signed POST to /webhook/event, or a frame over the long connection); the bot replies
+// through the SDK to the stand-in; a click becomes a card.action.trigger callback, whose answer is
+// applied as Feishu applies it.
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
-import { cardActionEvent, delivery, messageEvent } from '../deliveries.js';
+import { cardActionEvent, menuEvent, messageEvent } from '../deliveries.js';
 import { newChatId, newMessageId } from '../standin/ids.js';
 import { isObject, tryParse } from '../standin/json.js';
 import type { SentMessage, StandIn } from '../standin/index.js';
 import { addressMessage, type Person } from './mentions.js';
-
-export interface ConsoleSecrets {
-  appId: string;
-  verificationToken: string;
-  encryptKey: string;
-}
+import type { Transport } from './transport.js';
 
 export interface ConsoleApiDeps {
   standin: StandIn;
-  secrets: ConsoleSecrets;
+  appId: string;
+  /** How messages and clicks reach the bot: the webhook or the long connection. */
+  transport: Transport;
   bot: Person;
   /** The console's user: the sender of every message and the operator of every click. */
   you: Person;
   /** People the console offers as mentions. */
   people: readonly Person[];
-  /** Base URL of the bot's own server (known once it listens). */
-  botUrl: () => string;
   log: Logger;
   /** Commands offered as examples, in each language of the console. */
   examples: { en_us: readonly string[]; zh_cn: readonly string[] };
+  /** The bot's menu (event key -> command), offered in the DM as Feishu shows it. */
+  menu?: Record<string, string>;
+  /** How the bot receives events, for the page's explanation. */
+  connection?: 'webhook' | 'long-connection';
   /** How long a callback may take before it counts as timed out; the platform's 3 s by default. */
   callbackDeadlineMs?: number;
 }
 
 /** The platform's own deadline for a card callback's answer. */
 const CALLBACK_DEADLINE_MS = 3000;
-const DELIVERY_TIMEOUT_MS = 5000;
 /** Feishu takes text messages up to 150 KB (the content {"text": …} as sent); the console takes as much. */
 export const MAX_TEXT_BYTES = 150 * 1024;
 const MAX_BODY = '512kb';
@@ -67,6 +66,7 @@ const actionSchema = z.strictObject({
   messageId: z.string().regex(/^om_[0-9A-Za-z_]{1,64}$/, 'messageId is not a message id'),
   value: z.record(z.string(), z.unknown()),
 });
+const menuSchema = z.strictObject({ key: z.string().min(1).max(30) });
 const pollSchema = z.strictObject({ after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) });
 const toastSchema = z.object({
   type: z.enum(['info', 'success', 'warning', 'error']).default('info'),
@@ -83,20 +83,17 @@ interface Typed {
 
 type ChatItem =
   | { from: 'user'; id: string; at: number; updatedAt: number; sender: string; text: string }
-  | { from: 'bot'; id: string; at: number; updatedAt: number; updates: number; replyTo: string; msgType: string; card?: unknown; text?: string };
+  | { from: 'bot'; id: string; at: number; updatedAt: number; updates: number; replyTo?: string; msgType: string; card?: unknown; text?: string };
 
 export function consoleApi(deps: ConsoleApiDeps): express.Router {
-  const { standin, secrets, log } = deps;
+  const { standin, transport, log } = deps;
   const chats: Record<ChatName, { id: string; type: 'p2p' | 'group'; typed: Typed[] }> = {
     dm: { id: newChatId(), type: 'p2p', typed: [] },
     group: { id: newChatId(), type: 'group', typed: [] },
   };
   const chatOfMessage = (message: SentMessage) => CHATS.find((c) => chats[c].id === message.chatId);
-
-  const post = async (route: string, payload: object, timeoutMs: number) => {
-    const d = delivery(payload, { encryptKey: secrets.encryptKey });
-    return fetch(deps.botUrl() + route, { method: 'POST', headers: d.headers, body: d.body, signal: AbortSignal.timeout(timeoutMs) });
-  };
+  // The console's user is in these chats: messages the bot sends to them land in the DM.
+  standin.registerP2pChat(deps.you.openId, chats.dm.id);
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -106,7 +103,15 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
   api.use(express.json({ limit: MAX_BODY, strict: true, type: 'application/json' }));
 
   api.get('/info', (_req, res) => {
-    res.json({ you: deps.you, bot: { name: deps.bot.name }, people: deps.people, examples: deps.examples, chats: Object.fromEntries(CHATS.map((c) => [c, chats[c].type])) });
+    res.json({
+      you: deps.you,
+      bot: { name: deps.bot.name },
+      people: deps.people,
+      examples: deps.examples,
+      chats: Object.fromEntries(CHATS.map((c) => [c, chats[c].type])),
+      menu: Object.entries(deps.menu ?? {}).map(([key, command]) => ({ key, command })),
+      connection: deps.connection ?? 'webhook',
+    });
   });
 
   api.get('/chats/:chat/messages', (req, res) => {
@@ -141,8 +146,8 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
     if (chat.typed.length > MAX_HISTORY) chat.typed.shift();
     standin.registerIncoming(messageId, chat.id);
     const event = messageEvent({
-      token: secrets.verificationToken,
-      appId: secrets.appId,
+      token: transport.token,
+      appId: deps.appId,
       chatType: chat.type,
       chatId: chat.id,
       senderOpenId: deps.you.openId,
@@ -151,15 +156,26 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
       mentions: addressed.mentions,
       createTime: at,
     });
-    let status: number;
-    try {
-      status = (await post('/webhook/event', event, DELIVERY_TIMEOUT_MS)).status;
-    } catch (error) {
-      log.warn('sandbox.delivery_failed', { error: String((error as Error).message ?? error) });
-      return void res.status(502).json({ id: messageId, error: 'The bot did not answer the delivery.' });
+    const delivered = await transport.event(event);
+    if (!delivered.ok) {
+      log.warn('sandbox.delivery_failed', { error: delivered.error });
+      return void res.status(502).json({ id: messageId, error: delivered.error });
     }
-    if (status !== 200) return void res.status(502).json({ id: messageId, error: `The bot answered the delivery with HTTP ${status}.` });
     res.json({ id: messageId, at });
+  });
+
+  // A tap on the bot's menu: Feishu sends only the keys set up in the developer console.
+  api.post('/menu', async (req, res) => {
+    if (!isJson(req, res)) return;
+    const input = menuSchema.safeParse(req.body);
+    if (!input.success) return void badRequest(res, input.error);
+    if (!Object.hasOwn(deps.menu ?? {}, input.data.key)) return void res.status(404).json({ error: 'The bot has no such menu item.' });
+    const delivered = await transport.event(menuEvent({ token: transport.token, appId: deps.appId, eventKey: input.data.key, operatorOpenId: deps.you.openId, operatorName: deps.you.name }));
+    if (!delivered.ok) {
+      log.warn('sandbox.delivery_failed', { error: delivered.error });
+      return void res.status(502).json({ error: delivered.error });
+    }
+    res.json({ key: input.data.key });
   });
 
   api.post('/actions', async (req, res) => {
@@ -178,23 +194,17 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
     }
 
     const event = cardActionEvent({
-      token: secrets.verificationToken,
-      appId: secrets.appId,
+      token: transport.token,
+      appId: deps.appId,
       operatorOpenId: deps.you.openId,
       value,
       messageId,
       chatId: chats[chat].id,
       cardToken: standin.issueCardToken(messageId),
     });
-    let answer: globalThis.Response;
-    try {
-      answer = await post('/webhook/card', event, deps.callbackDeadlineMs ?? CALLBACK_DEADLINE_MS);
-    } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError';
-      return void callbackFailed(res, timedOut ? 'The bot did not answer the callback in time (Feishu shows error 200341).' : 'The bot could not be reached.');
-    }
-    if (answer.status !== 200) return void callbackFailed(res, `The bot answered the callback with HTTP ${answer.status}.`);
-    const body = tryParse(await answer.text())?.value;
+    const answer = await transport.callback(event, deps.callbackDeadlineMs ?? CALLBACK_DEADLINE_MS);
+    if (!answer.ok) return void callbackFailed(res, answer.error);
+    const body = answer.body;
     if (!isObject(body)) return void callbackFailed(res, 'The callback answer is not a JSON object (Feishu shows error 200672).');
 
     let toast: Toast | undefined;
@@ -237,7 +247,7 @@ function botItem(message: SentMessage): ChatItem {
     at: message.createdAt,
     updatedAt: message.updatedAt,
     updates: message.updates,
-    replyTo: message.replyTo,
+    ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
     msgType: message.msgType,
   };
   if (message.msgType === 'interactive') return { ...base, card: content };

@@ -13,13 +13,17 @@ import { FaultBook } from './faults.js';
 import { rejectBadBody, requireHelpdesk, requireTenantToken } from './guards.js';
 import { tenantKeyFor } from './ids.js';
 import { isObject, tryParse } from './json.js';
-import { MessageStore, patchMessage, replyToMessage } from './messages.js';
+import { MessageStore, patchMessage, replyToMessage, sendMessage } from './messages.js';
+import { LongConnectionGateway, type GatewaySettings } from './longConnection.js';
 import { Recorder } from './recorder.js';
+import { ScopeBook } from './scopes.js';
 import { sendError } from './respond.js';
 import { getTicket, listTicketMessages, listTickets, TicketStore } from './tickets.js';
 import type { Fault, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
 
 export type { Fault, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
+export type { Scope } from './scopes.js';
+export type { Ack, Attempt, ClientConfig, ConnectionInfo, GatewaySettings, Push, PushOptions } from './longConnection.js';
 export type {
   RawCustomizedField,
   RawI18n,
@@ -41,6 +45,10 @@ export interface StandInOptions {
   conversations?: Record<string, RawTicketMessage[]>;
   /** Epoch ms; injectable so token and uuid windows can be tested. */
   now?: () => number;
+  /** The long connection's timings and limits; the platform's by default. */
+  longConnection?: Partial<GatewaySettings>;
+  /** More routes (the control API of `npm run standin`), mounted before the platform's 404. */
+  routes?: (app: express.Express) => void;
 }
 
 /** Generous next to every platform limit, so the stand-in, not a parser, enforces those. */
@@ -53,7 +61,11 @@ interface Parts {
   tickets: TicketStore;
   messages: MessageStore;
   cardTokens: CardTokens;
+  scopes: ScopeBook;
+  gateway: LongConnectionGateway;
   now: () => number;
+  /** Set once the server listens: the long connection's URLs point at it. */
+  baseUrl: { value: string };
 }
 
 function buildApp(opts: StandInOptions): Parts {
@@ -64,6 +76,15 @@ function buildApp(opts: StandInOptions): Parts {
   const tickets = new TicketStore();
   const messages = new MessageStore();
   const cardTokens = new CardTokens(now);
+  const scopes = new ScopeBook();
+  const baseUrl = { value: '' };
+  const gateway = new LongConnectionGateway({
+    appId: opts.appId,
+    appSecret: opts.appSecret,
+    now,
+    baseUrl: () => baseUrl.value,
+    ...(opts.longConnection ? { settings: opts.longConnection } : {}),
+  });
   tickets.set(opts.tickets ?? []);
   tickets.setConversations(opts.conversations ?? {});
 
@@ -83,20 +104,25 @@ function buildApp(opts: StandInOptions): Parts {
   const issueTokens = tokenEndpoint(tokens, opts.appId, opts.appSecret);
 
   on('post', '/open-apis/auth/v3/tenant_access_token/internal', 'tenant_token', issueTokens);
+  // The long connection's endpoint takes the app's id and secret in its body, no token.
+  on('post', '/callback/ws/endpoint', 'ws_endpoint', gateway.endpoint());
+  on('get', '/open-apis/application/v6/scopes', 'scopes', tenant, scopes.handler());
   on('get', '/open-apis/bot/v3/info', 'bot_info', tenant, botInfo(profile));
   on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id', 'ticket_get', tenant, helpdesk, getTicket(tickets));
   on('get', '/open-apis/helpdesk/v1/tickets', 'ticket_list', tenant, helpdesk, listTickets(tickets));
   on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id/messages', 'ticket_messages', tenant, helpdesk, listTicketMessages(tickets));
   on('post', '/open-apis/im/v1/messages/:message_id/reply', 'reply', tenant, replyToMessage(messages, ctx));
+  on('post', '/open-apis/im/v1/messages', 'send', tenant, sendMessage(messages, ctx));
   on('patch', '/open-apis/im/v1/messages/:message_id', 'patch', tenant, patchMessage(messages, ctx));
   on('post', '/open-apis/interactive/v1/card/update', 'card_update', tenant, updateCard(cardTokens, messages, now));
 
+  opts.routes?.(app);
   app.use(recorder.tag('unknown'), (_req, res) => sendError(res, E.notFound));
   const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
     sendError(res, E.internal, { ext: error instanceof Error ? error.message : String(error) });
   };
   app.use(onError);
-  return { app, recorder, faults, tickets, messages, cardTokens, now };
+  return { app, recorder, faults, tickets, messages, cardTokens, scopes, gateway, now, baseUrl };
 }
 
 export class StandIn {
@@ -109,12 +135,18 @@ export class StandIn {
       );
     });
     const { port: actual } = server.address() as AddressInfo;
-    return new StandIn(parts, server, `http://127.0.0.1:${actual}`);
+    parts.baseUrl.value = `http://127.0.0.1:${actual}`;
+    parts.gateway.attach(server);
+    return new StandIn(parts, server, parts.baseUrl.value);
   }
 
   readonly app: express.Express;
   /** Messages the bot sent, by message_id, kept current by patches and card updates. */
   readonly messages: Map<string, SentMessage>;
+  /** The long connection: push events and callbacks, switch faults, read what happened. */
+  readonly ws: LongConnectionGateway;
+  /** The app's scopes and their grants, as GET /open-apis/application/v6/scopes reports them. */
+  readonly scopes: ScopeBook;
 
   private constructor(
     private readonly parts: Parts,
@@ -123,6 +155,8 @@ export class StandIn {
   ) {
     this.app = parts.app;
     this.messages = parts.messages.sent;
+    this.ws = parts.gateway;
+    this.scopes = parts.scopes;
   }
 
   /** Every request received, in order, rejected ones included. */
@@ -164,6 +198,11 @@ export class StandIn {
     this.parts.messages.registerIncoming(messageId, chatId, rootId);
   }
 
+  /** Makes messages the bot sends to this person land in this chat (their DM with the bot). */
+  registerP2pChat(openId: string, chatId: string): void {
+    this.parts.messages.registerP2pChat(openId, chatId);
+  }
+
   /** Mints a card update token ("c-…") bound to a message the bot sent: 30 minutes, 2 uses. */
   issueCardToken(messageId: string): string {
     if (!this.messages.has(messageId)) throw new Error(`issueCardToken: the bot sent no message ${messageId}`);
@@ -191,6 +230,7 @@ export class StandIn {
   }
 
   close(): Promise<void> {
+    this.parts.gateway.close();
     return new Promise((resolve, reject) => {
       this.server.close((error) => (error ? reject(error) : resolve()));
       this.server.closeAllConnections();

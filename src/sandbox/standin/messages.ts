@@ -1,4 +1,5 @@
-// Replies the bot sends and the patches it makes to them.
+// Messages the bot sends (replies, and new messages to a chat or a person) and the patches it makes
+// to them.
 import type { Request, RequestHandler, Response } from 'express';
 import { bodyOf } from './body.js';
 import { checkCardContent, describeFailure } from './cards.js';
@@ -30,6 +31,16 @@ export class MessageStore {
   readonly sent = new Map<string, SentMessage>();
   private readonly incoming = new Map<string, KnownMessage>();
   private readonly byUuid = new Map<string, { messageId: string; at: number }>();
+  private readonly p2p = new Map<string, string>();
+
+  /** The DM chat between the bot and a person: registered (the console's), or derived from the open_id. */
+  p2pChatFor(openId: string): string {
+    return this.p2p.get(openId) ?? `oc_${stableHex(`p2p:${openId}`, 32)}`;
+  }
+
+  registerP2pChat(openId: string, chatId: string): void {
+    this.p2p.set(openId, chatId);
+  }
 
   /** Tells the stand-in about a message the platform delivered, so replies land in its chat. */
   registerIncoming(messageId: string, chatId: string, rootId?: string): void {
@@ -66,8 +77,8 @@ const chatFor = (messageId: string): string => `oc_${stableHex(`chat:${messageId
 export function messageData(message: SentMessage, ctx: MessageContext): JsonObject {
   return {
     message_id: message.messageId,
-    root_id: message.rootId,
-    parent_id: message.replyTo,
+    ...(message.rootId === undefined ? {} : { root_id: message.rootId }),
+    ...(message.replyTo === undefined ? {} : { parent_id: message.replyTo }),
     ...(message.threadId === undefined ? {} : { thread_id: message.threadId }),
     msg_type: message.msgType,
     create_time: String(message.createdAt),
@@ -105,47 +116,83 @@ function contentAccepted(req: Request, res: Response, msgType: string, content: 
   return true;
 }
 
+interface NewMessage {
+  msgType: string;
+  content: string;
+  uuid?: string;
+}
+
+/** The fields a reply and a send share, checked as the platform does; answers and returns undefined on failure. */
+function newMessageFields(req: Request, res: Response, fields: JsonObject): NewMessage | undefined {
+  const { msg_type: msgType, content, uuid } = fields;
+  if (typeof msgType !== 'string' || msgType === '') return void fieldViolation(res, 'msg_type', 'msg_type is required');
+  if (typeof content !== 'string' || content === '') return void fieldViolation(res, 'content', 'content is required');
+  if (uuid !== undefined && typeof uuid !== 'string') return void fieldViolation(res, 'uuid', 'uuid must be a string');
+  if (typeof uuid === 'string' && uuid.length > MAX_UUID_LENGTH) return void fieldViolation(res, 'uuid', `the max len is ${MAX_UUID_LENGTH}`, uuid);
+  if (!contentAccepted(req, res, msgType, content)) return undefined;
+  return { msgType, content, ...(uuid === undefined ? {} : { uuid }) };
+}
+
+/**
+ * Creates the message and answers with it; at most one success per uuid within an hour, so a
+ * repeat gets the first message back.
+ */
+function createOnce(store: MessageStore, ctx: MessageContext, res: Response, fields: NewMessage, place: Pick<SentMessage, 'chatId' | 'replyTo' | 'rootId' | 'threadId'>): void {
+  const now = ctx.now();
+  const earlier = fields.uuid === undefined ? undefined : store.byRecentUuid(fields.uuid, now);
+  if (earlier) return sendJson(res, 200, { code: 0, msg: 'success', data: messageData(earlier, ctx) });
+  const message: SentMessage = { messageId: newMessageId(), ...place, ...fields, updates: 0, createdAt: now, updatedAt: now };
+  store.add(message);
+  sendJson(res, 200, { code: 0, msg: 'success', data: messageData(message, ctx) });
+}
+
 /** POST /open-apis/im/v1/messages/:message_id/reply */
 export function replyToMessage(store: MessageStore, ctx: MessageContext): RequestHandler {
   return (req, res) => {
     const target = pathParam(req, 'message_id');
     if (!target.startsWith('om_')) return sendError(res, E.invalidMessageId);
-
     const body = bodyOf(req).json;
     const fields = isObject(body) ? body : {};
-    const { msg_type: msgType, content, uuid, reply_in_thread: inThread } = fields;
-    if (typeof msgType !== 'string' || msgType === '') return fieldViolation(res, 'msg_type', 'msg_type is required');
-    if (typeof content !== 'string' || content === '') return fieldViolation(res, 'content', 'content is required');
-    if (uuid !== undefined && typeof uuid !== 'string') return fieldViolation(res, 'uuid', 'uuid must be a string');
-    if (typeof uuid === 'string' && uuid.length > MAX_UUID_LENGTH) {
-      return fieldViolation(res, 'uuid', `the max len is ${MAX_UUID_LENGTH}`, uuid);
-    }
+    const inThread = fields['reply_in_thread'];
     if (inThread !== undefined && typeof inThread !== 'boolean') {
       return fieldViolation(res, 'reply_in_thread', 'reply_in_thread must be a boolean');
     }
-    if (!contentAccepted(req, res, msgType, content)) return;
-
-    const now = ctx.now();
-    // At most one success per uuid within an hour: a repeat gets the first reply back.
-    const earlier = uuid === undefined ? undefined : store.byRecentUuid(uuid, now);
-    if (earlier) return sendJson(res, 200, { code: 0, msg: 'success', data: messageData(earlier, ctx) });
-
+    const message = newMessageFields(req, res, fields);
+    if (!message) return;
     const place = store.placeReplyTo(target);
-    const message: SentMessage = {
-      messageId: newMessageId(),
+    createOnce(store, ctx, res, message, {
       replyTo: target,
       rootId: place.rootId ?? target,
       chatId: place.chatId,
       ...(inThread === true ? { threadId: newThreadId() } : {}),
-      msgType,
-      content,
-      ...(uuid === undefined ? {} : { uuid }),
-      updates: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
-    store.add(message);
-    sendJson(res, 200, { code: 0, msg: 'success', data: messageData(message, ctx) });
+    });
+  };
+}
+
+const RECEIVE_ID_TYPES: Record<string, RegExp> = {
+  chat_id: /^oc_[A-Za-z0-9_-]+$/,
+  open_id: /^ou_[A-Za-z0-9_-]+$/,
+  union_id: /^on_[A-Za-z0-9_-]+$/,
+  user_id: /^[A-Za-z0-9_-]+$/,
+  email: /^[^@\s]+@[^@\s]+$/,
+};
+
+/** POST /open-apis/im/v1/messages?receive_id_type=… */
+export function sendMessage(store: MessageStore, ctx: MessageContext): RequestHandler {
+  return (req, res) => {
+    const type = req.query['receive_id_type'];
+    if (typeof type !== 'string' || type === '') return fieldViolation(res, 'receive_id_type', 'receive_id_type is required');
+    const shape = RECEIVE_ID_TYPES[type];
+    if (!shape) return fieldViolation(res, 'receive_id_type', `receive_id_type must be one of ${Object.keys(RECEIVE_ID_TYPES).join(', ')}`, type);
+    const body = bodyOf(req).json;
+    const fields = isObject(body) ? body : {};
+    const receiveId = fields['receive_id'];
+    if (typeof receiveId !== 'string' || receiveId === '') return fieldViolation(res, 'receive_id', 'receive_id is required');
+    if (!shape.test(receiveId)) return sendError(res, E.imInvalidParam, { ext: `receive_id is not a valid ${type}` });
+    const message = newMessageFields(req, res, fields);
+    if (!message) return;
+    // Other id kinds would need the directory; the bot sends to chats and open_ids only.
+    createOnce(store, ctx, res, message, { chatId: type === 'chat_id' ? receiveId : store.p2pChatFor(receiveId) });
   };
 }
 

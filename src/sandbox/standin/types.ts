@@ -107,8 +107,11 @@ export type Route =
   | 'ticket_list'
   | 'ticket_messages'
   | 'reply'
+  | 'send'
   | 'patch'
-  | 'card_update';
+  | 'card_update'
+  | 'scopes'
+  | 'ws_endpoint';
 
 export interface RecordedCall {
   route: Route | 'unknown';
@@ -143,10 +146,10 @@ export interface Fault {
 
 export interface SentMessage {
   messageId: string;
-  /** The message this one replies to. */
-  replyTo: string;
-  /** The root of the reply tree (the first message replied to). */
-  rootId: string;
+  /** The message this one replies to; absent for a message sent on its own (not a reply). */
+  replyTo?: string;
+  /** The root of the reply tree (the first message replied to); absent for a message sent on its own. */
+  rootId?: string;
   chatId?: string;
   /** Set when the reply was posted in a thread. */
   threadId?: string;

@@ -1,6 +1,7 @@
-// The sandbox console: a chat with the bot. Messages and clicks go to the sandbox API, which sends
-// them to the bot as real Feishu deliveries; the conversation is polled back from the stand-in
-// platform, cards included, and re-rendered in place when the bot updates them.
+// The sandbox console: a chat with the bot. Messages, clicks and menu taps go to the sandbox API,
+// which sends them to the bot as real Feishu deliveries (or frames over its long connection); the
+// conversation is polled back from the stand-in platform, cards included, and re-rendered in place
+// when the bot updates them.
 import { renderCard } from './card.js';
 
 const POLL_MS = 700;
@@ -14,11 +15,15 @@ const STRINGS = {
     group: '群聊',
     dmShort: '私聊',
     groupShort: '群聊',
-    note: (you, bot) => `你是演示服务台的客服 ${you}。消息会以真实的飞书事件（加密、签名）推送给机器人，机器人通过模拟的飞书开放平台回复。群聊中的消息会自动 @${bot}。`,
+    note: (you, bot, longConnection) =>
+      longConnection
+        ? `你是演示服务台的客服 ${you}。消息会像飞书那样通过机器人的长连接推送给它，机器人通过模拟的飞书开放平台回复。群聊中的消息会自动 @${bot}。`
+        : `你是演示服务台的客服 ${you}。消息会以真实的飞书事件（加密、签名）推送给机器人，机器人通过模拟的飞书开放平台回复。群聊中的消息会自动 @${bot}。`,
     placeholder: '输入命令，例如 /help',
     send: '发送',
     mention: '提及某人',
     examples: '试试：',
+    menu: '机器人菜单：',
     empty: '还没有消息。试试 /help。',
     updated: '已更新',
     language: '语言',
@@ -33,11 +38,15 @@ const STRINGS = {
     group: 'Group chat',
     dmShort: 'DM',
     groupShort: 'Group',
-    note: (you, bot) => `You are ${you}, an agent of the demo helpdesk. Your messages reach the bot as real Feishu deliveries (encrypted and signed), and it replies through the stand-in Feishu platform. In the group chat, messages mention @${bot}.`,
+    note: (you, bot, longConnection) =>
+      longConnection
+        ? `You are ${you}, an agent of the demo helpdesk. Your messages reach the bot over its long connection, as Feishu pushes them, and it replies through the stand-in Feishu platform. In the group chat, messages mention @${bot}.`
+        : `You are ${you}, an agent of the demo helpdesk. Your messages reach the bot as real Feishu deliveries (encrypted and signed), and it replies through the stand-in Feishu platform. In the group chat, messages mention @${bot}.`,
     placeholder: 'Type a command, e.g. /help',
     send: 'Send',
     mention: 'Mention someone',
     examples: 'Try:',
+    menu: 'Bot menu:',
     empty: 'No messages yet. Try /help.',
     updated: 'updated',
     language: 'Language',
@@ -52,7 +61,7 @@ const params = new URLSearchParams(location.search);
 const state = {
   locale: pickLocale(),
   chat: params.get('chat') === 'group' ? 'group' : 'dm',
-  info: { you: { name: '', openId: '' }, bot: { name: 'Helpdesk Bot' }, people: [], examples: { en_us: [], zh_cn: [] } },
+  info: { you: { name: '', openId: '' }, bot: { name: 'Helpdesk Bot' }, people: [], examples: { en_us: [], zh_cn: [] }, menu: [], connection: 'webhook' },
   /** Commands sent, oldest first, for ↑ and ↓; `at` is the one shown (history.length: the draft). */
   history: { sent: [], at: 0, draft: '' },
   /** The message just sent, to scroll to once it is shown. */
@@ -121,6 +130,19 @@ async function send(text) {
   }
   await poll();
   return sent;
+}
+
+/** Taps an item of the bot's menu: the answer comes to the direct message. */
+async function tapMenu(key, button) {
+  button.disabled = true;
+  try {
+    await api('/menu', { key });
+  } catch (error) {
+    toast({ type: 'error', content: error.message });
+  } finally {
+    button.disabled = false;
+  }
+  await poll();
 }
 
 async function click(messageId, value, button) {
@@ -263,7 +285,8 @@ function applyLocale() {
   $('chats').setAttribute('aria-label', t('chat'));
   $('languages').setAttribute('aria-label', t('language'));
   $('log').setAttribute('aria-label', t('conversation'));
-  $('note').textContent = t('note')(state.info.you.name, state.info.bot.name);
+  $('note').textContent = t('note')(state.info.you.name, state.info.bot.name, state.info.connection === 'long-connection');
+  $('menu-label').textContent = t('menu');
   $('text').placeholder = t('placeholder');
   $('text').setAttribute('aria-label', t('message'));
   $('send').textContent = t('send');
@@ -280,6 +303,8 @@ function applyLocale() {
 function selectChat(name) {
   state.chat = name;
   for (const tab of document.querySelectorAll('[data-chat]')) tab.setAttribute('aria-selected', String(tab.dataset.chat === name));
+  // The bot's menu is part of the direct message with it, as in Feishu.
+  $('menu').hidden = name !== 'dm' || state.info.menu.length === 0;
   renderLog();
   void poll();
 }
@@ -364,6 +389,16 @@ function setUpComposer() {
     if (event.key === 'Escape') close();
   });
   input.addEventListener('keydown', (event) => recall(event, input));
+  for (const item of state.info.menu) {
+    const chip = document.createElement('button');
+    chip.type = 'button';
+    chip.className = 'chip';
+    // Feishu shows each item's name from the developer console; here, the command it runs.
+    chip.textContent = item.command;
+    chip.title = item.key;
+    chip.addEventListener('click', () => void tapMenu(item.key, chip));
+    $('menu').append(chip);
+  }
   $('composer').addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value.trim();

@@ -1,0 +1,181 @@
+// The stand-in's control API (`npm run standin`): play the platform's side by hand or from a
+// script, against a bot started with `npm start` in another terminal. Everything is JSON under
+// /standin/, a prefix the real platform never uses. Events are delivered the way the bot is set up
+// to receive them (long connection by default, or webhook deliveries to a given bot URL), and
+// every answer says what the platform saw (the acknowledgement, the HTTP status, the bot's card).
+import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
+import { botAddedEvent, cardActionEvent, menuEvent, messageEvent, p2pChatEnteredEvent } from '../deliveries.js';
+import type { Transport } from '../console/transport.js';
+import { bodyOf } from './body.js';
+import { newChatId, newMessageId } from './ids.js';
+import { tryParse } from './json.js';
+import type { StandIn } from './index.js';
+
+export interface ControlOptions {
+  standin: StandIn;
+  appId: string;
+  botOpenId: string;
+  transport: Transport;
+}
+
+const CALLBACK_DEADLINE_MS = 3000;
+
+const say = z.strictObject({
+  text: z.string().min(1).max(2000),
+  chat: z.enum(['dm', 'group']).default('dm'),
+  chatId: z.string().regex(/^oc_\w+$/).optional(),
+  sender: z.string().regex(/^ou_\w+$/).default('ou_standin_user'),
+  messageId: z.string().regex(/^om_\w+$/).optional(),
+});
+const click = z.strictObject({ messageId: z.string().regex(/^om_\w+$/), button: z.string().min(1), operator: z.string().regex(/^ou_\w+$/).default('ou_standin_user') });
+const added = z.strictObject({ chatId: z.string().regex(/^oc_\w+$/).optional(), operator: z.string().regex(/^ou_\w+$/).default('ou_standin_user') });
+const entered = z.strictObject({ user: z.string().regex(/^ou_\w+$/).default('ou_standin_user'), chatId: z.string().regex(/^oc_\w+$/).optional() });
+const menu = z.strictObject({ eventKey: z.string().min(1).max(30), operator: z.string().regex(/^ou_\w+$/).default('ou_standin_user') });
+const refuse = z.strictObject({ code: z.number().int(), times: z.number().int().min(1).optional() });
+const drop = z.strictObject({ code: z.union([z.literal(1000), z.literal(1006)]).optional() });
+const scopes = z.array(z.strictObject({ name: z.string().min(1), pending: z.boolean().optional() }));
+
+export function controlRoutes(options: ControlOptions): express.Router {
+  const { standin, transport } = options;
+  const app = { token: transport.token, appId: options.appId };
+  const r = express.Router();
+  // The stand-in has already read the body (its own reader, which keeps the raw size).
+  r.use((req, res, next) => {
+    const read = bodyOf(req);
+    if (read.malformed || read.tooLarge) return void res.status(400).json({ error: 'send a JSON body' });
+    req.body = read.json;
+    next();
+  });
+
+  const body = <T extends z.ZodType>(schema: T, req: Request, res: Response): z.output<T> | undefined => {
+    const parsed = schema.safeParse(req.body ?? {});
+    if (parsed.success) return parsed.data;
+    res.status(400).json({ error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    return undefined;
+  };
+  /** Delivers an event and waits (a little) for what the bot sent because of it. */
+  const deliver = async (res: Response, payload: object, sent: () => unknown[]) => {
+    const before = sent().length;
+    const result = await transport.event(payload);
+    if (!result.ok) return void res.status(502).json({ delivered: false, error: result.error });
+    const deadline = Date.now() + 5000;
+    while (sent().length === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    res.json({ delivered: true, sent: sent().slice(before) });
+  };
+  const messages = () => [...standin.messages.values()].map((m) => ({ ...m, card: m.msgType === 'interactive' ? tryParse(m.content)?.value : undefined, content: undefined }));
+  const p2p = new Map<string, string>();
+  const dmOf = (user: string) => p2p.get(user) ?? (p2p.set(user, newChatId()).get(user) as string);
+
+  r.post('/say', async (req, res) => {
+    const input = body(say, req, res);
+    if (!input) return;
+    const messageId = input.messageId ?? newMessageId();
+    const chatId = input.chatId ?? (input.chat === 'dm' ? dmOf(input.sender) : 'oc_standin_group');
+    standin.registerIncoming(messageId, chatId);
+    standin.registerP2pChat(input.sender, dmOf(input.sender));
+    // In a group the bot only hears messages that mention it.
+    const mentions = input.chat === 'group' ? [{ key: '@_user_1', openId: options.botOpenId, name: 'Helpdesk Bot' }] : [];
+    const text = input.chat === 'group' ? `@_user_1 ${input.text}` : input.text;
+    const event = messageEvent({ ...app, chatType: input.chat === 'dm' ? 'p2p' : 'group', chatId, senderOpenId: input.sender, messageId, text, mentions });
+    await deliver(res, event, () => messages().filter((m) => m.replyTo === messageId));
+  });
+
+  r.post('/click', async (req, res) => {
+    const input = body(click, req, res);
+    if (!input) return;
+    const message = standin.messages.get(input.messageId);
+    if (!message?.chatId) return void res.status(404).json({ error: 'the bot sent no such message' });
+    const value = buttonValue(tryParse(message.content)?.value, input.button);
+    if (value === undefined) return void res.status(404).json({ error: `no live button "${input.button}" on that card` });
+    const event = cardActionEvent({ ...app, operatorOpenId: input.operator, value, messageId: input.messageId, chatId: message.chatId, cardToken: standin.issueCardToken(input.messageId) });
+    const answer = await transport.callback(event, CALLBACK_DEADLINE_MS);
+    if (!answer.ok) return void res.status(502).json({ answered: false, error: answer.error });
+    const card = (answer.body as { card?: { type?: string; data?: unknown } } | undefined)?.card;
+    if (card?.type === 'raw' && card.data) standin.replaceCard(input.messageId, card.data);
+    res.json({ answered: true, answer: answer.body });
+  });
+
+  r.post('/add-bot', async (req, res) => {
+    const input = body(added, req, res);
+    if (!input) return;
+    const chatId = input.chatId ?? newChatId();
+    await deliver(res, botAddedEvent({ ...app, chatId, operatorOpenId: input.operator }), () => messages().filter((m) => m.chatId === chatId && !m.replyTo));
+  });
+
+  r.post('/open-dm', async (req, res) => {
+    const input = body(entered, req, res);
+    if (!input) return;
+    const chatId = input.chatId ?? dmOf(input.user);
+    standin.registerP2pChat(input.user, chatId);
+    await deliver(res, p2pChatEnteredEvent({ ...app, chatId, userOpenId: input.user }), () => messages().filter((m) => m.chatId === chatId && !m.replyTo));
+  });
+
+  r.post('/menu', async (req, res) => {
+    const input = body(menu, req, res);
+    if (!input) return;
+    const chatId = dmOf(input.operator);
+    standin.registerP2pChat(input.operator, chatId);
+    await deliver(res, menuEvent({ ...app, eventKey: input.eventKey, operatorOpenId: input.operator }), () => messages().filter((m) => m.chatId === chatId && !m.replyTo));
+  });
+
+  r.get('/messages', (_req, res) => void res.json(messages()));
+  r.get('/calls', (req, res) => void res.json(typeof req.query['route'] === 'string' ? standin.callsTo(req.query['route'] as never) : standin.calls));
+  r.get('/long-connection', (_req, res) => {
+    const ws = standin.ws;
+    res.json({ open: ws.open, connections: ws.connections, pushes: ws.pushes.map(({ id, type, attempts, acked }) => ({ id, type, attempts, acked })), events: ws.events });
+  });
+  r.post('/drop', (req, res) => {
+    const input = body(drop, req, res);
+    if (!input) return;
+    const dropped = standin.ws.open.length;
+    standin.ws.drop(input.code ? { code: input.code } : {});
+    res.json({ dropped });
+  });
+  r.post('/silence', (_req, res) => {
+    standin.ws.silence();
+    res.json({ silenced: standin.ws.open.length });
+  });
+  r.post('/refuse-endpoint', (req, res) => {
+    const input = body(refuse, req, res);
+    if (!input) return;
+    standin.ws.refuseEndpoint(input.code, input.times);
+    res.json({ refusing: input });
+  });
+  r.post('/clear-faults', (_req, res) => {
+    standin.clearFaults();
+    standin.ws.clearFaults();
+    res.json({ cleared: true });
+  });
+  r.put('/scopes', (req, res) => {
+    const input = body(scopes, req, res);
+    if (!input) return;
+    standin.scopes.set(input);
+    res.json({ scopes: input });
+  });
+  r.delete('/scopes/:name', (req, res) => {
+    standin.scopes.remove(String(req.params['name']));
+    res.json({ removed: req.params['name'] });
+  });
+  r.use((_req, res) => void res.status(404).json({ error: 'no such control route; see README, "A stand-in to run by hand"' }));
+  return r;
+}
+
+/** The callback value of the live button with this (English) text, wherever it is on the card. */
+function buttonValue(card: unknown, text: string): unknown {
+  let found: unknown;
+  const walk = (node: unknown): void => {
+    if (found !== undefined || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const n = node as Record<string, unknown>;
+    const label = (n['text'] as { content?: unknown } | undefined)?.content;
+    if (n['tag'] === 'button' && n['disabled'] !== true && label === text) {
+      const behaviors = Array.isArray(n['behaviors']) ? n['behaviors'] : [];
+      found = (behaviors.find((b) => (b as { type?: unknown }).type === 'callback') as { value?: unknown } | undefined)?.value;
+      return;
+    }
+    Object.values(n).forEach(walk);
+  };
+  walk(card);
+  return found;
+}

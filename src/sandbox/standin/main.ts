@@ -1,0 +1,72 @@
+// npm run standin: the stand-in of the Feishu platform on its own, seeded with the demo helpdesk,
+// for a bot started with `npm start` in another terminal (FEISHU_DOMAIN pointing here). It takes
+// the same credential variables as the bot, so one environment serves both, and it is driven
+// through its control API (src/sandbox/standin/control.ts): curl or a script plays the users.
+import { webhookTransport, longConnectionTransport } from '../console/transport.js';
+import { seedTickets } from '../seed.js';
+import { controlRoutes } from './control.js';
+import { randomHex } from './ids.js';
+import { StandIn } from './index.js';
+
+const REQUIRED = ['FEISHU_APP_ID', 'FEISHU_APP_SECRET', 'FEISHU_HELPDESK_ID', 'FEISHU_HELPDESK_TOKEN'] as const;
+
+async function main() {
+  const env = process.env;
+  const missing = REQUIRED.filter((name) => !env[name]);
+  if (missing.length) return fail(`set ${missing.join(', ')} (the values the bot gets), and optionally STANDIN_PORT (default 3100) and STANDIN_WEBHOOK_URL`);
+  const port = Number(env.STANDIN_PORT ?? 3100);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`STANDIN_PORT "${env.STANDIN_PORT}" is not a port number`);
+  // Deliveries go over the long connection, or as webhook POSTs to the bot when its URL is given.
+  const webhook = env.STANDIN_WEBHOOK_URL;
+  if (webhook && (!env.FEISHU_ENCRYPT_KEY || !env.FEISHU_VERIFICATION_TOKEN)) return fail('webhook deliveries (STANDIN_WEBHOOK_URL) need FEISHU_ENCRYPT_KEY and FEISHU_VERIFICATION_TOKEN');
+  // The long connection's client config, in seconds: the platform's unless shortened for a test.
+  const seconds = (name: string, fallback: number) => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} "${env[name]}" is not a number of seconds`);
+    return value;
+  };
+  const clientConfig = {
+    PingInterval: seconds('STANDIN_PING_INTERVAL', 120),
+    ReconnectCount: -1,
+    ReconnectInterval: seconds('STANDIN_RECONNECT_INTERVAL', 120),
+    ReconnectNonce: seconds('STANDIN_RECONNECT_NONCE', 30),
+  };
+  const botOpenId = `ou_${randomHex(32)}`;
+  let control: ReturnType<typeof controlRoutes> | undefined;
+  const standin = await StandIn.start(
+    {
+      appId: env.FEISHU_APP_ID!,
+      appSecret: env.FEISHU_APP_SECRET!,
+      helpdeskId: env.FEISHU_HELPDESK_ID!,
+      helpdeskToken: env.FEISHU_HELPDESK_TOKEN!,
+      botOpenId,
+      tickets: seedTickets(Date.now(), { helpdeskId: env.FEISHU_HELPDESK_ID! }),
+      longConnection: { clientConfig },
+      routes: (app) => app.use('/standin', (req, res, next) => (control ? control(req, res, next) : next())),
+    },
+    port,
+  );
+  const transport = webhook
+    ? webhookTransport({ botUrl: () => webhook.replace(/\/+$/, ''), encryptKey: env.FEISHU_ENCRYPT_KEY!, verificationToken: env.FEISHU_VERIFICATION_TOKEN! })
+    : longConnectionTransport(standin);
+  control = controlRoutes({ standin, appId: env.FEISHU_APP_ID!, botOpenId, transport });
+  process.stdout.write(
+    [
+      `Stand-in of the Feishu platform at ${standin.url} (demo helpdesk seeded; bot open_id ${botOpenId}).`,
+      `Deliveries go ${webhook ? `as webhook POSTs to ${webhook}` : 'over the long connection'}. Start the bot with FEISHU_DOMAIN=${standin.url}, then for example:`,
+      `  curl -s -XPOST ${standin.url}/standin/say -H 'content-type: application/json' -d '{"text":"/ticket 6626871355780366331"}'`,
+      `Control routes: POST /standin/say, /click, /add-bot, /open-dm, /menu, /drop, /silence, /refuse-endpoint, /clear-faults; GET /standin/messages, /calls, /long-connection; PUT /standin/scopes.`,
+      '',
+    ].join('\n'),
+  );
+  const stop = () => void standin.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function fail(message: string): undefined {
+  process.stderr.write(`Cannot start the stand-in: ${message}\n`);
+  process.exit(1);
+}
+
+main().catch((error: Error) => fail(error.message));

@@ -1,7 +1,8 @@
 // `npm run doctor`: checks a real set-up against the live platform before going live, with the
 // same settings `npm start` would use. Each check says pass, warn, fail or skip, and for anything
 // not passing, what to fix. Nothing it prints contains a secret.
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as Lark from '@larksuiteoapi/node-sdk';
+import { sdk as lark } from '../feishu/sdk.js';
 import type { Config } from '../config.js';
 import { loadConfigFile } from '../configFile.js';
 import { createLarkClient, platformHttp } from '../feishu/client.js';
@@ -33,7 +34,7 @@ export interface DoctorOptions {
 }
 
 const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const QUIET: lark.Logger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
+const QUIET: Lark.Logger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 
 export async function runDoctor(env: Record<string, string | undefined>, options: DoctorOptions = {}): Promise<Report> {
   const checks: Check[] = [];
@@ -94,7 +95,7 @@ function finish(checks: Check[], secrets: string[]): Report {
   return { ok: clean.every((c) => c.status !== 'fail'), checks: clean };
 }
 
-async function tenantToken(client: lark.Client, config: Config): Promise<Check> {
+async function tenantToken(client: Lark.Client, config: Config): Promise<Check> {
   const name = 'tenant token';
   const refused = (code: number | undefined, msg = ''): Check =>
     code === 10014
@@ -116,7 +117,7 @@ async function tenantToken(client: lark.Client, config: Config): Promise<Check> 
   }
 }
 
-async function botInfo(client: lark.Client): Promise<Check> {
+async function botInfo(client: Lark.Client): Promise<Check> {
   const name = 'bot';
   const fix = 'turn on the bot capability (Features > Bot in the developer console) and publish a version of the app';
   try {
@@ -133,7 +134,7 @@ async function botInfo(client: lark.Client): Promise<Check> {
   }
 }
 
-async function scopes(client: lark.Client, config: Config): Promise<Check[]> {
+async function scopes(client: Lark.Client, config: Config): Promise<Check[]> {
   const where = `Permissions & Scopes in the developer console ${consoleUrl(config)}`;
   let granted: Set<string>;
   let pending: Set<string>;
@@ -167,7 +168,7 @@ async function scopes(client: lark.Client, config: Config): Promise<Check[]> {
   return [report(false), report(true)];
 }
 
-async function helpdesk(client: lark.Client): Promise<Check> {
+async function helpdesk(client: Lark.Client): Promise<Check> {
   const name = 'helpdesk credential';
   try {
     const res = await client.helpdesk.v1.ticket.list({ params: { page: 1, page_size: 1 } }, lark.withHelpDeskCredential());
@@ -211,7 +212,7 @@ async function longConnection(config: Config, options: DoctorOptions): Promise<C
       throw new Error('the doctor takes no events');
     }
   })({ logger: QUIET, loggerLevel: lark.LoggerLevel.error });
-  let client: lark.WSClient | undefined;
+  let client: Lark.WSClient | undefined;
   const outcome = await new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
     const timer = setTimeout(() => resolve({ ok: false, error: `no connection within ${Math.round((options.connectTimeoutMs ?? 20_000) / 1000)} s` }), options.connectTimeoutMs ?? 20_000);
     client = new lark.WSClient({

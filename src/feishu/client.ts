@@ -1,7 +1,8 @@
 // The one place the SDK client is built. Every Feishu API call in the bot goes through it.
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as lark from '@larksuiteoapi/node-sdk';
 import axios from 'axios';
 import type { Fields, Logger } from '../log.js';
+import { sdk } from './sdk.js';
 
 export interface LarkClientOptions {
   appId: string;
@@ -28,7 +29,7 @@ export function platformHttp(timeoutMs: number): lark.HttpInstance {
 
 export function createLarkClient(options: LarkClientOptions, log: Logger): lark.Client {
   const http = platformHttp(options.timeoutMs);
-  return new lark.Client({
+  return new sdk.Client({
     appId: options.appId,
     appSecret: options.appSecret,
     domain: options.domain,
@@ -38,7 +39,7 @@ export function createLarkClient(options: LarkClientOptions, log: Logger): lark.
     // A cache of our own: the SDK's default is a process-wide singleton shared by every client.
     cache: tokenCache(),
     logger: sdkLogger(log),
-    loggerLevel: lark.LoggerLevel.warn,
+    loggerLevel: sdk.LoggerLevel.warn,
     source: 'helpdesk-bot',
   });
 }

@@ -4,7 +4,8 @@
 // (messages are queued, a callback's answer is ready), because the acknowledgement only goes back
 // when it returns and the platform pushes the event again after 3 s. A refusal (full queue,
 // shutting down) throws, so the SDK acknowledges with code 500 and the platform pushes it again.
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as Lark from '@larksuiteoapi/node-sdk';
+import { sdk as lark } from './sdk.js';
 import type { Accept } from '../accept.js';
 import { APP_ID_SHAPE } from '../config.js';
 import type { Logger } from '../log.js';
@@ -51,7 +52,7 @@ type Payload = Record<string, unknown>;
 class IntakeDispatcher extends lark.EventDispatcher {
   constructor(
     private readonly handle: (payload: Payload) => Promise<unknown>,
-    logger: lark.Logger,
+    logger: Lark.Logger,
   ) {
     super({ logger, loggerLevel: lark.LoggerLevel.warn });
   }
@@ -62,9 +63,9 @@ class IntakeDispatcher extends lark.EventDispatcher {
 }
 
 export class LongConnection {
-  private readonly client: lark.WSClient;
+  private readonly client: Lark.WSClient;
   private readonly dispatcher: IntakeDispatcher;
-  private readonly cipher: lark.AESCipher | undefined;
+  private readonly cipher: Lark.AESCipher | undefined;
   private stopped = false;
   private fatal: string | undefined;
   private reconnects = 0;

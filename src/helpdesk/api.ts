@@ -1,6 +1,7 @@
 // The helpdesk ticket list/get and conversation APIs through the official SDK, in our types. One
 // lookup each, no caching or retrying here: those wrap this (see resilient.ts) so each layer stays small.
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as lark from '@larksuiteoapi/node-sdk';
+import { sdk } from '../feishu/sdk.js';
 import { HelpdeskError, fromCode, fromThrown } from './errors.js';
 import { conversationOf } from './conversation.js';
 import { toMessage, toTicket } from './map.js';
@@ -34,14 +35,14 @@ export function sdkHelpdesk(client: lark.Client): Helpdesk {
   return {
     async getTicket(id, options) {
       if (options?.stats) options.stats.upstreamCalls++;
-      const res = await call(() => client.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, lark.withHelpDeskCredential()));
+      const res = await call(() => client.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, sdk.withHelpDeskCredential()));
       const ticket = toTicket(res.data?.ticket);
       if (!ticket) throw new HelpdeskError('upstream', 'helpdesk answered without a ticket');
       return ticket;
     },
     async listTickets(filter, page, pageSize, options) {
       if (options?.stats) options.stats.upstreamCalls++;
-      const res = await call(() => client.helpdesk.v1.ticket.list({ params: listParams(filter, page, pageSize) }, lark.withHelpDeskCredential()));
+      const res = await call(() => client.helpdesk.v1.ticket.list({ params: listParams(filter, page, pageSize) }, sdk.withHelpDeskCredential()));
       const tickets = (res.data?.tickets ?? []).map(toTicket).filter((t): t is Ticket => t !== undefined);
       return { total: Number(res.data?.total ?? tickets.length), tickets };
     },
@@ -50,7 +51,7 @@ export function sdkHelpdesk(client: lark.Client): Helpdesk {
       return conversationOf(async (page, pageSize) => {
         if (options?.stats) options.stats.upstreamCalls++;
         const res = await call(() =>
-          client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page, page_size: pageSize } }, lark.withHelpDeskCredential()),
+          client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page, page_size: pageSize } }, sdk.withHelpDeskCredential()),
         );
         const messages = (res.data?.messages ?? []).map(toMessage).filter((m): m is Message => m !== undefined);
         return { total: Number(res.data?.total ?? messages.length), messages };

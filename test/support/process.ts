@@ -1,7 +1,9 @@
-// Runs the bot as a real child process (its own process group, so stopping it ends npm, tsx and
-// node together), with the credentials taken out of the environment unless a test gives its own.
+// Runs the bot as a real child process (its own process group, so stopping it ends npm and node
+// together), with the credentials taken out of the environment unless a test gives its own.
 // Used by the sandbox tests, the shutdown test and the benchmark.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 export { credentialsFor } from './secrets.js';
@@ -45,9 +47,25 @@ export function npmScript(name: string, env: Record<string, string>): Started {
   return start('npm', ['run', name], env);
 }
 
-/** The entry point without npm in between, so a signal reaches the bot itself. */
+/**
+ * The compiled bot (dist/main.js, built by the test run's global setup or the bench) with the node
+ * flags `npm start` gives it, without npm in between, so a signal reaches the bot itself.
+ */
 export function mainProcess(env: Record<string, string>): Started {
-  return start(process.execPath, ['--import', 'tsx', 'src/main.ts'], env);
+  return start(process.execPath, [...startFlags(), 'dist/main.js'], env);
+}
+
+/** Any node script of the repository as a process (the bench's bare Express baseline). */
+export function nodeProcess(args: string[], env: Record<string, string>): Started {
+  return start(process.execPath, args, env);
+}
+
+/** The node flags of package.json's start script (`exec node FLAGS dist/main.js`). */
+export function startFlags(): string[] {
+  const script = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start']!;
+  const flags = /exec node (.*?) ?dist\/main\.js/.exec(script);
+  if (!flags) throw new Error(`package.json's start script does not exec node … dist/main.js: ${script}`);
+  return flags[1]!.split(' ').filter(Boolean);
 }
 
 /** An npm command run to its end (`npm run doctor`), with only the credentials given. */

@@ -1,10 +1,13 @@
-// createApp: the Express routes wired to the parts. No listening, no environment: main.ts does that.
+// createApp: the HTTP routes wired to the parts. No listening, no environment: start.ts does that.
+// Deliveries go straight to the webhook intake; everything else (health, the sandbox console) is
+// an Express app behind it.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { createAccept, type Accept } from './accept.js';
 import type { Bot } from './bot.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import { intakeErrors, webhookHandler } from './feishu/intake.js';
+import { webhookIntake, webhookRoute } from './feishu/intake.js';
 import { isReceiving, type ConnectionStatus } from './feishu/longConnection.js';
 import { jobId } from './jobs.js';
 import type { Logger } from './log.js';
@@ -25,6 +28,8 @@ export interface AppDeps {
 }
 
 export interface BotApp {
+  /** The server's request handler: webhook deliveries, then the Express app. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
   app: express.Express;
   state: State;
   /** The step after every intake: the webhook routes use it, and so does the long connection. */
@@ -45,7 +50,7 @@ export function createApp(deps: AppDeps): BotApp {
     enqueue: (job) => state.work.add(jobId(job), job),
     onCardAction: (action) => bot.onCardAction(action),
   });
-  const webhook = webhookHandler({
+  const webhook = webhookIntake({
     secrets: {
       encryptKey: config.feishu.encryptKey,
       verificationToken: config.feishu.verificationToken,
@@ -61,11 +66,6 @@ export function createApp(deps: AppDeps): BotApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  // Over the long connection nothing arrives by HTTP: the webhook routes are not served (404).
-  if (config.feishu.connection === 'webhook') {
-    app.post('/webhook/event', ...webhook);
-    app.post('/webhook/card', ...webhook);
-  }
   // A load balancer stops sending to an instance that says 503: while it stops, while the long
   // connection is down, or while the shared state is out of reach (deliveries would get 503 there).
   app.get('/healthz', (_req, res) => {
@@ -82,12 +82,17 @@ export function createApp(deps: AppDeps): BotApp {
     });
   });
   deps.routes?.(app);
-  app.use(intakeErrors(log));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
 
   return {
+    handle(req, res) {
+      // Over the long connection nothing arrives by HTTP: the webhook routes are not served (404).
+      const route = config.feishu.connection === 'webhook' ? webhookRoute(req) : undefined;
+      if (route) webhook(req, res, route);
+      else app(req, res);
+    },
     app,
     state,
     accept,

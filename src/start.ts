@@ -100,7 +100,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   let longConnection: LongConnection | undefined;
   const connection = (): ConnectionStatus => longConnection?.status() ?? { mode: 'webhook' };
   const app = createApp({ config, bot, state, botOpenId, log, clock, connection, ...(options.routes ? { routes: options.routes } : {}) });
-  const server = await listen(app.app, config.server.port, options.host).catch(async (error: unknown) => {
+  const server = await listen(app.handle, config.server.port, options.host).catch(async (error: unknown) => {
     await state.work.drain(0);
     await state.close();
     throw error;
@@ -166,10 +166,10 @@ export class PortUnavailableError extends Error {
 }
 
 /** Without a host, Node listens on every address, IPv6 and IPv4 ("localhost" works either way). */
-function listen(app: BotApp['app'], port: number, host: string | undefined): Promise<Server> {
+function listen(handle: BotApp['handle'], port: number, host: string | undefined): Promise<Server> {
   return new Promise((resolve, reject) => {
     // node:http directly: Express 5's listen() hands a listen error to its callback as if it had worked.
-    const server = createServer(app);
+    const server = createServer(handle);
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortUnavailableError(port, error.code) : error);
     });

@@ -1,5 +1,6 @@
+import { AESCipher } from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
-import { verifyDelivery, type IntakeSecrets } from '../src/feishu/verify.js';
+import { createVerifier, verifyDelivery, type IntakeSecrets } from '../src/feishu/verify.js';
 import { delivery, encrypt, messageEvent, sign, urlVerification } from '../src/sandbox/deliveries.js';
 
 const secrets: IntakeSecrets = { encryptKey: 'test-encrypt-key', verificationToken: 'test-verification-token', toleranceSeconds: 300 };
@@ -85,5 +86,25 @@ describe('verifyDelivery', () => {
     const plain = { ...secrets, encryptKey: '' };
     expect(check(delivery(event, {}), plain)).toMatchObject({ ok: true });
     expect(check(delivery({ ...event, header: { ...event.header, token: 'x' } }, {}), plain)).toMatchObject({ ok: false, status: 401 });
+  });
+
+  it("decrypts what the SDK's own AESCipher decrypts, with one verifier for many deliveries", () => {
+    const verify = createVerifier(secrets);
+    for (const text of ['/ticket 1', '中文 and emoji 🎫', 'x'.repeat(5000)]) {
+      const e = messageEvent({ token: secrets.verificationToken, appId: 'cli_x', chatType: 'p2p', senderOpenId: 'ou_s', text });
+      const d = delivery(e, { encryptKey: secrets.encryptKey, timestamp: nowSec });
+      const fromSdk = JSON.parse(new AESCipher(secrets.encryptKey).decrypt((JSON.parse(d.body) as { encrypt: string }).encrypt)) as unknown;
+      const h = Object.fromEntries(Object.entries(d.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      const ours = verify(Buffer.from(d.body), { timestamp: h['x-lark-request-timestamp'], nonce: h['x-lark-request-nonce'], signature: h['x-lark-signature'] }, now);
+      expect(ours).toEqual({ ok: true, payload: fromSdk });
+      expect(fromSdk).toEqual(e);
+    }
+  });
+
+  it('refuses ciphertext that is not canonical base64 with 400, before looking at the signature', () => {
+    const good = encrypt(secrets.encryptKey, JSON.stringify(event));
+    for (const bad of [` ${good}`, `${good.slice(0, 20)}\n${good.slice(20)}`, `${good.slice(0, -4)}!!!!`, good.slice(0, 40), '', 42]) {
+      expect(check({ body: JSON.stringify({ encrypt: bad }), headers: {} })).toMatchObject({ ok: false, status: 400 });
+    }
   });
 });

@@ -1,5 +1,6 @@
 // Issue 2's must-shows, through real HTTP: the intake refuses what it must, accepts what it must,
 // and a /ticket command gets exactly one reply card built from the stand-in's ticket.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { delivery, messageEvent, sign, urlVerification } from '../../src/sandbox/deliveries.js';
 import { fullTicket } from '../fixtures/tickets.js';
@@ -60,6 +61,47 @@ describe('refused deliveries cause no API call', () => {
     expect(apiCalls()).toEqual([]);
   });
 });
+
+describe('the webhook routes', () => {
+  it('match as Express matched them: any case, a trailing slash, a query string; card callbacks on both', async () => {
+    const challenge = urlVerification({ token: SECRETS.verificationToken, challenge: 'c' });
+    const d = delivery(challenge, { encryptKey: SECRETS.encryptKey });
+    for (const path of ['/webhook/event', '/webhook/card', '/Webhook/Event/', '/webhook/event?from=lb']) {
+      const res = await fetch(h.bot.url + path, { method: 'POST', headers: d.headers, body: d.body });
+      expect([path, res.status, await res.json()]).toEqual([path, 200, { challenge: 'c' }]);
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    }
+  });
+
+  it('answers anything but a POST there, and other paths, with the JSON 404', async () => {
+    for (const [method, path] of [['GET', '/webhook/event'], ['PUT', '/webhook/card'], ['POST', '/webhook/events'], ['POST', '/webhook']]) {
+      const res = await fetch(h.bot.url + path!, { method: method!, ...(method === 'GET' ? {} : { body: '{}' }) });
+      expect([method, path, res.status, await res.json()]).toEqual([method, path, 404, { error: 'not found' }]);
+    }
+  });
+
+  it('refuses a compressed body (415) and a body shorter than its Content-Length (400), and keeps serving', async () => {
+    const d = delivery(event(), { encryptKey: SECRETS.encryptKey });
+    const gzipped = await fetch(h.bot.url + '/webhook/event', { method: 'POST', headers: { ...d.headers, 'Content-Encoding': 'gzip' }, body: d.body });
+    expect([gzipped.status, await gzipped.json()]).toEqual([415, { error: 'content-encoding is not supported' }]);
+    const short = await rawRequest(h.bot.url, `POST /webhook/event HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"encrypt":"`);
+    expect(short).toMatch(/^HTTP\/1\.1 400 /);
+    const refusals = h.log.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'delivery.refused');
+    expect(refusals.map((l) => l.status)).toEqual(expect.arrayContaining([415, 400]));
+    expect((await h.post(urlVerification({ token: SECRETS.verificationToken, challenge: 'still here' }))).body).toEqual({ challenge: 'still here' });
+  });
+});
+
+/** Sends bytes as they are and half-closes; resolves with whatever the server answered. */
+function rawRequest(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(text));
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    socket.on('close', () => resolve(answer)).on('error', reject);
+  });
+}
 
 function signed(body: string) {
   // Re-sign an arbitrary body with the right key, as a platform-side bug or a key holder could.

@@ -13,7 +13,13 @@ export { StateUnavailable } from './types.js';
 export function createState(config: Config, time: { clock: Clock; sleep: Sleep }, log: Logger): State {
   const { redisUrl, startupWaitMs } = config.state;
   if (!redisUrl) {
-    return memoryState({ ...time, log, dedupeMaxEntries: config.server.dedupeMaxEntries, workMaxPending: config.server.workMaxPending });
+    return memoryState({
+      ...time,
+      log,
+      dedupeMaxEntries: config.server.dedupeMaxEntries,
+      dedupeTtlMs: config.server.dedupeTtlSeconds * 1000,
+      workMaxPending: config.server.workMaxPending,
+    });
   }
   return redisState({
     url: redisUrl,

@@ -6,14 +6,17 @@ import type { Job } from '../jobs.js';
 import type { Logger } from '../log.js';
 import { acquire, SlidingWindow } from '../resilience/limiter.js';
 import type { Sleep } from '../resilience/timing.js';
+import { SeenKeys, type SeenLimit } from './seenKeys.js';
 import type { CacheStore, Claims, Health, JobRunner, LimitKey, Limiter, State, WorkQueue } from './types.js';
 
 export interface MemoryStateOptions {
   clock: Clock;
   sleep: Sleep;
   log: Logger;
-  /** Keys remembered for de-duplication (the oldest are forgotten first). */
+  /** Keys remembered for de-duplication (the oldest half is forgotten at once when full)... */
   dedupeMaxEntries: number;
+  /** ...each for at least this long. */
+  dedupeTtlMs: number;
   /** Jobs held at once (waiting, running, or with a reply waiting); more are refused. */
   workMaxPending: number;
 }
@@ -25,7 +28,7 @@ export function memoryState(options: MemoryStateOptions): State {
   const work = new MemoryWork(options.workMaxPending, options.log);
   return {
     backend: 'memory',
-    claims: new MemoryClaims(options.dedupeMaxEntries, options.clock),
+    claims: new MemoryClaims({ maxEntries: options.dedupeMaxEntries, ttlMs: options.dedupeTtlMs }, options.clock),
     work,
     limiter: new MemoryLimiter(options.clock, options.sleep),
     cache: <V>(_name: string, limit: { ttlMs: number; maxEntries: number }) => new MemoryCache<V>(limit, options.clock),
@@ -35,28 +38,48 @@ export function memoryState(options: MemoryStateOptions): State {
   };
 }
 
+/**
+ * Handled keys in SeenKeys (two generations of Sets: flat memory once full); keys being taken right
+ * now in a small Map, each until its hold ends (settled or released long before, normally).
+ */
 class MemoryClaims implements Claims {
-  private readonly keys: LRUCache<string, 'held' | 'done'>;
+  private readonly done: SeenKeys;
+  private readonly held = new Map<string, number>();
 
-  constructor(max: number, clock: Clock) {
-    this.keys = new LRUCache({ max, ttlAutopurge: false, ttlResolution: 0, perf: { now: clock } });
+  constructor(
+    limit: SeenLimit,
+    private readonly clock: Clock,
+  ) {
+    this.done = new SeenKeys(limit, clock);
   }
 
   async claim(key: string, holdMs: number) {
-    const seen = this.keys.get(key);
-    if (seen) return seen;
-    this.keys.set(key, 'held', { ttl: holdMs });
+    if (this.done.has(key)) return 'done' as const;
+    const now = this.clock();
+    const until = this.held.get(key);
+    if (until !== undefined && until > now) return 'held' as const;
+    if (this.held.size >= MAX_HELD) for (const [k, end] of this.held) if (end <= now) this.held.delete(k);
+    this.held.set(key, now + holdMs);
     return 'mine' as const;
   }
 
-  async settle(key: string, ttlMs: number) {
-    this.keys.set(key, 'done', { ttl: ttlMs });
+  /** Remembered for the configured dedupe TTL (the only one the bot uses). */
+  async settle(key: string) {
+    this.held.delete(key);
+    this.done.mark(key);
   }
 
   async release(key: string) {
-    this.keys.delete(key);
+    this.held.delete(key);
+  }
+
+  get size(): number {
+    return this.done.size;
   }
 }
+
+/** Held keys beyond which expired holds are swept: deliveries in flight are far fewer. */
+const MAX_HELD = 1000;
 
 /** Jobs run as soon as they are added; the bot bounds its own lookups (server.work_concurrency). */
 export class MemoryWork implements WorkQueue {

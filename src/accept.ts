@@ -8,10 +8,12 @@
 // Nothing here waits for a helpdesk call: a card callback is answered by onCardAction, which
 // keeps to its own deadline.
 import type { Json } from '../cards/kit.js';
+import type { Clock } from './clock.js';
 import type { Delivery } from './feishu/events.js';
 import type { CardAction } from './feishu/types.js';
 import type { Job } from './jobs.js';
 import type { Logger } from './log.js';
+import type { DeliveryOutcome, Metrics } from './metrics.js';
 import { StateUnavailable, type Claims } from './state/types.js';
 
 /** 200 with the body to send, or a refusal the platform will redeliver (503) or reject (400). */
@@ -23,6 +25,10 @@ export interface AcceptOptions {
   /** How long a handled message or event id is remembered: longer than the platform retries. */
   dedupeTtlMs: number;
   log: Logger;
+  /** Counts each delivery's outcome (and invalid ones as refused). */
+  metrics: Metrics;
+  /** When a message is accepted: stamped on its job, so a command's latency counts its queue time. */
+  clock: Clock;
   /** Stores the work; false means it could not be taken (full): the platform will redeliver. */
   enqueue(job: Job): Promise<boolean>;
   /** Answer a card callback: the body the platform applies (a card, a toast, or nothing). */
@@ -45,17 +51,17 @@ export function createAccept(options: AcceptOptions): Accept {
   const refuse = (error: string): Answer => ({ status: 503, body: { error } });
 
   /** Stores the work once per key; until it is stored, the delivery is not acknowledged. */
-  const queue = async (key: string, job: Job): Promise<Answer> => {
+  const queue = async (key: string, job: Job, count: Count): Promise<Answer> => {
     const claim = await claims.claim(key, HOLD_MS);
     if (claim === 'done') {
       log.info('delivery.duplicate', { key });
-      return ok();
+      return count('duplicate', ok());
     }
     if (claim === 'held') {
       // Another delivery of it is being stored right now; if that fails, this one must not
       // have been acknowledged.
       log.info('delivery.in_progress', { key });
-      return refuse('being accepted, retry later');
+      return count('busy', refuse('being accepted, retry later'));
     }
     let queued: boolean;
     try {
@@ -68,52 +74,60 @@ export function createAccept(options: AcceptOptions): Accept {
       // Not remembered: the redelivery must be handled.
       await claims.release(key).catch(() => undefined);
       log.warn('delivery.queue_full', { key });
-      return refuse('busy, retry later');
+      return count('busy', refuse('busy, retry later'));
     }
     // Stored: from here a failure to remember it only risks running it twice, which the
     // reply's uuid makes harmless, so the delivery is acknowledged either way.
     await claims.settle(key, options.dedupeTtlMs).catch((error: unknown) => log.warn('delivery.settle_failed', { key, error: String(error) }));
-    return ok();
+    return count('accepted', ok());
   };
 
-  const handle = async (delivery: Delivery, from: string): Promise<Answer> => {
-    if (!options.accepting()) return refuse('shutting down');
+  const handle = async (delivery: Delivery, from: string, count: Count): Promise<Answer> => {
+    if (!options.accepting()) return count('stopping', refuse('shutting down'));
     switch (delivery.kind) {
       case 'challenge':
-        return ok({ challenge: delivery.challenge });
+        return count('accepted', ok({ challenge: delivery.challenge }));
       case 'invalid':
         log.warn('delivery.invalid', { from, reason: delivery.reason });
-        return { status: 400, body: { error: delivery.reason } };
+        options.metrics.refused(400, delivery.reason);
+        return count('refused', { status: 400, body: { error: delivery.reason } });
       case 'ignored':
         // Nothing to do, so nothing to lose: remembering it only spares work on a redelivery.
         if (delivery.dedupeKey) await claims.settle(delivery.dedupeKey, options.dedupeTtlMs).catch(() => undefined);
         log.debug('delivery.ignored', { why: delivery.why });
-        return ok();
+        return count('ignored', ok());
       case 'message':
         if (!delivery.message.addressedToBot) {
           await claims.settle(delivery.dedupeKey, options.dedupeTtlMs);
-          return ok();
+          return count('ignored', ok());
         }
-        return queue(delivery.dedupeKey, { kind: 'message', message: delivery.message });
+        return queue(delivery.dedupeKey, { kind: 'message', message: delivery.message, receivedAt: options.clock() }, count);
       case 'event':
-        return queue(delivery.dedupeKey, delivery.event);
+        return queue(delivery.dedupeKey, delivery.event, count);
       case 'card-action': {
-        if ((await claims.claim(delivery.dedupeKey, HOLD_MS)) !== 'mine') return ok();
+        if ((await claims.claim(delivery.dedupeKey, HOLD_MS)) !== 'mine') return count('duplicate', ok());
         await claims.settle(delivery.dedupeKey, options.dedupeTtlMs);
-        return ok(await options.onCardAction(delivery.action));
+        return count('accepted', ok(await options.onCardAction(delivery.action)));
       }
     }
   };
 
   return async (delivery, from) => {
+    let outcome: DeliveryOutcome = 'failed';
+    const count: Count = (o, answer) => ((outcome = o), answer);
     try {
-      return await handle(delivery, from);
+      return await handle(delivery, from, count);
     } catch (error) {
       if (!(error instanceof StateUnavailable)) throw error;
       // Nothing was stored: the platform redelivers later, here or to another instance. The
       // details (which Redis, what failed) are for the log and /healthz, not for the caller.
       log.warn('delivery.state_unavailable', { from, error: error.message });
-      return refuse('shared state unavailable, retry later');
+      return count('busy', refuse('shared state unavailable, retry later'));
+    } finally {
+      options.metrics.delivery(outcome);
     }
   };
 }
+
+/** Notes what became of the delivery (for metrics) and passes its answer on. */
+type Count = (outcome: DeliveryOutcome, answer: Answer) => Answer;

@@ -11,6 +11,7 @@ import { webhookIntake, webhookRoute } from './feishu/intake.js';
 import { isReceiving, type ConnectionStatus } from './feishu/longConnection.js';
 import { jobId } from './jobs.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
 import type { State } from './state/types.js';
 
 export interface AppDeps {
@@ -20,6 +21,7 @@ export interface AppDeps {
   state: State;
   botOpenId: string;
   log: Logger;
+  metrics: Metrics;
   clock: Clock;
   /** Extra routes (the sandbox console); mounted before the 404 handler. */
   routes?: (app: express.Express) => void;
@@ -39,13 +41,15 @@ export interface BotApp {
 }
 
 export function createApp(deps: AppDeps): BotApp {
-  const { config, log, bot, state } = deps;
+  const { config, log, bot, state, metrics } = deps;
   let accepting = true;
 
   const accept = createAccept({
     claims: state.claims,
     dedupeTtlMs: config.server.dedupeTtlSeconds * 1000,
     log,
+    metrics,
+    clock: deps.clock,
     accepting: () => accepting,
     enqueue: (job) => state.work.add(jobId(job), job),
     onCardAction: (action) => bot.onCardAction(action),
@@ -61,6 +65,10 @@ export function createApp(deps: AppDeps): BotApp {
     clock: deps.clock,
     log,
     accept,
+    onRefused(status, reason) {
+      metrics.refused(status, reason);
+      metrics.delivery('refused');
+    },
   });
 
   const app = express();

@@ -17,6 +17,7 @@ import type { CardAction, ChatEvent, ChatType, IncomingMessage, Mention } from '
 import { newStats, type CallOptions, type CallStats, type Helpdesk } from './helpdesk/api.js';
 import type { Job } from './jobs.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
 import { StateUnavailable } from './state/types.js';
 
 export interface BotDeps {
@@ -24,6 +25,7 @@ export interface BotDeps {
   messenger: Messenger;
   values: ButtonValues;
   log: Logger;
+  metrics: Metrics;
   clock: Clock;
   timezone: string;
   pageSize: number;
@@ -54,7 +56,8 @@ export interface Bot {
    * is run again (its reply's uuid keeps a second answer from showing).
    */
   run(job: Job): Promise<void>;
-  onMessage(message: IncomingMessage): Promise<void>;
+  /** `receivedAt`: when its delivery was accepted (epoch ms), for the latency; now if not given. */
+  onMessage(message: IncomingMessage, receivedAt?: number): Promise<void>;
   onCardAction(action: CardAction): Promise<Json>;
 }
 
@@ -106,8 +109,11 @@ export function createBot(deps: BotDeps): Bot {
 
   const refusedCard = (verdict: Verdict & { ok: false }) => problemCard({ kind: 'refused', reason: verdict.reason, contact: deps.access.contact });
 
-  /** One log line and one audit line per command, however it was asked. */
-  const logCommand = (who: Who, answer: Answer, via: 'message' | 'menu', ref: Record<string, unknown>, reply: string, stats: CallStats, started: number) => {
+  /**
+   * One log line, one audit line and the metrics of a command, however it was asked. `arrived`:
+   * when its delivery was accepted, for the latency metric (which counts the time in the queue).
+   */
+  const logCommand = (who: Who, answer: Answer, via: 'message' | 'menu', ref: Record<string, unknown>, reply: string, stats: CallStats, started: number, arrived = started) => {
     log.info('command', {
       command: answer.command,
       ...(answer.filters ? { filters: answer.filters } : {}),
@@ -124,6 +130,7 @@ export function createBot(deps: BotDeps): Bot {
       latency_ms: clock() - started,
     });
     audit(who, { via, command: answer.command, ...(answer.filters ? { filters: answer.filters } : {}), ticket_ids: answer.ticketIds }, answer.outcome);
+    deps.metrics.command(answer.command, answer.outcome, reply === 'sent' ? 'sent' : 'failed', (clock() - arrived) / 1000);
   };
 
   /**
@@ -188,11 +195,13 @@ export function createBot(deps: BotDeps): Bot {
     const decoded = deps.values.decode(action.value);
     if (!decoded.ok) {
       log.warn('click.refused', { reason: decoded.reason, operator: action.operatorOpenId, chat_id: action.chatId });
+      deps.metrics.click('unknown', 'invalid-button');
       return { ok: false, toast: toastFor('invalid-button') };
     }
     const { view, fresh, chatId, chatType } = decoded.action;
     if (action.chatId !== chatId) {
       log.warn('click.refused', { reason: 'card moved to another chat', operator: action.operatorOpenId, chat_id: action.chatId });
+      deps.metrics.click(view.kind, 'moved-card');
       return { ok: false, toast: toastFor('moved-card') };
     }
     // The same rules as a typed command, for the person clicking, in the chat the card is in.
@@ -200,6 +209,7 @@ export function createBot(deps: BotDeps): Bot {
     const verdict = checkAccess(deps.access, who);
     if (!verdict.ok) {
       audit(who, { via: 'click', view: view.kind, ticket_ids: view.kind === 'ticket' ? [view.ticketId] : [] }, `refused:${verdict.reason}`);
+      deps.metrics.click(view.kind, `refused:${verdict.reason}`);
       return { ok: false, toast: toastFor('refused', deps.access.contact) };
     }
     return { ok: true, view, fresh, chatId, chatType, who };
@@ -223,6 +233,7 @@ export function createBot(deps: BotDeps): Bot {
       cache_hits: stats.cacheHits,
       latency_ms: clock() - started,
     });
+    deps.metrics.click(view.kind, outcome.outcome, (clock() - started) / 1000);
   }
 
   /** A click too slow for the callback: show the view again (its lookup is cached or under way) and update the card. */
@@ -248,7 +259,7 @@ export function createBot(deps: BotDeps): Bot {
     run(job) {
       switch (job.kind) {
         case 'message':
-          return bot.onMessage(job.message);
+          return bot.onMessage(job.message, job.receivedAt);
         case 'card-update':
           return updateCard(job.action);
         case 'bot-added':
@@ -259,7 +270,8 @@ export function createBot(deps: BotDeps): Bot {
       }
     },
 
-    async onMessage(message) {
+    async onMessage(message, receivedAt) {
+      const arrived = receivedAt ?? clock();
       const stats = newStats();
       const who: Who = { userOpenId: message.senderOpenId, chatId: message.chatId, chatType: message.chatType };
       // The budget starts when a worker takes the command, not while it waits for one.
@@ -271,7 +283,7 @@ export function createBot(deps: BotDeps): Bot {
       // The lookup kept to the command's budget; the reply may wait longer for its chat's turn
       // (5 messages a second), and waits off the workers so one busy chat cannot stall the others.
       const reply = await send(message, answer.card, started + deps.replyWaitMs);
-      logCommand(who, answer, 'message', { message_id: message.messageId }, reply, stats, started);
+      logCommand(who, answer, 'message', { message_id: message.messageId }, reply, stats, started, arrived);
     },
 
     async onCardAction(action) {

@@ -19,6 +19,7 @@ export const ENV_OVERRIDES = {
   FEISHU_HELPDESK_TOKEN: 'helpdesk.token',
   PORT: 'server.port',
   REDIS_URL: 'state.redis_url',
+  METRICS_PORT: 'metrics.port',
 } as const;
 
 const ENV_BY_PATH: Record<string, string> = Object.fromEntries(
@@ -137,6 +138,13 @@ const schema = z.strictObject({
       level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     })
     .prefault({}),
+  metrics: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      port: int(0, 65535).default(9464),
+      host: z.string().default(''),
+    })
+    .prefault({}),
 });
 
 type Raw = z.output<typeof schema>;
@@ -221,6 +229,8 @@ export interface Config {
   /** Bot menu event key -> the command text a tap runs, answered to the person who tapped. */
   menu: Record<string, string>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  /** GET /metrics on its own port (0: any free port), on `host` (empty: every address). */
+  metrics: { enabled: boolean; port: number; host: string };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -336,6 +346,9 @@ function finish(raw: Raw): ConfigResult {
   const redisUrl = raw.state.redis_url.trim();
   const redisProblem = redisUrl === '' ? undefined : checkRedisUrl(redisUrl);
   if (redisProblem) problems.push(`${settingName('state.redis_url')}: ${redisProblem}`);
+  if (raw.metrics.enabled && raw.metrics.port !== 0 && raw.metrics.port === raw.server.port) {
+    problems.push(`${settingName('metrics.port')} (${raw.metrics.port}) must differ from ${settingName('server.port')}: metrics are served on a port of their own`);
+  }
   if (problems.length > 0) return { ok: false, problems };
 
   return {
@@ -399,6 +412,7 @@ function finish(raw: Raw): ConfigResult {
       privacy: { masking: raw.privacy.masking, fields: raw.privacy.masked_fields },
       menu: raw.menu,
       log: { level: raw.log.level },
+      metrics: { enabled: raw.metrics.enabled, port: raw.metrics.port, host: raw.metrics.host },
     },
   };
 }

@@ -3,7 +3,12 @@
 import type { CardAction, ChatEvent, IncomingMessage } from './feishu/types.js';
 
 export type Job =
-  | { kind: 'message'; message: IncomingMessage }
+  | {
+      kind: 'message';
+      message: IncomingMessage;
+      /** Epoch ms the delivery was accepted: a command's latency counts its time in the queue. */
+      receivedAt?: number;
+    }
   /** One of the platform events the bot acts on (welcome, menu). */
   | ChatEvent
   /**

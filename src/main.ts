@@ -1,6 +1,8 @@
 // Entry point: read app.yaml and the environment, validate, start, and stop gracefully on SIGTERM.
 import { loadConfigFile } from './configFile.js';
 import { createLogger } from './log.js';
+import { createMetrics } from './metrics.js';
+import { serveMetrics } from './metricsServer.js';
 import { startSandbox } from './sandbox/mode.js';
 import { PortUnavailableError, startBot } from './start.js';
 
@@ -13,17 +15,24 @@ async function main() {
   // command is logged instead of taking down the bot for everyone.
   process.on('unhandledRejection', (reason) => log.error('unhandled_rejection', { error: reason instanceof Error ? reason.message : String(reason) }));
 
+  // The metrics port is opened first: if it cannot be, nothing has been accepted yet.
+  const metrics = createMetrics();
+  const metricsServer = config.metrics.enabled ? await serveMetrics(metrics, config.metrics, log).catch((e: Error) => failOnce(e.message)) : undefined;
+  if (config.metrics.enabled && !metricsServer) return;
+  const scrape = metricsServer ? { metrics: metricsServer.url } : {};
+
   if (config.mode === 'sandbox') {
     // No credentials: the stand-in platform with a demo helpdesk, and the console. Its first log
     // line says so and how to connect a real app.
-    const sandbox = await startSandbox({ port: config.server.port, log, yaml: yamlText, file, connection: config.feishu.connection, ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}) }).catch((e: Error) =>
+    const sandbox = await startSandbox({ port: config.server.port, log, metrics, yaml: yamlText, file, connection: config.feishu.connection, ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}) }).catch((e: Error) =>
       e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Sandbox start-up failed: ${e.message}`]),
     );
     if (!sandbox) return;
-    log.info('started', { mode: config.mode, port: sandbox.bot.port, console: sandbox.consoleUrl });
+    log.info('started', { mode: config.mode, port: sandbox.bot.port, console: sandbox.consoleUrl, ...scrape });
     const stop = async (signal: string) => {
       log.info('stopping', { signal });
       log.info('stopped', { finished_all_work: await sandbox.stop() });
+      await metricsServer?.close();
       process.exit(0);
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
@@ -42,6 +51,7 @@ async function main() {
     log.info('stopping', { why, queued: running?.app.state.work.depth ?? 0, timeout_ms: config.server.shutdownTimeoutMs });
     const finished = running ? await running.stop() : true;
     log.info('stopped', { finished_all_work: finished });
+    await metricsServer?.close();
     process.exit(exitCode);
   };
   // A refused long connection will not heal: stop, saying what to fix, with a non-zero exit.
@@ -49,9 +59,9 @@ async function main() {
     process.stderr.write(`The helpdesk bot cannot receive events:\n  - ${message}\n`);
     void shutdown('long connection refused', 1);
   };
-  running = await startBot(config, { log, onFatal }).catch((e: Error) => (e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Start-up failed: ${e.message}`])));
+  running = await startBot(config, { log, metrics, onFatal }).catch((e: Error) => (e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Start-up failed: ${e.message}`])));
   if (!running) return;
-  log.info('started', { mode: config.mode, connection: config.feishu.connection, port: running.port, domain: config.feishu.domain, bot_open_id: running.botOpenId });
+  log.info('started', { mode: config.mode, connection: config.feishu.connection, port: running.port, domain: config.feishu.domain, bot_open_id: running.botOpenId, ...scrape });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

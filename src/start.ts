@@ -8,11 +8,12 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { fetchBotOpenId } from './feishu/botInfo.js';
 import { createLarkClient } from './feishu/client.js';
-import { LongConnection, type ConnectionStatus } from './feishu/longConnection.js';
+import { connectionGauge, LongConnection, type ConnectionStatus } from './feishu/longConnection.js';
 import { realSleep } from './resilience/timing.js';
 import { ButtonValues } from './actions/values.js';
 import { jobId } from './jobs.js';
 import type { Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import PQueue from 'p-queue';
 import { createState } from './state/index.js';
 import { resilientUpstream } from './upstream.js';
@@ -24,6 +25,8 @@ export interface RunningBot {
   app: BotApp;
   /** How events arrive, and for the long connection whether it is up (also for metrics). */
   connection(): ConnectionStatus;
+  /** The bot's metrics (main.ts serves them on the metrics port). */
+  metrics: Metrics;
   /**
    * Graceful stop: refuse new deliveries (503), finish queued and running work so its replies are
    * sent (up to the deadline, server.shutdown_timeout_ms by default), close. True if all finished.
@@ -39,6 +42,8 @@ export interface StartOptions {
    */
   clock?: Clock;
   host?: string;
+  /** Where the bot counts what it does; its own registry if not given. */
+  metrics?: Metrics;
   /** Extra routes on the bot's own server (sandbox mode only). */
   routes?: (app: BotApp['app']) => void;
   /**
@@ -76,13 +81,17 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   });
   // Set on stop: lookups and replies still running then must be done by the shutdown deadline.
   let stopBy = Infinity;
-  const upstream = resilientUpstream(client, config, state, { clock, sleep: realSleep, random: Math.random }, log, () => stopBy);
+  const metrics = options.metrics ?? createMetrics();
+  const upstream = resilientUpstream(client, config, state, { clock, sleep: realSleep, random: Math.random }, log, () => stopBy, metrics);
   // Commands prepare their answers this many at a time; their replies wait for their turn outside.
   const workers = new PQueue({ concurrency: config.server.workConcurrency });
+  metrics.gauge('work_queue_depth', 'Jobs this instance holds: waiting, running, or with a reply still to send (at most server.work_max_pending).', () => state.work.depth);
+  metrics.gauge('workers_busy', 'Commands preparing their answers right now (at most server.work_concurrency).', () => workers.pending);
   const bot = createBot({
     helpdesk: upstream.helpdesk,
     messenger: upstream.messenger,
     log,
+    metrics,
     clock,
     values: new ButtonValues(ButtonValues.keyFrom(config.feishu.appSecret, config.feishu.encryptKey), clock),
     timezone: config.display.timezone,
@@ -99,7 +108,14 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   state.work.start((job) => bot.run(job));
   let longConnection: LongConnection | undefined;
   const connection = (): ConnectionStatus => longConnection?.status() ?? { mode: 'webhook' };
-  const app = createApp({ config, bot, state, botOpenId, log, clock, connection, ...(options.routes ? { routes: options.routes } : {}) });
+  metrics.gauge('receiving', '1 while events can arrive (always over the webhook; over the long connection while it is connected), else 0.', () => connectionGauge(connection()));
+  if (config.feishu.connection === 'long-connection') {
+    metrics.gauge('long_connection_reconnects', 'Times the long connection was re-established since start.', () => {
+      const status = connection();
+      return status.mode === 'long-connection' ? status.reconnects : 0;
+    });
+  }
+  const app = createApp({ config, bot, state, botOpenId, log, metrics, clock, connection, ...(options.routes ? { routes: options.routes } : {}) });
   const server = await listen(app.handle, config.server.port, options.host).catch(async (error: unknown) => {
     await state.work.drain(0);
     await state.close();
@@ -128,6 +144,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     botOpenId,
     app,
     connection,
+    metrics,
     async stop(deadlineMs = config.server.shutdownTimeoutMs) {
       stopBy = clock() + deadlineMs;
       // Stop accepting first (frames now get code 500 and go to another connection), let the

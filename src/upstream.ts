@@ -11,6 +11,7 @@ import { resilientHelpdesk, type ResilientHelpdeskOptions } from './helpdesk/res
 import type { RetryPolicy } from './resilience/retry.js';
 import type { Timing } from './resilience/timing.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
 import type { State } from './state/types.js';
 
 export interface Upstream {
@@ -19,10 +20,11 @@ export interface Upstream {
 }
 
 /** `cutoff` is the time nothing may run past: Infinity until shutdown sets it. */
-export function resilientUpstream(client: lark.Client, config: Config, state: State, time: Timing, log: Logger, cutoff: () => number): Upstream {
+export function resilientUpstream(client: lark.Client, config: Config, state: State, time: Timing, log: Logger, cutoff: () => number, metrics?: Metrics): Upstream {
+  const observed = metrics ? { metrics } : {};
   return {
-    helpdesk: resilientHelpdesk(sdkHelpdesk(client), helpdeskOptions(config, cutoff), state, time, log),
-    messenger: resilientMessenger(sdkMessenger(client), messengerOptions(config, cutoff), state, time, log),
+    helpdesk: resilientHelpdesk(sdkHelpdesk(client), { ...helpdeskOptions(config, cutoff), ...observed }, state, time, log),
+    messenger: resilientMessenger(sdkMessenger(client), { ...messengerOptions(config, cutoff), ...observed }, state, time, log),
   };
 }
 

@@ -18,7 +18,7 @@ describe('loadConfig', () => {
   });
 
   it('takes every documented environment variable', () => {
-    const result = loadConfig('', { ...creds, FEISHU_DOMAIN: 'http://127.0.0.1:9999/', PORT: '8080', REDIS_URL: 'redis://:pw@redis.internal:6380/2' });
+    const result = loadConfig('', { ...creds, FEISHU_DOMAIN: 'http://127.0.0.1:9999/', PORT: '8080', REDIS_URL: 'redis://:pw@redis.internal:6380/2', METRICS_PORT: '9100' });
     expect(result).toMatchObject({
       ok: true,
       config: {
@@ -27,8 +27,19 @@ describe('loadConfig', () => {
         helpdesk: { id: '123', token: 'ht' },
         server: { port: 8080 },
         state: { redisUrl: 'redis://:pw@redis.internal:6380/2', startupWaitMs: 30_000 },
+        metrics: { enabled: true, port: 9100, host: '' },
       },
     });
+  });
+
+  it('serves metrics on port 9464 by default, and refuses the public port for them', () => {
+    expect(loadConfig('', {})).toMatchObject({ ok: true, config: { metrics: { enabled: true, port: 9464, host: '' } } });
+    const same = loadConfig('server: { port: 8080 }\nmetrics: { port: 8080 }\n', {});
+    expect((same as { problems: string[] }).problems).toEqual([
+      'metrics.port (or METRICS_PORT) (8080) must differ from server.port (or PORT): metrics are served on a port of their own',
+    ]);
+    expect(loadConfig('server: { port: 8080 }\nmetrics: { port: 8080, enabled: false }\n', {})).toMatchObject({ ok: true });
+    expect(loadConfig('metrics: { port: 0 }\nserver: { port: 0 }\n', {})).toMatchObject({ ok: true });
   });
 
   it('keeps all state in process without a Redis URL', () => {

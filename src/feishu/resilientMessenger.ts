@@ -5,6 +5,7 @@ import type { QueueLimit, WindowLimit } from '../resilience/limiter.js';
 import { withRetries, type RetryPolicy, type Verdict } from '../resilience/retry.js';
 import type { Timing } from '../resilience/timing.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import type { LimitKey, State } from '../state/types.js';
 import { SendError, type Messenger, type SendOptions } from './messenger.js';
 
@@ -15,6 +16,8 @@ export interface ResilientMessengerOptions {
   budgetMs: number;
   /** Nothing may run past this time (the shutdown deadline); Infinity while running normally. */
   cutoff: () => number;
+  /** Counts sends, retries and slot waits, and shows how many wait for their turn. */
+  metrics?: Metrics;
 }
 
 const RATE_LIMITED = 99991400;
@@ -25,7 +28,11 @@ const TOO_FREQUENT = 230020;
  * reach them fails with StateUnavailable, which the bot treats as "run the job again later".
  */
 export function resilientMessenger(inner: Messenger, options: ResilientMessengerOptions, state: Pick<State, 'limiter'>, time: Timing, log: Logger): Messenger {
+  const { metrics } = options;
   const app: LimitKey = { key: 'messages', limit: options.limits.perApp };
+  // Sends of this instance waiting for a slot under the message limits (their chat's or the app's).
+  let waiting = 0;
+  metrics?.gauge('replies_waiting', "Messages (replies, patches, card updates) waiting for their chat's or the app's turn under the message limits.", () => waiting);
   const windowsFor = (chatId: string | undefined): LimitKey[] =>
     chatId === undefined ? [app] : [{ key: `messages:${chatId}`, limit: options.limits.perChat }, app];
 
@@ -35,12 +42,26 @@ export function resilientMessenger(inner: Messenger, options: ResilientMessenger
     const windows = windowsFor(o?.chatId);
     return withRetries<T>(
       {
-        admit: (latest) => state.limiter.acquire(windows, latest, options.limits.queue),
+        admit: async (latest) => {
+          const asked = time.clock();
+          waiting++;
+          try {
+            const admitted = await state.limiter.acquire(windows, latest, options.limits.queue);
+            metrics?.slot(op, admitted ? (time.clock() - asked) / 1000 : undefined);
+            return admitted;
+          } finally {
+            waiting--;
+          }
+        },
         call,
         classify,
         busy: () => new SendError(`send failed: no ${op} slot within the time budget`),
         timedOut: () => new SendError('send failed: no answer in time'),
-        onRetry: (error, attempt, delayMs) => log.debug('send.retry', { op, attempt, delay_ms: delayMs, error: (error as Error).message }),
+        onAttempt: (error) => metrics?.upstream(op, sendResult(error)),
+        onRetry: (error, attempt, delayMs) => {
+          metrics?.retry(op);
+          log.debug('send.retry', { op, attempt, delay_ms: delayMs, error: (error as Error).message });
+        },
         onGiveUp: (why) => {
           if (why === 'deadline' || why === 'no-slot') log.warn('send.deadline_passed', { op, why, ...(messageId ? { message_id: messageId } : {}) });
         },
@@ -72,4 +93,16 @@ function classify(error: unknown): Verdict {
     status === 429 || code === RATE_LIMITED || code === TOO_FREQUENT || (status !== undefined && status >= 500) || (status === undefined && code === undefined);
   if (!retry) return { retry: false };
   return retryAfterMs !== undefined ? { retry: true, afterMs: retryAfterMs } : { retry: true };
+}
+
+/** An attempt's result as a metric label: a small fixed set, never the platform's message text. */
+function sendResult(error: unknown): string {
+  if (error === undefined) return 'ok';
+  if (!(error instanceof SendError)) return 'error';
+  const { status, code } = error.details;
+  if (status === 429 || code === RATE_LIMITED) return 'rate-limited';
+  if (code === TOO_FREQUENT) return 'too-frequent';
+  if (status !== undefined && status >= 500) return 'upstream';
+  if (status === undefined && code === undefined) return 'no-answer'; // network error or timeout
+  return 'rejected';
 }

@@ -2,6 +2,7 @@
 // flight, client-side rate limits, retries with backoff, and the command's deadline. Same interface.
 // Caches and limits live in the state (this process's, or shared by every instance).
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import type { CallOptions, Helpdesk } from './api.js';
 import { canonicalKey, SharedLoads, type CacheLimit } from '../resilience/cache.js';
 import { HelpdeskError } from './errors.js';
@@ -22,13 +23,17 @@ export interface ResilientHelpdeskOptions {
   replyReserveMs: number;
   /** Nothing may run past this time (the shutdown deadline); Infinity while running normally. */
   cutoff: () => number;
+  /** Counts calls, retries, slot waits and cache lookups. */
+  metrics?: Metrics;
 }
 
 export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOptions, state: Pick<State, 'limiter' | 'cache'>, time: Timing, log: Logger): Helpdesk {
   const storeFailed = (error: unknown) => log.warn('cache.unavailable', { error: error instanceof Error ? error.message : String(error) });
-  const tickets = new SharedLoads<Ticket>(state.cache<Ticket>('ticket', options.cache.ticket), time, storeFailed);
-  const pages = new SharedLoads<TicketPage>(state.cache<TicketPage>('list', options.cache.list), time, storeFailed);
-  const conversations = new SharedLoads<Conversation>(state.cache<Conversation>('conversation', options.cache.conversation), time, storeFailed);
+  const { metrics } = options;
+  const observe = (cache: string) => (result: 'hit' | 'shared' | 'miss') => metrics?.cache(cache, result);
+  const tickets = new SharedLoads<Ticket>(state.cache<Ticket>('ticket', options.cache.ticket), time, storeFailed, observe('ticket'));
+  const pages = new SharedLoads<TicketPage>(state.cache<TicketPage>('list', options.cache.list), time, storeFailed, observe('list'));
+  const conversations = new SharedLoads<Conversation>(state.cache<Conversation>('conversation', options.cache.conversation), time, storeFailed, observe('conversation'));
   const windows = {
     ticket_get: { key: 'ticket_get', limit: options.limits.get },
     ticket_list: { key: 'ticket_list', limit: options.limits.list },
@@ -45,18 +50,25 @@ export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOpt
   function upstream<T>(api: keyof typeof windows, call: () => Promise<T>, o: CallOptions | undefined): Promise<T> {
     return withRetries(
       {
-        admit: (latest) =>
-          state.limiter.acquire([windows[api]], latest, options.limits.queue).catch((error: unknown) => {
+        admit: async (latest) => {
+          const asked = time.clock();
+          const admitted = await state.limiter.acquire([windows[api]], latest, options.limits.queue).catch((error: unknown) => {
             // No shared limit to keep to: the call is not made, and the user hears "busy".
             if (error instanceof StateUnavailable) throw new HelpdeskError('busy', error.message);
             throw error;
-          }),
+          });
+          metrics?.slot(api, admitted ? (time.clock() - asked) / 1000 : undefined);
+          return admitted;
+        },
         call,
         classify,
         busy: () => new HelpdeskError('busy', `no ${api} slot within the time budget`),
         timedOut: () => new HelpdeskError('timeout', 'helpdesk did not answer in time'),
-        onRetry: (error, attempt, delayMs) =>
-          log.debug('helpdesk.retry', { api, attempt, delay_ms: delayMs, error: error instanceof HelpdeskError ? error.kind : 'unknown' }),
+        onAttempt: (error) => metrics?.upstream(api, error === undefined ? 'ok' : error instanceof HelpdeskError ? error.kind : 'error'),
+        onRetry: (error, attempt, delayMs) => {
+          metrics?.retry(api);
+          log.debug('helpdesk.retry', { api, attempt, delay_ms: delayMs, error: error instanceof HelpdeskError ? error.kind : 'unknown' });
+        },
       },
       options.retry,
       deadlineOf(o),

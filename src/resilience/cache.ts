@@ -25,6 +25,8 @@ export class SharedLoads<V extends {}> {
     private readonly store: CacheStore<V>,
     private readonly time: Pick<Timing, 'clock' | 'sleep'>,
     private readonly onStoreError: (error: unknown) => void = () => undefined,
+    /** Told how each lookup was served (for metrics). */
+    private readonly observe: (result: 'hit' | 'shared' | 'miss') => void = () => undefined,
   ) {}
 
   /**
@@ -37,6 +39,7 @@ export class SharedLoads<V extends {}> {
     const shared = this.loading.get(key);
     if (shared) {
       if (options.stats) options.stats.cacheHits++;
+      this.observe('shared');
       return shared;
     }
     const started = this.lookUp(key, load, options).finally(() => this.loading.delete(key));
@@ -47,6 +50,7 @@ export class SharedLoads<V extends {}> {
   private async lookUp(key: string, load: () => Promise<V>, options: LoadOptions): Promise<V> {
     const hit = (value: V) => {
       if (options.stats) options.stats.cacheHits++;
+      this.observe('hit');
       return value;
     };
     let leased = false;
@@ -70,6 +74,7 @@ export class SharedLoads<V extends {}> {
         }
       }
     }
+    this.observe('miss');
     try {
       const value = await load();
       await this.store.set(key, value).catch(this.onStoreError);

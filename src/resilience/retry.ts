@@ -33,6 +33,8 @@ export interface Attempts<T> {
   timedOut(): Error;
   /** Told before each backoff sleep, for the log. */
   onRetry?(error: unknown, attempt: number, delayMs: number): void;
+  /** Told of every attempt's end: undefined if it succeeded, else its error (timeouts included). */
+  onAttempt?(error: unknown): void;
   /** Told why it stopped trying, just before the error is thrown. */
   onGiveUp?(why: GiveUp): void;
 }
@@ -65,8 +67,11 @@ export async function withRetries<T>(job: Attempts<T>, policy: RetryPolicy, dead
     if (time.clock() > latestStart()) throw giveUp('deadline');
     if (!(await job.admit(latestStart()))) throw giveUp('no-slot');
     try {
-      return await within(job.call(), Math.min(policy.timeoutMs, deadline() - time.clock()), time.sleep, () => job.timedOut());
+      const result = await within(job.call(), Math.min(policy.timeoutMs, deadline() - time.clock()), time.sleep, () => job.timedOut());
+      job.onAttempt?.(undefined);
+      return result;
     } catch (error) {
+      job.onAttempt?.(error);
       failure = { error };
     }
   }

@@ -6,6 +6,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { ENV_OVERRIDES, loadConfig, type Config, type Connection } from '../config.js';
 import { isReceiving } from '../feishu/longConnection.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import { startBot, type RunningBot } from '../start.js';
 import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
 import { longConnectionTransport, webhookTransport } from './console/transport.js';
@@ -17,6 +18,7 @@ export interface SandboxOptions {
   /** The bot's HTTP port; 0 picks a free one. */
   port: number;
   log: Logger;
+  metrics?: Metrics;
   /** Epoch ms the demo helpdesk is seeded around; now by default. */
   now?: number;
   /** The app.yaml text, for the settings that are not credentials (time zone, limits, log level). */
@@ -110,7 +112,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       connection: config.feishu.connection,
     });
     // Only /healthz reports the mode; everything else runs as in production.
-    const bot = await startBot({ ...config, mode: 'sandbox' }, { log, routes, ...(options.host ? { host: options.host } : {}) });
+    const bot = await startBot({ ...config, mode: 'sandbox' }, { log, routes, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.host ? { host: options.host } : {}) });
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
     const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && v !== 'FEISHU_DOMAIN' && v !== 'FEISHU_CONNECTION');

@@ -10,7 +10,7 @@ export { credentialsFor } from './secrets.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-const CREDENTIALS = /^(FEISHU_|BOT_CONFIG$|PORT$)/;
+const CREDENTIALS = /^(FEISHU_|BOT_CONFIG$|PORT$|METRICS_PORT$)/;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -85,7 +85,9 @@ const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k
 
 function start(command: string, args: string[], env: Record<string, string>): Started {
   const clean = cleanEnv();
-  const child = spawn(command, args, { cwd: REPO, env: { ...clean, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Metrics on any free port unless a test names one: bots started side by side must not collide
+  // on the default 9464 (the "started" log line says where they are).
+  const child = spawn(command, args, { cwd: REPO, env: { ...clean, METRICS_PORT: '0', ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let err = '';
   let partial = '';

@@ -1,18 +1,20 @@
-// npm run bench: figures for the path from a command to its reply. The bot runs as deployed, in
-// its own process (`node --import tsx src/main.ts`), against the local stand-in over HTTP on
-// 127.0.0.1; this process plays the platform. Runs in well under a minute.
-//   1. /ticket commands per second end to end, uncached and cached, at the default limits (which
-//      are what bounds them in production) and with the limits lifted (what the bot itself can do);
-//   2. acknowledgement latency of those webhook deliveries (paced by the limits, and flat out), and
-//      of deliveries sent one at a time;
-//   3. heap used by the ticket cache when full;
-//   4. the same over the long connection (frames pushed through the stand-in's WebSocket to the
+// npm run bench: the bot's figures next to baselines measured in the same run. The bot runs as
+// deployed, in its own process (the compiled dist/main.js with `npm start`'s node flags), against
+// the local stand-in over HTTP on 127.0.0.1; this process plays the platform, and its own load
+// generator (bench/load.ts: keep-alive HTTP/1.1, 64 connections, a closed loop like wrk's) sends
+// the deliveries. Takes about five minutes.
+//   1. heap used by the caches when full;
+//   2. start to ready: the bot's process against a bare Express app's;
+//   3. intake cost: the bot's full webhook intake against a bare Express JSON route, side by side
+//      (throughput, CPU per delivery, acknowledgement latency), and the bot without its heap flags;
+//   4. resident memory at idle, after 100,000 and after 200,000 deliveries, and the peak;
+//   5. /ticket commands per second end to end, uncached and cached, at the default limits (which
+//      are what bounds them in production) and with the limits lifted (what the bot itself can do),
+//      and the acknowledgement latency of those deliveries and of deliveries sent one at a time;
+//   6. the same over the long connection (frames pushed through the stand-in's WebSocket to the
 //      SDK's WSClient): commands per second and acknowledgement latency, against the webhook's;
-//   5. with shared state on a real redis-server (when installed): three instances against one,
+//   7. with shared state on a real redis-server (when installed): three instances against one,
 //      side by side, at the default limits (which hold for all of them together) and lifted.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadConfig, type Connection } from '../src/config.js';
@@ -28,14 +30,18 @@ import { helpdeskOptions } from '../src/upstream.js';
 import { fullTicket } from '../test/fixtures/tickets.js';
 import { SECRETS } from '../test/integration/harness.js';
 import { Redis } from 'ioredis';
-import { credentialsFor, freePort, mainProcess } from '../test/support/process.js';
+import { credentialsFor, freePort, mainProcess, startFlags } from '../test/support/process.js';
 import { startRedis } from '../test/support/redis.js';
 import { locate, PROGRAMS } from '../test/support/system.js';
+import { CONNECTIONS, intake } from './intake.js';
+import { median } from './load.js';
+import { memory } from './memory.js';
+import { configFile, startBare, startBotProcess } from './targets.js';
 
 const BASE = 7600000000000000000n;
 /** Deliveries in flight at once, as the platform's senders would have them. */
 const SENDERS = 32;
-const LIFTED = 'upstream: { limits: { ticket_get_per_second: 10000, ticket_messages_per_second: 10000, messages_per_second: 10000, messages_per_chat_per_second: 10000, max_queue: 10000 } }';
+const LIFTED = 'upstream: { limits: { ticket_get_per_second: 10000, ticket_list_per_second: 10000, ticket_messages_per_second: 10000, messages_per_second: 10000, messages_per_chat_per_second: 10000, max_queue: 10000 } }';
 const idOf = (i: number) => String(BASE + BigInt(i));
 const tickets: RawTicket[] = Array.from({ length: 2000 }, (_, i) => ({ ...fullTicket, ticket_id: idOf(i) }));
 
@@ -57,8 +63,7 @@ interface BotOptions {
 /** Starts a stand-in and the bot's own processes configured by `yaml`; stops them all after `run`. */
 async function withBot(yaml: string, run: (bot: Bot) => Promise<void>, { instances = 1, env = {}, connection = 'webhook' }: BotOptions = {}): Promise<void> {
   const standin = await StandIn.start({ ...SECRETS, tickets });
-  const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'app.yaml');
-  writeFileSync(file, `${yaml}\nlog: { level: warn }\n`);
+  const file = configFile(yaml);
   const { FEISHU_VERIFICATION_TOKEN: _t, FEISHU_ENCRYPT_KEY: _k, ...overWs } = credentialsFor(standin.url);
   const credentials = connection === 'webhook' ? credentialsFor(standin.url) : { ...overWs, FEISHU_CONNECTION: 'long-connection' };
   const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
@@ -128,7 +133,7 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const f = (x: number, digits = 1) => x.toFixed(digits);
-const row = (what: string, value: string) => console.log(`${what.padEnd(60)} ${value}`);
+const row = (what: string, value: string) => console.log(`${what.padEnd(66)} ${value}`);
 const ackLatency = (what: string, acks: number[]) =>
   row(`${what} (${acks.length})`, `p50 ${f(pct(acks, 50))} ms, p95 ${f(pct(acks, 95))} ms, max ${f(Math.max(...acks))} ms`);
 
@@ -156,6 +161,17 @@ async function cacheMemory(): Promise<void> {
   // Touch the cache after measuring, so it cannot be collected as dead before the measurement.
   await helpdesk.getTicket(idOf(0));
   row(`ticket cache full (default ${entries} entries)`, `${f(used / 1024 / 1024)} MiB heap, ${f(used / entries / 1024, 2)} KiB per ticket`);
+
+  // List pages: rows as the list API returns them, here complete tickets (the most a row can be).
+  const pageSize = loaded.config.display.pageSize;
+  const pages = loaded.config.cache.list.maxEntries;
+  const listing: Helpdesk = { ...inner, listTickets: async (_f, page) => ({ total: 10_000, tickets: Array.from({ length: pageSize }, (_, i) => structuredClone({ ...sample, id: idOf(page * pageSize + i) })) }) };
+  const lists = resilientHelpdesk(listing, options, state, time, log);
+  const start = settle();
+  for (let page = 1; page <= pages; page++) await lists.listTickets({}, page, pageSize);
+  const listUsed = settle() - start;
+  await lists.listTickets({}, 1, pageSize);
+  row(`list cache full (default ${pages} pages of ${pageSize} complete rows)`, `${f(listUsed / 1024 / 1024)} MiB heap, ${f(listUsed / pages / 1024, 1)} KiB per page`);
 }
 
 /** 50 deliveries, each sent when the last was acknowledged: the latency with nothing queued. */
@@ -222,10 +238,59 @@ async function sharedState(): Promise<void> {
   }
 }
 
+const ratio = (bot: number, base: number) => `${f(bot / base, 2)}×`;
+
+async function startToReady(standin: string): Promise<void> {
+  const bare: number[] = [];
+  const bot: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const b = await startBare();
+    bare.push(b.readyMs);
+    await b.proc.stop();
+    const t = await startBotProcess(standin);
+    bot.push(t.readyMs);
+    await t.proc.stop();
+  }
+  console.log(`\nstart to ready: spawning the process until GET /healthz answers 200 (medians of 5)\n`);
+  row('bare Express (node bench/bare.mjs)', `${f(median(bare), 0)} ms`);
+  row(`bot (${startFlags().join(' ')})`, `${f(median(bot), 0)} ms, ${ratio(median(bot), median(bare))} bare Express`);
+}
+
+async function intakeCost(standin: string): Promise<void> {
+  const r = await intake(standin);
+  console.log(`\nintake: distinct signed, encrypted deliveries, ${CONNECTIONS} connections (medians of 3 rounds of 20,000)\n`);
+  const bare = r['bare Express']!;
+  for (const [name, x] of Object.entries(r)) {
+    row(name, `${f(x.perSecond, 0)}/s, CPU ${f(x.cpuUs, 0)} µs per delivery, ack p50 ${f(x.p50)} ms, p99 ${f(x.p99)} ms`);
+  }
+  const bot = r['bot']!;
+  row('bot / bare Express: throughput', ratio(bot.perSecond, bare.perSecond));
+  row('bot / bare Express: CPU per delivery (target ≤ 1.25×)', ratio(bot.cpuUs, bare.cpuUs));
+  row('bot / bare Express: p99 acknowledgement (target ≤ 1.2×)', ratio(bot.p99, bare.p99));
+  row('bot / bot without heap flags: CPU per delivery (≤ 1.10×)', ratio(bot.cpuUs, r['bot without heap flags']!.cpuUs));
+}
+
+async function residentMemory(standin: string): Promise<void> {
+  const m = await memory(standin);
+  console.log(`\nresident memory of the bot's process (VmRSS; target ≤ 150 MiB)\n`);
+  row('idle, after start', `${f(m.idle, 0)} MiB`);
+  row('after 100,000 deliveries', `${f(m.after100k, 0)} MiB`);
+  row('after 200,000 deliveries', `${f(m.after200k, 0)} MiB (${m.after200k >= m.after100k ? '+' : ''}${f(m.after200k - m.after100k, 0)} MiB on 100k)`);
+  row('peak', `${f(m.peak, 0)} MiB; CPU ${f(m.cpuUs, 0)} µs per delivery over the 200,000`);
+}
+
 async function main() {
   const began = performance.now();
   // Memory first, while this process holds nothing else that a later collection could free.
   await cacheMemory();
+  const standin = await StandIn.start({ ...SECRETS, tickets: [] });
+  try {
+    await startToReady(standin.url);
+    await intakeCost(standin.url);
+    await residentMemory(standin.url);
+  } finally {
+    await standin.close();
+  }
   console.log(`\n/ticket through the bot's own process and the stand-in (127.0.0.1), ${SENDERS} deliveries in flight\n`);
 
   await withBot('', async (bot) => {

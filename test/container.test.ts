@@ -1,0 +1,68 @@
+// Docker cannot run in this test environment, so the container is checked from its files: the
+// Dockerfile runs the same compiled bundle with the same node flags as `npm start`, as a non-root
+// user with production dependencies only, and every package the bundle imports is one of those.
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { REPO, startFlags } from './support/process.js';
+
+const read = (file: string) => readFileSync(join(REPO, file), 'utf8');
+const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+/** Instructions, with continuation lines joined and comments dropped. */
+const instructions = read('Dockerfile')
+  .replace(/\\\n\s*/g, ' ')
+  .split('\n')
+  .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+const stages = instructions.join('\n').split(/^(?=FROM )/m);
+const runStage = stages.at(-1)!;
+
+describe('Dockerfile', () => {
+  it('runs node on dist/main.js with exactly the flags of npm start', () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(runStage);
+    expect(cmd, 'an exec-form CMD').not.toBeNull();
+    expect(JSON.parse(cmd![1]!)).toEqual(['node', ...startFlags(), 'dist/main.js']);
+  });
+
+  it('builds on Node 20 and runs as a non-root user with production dependencies only', () => {
+    for (const stage of stages) expect(stage).toMatch(/^FROM node:20-alpine/);
+    expect(runStage).toMatch(/^USER node$/m);
+    expect(runStage).toMatch(/^RUN npm ci --omit=dev /m);
+    expect(runStage).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+    expect(runStage).toMatch(/^COPY app\.yaml \.\/$/m);
+    expect(runStage).not.toMatch(/COPY (src|cards)/);
+  });
+
+  it('checks health on /healthz at the configured port, and exposes the default ports', () => {
+    expect(runStage).toMatch(/^HEALTHCHECK .*CMD wget -q -O \/dev\/null "http:\/\/127\.0\.0\.1:\$\{PORT:-3000\}\/healthz"/m);
+    const defaults = loadConfig('', {});
+    if (!defaults.ok) throw new Error('defaults do not load');
+    expect(runStage).toContain(`EXPOSE ${defaults.config.server.port} ${defaults.config.metrics.port}`);
+  });
+
+  it('copies only what .dockerignore lets into the build context', () => {
+    const allowed = read('.dockerignore')
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1).replace(/\/$/, ''));
+    const copied = instructions.filter((l) => l.startsWith('COPY ') && !l.includes('--from')).flatMap((l) => l.split(' ').slice(1, -1));
+    expect(copied.length).toBeGreaterThan(0);
+    for (const source of copied) expect(allowed, source).toContain(source.replace(/\/$/, ''));
+  });
+});
+
+describe('the compiled bundle', () => {
+  it('imports only Node built-ins and production dependencies (what npm ci --omit=dev installs)', () => {
+    const bundle = read('dist/main.js');
+    const imported = new Set([...bundle.matchAll(/(?:from |import\()"([^"./][^"]*)"/g)].map((m) => m[1]!));
+    const required = [...read('src/feishu/sdk.ts').matchAll(/createRequire\(import\.meta\.url\)\('([^']+)'\)/g)].map((m) => m[1]!);
+    expect(required).toEqual(['@larksuiteoapi/node-sdk']);
+    const packages = [...imported].filter((name) => !name.startsWith('node:') && !builtinModules.includes(name));
+    expect(packages.length).toBeGreaterThan(5);
+    for (const name of [...packages, ...required]) {
+      const root = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!;
+      expect(Object.keys(pkg.dependencies), `${name} must be a production dependency`).toContain(root);
+    }
+  });
+});

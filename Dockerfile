@@ -33,4 +33,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
 # node itself, not npm, so SIGTERM reaches the bot and it drains its work (server.shutdown_timeout_ms,
 # 15 s: give `docker stop` a longer --time than its default 10 s). The flags are npm start's (README,
 # "Memory"); test/container.test.ts checks they stay the same.
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=4", "dist/main.js"]

@@ -2,7 +2,8 @@
 // intake (signed, encrypted deliveries: every check, in order, then de-duplication), under the
 // same load, alternating rounds so that a busy moment of the machine hits both. Also the bot
 // without its heap flags, to show what those cost in CPU.
-import { cpuMs, deliveries, load, median, pct } from './load.js';
+import type { StandIn } from '../src/sandbox/standin/index.js';
+import { command, cpuMs, deliveries, load, median, pct } from './load.js';
 import { startBare, startBotProcess, type Target } from './targets.js';
 
 export const CONNECTIONS = 64;
@@ -28,9 +29,21 @@ async function measure(target: Target, n: number): Promise<Figures> {
   return { perSecond: n / result.seconds, cpuUs: (used * 1000) / n, p50: pct(result.latencies, 50), p99: pct(result.latencies, 99) };
 }
 
-export async function intake(standin: string): Promise<Record<string, Figures>> {
-  const targets = [await startBare(), await startBotProcess(standin), await startBotProcess(standin, { flags: ['--enable-source-maps'], name: 'bot without heap flags' })];
+/** A command answered end to end first, so the bot is measured as it runs after its first command. */
+async function answerOne(target: Target, standin: StandIn): Promise<void> {
+  const before = standin.callsTo('reply').length;
+  await load(target.url + '/webhook/event', [command('/help')], 1);
+  const limit = Date.now() + 10_000;
+  while (standin.callsTo('reply').length === before) {
+    if (Date.now() > limit) throw new Error(`${target.name} did not answer /help`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export async function intake(standin: StandIn): Promise<Record<string, Figures>> {
+  const targets = [await startBare(), await startBotProcess(standin.url), await startBotProcess(standin.url, { flags: ['--enable-source-maps'], name: 'bot without heap flags' })];
   try {
+    for (const t of targets.slice(1)) await answerOne(t, standin);
     for (const t of targets) await measure(t, WARMUP);
     const rounds: Record<string, Figures[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
     for (let r = 0; r < ROUNDS; r++) for (const t of targets) rounds[t.name]!.push(await measure(t, PER_ROUND));

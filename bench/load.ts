@@ -34,6 +34,13 @@ export function deliveries(n: number): Body[] {
   });
 }
 
+/** One direct message with a command for the bot, which it answers through the platform. */
+export function command(text: string): Body {
+  const event = messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'p2p', chatId: 'oc_bench_dm', senderOpenId: 'ou_bench_sender', messageId: `om_cmd_${process.pid}_${++made}`, text });
+  const d = delivery(event, { encryptKey: SECRETS.encryptKey });
+  return { body: Buffer.from(d.body), headers: { ...d.headers, 'content-type': 'application/json' } };
+}
+
 export interface LoadResult {
   /** Acknowledgement latencies, ms. */
   latencies: number[];

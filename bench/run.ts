@@ -256,7 +256,7 @@ async function startToReady(standin: string): Promise<void> {
   row(`bot (${startFlags().join(' ')})`, `${f(median(bot), 0)} ms, ${ratio(median(bot), median(bare))} bare Express`);
 }
 
-async function intakeCost(standin: string): Promise<void> {
+async function intakeCost(standin: StandIn): Promise<void> {
   const r = await intake(standin);
   console.log(`\nintake: distinct signed, encrypted deliveries, ${CONNECTIONS} connections (medians of 3 rounds of 20,000)\n`);
   const bare = r['bare Express']!;
@@ -286,7 +286,7 @@ async function main() {
   const standin = await StandIn.start({ ...SECRETS, tickets: [] });
   try {
     await startToReady(standin.url);
-    await intakeCost(standin.url);
+    await intakeCost(standin);
     await residentMemory(standin.url);
   } finally {
     await standin.close();

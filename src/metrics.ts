@@ -26,6 +26,8 @@ export interface Metrics {
   retry(api: string): void;
   /** A request waited `seconds` for its rate-limit slot, or (undefined) got none in time. */
   slot(api: string, seconds: number | undefined): void;
+  /** A call held up so long it would have left too late for its slot, and took another. */
+  late(api: string): void;
   cache(cache: string, result: CacheResult): void;
   /** A gauge whose value is read when Prometheus scrapes (queue depths, connection state). */
   gauge(name: string, help: string, read: () => number): void;
@@ -60,6 +62,7 @@ export function createMetrics(): Metrics {
   const retries = counter('upstream_retries_total', 'Retries of Feishu API calls, by API.', ['api']);
   const slotWaits = histogram('rate_limit_wait_seconds', 'Time a call waited for its client-side rate-limit slot, by API.', ['api'], WAIT_BUCKETS);
   const noSlot = counter('rate_limit_refusals_total', 'Calls that got no rate-limit slot in time ("busy"), by API.', ['api']);
+  const late = counter('rate_limit_late_total', 'Calls held up past their rate-limit slot (a busy event loop) and given another before anything was sent, by API.', ['api']);
   const caches = counter('cache_requests_total', 'Cache lookups by cache and result: hit, shared (joined a call under way), miss.', ['cache', 'result']);
 
   return {
@@ -80,6 +83,7 @@ export function createMetrics(): Metrics {
       if (seconds === undefined) noSlot.inc({ api });
       else slotWaits.observe({ api }, seconds);
     },
+    late: (api) => late.inc({ api }),
     cache: (cache, result) => caches.inc({ cache, result }),
     gauge(name, help, read) {
       new Gauge({

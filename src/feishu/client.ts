@@ -2,6 +2,7 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 import axios from 'axios';
 import type { Fields, Logger } from '../log.js';
+import { checkSlot } from '../resilience/slot.js';
 import { sdk } from './sdk.js';
 
 export interface LarkClientOptions {
@@ -21,6 +22,12 @@ export interface LarkClientOptions {
  */
 export function platformHttp(timeoutMs: number): lark.HttpInstance {
   const http = axios.create({ timeout: timeoutMs });
+  // The last step before a request leaves: one late for its rate-limit slot is not sent (see
+  // resilience/slot.ts). Requests made outside a slot (tokens, the long connection's) pass.
+  http.interceptors.request.use((config) => {
+    if (!config.url?.includes('/open-apis/auth/')) checkSlot();
+    return config;
+  });
   http.interceptors.response.use((resp) =>
     resp.config && (resp.config as { $return_headers?: boolean }).$return_headers ? { data: resp.data, headers: resp.headers } : resp.data,
   );

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Json } from '../../cards/kit.js';
+import { LateForSlot } from '../resilience/slot.js';
 
 export interface SendOptions {
   /** The chat the message goes to, for the per-chat rate limit. */
@@ -96,6 +97,8 @@ async function send(fn: () => Promise<unknown>): Promise<unknown> {
   try {
     res = (await fn()) as typeof res;
   } catch (e) {
+    // Not sent at all: the retry loop gives it another slot.
+    if (e instanceof LateForSlot) throw e;
     const err = e as { message?: unknown; response?: { status?: number; data?: { code?: unknown; msg?: unknown }; headers?: Record<string, unknown> } };
     const status = err.response?.status;
     const code = typeof err.response?.data?.code === 'number' ? err.response.data.code : undefined;

@@ -55,6 +55,7 @@ export function resilientMessenger(inner: Messenger, options: ResilientMessenger
         },
         call,
         classify,
+        onLate: () => metrics?.late(op),
         busy: () => new SendError(`send failed: no ${op} slot within the time budget`),
         timedOut: () => new SendError('send failed: no answer in time'),
         onAttempt: (error) => metrics?.upstream(op, sendResult(error)),

@@ -2,6 +2,7 @@
 // lookup each, no caching or retrying here: those wrap this (see resilient.ts) so each layer stays small.
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { sdk } from '../feishu/sdk.js';
+import { LateForSlot } from '../resilience/slot.js';
 import { HelpdeskError, fromCode, fromThrown } from './errors.js';
 import { conversationOf } from './conversation.js';
 import { toMessage, toTicket } from './map.js';
@@ -65,6 +66,8 @@ async function call<T extends { code?: number; msg?: string }>(fn: () => Promise
   try {
     res = await fn();
   } catch (e) {
+    // Not sent at all: the retry loop gives it another slot.
+    if (e instanceof LateForSlot) throw e;
     throw fromThrown(e);
   }
   if (!res || typeof res !== 'object') throw new HelpdeskError('upstream', 'helpdesk answered with an empty body');

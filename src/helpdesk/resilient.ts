@@ -62,6 +62,7 @@ export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOpt
         },
         call,
         classify,
+        onLate: () => metrics?.late(api),
         busy: () => new HelpdeskError('busy', `no ${api} slot within the time budget`),
         timedOut: () => new HelpdeskError('timeout', 'helpdesk did not answer in time'),
         onAttempt: (error) => metrics?.upstream(api, error === undefined ? 'ok' : error instanceof HelpdeskError ? error.kind : 'error'),

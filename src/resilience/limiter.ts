@@ -6,6 +6,7 @@
 // the app's) still has room, then sleeps until then. Knowing the wait up front is what lets a
 // request that could not be served in time fail fast with "busy" instead of queueing in vain.
 import type { Clock } from '../clock.js';
+import { LATE_MS } from './slot.js';
 import type { Sleep } from './timing.js';
 
 export interface WindowLimit {
@@ -116,13 +117,10 @@ export async function acquire(windows: readonly SlidingWindow[], latest: number,
     if (at > now) await sleep(at - now);
     // A busy event loop can wake many sleepers at once, long after their slots: sending then would
     // bunch them into one second. A late sleeper gives its slot back and books the next free one.
-    if (clock() - at <= LATE_WAKE_MS) return true;
+    if (clock() - at <= LATE_MS) return true;
     for (const w of windows) w.release(at);
   }
 }
-
-/** How late after its slot a request may still go. */
-const LATE_WAKE_MS = 25;
 
 /** Index of the first element greater than `value` in a sorted array. */
 function upperBound(sorted: readonly number[], value: number): number {

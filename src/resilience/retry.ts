@@ -1,6 +1,7 @@
 // Attempts of one upstream call within a deadline: wait for a rate-limit slot, race the call
 // against the time left, and retry what is worth retrying after a backoff with full jitter.
 // Nothing (slot wait, call, backoff sleep) is started that would end after the deadline.
+import { inSlot, LATE_MS, LateForSlot } from './slot.js';
 import { within, type Timing } from './timing.js';
 
 export interface RetryPolicy {
@@ -35,6 +36,8 @@ export interface Attempts<T> {
   onRetry?(error: unknown, attempt: number, delayMs: number): void;
   /** Told of every attempt's end: undefined if it succeeded, else its error (timeouts included). */
   onAttempt?(error: unknown): void;
+  /** Told when a call was about to leave too late for its slot and is given another. */
+  onLate?(): void;
   /** Told why it stopped trying, just before the error is thrown. */
   onGiveUp?(why: GiveUp): void;
 }
@@ -55,8 +58,9 @@ export async function withRetries<T>(job: Attempts<T>, policy: RetryPolicy, dead
     job.onGiveUp?.(why);
     return failure ? failure.error : job.busy();
   };
+  let late = false;
   for (let attempt = 0; attempt < policy.maxAttempts; attempt++) {
-    if (failure) {
+    if (failure && !late) {
       const verdict = job.classify(failure.error);
       if (!verdict.retry) throw giveUp('final');
       const wait = Math.max(verdict.afterMs ?? 0, backoffDelay(attempt - 1, policy, time.random));
@@ -64,13 +68,23 @@ export async function withRetries<T>(job: Attempts<T>, policy: RetryPolicy, dead
       job.onRetry?.(failure.error, attempt, wait);
       await time.sleep(wait);
     }
+    late = false;
     if (time.clock() > latestStart()) throw giveUp('deadline');
     if (!(await job.admit(latestStart()))) throw giveUp('no-slot');
+    const admitted = time.clock();
     try {
-      const result = await within(job.call(), Math.min(policy.timeoutMs, deadline() - time.clock()), time.sleep, () => job.timedOut());
+      const call = inSlot(() => time.clock() - admitted > LATE_MS, job.call);
+      const result = await within(call, Math.min(policy.timeoutMs, deadline() - time.clock()), time.sleep, () => job.timedOut());
       job.onAttempt?.(undefined);
       return result;
     } catch (error) {
+      if (error instanceof LateForSlot) {
+        // Nothing was sent: not an attempt. Wait for another slot (within the deadline, as ever).
+        job.onLate?.();
+        late = true;
+        attempt--;
+        continue;
+      }
       job.onAttempt?.(error);
       failure = { error };
     }

@@ -1,4 +1,6 @@
 // Shared by the resilience tests that run the real bot against the stand-in.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import type { Logger } from '../../src/log.js';
 import type { Timing } from '../../src/resilience/timing.js';
 import type { RawTicket } from '../../src/sandbox/standin/index.js';
@@ -9,6 +11,26 @@ import { fullTicket } from '../fixtures/tickets.js';
 /** `n` complete tickets with ids base, base + 1, … */
 export function ticketsFrom(base: bigint, n: number): RawTicket[] {
   return Array.from({ length: n }, (_, i) => ({ ...fullTicket, ticket_id: String(base + BigInt(i)) }));
+}
+
+/**
+ * When the bot's requests leave it, for paths matching `pattern`: the moment each HTTP request is
+ * issued (Node's http.client.request.start). This is what a rate limit is about: the platform sees
+ * these plus the network's delay, which the limiter's window margin is for. The in-process
+ * stand-in's own timestamps are not: it shares the bot's event loop, so under CPU load it may read
+ * a request 200 ms after it was sent, and bunch what left evenly spaced.
+ */
+export function requestsLeaving(pattern: RegExp): { times: number[]; paths: string[]; stop(): void } {
+  const times: number[] = [];
+  const paths: string[] = [];
+  const onStart = (message: unknown) => {
+    const { request } = message as { request: ClientRequest };
+    if (!pattern.test(request.path)) return;
+    times.push(Date.now());
+    paths.push(request.path);
+  };
+  subscribe('http.client.request.start', onStart);
+  return { times, paths, stop: () => unsubscribe('http.client.request.start', onStart) };
 }
 
 /** The most times that fall in any one-second window [t, t + 1000). */

@@ -2,6 +2,7 @@
 // after the deadline, and an attempt is raced against the time left.
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, withRetries, type Attempts, type RetryPolicy } from '../../src/resilience/retry.js';
+import { checkSlot, LATE_MS, LateForSlot } from '../../src/resilience/slot.js';
 import { fakeTime } from './fakeTime.js';
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, timeoutMs: 5000, minAttemptMs: 50 };
@@ -131,5 +132,72 @@ describe('why withRetries gives up', () => {
     const j = { ...job(script), onGiveUp: (w: string) => told.push(w) };
     await expect(time.run(withRetries(j, policy, () => deadline, time))).rejects.toThrow();
     expect(told).toEqual([why]);
+  });
+});
+
+describe('a request that would leave too late for its slot', () => {
+  it('is not sent: it takes another slot, and does not count as an attempt', async () => {
+    const time = fakeTime();
+    const admitted: number[] = [];
+    const sent: number[] = [];
+    const attempts: unknown[] = [];
+    let late = 0;
+    // The first call is held up (a busy event loop) for longer than a slot allows before its
+    // request would leave; the HTTP client's check (checkSlot) stops it there.
+    const delays = [LATE_MS + 1, 0];
+    const result = await time.run(
+      withRetries(
+        {
+          admit: async () => (admitted.push(time.clock()), true),
+          call: async () => {
+            await time.sleep(delays.shift() ?? 0);
+            checkSlot();
+            sent.push(time.clock());
+            return 'ok';
+          },
+          classify: () => ({ retry: true }),
+          busy: () => new Error('busy'),
+          timedOut: () => new Error('timeout'),
+          onAttempt: (error) => attempts.push(error),
+          onLate: () => late++,
+        },
+        { ...policy, maxAttempts: 1 },
+        () => time.clock() + 10_000,
+        time,
+      ),
+    );
+    expect(result).toBe('ok');
+    expect(admitted).toHaveLength(2);
+    expect(sent).toEqual([admitted[1]]);
+    expect(late).toBe(1);
+    // One attempt in all, even with maxAttempts 1: the late one was never sent.
+    expect(attempts).toEqual([undefined]);
+    // No backoff sleep came between: only the calls' own delays (and each attempt's time limit).
+    expect(time.slept.filter((ms) => ms !== policy.timeoutMs)).toEqual([LATE_MS + 1, 0]);
+  });
+
+  it('goes at a call made within LATE_MS of its admission, and outside any slot', async () => {
+    const time = fakeTime();
+    const sent = await time.run(
+      withRetries(
+        {
+          admit: async () => true,
+          call: async () => {
+            await time.sleep(LATE_MS);
+            checkSlot();
+            return time.clock();
+          },
+          classify: () => ({ retry: false }),
+          busy: () => new Error('busy'),
+          timedOut: () => new Error('timeout'),
+        },
+        policy,
+        () => time.clock() + 10_000,
+        time,
+      ),
+    );
+    expect(sent).toBeGreaterThan(0);
+    expect(() => checkSlot()).not.toThrow();
+    expect(new LateForSlot()).toBeInstanceOf(Error);
   });
 });

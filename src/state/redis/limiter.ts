@@ -12,9 +12,8 @@ import type { QueueLimit } from '../../resilience/limiter.js';
 import type { Sleep } from '../../resilience/timing.js';
 import type { LimitKey, Limiter } from '../types.js';
 import type { Link } from './connection.js';
+import { LATE_MS } from '../../resilience/slot.js';
 
-/** How late after its slot a request may still go (as in resilience/limiter.ts). */
-const LATE_WAKE_MS = 25;
 /** Stands in for "no limit" in the script's arguments. */
 const UNBOUNDED = 1e12;
 
@@ -133,7 +132,7 @@ export class RedisLimiter implements Limiter {
       if (wait > 0) await this.sleep(wait);
       // A busy event loop can wake many sleepers at once, long after their slots: sending then
       // would bunch them into one second. A late sleeper gives its slot back and books another.
-      if (this.clock() - booked - wait <= LATE_WAKE_MS) return true;
+      if (this.clock() - booked - wait <= LATE_MS) return true;
       await this.link.run(() => Promise.all(keys.map((key) => this.client.zrem(key, member))));
     }
   }

@@ -57,7 +57,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   const { log } = options;
   const clock = options.clock ?? systemClock;
   // With Redis, waits for it (state.startup_wait_ms) and fails naming the setting if it never answers.
-  const state = createState(config, { clock, sleep: realSleep }, log);
+  const state = await createState(config, { clock, sleep: realSleep }, log);
   try {
     await state.ready();
   } catch (error) {

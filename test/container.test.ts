@@ -1,7 +1,7 @@
 // Docker cannot run in this test environment, so the container is checked from its files: the
 // Dockerfile runs the same compiled bundle with the same node flags as `npm start`, as a non-root
 // user with production dependencies only, and every package the bundle imports is one of those.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,16 +53,28 @@ describe('Dockerfile', () => {
 });
 
 describe('the compiled bundle', () => {
-  it('imports only Node built-ins and production dependencies (what npm ci --omit=dev installs)', () => {
-    const bundle = read('dist/main.js');
+  it('imports only Node built-ins and production dependencies (what npm ci --omit=dev installs), the Redis client among them', () => {
+    const bundle = ['dist/main.js', ...readdirSync(join(REPO, 'dist/chunks')).map((f) => `dist/chunks/${f}`)].filter((f) => f.endsWith('.js')).map(read).join('\n');
     const imported = new Set([...bundle.matchAll(/(?:from |import\()"([^"./][^"]*)"/g)].map((m) => m[1]!));
-    const required = [...read('src/feishu/sdk.ts').matchAll(/createRequire\(import\.meta\.url\)\('([^']+)'\)/g)].map((m) => m[1]!);
+    // The SDK is required (src/feishu/sdk.ts), not imported.
+    const required = [...read('src/feishu/sdk.ts').matchAll(/require\('(@[^']+)'\)/g)].map((m) => m[1]!);
     expect(required).toEqual(['@larksuiteoapi/node-sdk']);
     const packages = [...imported].filter((name) => !name.startsWith('node:') && !builtinModules.includes(name));
     expect(packages.length).toBeGreaterThan(5);
+    expect(packages).toEqual(expect.arrayContaining(['bullmq', 'ioredis', 'express', 'prom-client']));
     for (const name of [...packages, ...required]) {
       const root = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!;
       expect(Object.keys(pkg.dependencies), `${name} must be a production dependency`).toContain(root);
     }
+  });
+
+  it("runs the SDK from its compacted copy: ASCII, its MIT notice kept, and loaded by the bundle", () => {
+    const copy = read('dist/vendor/node-sdk.cjs');
+    expect(copy.startsWith('/* @larksuiteoapi/node-sdk ')).toBe(true);
+    expect(copy).toContain('Copyright (c) 2022 Lark Technologies Pte. Ltd.');
+    expect(/^[\x00-\x7f]*$/.test(copy)).toBe(true);
+    const original = readFileSync(join(REPO, 'node_modules/@larksuiteoapi/node-sdk/lib/index.js'), 'utf8');
+    expect(copy.length).toBeLessThan(original.length / 2);
+    expect(read('dist/main.js')).toContain('./vendor/node-sdk.cjs');
   });
 });

@@ -15,11 +15,11 @@ import { busiestSecond } from '../resilience/helpers.js';
 
 const redisServer = systemProgram('redis');
 
-function newState(url: string, appId = 'cli_5a7e0000000000a1', yaml = ''): State & { log: ReturnType<typeof memoryLogger> } {
+async function newState(url: string, appId = 'cli_5a7e0000000000a1', yaml = ''): Promise<State & { log: ReturnType<typeof memoryLogger> }> {
   const loaded = loadConfig(yaml, { FEISHU_APP_ID: appId, FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 't', FEISHU_ENCRYPT_KEY: 'k', FEISHU_HELPDESK_ID: '1', FEISHU_HELPDESK_TOKEN: 'h', REDIS_URL: url });
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const log = memoryLogger('debug');
-  return Object.assign(createState(loaded.config, { clock: Date.now, sleep: realSleep }, log), { log });
+  return Object.assign(await createState(loaded.config, { clock: Date.now, sleep: realSleep }, log), { log });
 }
 
 const message = (id: string): Job => ({ kind: 'message', message: { messageId: id, chatId: 'oc_1', chatType: 'p2p', senderOpenId: 'ou_1', text: '/help', mentions: [], addressedToBot: true } });
@@ -34,12 +34,12 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 
 describe.skipIf(!redisServer)('Redis state (real redis-server)', () => {
   let redis: RedisServer;
-  let a: ReturnType<typeof newState>;
-  let b: ReturnType<typeof newState>;
+  let a: Awaited<ReturnType<typeof newState>>;
+  let b: Awaited<ReturnType<typeof newState>>;
   beforeAll(async () => {
     redis = await startRedis(redisServer!);
-    a = newState(redis.url);
-    b = newState(redis.url);
+    a = await newState(redis.url);
+    b = await newState(redis.url);
     await Promise.all([a.ready(), b.ready()]);
   });
   afterAll(async () => {
@@ -150,7 +150,7 @@ describe.skipIf(!redisServer)('Redis state (real redis-server)', () => {
 
   it('runs a job again when its run rejects (the state was away mid-way)', async () => {
     let tries = 0;
-    const c = newState(redis.url, 'cli_5a7e0000000000a2');
+    const c = await newState(redis.url, 'cli_5a7e0000000000a2');
     await c.ready();
     try {
       c.work.start(async () => {
@@ -188,7 +188,7 @@ describe.skipIf(!redisServer)('Redis state (real redis-server)', () => {
   });
 
   it('never names the password in what it says', async () => {
-    const c = newState(`redis://:sekrit-pass@127.0.0.1:1/0`, 'cli_5a7e0000000000a3', 'state: { startup_wait_ms: 300 }');
+    const c = await newState(`redis://:sekrit-pass@127.0.0.1:1/0`, 'cli_5a7e0000000000a3', 'state: { startup_wait_ms: 300 }');
     try {
       const error = await c.ready().catch((e: Error) => e);
       expect(String(error)).toMatch(/^Error: state\.redis_url \(or REDIS_URL\): Redis at redis:\/\/127\.0\.0\.1:1\/0 is unreachable .*after waiting 300 ms/);

@@ -9,7 +9,7 @@ import { startBare, startBotProcess, type Target } from './targets.js';
 export const CONNECTIONS = 64;
 const WARMUP = 5000;
 const PER_ROUND = 20_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 export interface Figures {
   perSecond: number;
@@ -40,7 +40,17 @@ async function answerOne(target: Target, standin: StandIn): Promise<void> {
   }
 }
 
-export async function intake(standin: StandIn): Promise<Record<string, Figures>> {
+export interface IntakeFigures {
+  /** Medians over the rounds, by target. */
+  medians: Record<string, Figures>;
+  /**
+   * Bot / bare Express (and bot / bot without heap flags), as the median of each round's ratio:
+   * the targets of one round ran seconds apart, so a busy moment of the machine weighs on both.
+   */
+  ratios: { perSecond: number; cpuUs: number; p99: number; flagsCpuUs: number };
+}
+
+export async function intake(standin: StandIn): Promise<IntakeFigures> {
   const targets = [await startBare(), await startBotProcess(standin.url), await startBotProcess(standin.url, { flags: ['--enable-source-maps'], name: 'bot without heap flags' })];
   try {
     for (const t of targets.slice(1)) await answerOne(t, standin);
@@ -56,7 +66,17 @@ export async function intake(standin: StandIn): Promise<Record<string, Figures>>
         p99: median(list.map((x) => x.p99)),
       };
     }
-    return medians;
+    const [bare, bot, unflagged] = targets.map((t) => rounds[t.name]!);
+    const ratio = (of: (x: Figures) => number, a: Figures[], b: Figures[]) => median(a.map((x, i) => of(x) / of(b[i]!)));
+    return {
+      medians,
+      ratios: {
+        perSecond: ratio((x) => x.perSecond, bot!, bare!),
+        cpuUs: ratio((x) => x.cpuUs, bot!, bare!),
+        p99: ratio((x) => x.p99, bot!, bare!),
+        flagsCpuUs: ratio((x) => x.cpuUs, bot!, unflagged!),
+      },
+    };
   } finally {
     for (const t of targets) await t.proc.stop();
   }

@@ -1,6 +1,7 @@
 // Compiles the bot for `npm start`: src/main.ts and everything it imports (src/, cards/) bundled by
-// esbuild into dist/main.js (and dist/chunks/ for what is imported dynamically), with source maps
-// so stack traces name the TypeScript files and lines.
+// esbuild into dist/main.js, and src/doctor.ts into dist/doctor.js (with chunks beside them for
+// what they share and what is imported dynamically), with source maps so stack traces name the
+// TypeScript files and lines.
 // Packages stay in node_modules (the SDK reads its own package.json at run time). Type checking is
 // `npm run typecheck`'s job, not the build's, so a build takes well under a second.
 //
@@ -62,11 +63,14 @@ async function build() {
   rmSync(out, { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: ['src/main.ts'],
+    // The bot, and `npm run doctor` (it must run where only production dependencies are installed).
+    entryPoints: ['src/main.ts', 'src/doctor.ts'],
     outdir: out,
-    // What is loaded only when used (the Redis backend, imported dynamically) gets a chunk of its own.
+    // What is loaded only when used (the Redis backend, imported dynamically), and what the two
+    // entry points share, go in chunks beside them, so a path relative to any file (./vendor/…,
+    // ./page/…) means the same.
     splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    chunkNames: '[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -4,7 +4,7 @@
 // encrypted, each remembered for de-duplication.
 import { cpuMs, deliveries, load, rss } from './load.js';
 import { CONNECTIONS } from './intake.js';
-import { startBotProcess } from './targets.js';
+import { startBotProcess, startFlags } from './targets.js';
 
 const BATCH = 20_000;
 
@@ -13,12 +13,17 @@ export interface MemoryFigures {
   after100k: number;
   after200k: number;
   peak: number;
+  /** After a full collection (forced), at 200,000 and again at 300,000 deliveries: the live set. */
+  collected200k: number;
+  collected300k: number;
   /** CPU per delivery over the 200,000, µs. */
   cpuUs: number;
 }
 
-export async function memory(standin: string, flags?: string[]): Promise<MemoryFigures> {
-  const bot = await startBotProcess(standin, flags ? { flags } : {});
+export async function memory(standin: string): Promise<MemoryFigures> {
+  // npm start's flags, plus a way to force a full collection (bench/gc-on-signal.mjs), used only
+  // after the figures as read.
+  const bot = await startBotProcess(standin, { flags: [...startFlags(), '--expose-gc', '--import=./bench/gc-on-signal.mjs'] });
   try {
     await settle();
     const idle = rss(bot.pid).now;
@@ -34,7 +39,16 @@ export async function memory(standin: string, flags?: string[]): Promise<MemoryF
     const after100k = await send(100_000);
     const after200k = await send(100_000);
     const cpuUs = ((cpuMs(bot.pid) - cpu) * 1000) / 200_000;
-    return { idle, after100k, after200k, peak: rss(bot.pid).peak, cpuUs };
+    const peak = rss(bot.pid).peak;
+    const collected = async () => {
+      process.kill(bot.pid, 'SIGUSR2');
+      await settle();
+      return rss(bot.pid).now;
+    };
+    const collected200k = await collected();
+    await send(100_000);
+    const collected300k = await collected();
+    return { idle, after100k, after200k, peak, cpuUs, collected200k, collected300k };
   } finally {
     await bot.proc.stop();
   }

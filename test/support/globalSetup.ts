@@ -7,6 +7,9 @@ import { REPO } from './process.js';
 import { missingReport, required } from './system.js';
 
 export default function setup() {
+  // vitest runs a global setup once for the root and once per project (vitest.config.ts): say it once.
+  if (process.env.HELPDESK_BOT_TEST_SETUP === '1') return;
+  process.env.HELPDESK_BOT_TEST_SETUP = '1';
   execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: REPO, stdio: 'inherit' });
   const missing = missingReport();
   if (missing.length === 0) return;

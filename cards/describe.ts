@@ -65,6 +65,8 @@ export interface QueryWords {
   mine?: boolean;
   /** How the time filters were given, when given as words. */
   times?: { created?: TimeSpec; updated?: TimeSpec };
+  /** Only tickets no agent has. */
+  unassigned?: boolean;
 }
 
 /** The query in words, plain text; `names` maps open_ids to display names. */
@@ -83,6 +85,7 @@ export function describeQuery(filter: TicketFilter, names: Record<string, string
     time('created'),
     time('updated'),
     filter.agentId && words.mine ? l('我负责的', 'mine') : filter.agentId ? l(`客服 ${person(filter.agentId)}`, `agent ${person(filter.agentId)}`) : undefined,
+    words.unassigned ? l('未分配', 'unassigned') : undefined,
     filter.closedById ? l(`关单人 ${person(filter.closedById)}`, `closed by ${person(filter.closedById)}`) : undefined,
     filter.guestId ? l(`用户 ${person(filter.guestId)}`, `guest ${person(filter.guestId)}`) : undefined,
     filter.guestName ? l(`用户名含“${filter.guestName}”`, `guest “${filter.guestName}”`) : undefined,

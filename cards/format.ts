@@ -75,3 +75,23 @@ export function ago(ms: number, now: number, timezone: string): L10n {
   const d = roughDuration(age);
   return l(`${d.zh_cn}前`, `${d.en_us} ago`);
 }
+
+const stamps = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * When something happened, as short as is unambiguous on a card that may be read days later:
+ * "14:05" today, "11-20 14:05" this year, "2025-11-20 14:05" before.
+ */
+export function formatWhen(ms: number, now: number, timezone: string): string {
+  let f = stamps.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    stamps.set(timezone, f);
+  }
+  const parts = (at: number) => Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+  const p = parts(ms);
+  const n = parts(now);
+  if (p.year === n.year && p.month === n.month && p.day === n.day) return `${p.hour}:${p.minute}`;
+  if (p.year === n.year) return `${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}

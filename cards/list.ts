@@ -60,7 +60,7 @@ export function listCard(data: ListCardData): Json {
   const render = (limits: RowLimits) =>
     card(head, [
       ...(notes.length ? [markdown(joinL(notes, '\n'))] : []),
-      ...data.tickets.flatMap((t, i) => [...(i > 0 || notes.length ? [hr()] : []), row(t, data, limits)]),
+      ...data.tickets.flatMap((t, i) => [...(i > 0 || notes.length ? [hr()] : []), ticketRow(t, { now: data.now, timezone: data.timezone, open: data.actions.open(t.id) }, limits)]),
       ...footer(data),
     ]);
   return fitCard(ROW_LEVELS, render, () => render(ROW_LEVELS[ROW_LEVELS.length - 1]!));
@@ -100,20 +100,29 @@ function footer(data: ListCardData): Element[] {
 }
 
 /** How much of each row to show; rows shrink if a page would not fit the 30 KB reply. */
-interface RowLimits {
+export interface RowLimits {
   name: number;
   tags: number;
 }
-const ROW_LEVELS: RowLimits[] = [
+export const ROW_LEVELS: RowLimits[] = [
   { name: 40, tags: 4 },
   { name: 20, tags: 1 },
   { name: 10, tags: 0 },
 ];
 
+export interface RowOptions {
+  now: number;
+  timezone: string;
+  /** The Open button's value. */
+  open: Json;
+  /** Where guest names are hidden (a group, by privacy.masked_fields): the row leads with the id. */
+  hideGuestName?: boolean;
+}
+
 // A row leads with the guest and the ticket's state; the id and the tags come second, in grey.
-function row(t: Ticket, data: ListCardData, limits: RowLimits): Element {
+export function ticketRow(t: Ticket, data: RowOptions, limits: RowLimits): Element {
   const status = statusLook(t.status);
-  const guest = t.guest?.name ?? t.guest?.id;
+  const guest = data.hideGuestName ? undefined : (t.guest?.name ?? t.guest?.id);
   const owner = t.agentOwner ?? t.agents[0];
   const ownerName = owner?.name ?? owner?.id;
   const state: L10n[] = [
@@ -126,6 +135,6 @@ function row(t: Ticket, data: ListCardData, limits: RowLimits): Element {
   const second = same([`<font color='grey'>#${esc(t.id)}</font>`, ...tags].join(' '));
   return columns([
     { elements: [markdown(joinL([first, second], '\n'))], weight: 5 },
-    { elements: [button({ text: l('查看', 'Open'), value: data.actions.open(t.id) })], width: 'auto', align: 'center' },
+    { elements: [button({ text: l('查看', 'Open'), value: data.open })], width: 'auto', align: 'center' },
   ]);
 }

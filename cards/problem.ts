@@ -19,7 +19,17 @@ export type Problem =
   | { kind: 'filter'; error: FilterError; examples: string[] }
   | { kind: 'page-out-of-reach'; page: number; lastPage: number }
   | { kind: 'refused'; reason: RefusalReason; contact: string }
-  | { kind: 'unknown-menu-item'; key: string };
+  | { kind: 'unknown-menu-item'; key: string }
+  /** /watch with a time or page filter: a watch looks at tickets as they change, not at a period. */
+  | { kind: 'watch-filter'; word: string; why: 'time' | 'page' }
+  /** This chat (or the whole bot) has as many watches as it may. */
+  | { kind: 'watch-limit'; max: number; scope: 'chat' | 'bot' }
+  /** The same query is already watched here. */
+  | { kind: 'watch-duplicate'; number: number }
+  /** /unwatch with something other than a watch's number. */
+  | { kind: 'unwatch-number'; input: string; count: number }
+  /** Not on access.watch: may use the bot, but not start or stop watches. */
+  | { kind: 'watch-refused'; contact: string };
 
 interface Look {
   color: HeaderColor;
@@ -119,6 +129,60 @@ function look(p: Problem): Look {
         title: l('这个菜单项还没有设置', 'This menu item is not set up'),
         what: l(`机器人没有为菜单项 ${code(clip(p.key, 40))} 配置命令。`, `The bot has no command for the menu item ${code(clip(p.key, 40))}.`),
         todo: l('请告诉管理员（app.yaml 的 menu 设置）。现在可以发送 `/help` 查看全部命令。', 'Please tell the operator (the menu setting in app.yaml). Meanwhile, send `/help` for every command.'),
+      };
+    case 'watch-filter':
+      return p.why === 'time'
+        ? {
+            color: 'orange',
+            title: l('关注不需要时间条件', 'A watch takes no time filter'),
+            what: l(
+              `${code(clip(p.word, 40))} 是时间条件：关注会在工单新建或变化时把它发出来，不按时间段查找。`,
+              `${code(clip(p.word, 40))} is a time filter: a watch posts tickets as they are created or change, so there is no period to look in.`,
+            ),
+            todo: l('去掉时间条件再试，例如 `/watch 未关闭 标签 VIP`。要按时间查看，请用 `/tickets`。', 'Leave the time out, for example `/watch open tag VIP`. To look at a period, use `/tickets`.'),
+          }
+        : {
+            color: 'orange',
+            title: l('关注不需要页码', 'A watch takes no page'),
+            what: l(`${code(clip(p.word, 40))} 是页码：关注会逐个发出符合条件的工单，没有分页。`, `${code(clip(p.word, 40))} is a page: a watch posts matching tickets one by one, so there are no pages.`),
+            todo: l('去掉页码再试，例如 `/watch 未关闭 标签 VIP`。', 'Leave the page out, for example `/watch open tag VIP`.'),
+          };
+    case 'watch-limit':
+      return {
+        color: 'orange',
+        title: l('关注太多了', 'Too many watches'),
+        what:
+          p.scope === 'chat'
+            ? l(`这个会话已经有 ${p.max} 个关注，这是上限。`, `This chat already has ${p.max} watches, the most it may have.`)
+            : l(`机器人在所有会话里一共已有 ${p.max} 个关注，这是上限。`, `The bot has ${p.max} watches across all chats, the most it keeps.`),
+        todo:
+          p.scope === 'chat'
+            ? l('先发送 `/watch` 查看并取消不需要的关注。', 'Send `/watch` to see them, and unwatch one you no longer need.')
+            : l('请联系管理员清理不再需要的关注。', 'Ask the operator to remove watches nobody needs any more.'),
+      };
+    case 'watch-duplicate':
+      return {
+        color: 'blue',
+        title: l('已经在关注了', 'Already watching'),
+        what: l(`这个会话的第 ${p.number} 个关注就是这些条件。`, `Watch ${p.number} in this chat has these filters already.`),
+        todo: l('发送 `/watch` 查看全部关注。', 'Send `/watch` to see every watch here.'),
+      };
+    case 'unwatch-number':
+      return {
+        color: 'orange',
+        title: l('没有这个关注', 'No such watch'),
+        what:
+          p.count === 0
+            ? l(`这个会话没有关注，所以没有 ${code(clip(p.input, 20))}。`, `This chat has no watches, so there is no ${code(clip(p.input, 20))}.`)
+            : l(`${code(clip(p.input, 20))} 不是关注的编号：这个会话的关注编号是 1 到 ${p.count}。`, `${code(clip(p.input, 20))} is not a watch number: this chat's watches are numbered 1 to ${p.count}.`),
+        todo: l('发送 `/watch` 查看编号，或点关注旁边的“取消关注”。', 'Send `/watch` to see the numbers, or click Unwatch next to one.'),
+      };
+    case 'watch-refused':
+      return {
+        color: 'red',
+        title: l('你不能设置关注', 'You cannot change watches'),
+        what: l('你可以查询工单，但只有指定的人可以新建或取消关注。', 'You may look up tickets, but only some people may start or stop watches.'),
+        todo: l(`如需开通，请联系${esc(p.contact)}。`, `To be added, ask ${esc(p.contact)}.`),
       };
     case 'page-out-of-reach':
       return {

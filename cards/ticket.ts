@@ -2,7 +2,7 @@
 // the state of the ticket (status, guest, owner, how long, tags); the latest messages follow in a
 // panel; custom fields, times and durations wait in collapsed panels. Absent fields are left out.
 import type { Conversation, Message, Person, Ticket } from '../src/helpdesk/types.js';
-import { ago, formatClock, formatDuration, formatTime, roughDuration, zoneLabel } from './format.js';
+import { ago, formatClock, formatDuration, formatTime, formatWhen, roughDuration, zoneLabel } from './format.js';
 import {
   button,
   card,
@@ -77,11 +77,12 @@ const present = <T>(items: (T | undefined | false)[]): T[] => items.filter((x): 
 const lines = (items: (L10n | undefined)[]): L10n => joinL(present(items), '\n');
 const hiddenHere = grey(l('群聊中隐藏，私聊机器人可查看', 'hidden in group chats; ask the bot in a direct message'));
 
-function cardHeader(t: Ticket): Json {
+/** The ticket's id as the title, its status (and kind) as tags; a subtitle says why it was posted. */
+export function cardHeader(t: Ticket, subtitle?: L10n): Json {
   const status = statusLook(t.status);
   const tags = [{ text: status.label, color: status.tag }];
   if (t.type !== undefined) tags.push({ text: typeLabel(t.type), color: 'neutral' });
-  return header({ title: l(`工单 ${plain(t.id)}`, `Ticket ${plain(t.id)}`), color: status.header, tags });
+  return header({ title: l(`工单 ${plain(t.id)}`, `Ticket ${plain(t.id)}`), color: status.header, tags, ...(subtitle ? { subtitle } : {}) });
 }
 
 function render(t: Ticket, o: TicketCardOptions, limits: Limits): Json {
@@ -93,14 +94,14 @@ function render(t: Ticket, o: TicketCardOptions, limits: Limits): Json {
     ...commentSection(t, o.timezone, limits),
     ...customFieldsPanel(t, limits),
     ...timesPanel(t, o.timezone),
-    ...footer(o),
+    ...footer(o, t),
   ]);
 }
 
 /** When even the smallest level does not fit: the ticket's state and a way to see the rest. */
 function tooLarge(t: Ticket, o: TicketCardOptions): Json {
   const text = l('这个工单的内容太多，卡片放不下。请在服务台里查看完整内容。', 'This ticket holds more than a card can carry; open it in the helpdesk to see everything.');
-  return card(cardHeader(t), [markdown(joinL([facts(t, { ...o, hide: [...(o.hide ?? []), 'email'] }, LEVELS[LEVELS.length - 1]!), grey(text)], '\n')), ...footer(o)]);
+  return card(cardHeader(t), [markdown(joinL([facts(t, { ...o, hide: [...(o.hide ?? []), 'email'] }, LEVELS[LEVELS.length - 1]!), grey(text)], '\n')), ...footer(o, t)]);
 }
 
 /** `/ticket 1 OR 1=1`: only the id is used, and the card says what was left out. */
@@ -130,7 +131,15 @@ function personName(p: Person | undefined, max: number): string {
   return esc(clip(p?.name ?? p?.id ?? '?', max));
 }
 
-function facts(t: Ticket, o: TicketCardOptions, limits: Limits): L10n {
+/**
+ * The ticket's state in a few lines (guest, owner, age, tags, outcome) at the smallest level of
+ * detail: what a watch post shows.
+ */
+export function compactFacts(t: Ticket, o: Pick<TicketCardOptions, 'timezone' | 'now' | 'hide'>): L10n {
+  return facts(t, o, LEVELS[LEVELS.length - 1]!);
+}
+
+function facts(t: Ticket, o: Pick<TicketCardOptions, 'timezone' | 'now' | 'hide'>, limits: Limits): L10n {
   const hide = o.hide ?? [];
   return lines([guestLine(t.guest, hide, limits), peopleLine(t, limits), ageLine(t, o.now, o.timezone, limits), tagsLine(t, limits), outcomeLine(t)]);
 }
@@ -286,8 +295,19 @@ function timesPanel(t: Ticket, timezone: string): Element[] {
   return [panel(l(`**时间与时长**（${zone}）`, `**Times and durations** (${zone})`), [markdown(lines(rows))])];
 }
 
-function footer(o: TicketCardOptions): Element[] {
-  const asOf = grey(l(`更新于 ${formatClock(o.now, o.timezone)}`, `as of ${formatClock(o.now, o.timezone)}`));
+/**
+ * When the ticket last changed and when the card was drawn: a card kept current by the bot moves
+ * both, so anyone can see it is live.
+ */
+export function changedAsOf(t: Ticket, now: number, timezone: string): L10n {
+  const clock = formatClock(now, timezone);
+  if (t.updatedAt === undefined) return grey(l(`更新于 ${clock}`, `as of ${clock}`));
+  const changed = formatWhen(t.updatedAt, now, timezone);
+  return grey(l(`工单变更于 ${changed} · 更新于 ${clock}`, `changed ${changed} · as of ${clock}`));
+}
+
+function footer(o: TicketCardOptions, t: Ticket): Element[] {
+  const asOf = changedAsOf(t, o.now, o.timezone);
   const buttons = present<Element>([
     o.actions?.back && button({ text: l('返回列表', 'Back to list'), value: o.actions.back }),
     o.actions?.refresh && button({ text: l('刷新', 'Refresh'), value: o.actions.refresh }),

@@ -1,7 +1,7 @@
 // Toasts: the short answers to a button click that come instead of (or before) a new card.
 import type { Json } from './kit.js';
 
-export type ToastKind = 'invalid-button' | 'moved-card' | 'refused' | 'loading' | 'busy';
+export type ToastKind = 'invalid-button' | 'moved-card' | 'refused' | 'loading' | 'busy' | 'opening';
 
 const toast = (type: 'info' | 'error', zh_cn: string, en_us: string): Json => ({ toast: { type, content: en_us, i18n: { zh_cn, en_us } } });
 
@@ -18,5 +18,7 @@ export function toastFor(kind: ToastKind, contact = ''): Json {
       return toast('info', '正在加载…', 'Loading…');
     case 'busy':
       return toast('error', '机器人正忙，请稍后再点一次。', 'The bot is busy; click again shortly.');
+    case 'opening':
+      return toast('info', '正在打开，结果会作为新消息发出…', 'Opening it as a new message…');
   }
 }

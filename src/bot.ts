@@ -1,24 +1,33 @@
-// What the bot does with a message, a click, a menu tap or a chat event: work out the view, render
-// it, send it, log one line.
+// What the bot does with a message, a click, a menu tap, a chat event or a ticket event: work out
+// the view, render it, send it, log one line. Watches, live cards and boards are in watch/.
 import { helpCard } from '../cards/help.js';
 import type { Json } from '../cards/kit.js';
 import { problemCard } from '../cards/problem.js';
 import { toastFor } from '../cards/toast.js';
 import { welcomeCard } from '../cards/welcome.js';
 import { checkAccess, checkChat, hiddenFields, type AccessRules, type Privacy, type Verdict, type Who } from './access.js';
-import type { ButtonValues, View } from './actions/values.js';
+import type { ButtonValues, PageView, View } from './actions/values.js';
 import type { Clock } from './clock.js';
 import { exampleDates, helpExamples } from './commands/filters/index.js';
 import { parseCommand } from './commands/parse.js';
 import { ticketsView } from './commands/tickets.js';
 import { showView, type Audience, type Outcome } from './commands/views.js';
-import { sendUuid, type Messenger } from './feishu/messenger.js';
+import { sendUuid, type Messenger, type Sent } from './feishu/messenger.js';
 import type { CardAction, ChatEvent, ChatType, IncomingMessage, Mention } from './feishu/types.js';
 import { newStats, type CallOptions, type CallStats, type Helpdesk } from './helpdesk/api.js';
+import type { Config } from './config.js';
 import type { Job } from './jobs.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { StateUnavailable } from './state/types.js';
+import { StateUnavailable, type AddOptions } from './state/types.js';
+import { refreshBoards, showBoard } from './watch/board.js';
+import type { WatchContext } from './watch/context.js';
+import type { BoardCounts } from './watch/counts.js';
+import { noteShown, refreshCards } from './watch/liveCards.js';
+import { onTicketEvent } from './watch/onTicket.js';
+import { postMatches } from './watch/posts.js';
+import type { WatchStore } from './watch/store.js';
+import { showWatches, startWatch, stopWatchById, stopWatchByNumber } from './watch/watches.js';
 
 export interface BotDeps {
   helpdesk: Helpdesk;
@@ -33,7 +42,7 @@ export interface BotDeps {
   callbackBudgetMs: number;
   /** Each command's (and click's) time budget: lookups and the reply finish within it. */
   commandBudgetMs: number;
-  access: AccessRules & { contact: string };
+  access: AccessRules & { contact: string; watch: string[] };
   privacy: Privacy;
   /** How long a reply may wait for its chat's turn under the message limits, from the command's start. */
   replyWaitMs: number;
@@ -43,10 +52,19 @@ export interface BotDeps {
    * them, so one busy chat cannot hold them all.
    */
   worker<T>(task: () => Promise<T>): Promise<T>;
-  /** Queues follow-up work (a card update after a slow click); false if it could not be taken. */
-  enqueue(job: Job): Promise<boolean>;
+  /**
+   * Runs the work of ticket events (matching, recounting, redrawing) in a small pool of its own,
+   * so a burst of events (a bulk import) waits its turn there and never holds the workers that
+   * answer people; the rate limits are shared, each taking its slot in turn.
+   */
+  eventWorker<T>(task: () => Promise<T>): Promise<T>;
+  /** Queues follow-up work (a card update after a slow click, a coalesced post); false if it could not be taken. */
+  enqueue(job: Job, options?: AddOptions): Promise<boolean>;
   /** Bot menu event keys -> the command a tap runs. */
   menu: Record<string, string>;
+  /** Watches, live cards and boards. */
+  store: WatchStore;
+  watch: Config['watch'];
 }
 
 export interface Bot {
@@ -68,11 +86,48 @@ export interface Bot {
  */
 const DM_NOT_YET_KNOWN = 'oc_dm_not_yet_known';
 
-type Answer = Outcome & { command: string; filters?: unknown };
+/** What a command or click showed, so the message can be kept current (a ticket card, a board). */
+type Shown = Outcome & { shown?: View; counts?: BoardCounts };
+type Answer = Shown & { command: string; filters?: unknown };
 
 export function createBot(deps: BotDeps): Bot {
   const { log, clock } = deps;
   const audienceFor = (chatId: string, chatType: ChatType): Audience => ({ chatId, chatType, hide: hiddenFields(deps.privacy, chatType) });
+  const watch: WatchContext = {
+    store: deps.store,
+    helpdesk: deps.helpdesk,
+    messenger: deps.messenger,
+    values: deps.values,
+    log,
+    clock,
+    timezone: deps.timezone,
+    pageSize: deps.pageSize,
+    access: deps.access,
+    privacy: deps.privacy,
+    settings: deps.watch,
+    commandBudgetMs: deps.commandBudgetMs,
+    replyWaitMs: deps.replyWaitMs,
+    enqueue: deps.enqueue,
+  };
+
+  /** Any view, for the person asking where they are: list and ticket cards, the board, the watches. */
+  async function show(view: View, audience: Audience, call: CallOptions, who: Who, hints = {}): Promise<Shown> {
+    switch (view.kind) {
+      case 'list':
+      case 'ticket':
+        return { ...(await showView(view as PageView, audience, call, deps, hints)), shown: view };
+      case 'board':
+        return { ...(await showBoard(audience, call, watch)), shown: view };
+      case 'watches':
+        return { ...(await showWatches(audience, watch)), shown: view };
+      case 'unwatch':
+        return { ...(await stopWatchById(view.watchId, who, audience, watch)), shown: view };
+    }
+  }
+
+  /** A ticket card or board just shown on this message is kept current from now on. */
+  const keepCurrent = (messageId: string, answer: Shown, audience: Audience, sentAt: number) =>
+    answer.shown ? noteShown(watch, messageId, { view: answer.shown, ok: answer.outcome === 'ok', ...(answer.counts ? { counts: answer.counts } : {}) }, audience, sentAt) : Promise.resolve();
   // One audit line per lookup, refused or not: who asked, where, what, and what came of it.
   const audit = (who: Who, what: Record<string, unknown>, outcome: string) =>
     log.info('audit', { user: who.userOpenId, chat_id: who.chatId, chat_type: who.chatType, ...what, outcome });
@@ -90,8 +145,15 @@ export function createBot(deps: BotDeps): Bot {
       };
     }
     const audience = audienceFor(who.chatId, who.chatType);
-    const shown = (view: View, name: string, hints = {}) => showView(view, audience, call, deps, hints).then((o) => ({ ...o, command: name }));
+    const shown = (view: View, name: string, hints = {}) => show(view, audience, call, who, hints).then((o) => ({ ...o, command: name }));
     switch (command.kind) {
+      case 'watch':
+        if (command.args.trim() === '') return shown({ kind: 'watches' }, 'watch');
+        return { ...(await startWatch(command.args, who, mentions, audience, call, watch)), command: 'watch' };
+      case 'unwatch':
+        return { ...(await stopWatchByNumber(command.args, who, audience, watch)), command: 'unwatch' };
+      case 'board':
+        return shown({ kind: 'board' }, 'board');
       case 'help':
         return { card: helpCard({ listExamples: helpExamples(clock(), deps.timezone), dates: exampleDates(clock(), deps.timezone) }), outcome: 'ok', ticketIds: [], command: 'help' };
       case 'problem':
@@ -142,9 +204,12 @@ export function createBot(deps: BotDeps): Bot {
     return error instanceof Error ? error.message : String(error);
   };
 
-  /** Sends the reply; resolves with "sent" or why it could not be sent, for the log. */
-  const send = (message: IncomingMessage, card: Json, deadline: number): Promise<string> =>
-    deps.messenger.reply(message.messageId, card, { chatId: message.chatId, deadline }).then(() => 'sent', why);
+  /** Sends the reply; resolves with "sent" (and the reply) or why it could not be sent, for the log. */
+  const send = (message: IncomingMessage, card: Json, deadline: number): Promise<{ reply: string; sent?: Sent }> =>
+    deps.messenger.reply(message.messageId, card, { chatId: message.chatId, deadline }).then(
+      (sent) => ({ reply: 'sent', sent }),
+      (error: unknown) => ({ reply: why(error) }),
+    );
 
   /** The welcome card where it is allowed, else the card saying why the bot cannot be used there. */
   async function welcome(event: ChatEvent & { kind: 'bot-added' | 'first-dm' }): Promise<void> {
@@ -179,11 +244,12 @@ export function createBot(deps: BotDeps): Bot {
     const reply = await (async () => {
       const sent = await deps.messenger.send({ openId: event.operatorOpenId }, answer.card, sendUuid(event.eventId), { deadline: replyBy });
       who.chatId = sent.chatId;
-      const bound = text !== undefined && answer.outcome === 'ok' && (answer.command === 'ticket' || answer.command === 'tickets');
+      const bound = text !== undefined && answer.outcome === 'ok' && ['ticket', 'tickets', 'board', 'watch'].includes(answer.command);
       if (bound) {
         // Now that the chat is known (and its rules apply), the same answer with working buttons.
         answer = await deps.worker(() => answerCommand(who, text, [], { stats, deadline: started + deps.commandBudgetMs }));
         await deps.messenger.patch(sent.messageId, answer.card, { chatId: sent.chatId, deadline: replyBy });
+        await keepCurrent(sent.messageId, answer, audienceFor(sent.chatId, 'p2p'), clock());
       }
       return 'sent';
     })().catch(why);
@@ -191,14 +257,14 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   /** Checks a click: a valid button, in the chat its card was sent to, by someone allowed to look. */
-  function admitClick(action: CardAction): { ok: false; toast: Json } | { ok: true; view: View; fresh: boolean; chatId: string; chatType: ChatType; who: Who } {
+  function admitClick(action: CardAction): { ok: false; toast: Json } | ({ ok: true } & Click) {
     const decoded = deps.values.decode(action.value);
     if (!decoded.ok) {
       log.warn('click.refused', { reason: decoded.reason, operator: action.operatorOpenId, chat_id: action.chatId });
       deps.metrics.click('unknown', 'invalid-button');
       return { ok: false, toast: toastFor('invalid-button') };
     }
-    const { view, fresh, chatId, chatType } = decoded.action;
+    const { view, fresh, chatId, chatType, issuedAt } = decoded.action;
     if (action.chatId !== chatId) {
       log.warn('click.refused', { reason: 'card moved to another chat', operator: action.operatorOpenId, chat_id: action.chatId });
       deps.metrics.click(view.kind, 'moved-card');
@@ -212,16 +278,17 @@ export function createBot(deps: BotDeps): Bot {
       deps.metrics.click(view.kind, `refused:${verdict.reason}`);
       return { ok: false, toast: toastFor('refused', deps.access.contact) };
     }
-    return { ok: true, view, fresh, chatId, chatType, who };
+    return { ok: true, view, fresh, newMessage: decoded.action.newMessage === true, chatId, chatType, who, issuedAt };
   }
 
   /** The click's log and audit lines, once its card is delivered (in the callback's answer or by update). */
-  function logClick(action: CardAction, click: { view: View; fresh: boolean; chatId: string; chatType: ChatType; who: Who }, outcome: Outcome, stats: CallStats, started: number, delivered: string) {
+  function logClick(action: CardAction, click: Click, outcome: Outcome, stats: CallStats, started: number, delivered: string) {
     const { view } = click;
     audit(click.who, { via: 'click', view: view.kind, ticket_ids: outcome.ticketIds }, outcome.outcome);
     log.info('click', {
       view: view.kind,
-      ...(view.kind === 'list' ? { filters: { ...view.list.filter, ...view.list.times, page: view.list.page } } : { ticket_ids: [view.ticketId] }),
+      ...(view.kind === 'list' ? { filters: { ...view.list.filter, ...view.list.times, page: view.list.page } } : view.kind === 'ticket' ? { ticket_ids: [view.ticketId] } : {}),
+      ...(click.newMessage ? { new_message: true } : {}),
       fresh: click.fresh,
       operator: action.operatorOpenId,
       chat_id: click.chatId,
@@ -243,17 +310,41 @@ export function createBot(deps: BotDeps): Bot {
     if (!click.ok) return;
     const stats = newStats();
     const deadline = started + deps.commandBudgetMs;
-    const outcome = await showView(click.view, audienceFor(click.chatId, click.chatType), { fresh: click.fresh, stats, deadline }, deps);
+    const audience = audienceFor(click.chatId, click.chatType);
+    const outcome = await show(click.view, audience, { fresh: click.fresh, stats, deadline }, click.who);
     let delivered = 'update';
     try {
       if (!action.updateToken) throw new Error('no update token in the callback');
       await deps.messenger.updateByToken(action.updateToken, outcome.card, { chatId: click.chatId, deadline });
+      if (action.messageId) await keepCurrent(action.messageId, outcome, audience, click.issuedAt * 1000);
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;
       delivered = error instanceof Error ? error.message : String(error);
     }
     logClick(action, click, outcome, stats, started, delivered);
   }
+
+  /** A click that opens its view as a new message in the chat (a board's counts, a digest's rows). */
+  async function openCard(action: CardAction): Promise<void> {
+    const started = clock();
+    const click = admitClick(action);
+    if (!click.ok) return;
+    const stats = newStats();
+    const audience = audienceFor(click.chatId, click.chatType);
+    const outcome = await deps.worker(() => show(click.view, audience, { fresh: click.fresh, stats, deadline: started + deps.commandBudgetMs }, click.who));
+    let delivered = 'new-message';
+    try {
+      const sent = await deps.messenger.send({ chatId: click.chatId }, outcome.card, sendUuid(`open:${action.eventId}`), { chatId: click.chatId, deadline: started + deps.replyWaitMs });
+      await keepCurrent(sent.messageId, outcome, audience, clock());
+    } catch (error) {
+      if (error instanceof StateUnavailable) throw error;
+      delivered = error instanceof Error ? error.message : String(error);
+    }
+    logClick(action, click, outcome, stats, started, delivered);
+  }
+
+  /** Ticket events and the work they schedule run in their own small pool. */
+  const onEvent = (task: () => Promise<void>) => deps.eventWorker(task);
 
   const bot: Bot = {
     run(job) {
@@ -267,6 +358,16 @@ export function createBot(deps: BotDeps): Bot {
           return welcome(job);
         case 'menu':
           return menu(job);
+        case 'card-open':
+          return openCard(job.action);
+        case 'ticket':
+          return onEvent(() => onTicketEvent(job, watch));
+        case 'watch-post':
+          return postMatches(job.chatId, job.window, watch);
+        case 'cards-refresh':
+          return onEvent(() => refreshCards(job.ticketId, watch));
+        case 'boards-refresh':
+          return onEvent(() => refreshBoards(watch));
       }
     },
 
@@ -282,7 +383,8 @@ export function createBot(deps: BotDeps): Bot {
       });
       // The lookup kept to the command's budget; the reply may wait longer for its chat's turn
       // (5 messages a second), and waits off the workers so one busy chat cannot stall the others.
-      const reply = await send(message, answer.card, started + deps.replyWaitMs);
+      const { reply, sent } = await send(message, answer.card, started + deps.replyWaitMs);
+      if (sent) await keepCurrent(sent.messageId, answer, audienceFor(message.chatId, message.chatType), clock()).catch(why);
       logCommand(who, answer, 'message', { message_id: message.messageId }, reply, stats, started, arrived);
     },
 
@@ -290,12 +392,21 @@ export function createBot(deps: BotDeps): Bot {
       const started = clock();
       const click = admitClick(action);
       if (!click.ok) return click.toast;
+      if (click.newMessage) {
+        // The card clicked stays as it is (a board everyone in the chat looks at): the view comes
+        // as a new message, from queued work.
+        const queued = await deps.enqueue({ kind: 'card-open', action }).catch(() => false);
+        return toastFor(queued ? 'opening' : 'busy');
+      }
       const stats = newStats();
       const deadline = started + deps.commandBudgetMs;
-      const work = showView(click.view, audienceFor(click.chatId, click.chatType), { fresh: click.fresh, stats, deadline }, deps);
+      const audience = audienceFor(click.chatId, click.chatType);
+      const work = show(click.view, audience, { fresh: click.fresh, stats, deadline }, click.who);
       const inTime = await Promise.race([work, sleep(deps.callbackBudgetMs).then(() => undefined)]);
       if (inTime) {
         logClick(action, click, inTime, stats, started, 'response');
+        // Remembered without holding up the answer: the platform waits for it.
+        if (action.messageId) void keepCurrent(action.messageId, inTime, audience, click.issuedAt * 1000).catch((error: unknown) => log.warn('card.not_remembered', { error: String(error) }));
         return { card: { type: 'raw', data: inTime.card } };
       }
       // Too slow for the 3 s callback window: answer now, and update the card as queued work, so
@@ -308,6 +419,18 @@ export function createBot(deps: BotDeps): Bot {
     },
   };
   return bot;
+}
+
+interface Click {
+  view: View;
+  fresh: boolean;
+  /** Open the view as a new message rather than in place. */
+  newMessage: boolean;
+  chatId: string;
+  chatType: ChatType;
+  who: Who;
+  /** Epoch seconds the button was made: the card was sent no later. */
+  issuedAt: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

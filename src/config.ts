@@ -101,6 +101,7 @@ const schema = z.strictObject({
     .strictObject({
       redis_url: z.string().default(''),
       startup_wait_ms: int(0, 600_000).default(30_000),
+      file: z.string().default('data/helpdesk-bot-state.json'),
     })
     .prefault({}),
   cache: z
@@ -124,6 +125,14 @@ const schema = z.strictObject({
       users: z.strictObject({ allow: z.array(openId).default([]), deny: z.array(openId).default([]) }).prefault({}),
       chats: z.strictObject({ allow: z.array(chatId).default([]), deny: z.array(chatId).default([]) }).prefault({}),
       contact: z.string().min(1).max(200).default('your helpdesk administrators'),
+      watch: z.array(openId).default([]),
+    })
+    .prefault({}),
+  watch: z
+    .strictObject({
+      max_per_chat: int(1, 100).default(20),
+      digest_after: int(1, 20).default(3),
+      board_refresh_seconds: int(1, 3600).default(5),
     })
     .prefault({}),
   privacy: z
@@ -222,9 +231,23 @@ export interface Config {
     redisUrl?: string;
     /** How long start-up waits for Redis to answer before it gives up. */
     startupWaitMs: number;
+    /**
+     * Without Redis: the file the watches, live cards and boards are kept in (absolute, or
+     * relative to the working directory); undefined: memory only.
+     */
+    file?: string;
+  };
+  /** Watched queries, live cards and the board. */
+  watch: {
+    /** Watches one chat may have. */
+    maxPerChat: number;
+    /** More matches than this for one chat within a posting window go out as one digest card. */
+    digestAfter: number;
+    /** Boards are recounted at most this often on ticket events. */
+    boardRefreshSeconds: number;
   };
   display: { timezone: string; pageSize: number };
-  access: AccessRules & { contact: string };
+  access: AccessRules & { contact: string; watch: string[] };
   privacy: Privacy;
   /** Bot menu event key -> the command text a tap runs, answered to the person who tapped. */
   menu: Record<string, string>;
@@ -400,7 +423,8 @@ function finish(raw: Raw): ConfigResult {
         ticket: { ttlMs: raw.cache.ticket_ttl_ms, maxEntries: raw.cache.ticket_max_entries },
         list: { ttlMs: raw.cache.list_ttl_ms, maxEntries: raw.cache.list_max_entries },
       },
-      state: { ...(redisUrl ? { redisUrl } : {}), startupWaitMs: raw.state.startup_wait_ms },
+      state: { ...(redisUrl ? { redisUrl } : {}), startupWaitMs: raw.state.startup_wait_ms, ...(raw.state.file.trim() ? { file: raw.state.file.trim() } : {}) },
+      watch: { maxPerChat: raw.watch.max_per_chat, digestAfter: raw.watch.digest_after, boardRefreshSeconds: raw.watch.board_refresh_seconds },
       display: { timezone: raw.display.timezone, pageSize: raw.display.page_size },
       access: {
         allowDirectMessages: raw.access.allow_direct_messages,
@@ -408,6 +432,7 @@ function finish(raw: Raw): ConfigResult {
         users: raw.access.users,
         chats: raw.access.chats,
         contact: raw.access.contact,
+        watch: raw.access.watch,
       },
       privacy: { masking: raw.privacy.masking, fields: raw.privacy.masked_fields },
       menu: raw.menu,

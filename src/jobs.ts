@@ -1,6 +1,6 @@
 // Work that runs after a delivery is acknowledged. Plain data (JSON-safe), so that it can be queued
 // anywhere (in process, or in Redis for any instance to run) and run by whichever worker is free.
-import type { CardAction, ChatEvent, IncomingMessage } from './feishu/types.js';
+import type { CardAction, ChatEvent, IncomingMessage, TicketEvent } from './feishu/types.js';
 
 export type Job =
   | {
@@ -15,7 +15,17 @@ export type Job =
    * A click whose card could not be ready within the callback's 3 s: show the view and replace
    * the card through the delayed update API (the action carries its update token).
    */
-  | { kind: 'card-update'; action: CardAction };
+  | { kind: 'card-update'; action: CardAction }
+  /** A click that opens its view as a new message in the chat (a board's counts, a digest's rows). */
+  | { kind: 'card-open'; action: CardAction }
+  /** A ticket was created or changed: watches, live cards and boards act on it. */
+  | TicketEvent
+  /** Posts what the chat's watches matched in the last window: one card each, or a digest. */
+  | { kind: 'watch-post'; chatId: string; window: string }
+  /** Re-renders the live cards of a ticket after it changed (once per window). */
+  | { kind: 'cards-refresh'; ticketId: string; window: string }
+  /** Recounts the boards after ticket changes (once per window). */
+  | { kind: 'boards-refresh'; window: string };
 
 /** The id a job is stored under: a second delivery of the same thing finds it already there. */
 export function jobId(job: Job): string {
@@ -24,7 +34,26 @@ export function jobId(job: Job): string {
       return `message-${job.message.messageId}`;
     case 'card-update':
       return `card-update-${job.action.eventId}`;
+    case 'card-open':
+      return `card-open-${job.action.eventId}`;
+    // Coalesced: one job per key and window (see coalesce).
+    case 'watch-post':
+      return `watch-post-${job.chatId}-${job.window}`;
+    case 'cards-refresh':
+      return `cards-refresh-${job.ticketId}-${job.window}`;
+    case 'boards-refresh':
+      return `boards-refresh-${job.window}`;
     default:
       return `${job.kind}-${job.eventId}`;
   }
+}
+
+/**
+ * The window a coalesced job belongs to, and how long until it ends: the first change in a window
+ * schedules the job for the window's end and later ones find it already there (same id). The next
+ * window is a new id, since a finished job's id is remembered (an hour, with Redis).
+ */
+export function coalesce(now: number, windowMs: number): { window: string; delayMs: number } {
+  const n = Math.floor(now / windowMs);
+  return { window: `${windowMs}x${n}`, delayMs: (n + 1) * windowMs - now };
 }

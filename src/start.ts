@@ -17,6 +17,10 @@ import { createMetrics, type Metrics } from './metrics.js';
 import PQueue from 'p-queue';
 import { createState } from './state/index.js';
 import { resilientUpstream } from './upstream.js';
+import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from './helpdesk/events.js';
+import type { HelpdeskError } from './helpdesk/errors.js';
+import { WatchStore } from './watch/store.js';
+import type * as lark from '@larksuiteoapi/node-sdk';
 
 export interface RunningBot {
   url: string;
@@ -87,6 +91,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   const workers = new PQueue({ concurrency: config.server.workConcurrency });
   metrics.gauge('work_queue_depth', 'Jobs this instance holds: waiting, running, or with a reply still to send (at most server.work_max_pending).', () => state.work.depth);
   metrics.gauge('workers_busy', 'Commands preparing their answers right now (at most server.work_concurrency).', () => workers.pending);
+  // Ticket events take their turn in a pool of their own (see BotDeps.eventWorker).
+  const eventWorkers = new PQueue({ concurrency: EVENT_CONCURRENCY });
   const bot = createBot({
     helpdesk: upstream.helpdesk,
     messenger: upstream.messenger,
@@ -102,8 +108,11 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     privacy: config.privacy,
     replyWaitMs: config.upstream.replyWaitMs,
     worker: (task) => workers.add(task),
-    enqueue: (job) => state.work.add(jobId(job), job),
+    eventWorker: (task) => eventWorkers.add(task),
+    enqueue: (job, addOptions) => state.work.add(jobId(job), job, addOptions),
     menu: config.menu,
+    store: new WatchStore(state.records),
+    watch: config.watch,
   });
   state.work.start((job) => bot.run(job));
   let longConnection: LongConnection | undefined;
@@ -138,6 +147,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     });
     longConnection.start();
   }
+  // The helpdesk pushes ticket events only once asked; not being able to ask stops nothing else.
+  void subscribe(client, log);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -157,6 +168,35 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       return finished;
     },
   };
+}
+
+/** Ticket events (and the recounts and redraws they cause) worked on at once by one instance. */
+const EVENT_CONCURRENCY = 2;
+/** Attempts to subscribe at start-up, and the waits between them. */
+const SUBSCRIBE_RETRIES_MS = [1000, 5000];
+
+/** Subscribes to the helpdesk's ticket events, retrying what may pass; logs the outcome. */
+async function subscribe(client: lark.Client, log: Logger): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await subscribeTicketEvents(client);
+      log.info('helpdesk.subscribed', { events: TICKET_EVENT_TYPES });
+      return;
+    } catch (e) {
+      const error = e as HelpdeskError;
+      const wait = SUBSCRIBE_RETRIES_MS[attempt];
+      if (error.retryable && wait !== undefined) {
+        await new Promise((r) => setTimeout(r, wait).unref());
+        continue;
+      }
+      log.error('helpdesk.subscribe_failed', {
+        error: error.message,
+        consequence: 'watches, live cards and boards get no ticket events; everything else works',
+        fix: subscribeFix(error),
+      });
+      return;
+    }
+  }
 }
 
 /** Stops listening and ends idle keep-alive connections; work is done, so nothing waits on them. */

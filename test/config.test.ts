@@ -44,7 +44,7 @@ describe('loadConfig', () => {
 
   it('keeps all state in process without a Redis URL', () => {
     const result = loadConfig(readFileSync('app.yaml', 'utf8'), { ...creds, REDIS_URL: '' });
-    expect(result.ok && result.config.state).toEqual({ startupWaitMs: 30_000 });
+    expect(result.ok && result.config.state).toEqual({ startupWaitMs: 30_000, file: 'data/helpdesk-bot-state.json' });
   });
 
   it.each([

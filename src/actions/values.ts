@@ -23,7 +23,13 @@ const ACCEPTED_VERSIONS = [1, 2] as const;
 /** What the user is looking at, or asks to look at. */
 export type View =
   | { kind: 'list'; list: ListState }
-  | { kind: 'ticket'; ticketId: string; back?: ListState };
+  | { kind: 'ticket'; ticketId: string; back?: ListState }
+  /** The queue board, counted now. */
+  | { kind: 'board' }
+  /** The chat's watches. */
+  | { kind: 'watches' }
+  /** The chat's watches once this one is removed (its Unwatch button). */
+  | { kind: 'unwatch'; watchId: string };
 
 export interface ListState {
   /** Without time ranges, except those of a version 1 value (which has no words). */
@@ -34,12 +40,22 @@ export interface ListState {
   names: Record<string, string>;
   /** The agent filter is the person who asked ("mine"), whose name the bot does not know. */
   mine?: boolean;
+  /**
+   * Only tickets no agent has (the board's "Unassigned"). The list API has no such filter: the bot
+   * reads the matching tickets and keeps these (see src/watch/counts.ts).
+   */
+  unassigned?: boolean;
 }
+
+/** The views shown by the list and ticket cards (commands/views.ts). */
+export type PageView = Extract<View, { kind: 'list' | 'ticket' }>;
 
 export interface Action {
   view: View;
   /** Bypass caches (the refresh buttons). */
   fresh: boolean;
+  /** Show the view in a new message, leaving the card clicked as it is (a board's counts). */
+  newMessage?: boolean;
   /** The chat the card was sent to, and its kind: decides who may click and what is shown. */
   chatId: string;
   chatType: ChatType;
@@ -84,14 +100,21 @@ const listSchema = z.strictObject({
   n: z.record(openId, text(64)).refine((n) => Object.keys(n).length <= 10, 'too many names').optional(),
   m: z.literal(1).optional(),
   w: z.strictObject({ c: timeWords.optional(), u: timeWords.optional() }).optional(),
+  a: z.literal(1).optional(),
 });
+
+/** A watch's id (see src/watch/store.ts). */
+export const WATCH_ID = /^w[a-z0-9]{8,24}$/;
 
 const wireSchema = z.strictObject({
   v: z.union(ACCEPTED_VERSIONS.map((v) => z.literal(v))),
-  k: z.enum(['l', 't']),
+  // list, ticket, board, watches, unwatch
+  k: z.enum(['l', 't', 'b', 'w', 'u']),
   l: listSchema.optional(),
   t: id.optional(),
+  u: z.string().regex(WATCH_ID).optional(),
   r: z.literal(1).optional(),
+  x: z.literal(1).optional(),
   c: z.string().regex(/^oc_[A-Za-z0-9_-]{1,64}$/),
   ct: z.enum(['p', 'g']),
   i: int(0, 2 ** 40),
@@ -114,13 +137,13 @@ export class ButtonValues {
   encode(action: Omit<Action, 'issuedAt'>): Record<string, unknown> {
     const { view } = action;
     // A list reached from a version 1 button has absolute ranges and no words: it stays version 1.
-    const lists = view.kind === 'list' ? [view.list] : view.back ? [view.back] : [];
+    const lists = view.kind === 'list' ? [view.list] : view.kind === 'ticket' && view.back ? [view.back] : [];
     const legacy = lists.some((list) => list.filter.created !== undefined || list.filter.updated !== undefined);
     const wire: Omit<Wire, 's'> = {
       v: legacy ? 1 : VALUE_VERSION,
-      k: view.kind === 'list' ? 'l' : 't',
-      ...(view.kind === 'list' ? { l: listWire(view.list) } : { t: view.ticketId, ...(view.back ? { l: listWire(view.back) } : {}) }),
+      ...viewWire(view),
       ...(action.fresh ? { r: 1 as const } : {}),
+      ...(action.newMessage ? { x: 1 as const } : {}),
       c: action.chatId,
       ct: action.chatType === 'p2p' ? 'p' : 'g',
       i: Math.floor(this.now() / 1000),
@@ -142,19 +165,46 @@ export class ButtonValues {
     const lists = [w.l].filter((x) => x !== undefined);
     if (w.v === 1 && lists.some((x) => x.w)) return { ok: false, reason: 'malformed value' };
     if (w.v === 2 && lists.some((x) => x.f.created || x.f.updated)) return { ok: false, reason: 'malformed value' };
-    let view: View;
-    if (w.k === 'l') {
-      if (!w.l || w.t !== undefined) return { ok: false, reason: 'malformed value' };
-      view = { kind: 'list', list: listState(w.l) };
-    } else {
-      if (!w.t) return { ok: false, reason: 'malformed value' };
-      view = { kind: 'ticket', ticketId: w.t, ...(w.l ? { back: listState(w.l) } : {}) };
-    }
-    return { ok: true, action: { view, fresh: w.r === 1, chatId: w.c, chatType: w.ct === 'p' ? 'p2p' : 'group', issuedAt: w.i } };
+    const view = viewOf(w);
+    if (!view) return { ok: false, reason: 'malformed value' };
+    return {
+      ok: true,
+      action: { view, fresh: w.r === 1, ...(w.x === 1 ? { newMessage: true } : {}), chatId: w.c, chatType: w.ct === 'p' ? 'p2p' : 'group', issuedAt: w.i },
+    };
   }
 
   private sign(unsigned: object): string {
     return createHmac('sha256', this.key).update(canonical(unsigned)).digest('base64url');
+  }
+}
+
+function viewWire(view: View): Pick<Wire, 'k' | 'l' | 't' | 'u'> {
+  switch (view.kind) {
+    case 'list':
+      return { k: 'l', l: listWire(view.list) };
+    case 'ticket':
+      return { k: 't', t: view.ticketId, ...(view.back ? { l: listWire(view.back) } : {}) };
+    case 'board':
+      return { k: 'b' };
+    case 'watches':
+      return { k: 'w' };
+    case 'unwatch':
+      return { k: 'u', u: view.watchId };
+  }
+}
+
+/** The view a value names, or undefined when its fields do not fit its kind. */
+function viewOf(w: Wire): View | undefined {
+  switch (w.k) {
+    case 'l':
+      return w.l && w.t === undefined && w.u === undefined ? { kind: 'list', list: listState(w.l) } : undefined;
+    case 't':
+      return w.t && w.u === undefined ? { kind: 'ticket', ticketId: w.t, ...(w.l ? { back: listState(w.l) } : {}) } : undefined;
+    case 'b':
+    case 'w':
+      return w.l === undefined && w.t === undefined && w.u === undefined ? { kind: w.k === 'b' ? 'board' : 'watches' } : undefined;
+    case 'u':
+      return w.u && w.l === undefined && w.t === undefined ? { kind: 'unwatch', watchId: w.u } : undefined;
   }
 }
 
@@ -169,12 +219,20 @@ function listWire(list: ListState): z.infer<typeof listSchema> {
     ...(Object.keys(names).length ? { n: names } : {}),
     ...(list.mine ? { m: 1 as const } : {}),
     ...(Object.keys(words).length ? { w: words } : {}),
+    ...(list.unassigned ? { a: 1 as const } : {}),
   };
 }
 
 function listState(l: z.infer<typeof listSchema>): ListState {
   const times = { ...(l.w?.c ? { created: l.w.c } : {}), ...(l.w?.u ? { updated: l.w.u } : {}) };
-  return { filter: l.f as TicketFilter, page: l.p, names: l.n ?? {}, ...(l.m ? { mine: true } : {}), ...(Object.keys(times).length ? { times } : {}) };
+  return {
+    filter: l.f as TicketFilter,
+    page: l.p,
+    names: l.n ?? {},
+    ...(l.m ? { mine: true } : {}),
+    ...(Object.keys(times).length ? { times } : {}),
+    ...(l.a ? { unassigned: true } : {}),
+  };
 }
 
 /** JSON with object keys sorted at every level, so the signature survives key reordering. */

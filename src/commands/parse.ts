@@ -7,23 +7,34 @@ export type Command =
   /** `ignored`: words after the id, which are not used (the card says so). */
   | { kind: 'ticket'; id: string; ignored?: string }
   | { kind: 'tickets'; args: string }
+  /** `args` empty: list the chat's watches. */
+  | { kind: 'watch'; args: string }
+  /** `args` empty: list the chat's watches (to pick one). */
+  | { kind: 'unwatch'; args: string }
+  | { kind: 'board' }
   | { kind: 'help' }
   | { kind: 'problem'; problem: Problem };
 
-const ALIASES: Record<string, 'ticket' | 'tickets' | 'help'> = {
+const ALIASES: Record<string, 'ticket' | 'tickets' | 'watch' | 'unwatch' | 'board' | 'help'> = {
   ticket: 'ticket',
   t: 'ticket',
   工单: 'ticket',
   tickets: 'tickets',
   ts: 'tickets',
   工单列表: 'tickets',
+  watch: 'watch',
+  关注: 'watch',
+  unwatch: 'unwatch',
+  取消关注: 'unwatch',
+  board: 'board',
+  看板: 'board',
   help: 'help',
   帮助: 'help',
   '?': 'help',
 };
 const COMMAND_WORDS = Object.keys(ALIASES).filter((w) => w.length > 1);
 /** Without a slash only the full words count, so "t" or "?" in chatter is not a command. */
-const BARE_WORDS = new Set(['ticket', '工单', 'tickets', '工单列表', 'help', '帮助']);
+const BARE_WORDS = new Set(['ticket', '工单', 'tickets', '工单列表', 'help', '帮助', 'board', '看板']);
 
 const TICKET_ID = /^\d{1,32}$/;
 /** Longer messages are not read as commands: the answer says how long a command may be. */
@@ -50,7 +61,8 @@ export function parseCommand(text: string): Command {
     return { kind: 'problem', problem: { kind: 'unknown-command', word: first, ...(suggestion ? { suggestion } : {}) } };
   }
   if (kind === 'help') return { kind: 'help' };
-  if (kind === 'tickets') return { kind: 'tickets', args: tokens.join(' ') };
+  if (kind === 'board') return { kind: 'board' };
+  if (kind === 'tickets' || kind === 'watch' || kind === 'unwatch') return { kind, args: tokens.join(' ') };
 
   const id = tokens[0]?.replace(/^#/, '');
   if (id === undefined) return { kind: 'problem', problem: { kind: 'missing-ticket-id', command: first } };

@@ -6,12 +6,13 @@ import type { Json } from '../../cards/kit.js';
 import { listCard } from '../../cards/list.js';
 import { problemCard, type Problem } from '../../cards/problem.js';
 import { ticketCard, type ConversationState, type MaskedField } from '../../cards/ticket.js';
-import type { ButtonValues, ListState, View } from '../actions/values.js';
+import type { ButtonValues, ListState, PageView, View } from '../actions/values.js';
 import type { Clock } from '../clock.js';
 import type { ChatType } from '../feishu/types.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import { lastReachablePage, pages } from '../helpdesk/paging.js';
-import type { TicketFilter } from '../helpdesk/types.js';
+import type { TicketFilter, TicketPage } from '../helpdesk/types.js';
+import { isUnassigned, readTickets } from '../watch/counts.js';
 import { readTimeWords, resolveTime, type TimeSpec } from './filters/time.js';
 import { problemFor } from './problems.js';
 
@@ -45,7 +46,7 @@ export interface Hints {
   ignored?: string;
 }
 
-export function showView(view: View, audience: Audience, call: CallOptions, deps: ViewDeps, hints: Hints = {}): Promise<Outcome> {
+export function showView(view: PageView, audience: Audience, call: CallOptions, deps: ViewDeps, hints: Hints = {}): Promise<Outcome> {
   return view.kind === 'list' ? showList(view.list, audience, call, deps) : showTicket(view.ticketId, view.back, audience, call, deps, hints);
 }
 
@@ -106,20 +107,21 @@ async function showList(asked: ListState, audience: Audience, call: CallOptions,
   const { filter, specs } = resolved;
   try {
     let list = asked;
-    let result = await deps.helpdesk.listTickets(filter, list.page, pageSize, call);
+    const page = (n: number) => (list.unassigned ? unassignedPage(deps.helpdesk, filter, n, pageSize, call) : deps.helpdesk.listTickets(filter, n, pageSize, call));
+    let result = await page(list.page);
     let p = pages(result.total, pageSize);
     // Past the end: show the last page, and say so.
     const pastEnd = result.total > 0 && list.page > p.total ? list.page : undefined;
     if (pastEnd !== undefined) {
       list = { ...list, page: p.lastReachable };
-      result = await deps.helpdesk.listTickets(filter, list.page, pageSize, call);
+      result = await page(list.page);
       p = pages(result.total, pageSize);
     }
     const at = (page: number, fresh = false) =>
       deps.values.encode({ view: { kind: 'list', list: { ...list, page } }, fresh, chatId: audience.chatId, chatType: audience.chatType });
     const paged = p.total > 1;
     const card = listCard({
-      query: describeQuery(filter, list.names, timezone, { mine: list.mine === true, times: specs }),
+      query: describeQuery(filter, list.names, timezone, { mine: list.mine === true, times: specs, unassigned: list.unassigned === true }),
       used: filtersUsed(filter),
       page: list.page,
       pageSize,
@@ -140,4 +142,15 @@ async function showList(asked: ListState, audience: Audience, call: CallOptions,
   } catch (error) {
     return problem(problemFor(error, 'list'));
   }
+}
+
+/**
+ * A page of the matching tickets no agent has. The list API cannot filter by that, so the bot
+ * reads the matches (at most READ_PAGES pages of 200, from the same cache as the board) and pages
+ * through those with no agent.
+ */
+async function unassignedPage(helpdesk: Helpdesk, filter: TicketFilter, page: number, pageSize: number, call: CallOptions): Promise<TicketPage> {
+  const read = await readTickets(helpdesk, filter, call);
+  const unassigned = read.tickets.filter(isUnassigned);
+  return { total: unassigned.length, tickets: unassigned.slice((page - 1) * pageSize, page * pageSize) };
 }

@@ -1,15 +1,16 @@
 // Classifies a verified delivery into the few things the bot acts on. This is the edge where the
-// platform's payload shapes end; everything past it sees IncomingMessage, CardAction or ChatEvent.
+// platform's payload shapes end; everything past it sees IncomingMessage, CardAction, ChatEvent or
+// TicketEvent.
 // Both intakes (webhook and long connection) hand their payloads here. Each event type the bot
 // handles is one entry of EVENTS.
 import { messageText, splitMentions } from './message.js';
-import type { CardAction, ChatEvent, ChatType, IncomingMessage } from './types.js';
+import type { CardAction, ChatEvent, ChatType, IncomingMessage, TicketEvent } from './types.js';
 
 export type Delivery =
   | { kind: 'challenge'; challenge: string }
   | { kind: 'message'; dedupeKey: string; message: IncomingMessage }
   | { kind: 'card-action'; dedupeKey: string; action: CardAction }
-  | { kind: 'event'; dedupeKey: string; event: ChatEvent }
+  | { kind: 'event'; dedupeKey: string; event: ChatEvent | TicketEvent }
   /** Something we acknowledge and do nothing with (other events, messages not for the bot). */
   | { kind: 'ignored'; dedupeKey?: string; why: string }
   | { kind: 'invalid'; reason: string };
@@ -17,6 +18,12 @@ export type Delivery =
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** A status code, which the platform sends as a number (a numeric string is taken too). */
+const code = (v: unknown): number | undefined => {
+  const n = typeof v === 'string' && /^\d{1,4}$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+};
+const TICKET_ID = /^\d{1,32}$/;
 
 export function interpret(payload: Obj, botOpenId: string): Delivery {
   if (payload.type === 'url_verification') {
@@ -61,6 +68,9 @@ const EVENTS: Record<string, (event: Obj, ctx: Context) => Delivery> = {
     if (str(event.last_message_id)) return { kind: 'ignored', dedupeKey: `evt:${ctx.eventId}`, why: 'DM entered again' };
     return chatEvent(ctx, { kind: 'first-dm', eventId: ctx.eventId, chatId, userOpenId });
   },
+  // Pushed only after the bot subscribed (POST /open-apis/helpdesk/v1/events/subscribe, at start-up).
+  'helpdesk.ticket.created_v1': (event, ctx) => ticketEvent(ctx, 'created', event, {}),
+  'helpdesk.ticket.updated_v1': (event, ctx) => ticketEvent(ctx, 'updated', obj(event.object), obj(event.old_object)),
   'application.bot.menu_v6': (event, ctx) => {
     const eventKey = str(event.event_key);
     const operatorOpenId = str(obj(obj(event.operator).operator_id).open_id);
@@ -69,7 +79,23 @@ const EVENTS: Record<string, (event: Obj, ctx: Context) => Delivery> = {
   },
 };
 
-const chatEvent = (ctx: Context, event: ChatEvent): Delivery => ({ kind: 'event', dedupeKey: `evt:${ctx.eventId}`, event });
+const chatEvent = (ctx: Context, event: ChatEvent | TicketEvent): Delivery => ({ kind: 'event', dedupeKey: `evt:${ctx.eventId}`, event });
+
+/** The ticket's id and status; the rest of the payload (guest, custom fields) is not needed. */
+function ticketEvent(ctx: Context, change: 'created' | 'updated', ticket: Obj, before: Obj): Delivery {
+  const ticketId = typeof ticket.ticket_id === 'number' && Number.isSafeInteger(ticket.ticket_id) ? String(ticket.ticket_id) : str(ticket.ticket_id);
+  if (!ticketId || !TICKET_ID.test(ticketId)) return { kind: 'invalid', reason: `helpdesk ticket ${change} event without a ticket_id` };
+  const status = code(ticket.status);
+  const previousStatus = code(before.status);
+  return chatEvent(ctx, {
+    kind: 'ticket',
+    eventId: ctx.eventId,
+    ticketId,
+    change,
+    ...(status !== undefined ? { status } : {}),
+    ...(previousStatus !== undefined ? { previousStatus } : {}),
+  });
+}
 
 function messageDelivery(event: Obj, botOpenId: string): Delivery {
   const message = obj(event.message);

@@ -22,8 +22,8 @@ export interface Sent {
 }
 
 export interface Messenger {
-  /** Replies with a card; idempotent per message id, even across instances. */
-  reply(messageId: string, card: Json, options?: SendOptions): Promise<void>;
+  /** Replies with a card; idempotent per message id, even across instances. Resolves with the reply. */
+  reply(messageId: string, card: Json, options?: SendOptions): Promise<Sent>;
   /**
    * Sends a card as a new message (not a reply); idempotent per `uuid` for an hour, even across
    * instances, so a redelivered event posts it once.
@@ -61,25 +61,23 @@ export function sendUuid(key: string): string {
 export function sdkMessenger(client: lark.Client): Messenger {
   return {
     async reply(messageId, card) {
-      await send(() =>
+      const res = await send(() =>
         client.im.v1.message.reply({
           path: { message_id: messageId },
           data: { msg_type: 'interactive', content: JSON.stringify(card), uuid: replyUuid(messageId) },
         }),
       );
+      return created(res, 'reply');
     },
     async send(to, card, uuid) {
       const [receiveIdType, receiveId] = 'chatId' in to ? (['chat_id', to.chatId] as const) : (['open_id', to.openId] as const);
-      const res = (await send(() =>
+      const res = await send(() =>
         client.im.v1.message.create({
           params: { receive_id_type: receiveIdType },
           data: { receive_id: receiveId, msg_type: 'interactive', content: JSON.stringify(card), uuid },
         }),
-      )) as { data?: { message_id?: unknown; chat_id?: unknown } } | undefined;
-      const messageId = res?.data?.message_id;
-      const chatId = res?.data?.chat_id;
-      if (typeof messageId !== 'string' || typeof chatId !== 'string') throw new SendError('send failed: the answer names no message_id and chat_id');
-      return { messageId, chatId };
+      );
+      return created(res, 'send');
     },
     async patch(messageId, card) {
       await send(() => client.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }));
@@ -89,6 +87,15 @@ export function sdkMessenger(client: lark.Client): Messenger {
       await send(() => client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card } }));
     },
   };
+}
+
+/** The message the platform says it created. */
+function created(res: unknown, op: string): Sent {
+  const data = (res as { data?: { message_id?: unknown; chat_id?: unknown } } | undefined)?.data;
+  const messageId = data?.message_id;
+  const chatId = data?.chat_id;
+  if (typeof messageId !== 'string' || typeof chatId !== 'string') throw new SendError(`${op} failed: the answer names no message_id and chat_id`);
+  return { messageId, chatId };
 }
 
 /** Calls the SDK and turns every failure into a SendError; resolves with the platform's answer. */

@@ -46,3 +46,18 @@ export type ChatEvent =
   | { kind: 'first-dm'; eventId: string; chatId: string; userOpenId: string }
   /** Someone tapped an item of the bot's menu (application.bot.menu_v6). */
   | { kind: 'menu'; eventId: string; eventKey: string; operatorOpenId: string };
+
+/**
+ * A helpdesk ticket was created or changed (helpdesk.ticket.created_v1 / updated_v1). The event
+ * carries no tags or agents, so the bot looks the ticket up before acting on it. Plain data, a Job
+ * like the others.
+ */
+export interface TicketEvent {
+  kind: 'ticket';
+  eventId: string;
+  ticketId: string;
+  change: 'created' | 'updated';
+  /** The status the event reports, and for an update the one before it, when given. */
+  status?: number;
+  previousStatus?: number;
+}

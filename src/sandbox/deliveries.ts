@@ -1,7 +1,8 @@
 // What the platform sends to the bot, byte for byte: encrypted and signed bodies, and the payloads
 // of the events the bot handles. Used by tests and by the sandbox console.
 import { createCipheriv, createHash, randomBytes, randomInt } from 'node:crypto';
-import { idsForOpenId, newChatId, newEventId, newMessageId, tenantKeyFor } from './standin/ids.js';
+import { idsForOpenId, newChatId, newEventId, newMessageId, stableHex, tenantKeyFor } from './standin/ids.js';
+import type { RawTicket } from './standin/types.js';
 
 /** base64(16-byte random IV + AES-256-CBC/PKCS#7 ciphertext), key = SHA-256(encryptKey). */
 export function encrypt(encryptKey: string, plaintext: string): string {
@@ -253,6 +254,48 @@ export function menuEvent(opts: EventHeaderOptions & { eventKey: string; operato
       operator: { operator_name: opts.operatorName ?? '', operator_id: idsForOpenId(opts.operatorOpenId) },
       event_key: opts.eventKey,
       timestamp: Math.floor((opts.createTime ?? Date.now()) / 1000),
+    },
+  };
+}
+
+/** The ticket's fields a helpdesk ticket event carries (not its tags, agents or comment). */
+function ticketEventObject(ticket: RawTicket, helpdeskId: string | undefined) {
+  const guestId = ticket.guest?.id;
+  return {
+    ticket_id: ticket.ticket_id,
+    ...(ticket.helpdesk_id ?? helpdeskId ? { helpdesk_id: ticket.helpdesk_id ?? helpdeskId } : {}),
+    ...(ticket.guest ? { guest: { ...(guestId ? { id: idsForOpenId(guestId) } : {}), ...(ticket.guest.name ? { name: ticket.guest.name } : {}) } } : {}),
+    // 1 bot, 2 human: the ticket's stage follows whether an agent took it.
+    stage: ticket.ticket_type === 2 ? 2 : 1,
+    ...(ticket.status !== undefined ? { status: ticket.status } : {}),
+    ...(ticket.score !== undefined ? { score: ticket.score } : {}),
+    ...(ticket.created_at !== undefined ? { created_at: ticket.created_at } : {}),
+    ...(ticket.updated_at !== undefined ? { updated_at: ticket.updated_at } : {}),
+    ...(ticket.closed_at !== undefined ? { closed_at: ticket.closed_at } : {}),
+    ...(ticket.channel !== undefined ? { channel: ticket.channel } : {}),
+    ...(ticket.solve !== undefined ? { solve: ticket.solve } : {}),
+    customized_fields: ticket.customized_fields ?? [],
+    chat_id: `oc_${stableHex(`ticket-chat:${ticket.ticket_id}`, 32)}`,
+  };
+}
+
+/** helpdesk.ticket.created_v1: a ticket was created (pushed only to apps that subscribed). */
+export function ticketCreatedEvent(opts: EventHeaderOptions & { ticket: RawTicket; helpdeskId?: string }) {
+  return { schema: '2.0' as const, header: header('helpdesk.ticket.created_v1', opts), event: ticketEventObject(opts.ticket, opts.helpdeskId) };
+}
+
+/** helpdesk.ticket.updated_v1: a ticket changed; old_object has its stage, status and update time before. */
+export function ticketUpdatedEvent(opts: EventHeaderOptions & { ticket: RawTicket; before: RawTicket; helpdeskId?: string }) {
+  return {
+    schema: '2.0' as const,
+    header: header('helpdesk.ticket.updated_v1', opts),
+    event: {
+      object: ticketEventObject(opts.ticket, opts.helpdeskId),
+      old_object: {
+        stage: opts.before.ticket_type === 2 ? 2 : 1,
+        ...(opts.before.status !== undefined ? { status: opts.before.status } : {}),
+        ...(opts.before.updated_at !== undefined ? { updated_at: opts.before.updated_at } : {}),
+      },
     },
   };
 }

@@ -111,8 +111,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       menu: config.menu,
       connection: config.feishu.connection,
     });
-    // Only /healthz reports the mode; everything else runs as in production.
-    const bot = await startBot({ ...config, mode: 'sandbox' }, { log, routes, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.host ? { host: options.host } : {}) });
+    // Only /healthz reports the mode, and the records (watches, live cards, boards) are not kept
+    // in a file: the demo platform, its chats and its messages are new at every start. Everything
+    // else runs as in production.
+    const { file: _file, ...state } = config.state;
+    const bot = await startBot({ ...config, mode: 'sandbox', state }, { log, routes, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.host ? { host: options.host } : {}) });
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
     const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && v !== 'FEISHU_DOMAIN' && v !== 'FEISHU_CONNECTION');

@@ -1,5 +1,7 @@
-// Picks the state: Redis when state.redis_url is set, this process's memory otherwise. The Redis
-// backend (ioredis and BullMQ: about 37 MB and 130 ms to load) is loaded only when it is used.
+// Picks the state: Redis when state.redis_url is set, this process's memory otherwise (with its
+// records kept in state.file). The Redis backend (ioredis and BullMQ: about 37 MB and 130 ms to
+// load) is loaded only when it is used.
+import { resolve } from 'node:path';
 import type { Clock } from '../clock.js';
 import { settingName, type Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -19,6 +21,8 @@ export async function createState(config: Config, time: { clock: Clock; sleep: S
       dedupeMaxEntries: config.server.dedupeMaxEntries,
       dedupeTtlMs: config.server.dedupeTtlSeconds * 1000,
       workMaxPending: config.server.workMaxPending,
+      ...(config.state.file ? { recordsFile: resolve(config.state.file) } : {}),
+      recordsSetting: settingName('state.file'),
     });
   }
   const { redisState } = await import('./redis/index.js');

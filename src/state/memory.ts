@@ -6,8 +6,9 @@ import type { Job } from '../jobs.js';
 import type { Logger } from '../log.js';
 import { acquire, SlidingWindow } from '../resilience/limiter.js';
 import type { Sleep } from '../resilience/timing.js';
+import { FileRecords } from './fileRecords.js';
 import { SeenKeys, type SeenLimit } from './seenKeys.js';
-import type { CacheStore, Claims, Health, JobRunner, LimitKey, Limiter, State, WorkQueue } from './types.js';
+import type { AddOptions, CacheStore, Claims, Health, JobRunner, LimitKey, Limiter, State, WorkQueue } from './types.js';
 
 export interface MemoryStateOptions {
   clock: Clock;
@@ -19,6 +20,10 @@ export interface MemoryStateOptions {
   dedupeTtlMs: number;
   /** Jobs held at once (waiting, running, or with a reply waiting); more are refused. */
   workMaxPending: number;
+  /** Where watches, live cards and boards are kept across restarts; undefined: memory only. */
+  recordsFile?: string;
+  /** The setting that names the file, for messages to the operator. */
+  recordsSetting?: string;
 }
 
 /** Windows remembered (one per chat, plus the app's and the helpdesk's); far more than are active. */
@@ -26,6 +31,12 @@ const TRACKED_WINDOWS = 10_000;
 
 export function memoryState(options: MemoryStateOptions): State {
   const work = new MemoryWork(options.workMaxPending, options.log);
+  const records = new FileRecords({
+    ...(options.recordsFile ? { file: options.recordsFile } : {}),
+    setting: options.recordsSetting ?? 'state.file',
+    clock: options.clock,
+    log: options.log,
+  });
   return {
     backend: 'memory',
     claims: new MemoryClaims({ maxEntries: options.dedupeMaxEntries, ttlMs: options.dedupeTtlMs }, options.clock),
@@ -33,8 +44,9 @@ export function memoryState(options: MemoryStateOptions): State {
     limiter: new MemoryLimiter(options.clock, options.sleep),
     cache: <V>(_name: string, limit: { ttlMs: number; maxEntries: number }) => new MemoryCache<V>(limit, options.clock),
     health: (): Health => ({ ok: true }),
-    ready: async () => undefined,
-    close: async () => undefined,
+    records,
+    ready: () => records.load(),
+    close: () => records.flush(),
   };
 }
 
@@ -81,10 +93,14 @@ class MemoryClaims implements Claims {
 /** Held keys beyond which expired holds are swept: deliveries in flight are far fewer. */
 const MAX_HELD = 1000;
 
-/** Jobs run as soon as they are added; the bot bounds its own lookups (server.work_concurrency). */
+/**
+ * Jobs run as soon as they are added (delayed ones when their time comes); the bot bounds its own
+ * lookups (server.work_concurrency).
+ */
 export class MemoryWork implements WorkQueue {
   private readonly held = new Map<string, Promise<void>>();
   private readonly waiting: { id: string; job: Job }[] = [];
+  private readonly delayed = new Map<string, { job: Job; timer: NodeJS.Timeout }>();
   private run: JobRunner | undefined;
   private stopped = false;
 
@@ -93,11 +109,17 @@ export class MemoryWork implements WorkQueue {
     private readonly log: Logger,
   ) {}
 
-  async add(id: string, job: Job): Promise<boolean> {
-    if (this.held.has(id) || this.waiting.some((w) => w.id === id)) return true;
-    if (this.stopped || this.depth >= this.maxPending) return false;
-    if (this.run) this.launch(id, job, this.run);
-    else this.waiting.push({ id, job });
+  async add(id: string, job: Job, options: AddOptions = {}): Promise<boolean> {
+    if (this.held.has(id) || this.delayed.has(id) || this.waiting.some((w) => w.id === id)) return true;
+    if (this.depth >= this.maxPending) return false;
+    // While draining, follow-up work of the jobs still running (a coalesced post) runs at once:
+    // nothing delayed may be left behind when the process ends.
+    if (!this.stopped && options.delayMs !== undefined && options.delayMs > 0) {
+      const timer = setTimeout(() => this.due(id), options.delayMs);
+      this.delayed.set(id, { job, timer });
+    } else {
+      this.begin(id, job);
+    }
     return true;
   }
 
@@ -107,11 +129,16 @@ export class MemoryWork implements WorkQueue {
   }
 
   get depth(): number {
-    return this.held.size + this.waiting.length;
+    return this.held.size + this.waiting.length + this.delayed.size;
   }
 
   async drain(timeoutMs: number): Promise<boolean> {
     this.stopped = true;
+    // Delayed jobs were accepted: they run now rather than being lost with the process.
+    for (const id of [...this.delayed.keys()]) {
+      clearTimeout(this.delayed.get(id)!.timer);
+      this.due(id);
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
@@ -125,6 +152,18 @@ export class MemoryWork implements WorkQueue {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private due(id: string): void {
+    const entry = this.delayed.get(id);
+    if (!entry) return;
+    this.delayed.delete(id);
+    this.begin(id, entry.job);
+  }
+
+  private begin(id: string, job: Job): void {
+    if (this.run) this.launch(id, job, this.run);
+    else this.waiting.push({ id, job });
   }
 
   private launch(id: string, job: Job, run: JobRunner): void {

@@ -24,10 +24,23 @@ export interface Claims {
 /** Runs a job to the end (its reply sent or given up); rejects to have it run again later. */
 export type JobRunner = (job: Job) => Promise<void>;
 
+export interface AddOptions {
+  /**
+   * Run it no sooner than this many ms from now. A delayed job keeps its id while it waits, so
+   * adding the same id again meanwhile is a no-op: that is how bursts are coalesced (one job per
+   * window, on one process or across instances).
+   */
+  delayMs?: number;
+}
+
 /** Work accepted from the platform: stored before the acknowledgement, run by any instance. */
 export interface WorkQueue {
-  /** Stores the job under `id` (a second add of the same id is a no-op); false when full. */
-  add(id: string, job: Job): Promise<boolean>;
+  /**
+   * Stores the job under `id` (a second add of the same id is a no-op, for as long as the backend
+   * remembers the id: while it waits or runs, and with Redis an hour after it completed); false
+   * when full.
+   */
+  add(id: string, job: Job, options?: AddOptions): Promise<boolean>;
   /** Starts taking jobs and running them with `run`. */
   start(run: JobRunner): void;
   /** Jobs this instance holds: waiting for it, running, or with a reply still waiting its turn. */
@@ -81,13 +94,40 @@ export interface State {
   readonly limiter: Limiter;
   cache<V>(name: string, limit: { ttlMs: number; maxEntries: number }): CacheStore<V>;
   health(): Health;
+  /** Watches, live cards, boards: small records that outlive a restart. */
+  readonly records: Records;
   /** Resolves when the state can be used; rejects with a message for the operator if it cannot. */
   ready(): Promise<void>;
-  /** Closes connections (after the work queue has drained). */
+  /** Closes connections and writes out what is kept (after the work queue has drained). */
   close(): Promise<void>;
-  // Room for watched queries and "which message shows which ticket" (issue #12): small key/value
-  // and set operations belong here, next to the caches, in both implementations.
 }
+
+/**
+ * Small records that must outlive a restart and be the same for every instance: the watches, which
+ * messages show which ticket, the boards. Values are JSON-safe. A set holds strings, each member
+ * with its own expiry, so "posted in the last 30 days" or "sent in the last 14 days" is one set.
+ * Both backends bound what they keep (a set drops its soonest-expiring members first).
+ */
+export interface Records {
+  get<V>(key: string): Promise<V | undefined>;
+  getMany<V>(keys: readonly string[]): Promise<(V | undefined)[]>;
+  /** Keeps the value for `ttlMs`, or until deleted when there is none. */
+  put<V>(key: string, value: V, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * Adds the members not yet in the set, each to expire `ttlMs` later (never, without one), and
+   * resolves with those it added. Atomic: of two callers adding the same member, one gets it.
+   * Members already there keep their expiry.
+   */
+  add(set: string, members: readonly string[], ttlMs?: number): Promise<string[]>;
+  members(set: string): Promise<string[]>;
+  remove(set: string, members: readonly string[]): Promise<void>;
+  /** Removes every member at once and resolves with them. */
+  take(set: string): Promise<string[]>;
+}
+
+/** The most members a set keeps; past it the soonest to expire are dropped. */
+export const MAX_SET_MEMBERS = 5000;
 
 /** The shared state could not be reached: nothing was stored, so the caller must not acknowledge. */
 export class StateUnavailable extends Error {

@@ -1,6 +1,9 @@
 // Runs the real bot (startBot, real Express, real SDK) against a real stand-in over HTTP on
 // 127.0.0.1, and sends it deliveries encrypted and signed exactly as the platform does, or, in
 // long-connection mode, pushes them as frames over the SDK's own WebSocket.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type Config, type Connection } from '../../src/config.js';
 import { memoryLogger } from '../../src/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '../../src/sandbox/deliveries.js';
@@ -33,6 +36,8 @@ export interface Harness {
   replies(messageId: string, n?: number, timeoutMs?: number): Promise<Reply[]>;
   /** Clicks a button of a card the bot sent, as `operator`; returns the callback's HTTP answer. */
   click(on: Reply, value: unknown, options?: { operator?: string; chatId?: string }): Promise<{ status: number; body: unknown }>;
+  /** Stops the bot and starts it again with the same configuration (and state file). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -106,6 +111,8 @@ export interface HarnessOptions {
   onFatal?: (message: string) => void;
   /** Runs on the stand-in before the bot starts (faults to meet the bot with). */
   prepare?: (standin: StandIn) => void;
+  /** Where the bot keeps watches, live cards and boards; a fresh temporary file by default. */
+  stateFile?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -124,10 +131,16 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const env = overWs ? { ...withoutEventSecrets, FEISHU_CONNECTION: 'long-connection' } : credentialsFor(standin.url);
   const result = loadConfig(opts.yaml ?? PLAIN_UPSTREAM, { ...env, PORT: '0', ...opts.env });
   if (!result.ok) throw new Error(result.problems.join('\n'));
+  // Each harness keeps its records apart: tests run in parallel.
+  const config: Config = { ...result.config, state: { ...result.config.state, file: opts.stateFile ?? join(mkdtempSync(join(tmpdir(), 'helpdesk-bot-test-')), 'state.json') } };
   const log = memoryLogger('debug');
-  const bot = await startBot(result.config, { log, host: '127.0.0.1', ...(opts.onFatal ? { onFatal: opts.onFatal } : {}) });
-  // Connected as the bot sees it: the SDK listens for frames only once its connect step is over.
-  if (overWs && !opts.onFatal) await until('the long connection', () => isReceiving(bot.connection()));
+  const launch = async () => {
+    const started = await startBot(config, { log, host: '127.0.0.1', ...(opts.onFatal ? { onFatal: opts.onFatal } : {}) });
+    // Connected as the bot sees it: the SDK listens for frames only once its connect step is over.
+    if (overWs && !opts.onFatal) await until('the long connection', () => isReceiving(started.connection()));
+    return started;
+  };
+  let bot = await launch();
   const token = overWs ? '' : SECRETS.verificationToken;
 
   const post: Harness['post'] = async (payload, o = {}) => {
@@ -202,17 +215,32 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       'callback',
     );
 
+  // Ticket changes in the stand-in reach the bot the way its other events do.
+  standin.pushTicketEventsTo({
+    token,
+    async event(payload) {
+      const res = await deliver(payload);
+      return res.status === 200 ? { ok: true, body: res.body } : { ok: false, error: `the bot answered ${res.status}` };
+    },
+  });
+
   return {
     standin,
-    bot,
+    get bot() {
+      return bot;
+    },
     click,
-    config: result.config,
+    config,
     log,
     post,
     deliver,
     token,
     say,
     replies,
+    async restart() {
+      await bot.stop(2000);
+      bot = await launch();
+    },
     async close() {
       await bot.stop(2000);
       await standin.close();

@@ -26,7 +26,10 @@ function setup(options: Partial<ResilientMessengerOptions> = {}) {
   };
   const sendTo = record('send');
   const inner: Messenger = {
-    reply: record('reply'),
+    reply: async (id) => {
+      await record('reply')(id);
+      return { messageId: `om_reply_${sent.length}`, chatId: 'oc_replied' };
+    },
     patch: record('patch'),
     updateByToken: record('card_update'),
     send: async (to) => {

@@ -18,12 +18,15 @@ import { LongConnectionGateway, type GatewaySettings } from './longConnection.js
 import { Recorder } from './recorder.js';
 import { ScopeBook } from './scopes.js';
 import { sendError } from './respond.js';
-import { getTicket, listTicketMessages, listTickets, TicketStore } from './tickets.js';
-import type { Fault, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
+import { HelpdeskEvents, type EventSink, type PushedEvent } from './helpdeskEvents.js';
+import { applyChange, getTicket, listTicketMessages, listTickets, TicketStore, type TicketChange } from './tickets.js';
+import type { Fault, RawTicket, RawTicketMessage, RawTicketTag, RawTicketUser, RecordedCall, Route, SentMessage } from './types.js';
 
 export type { Fault, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
 export type { Scope } from './scopes.js';
 export type { Ack, Attempt, ClientConfig, ConnectionInfo, GatewaySettings, Push, PushOptions } from './longConnection.js';
+export type { EventSink, PushedEvent } from './helpdeskEvents.js';
+export type { TicketChange } from './tickets.js';
 export type {
   RawCustomizedField,
   RawI18n,
@@ -49,6 +52,10 @@ export interface StandInOptions {
   longConnection?: Partial<GatewaySettings>;
   /** More routes (the control API of `npm run standin`), mounted before the platform's 404. */
   routes?: (app: express.Express) => void;
+  /** Tags the helpdesk knows (a change naming one keeps its id). */
+  tags?: readonly RawTicketTag[];
+  /** Who closes a ticket that has no agent (the helpdesk's own bot). */
+  helpdeskBot?: RawTicketUser;
 }
 
 /** Generous next to every platform limit, so the stand-in, not a parser, enforces those. */
@@ -63,6 +70,7 @@ interface Parts {
   cardTokens: CardTokens;
   scopes: ScopeBook;
   gateway: LongConnectionGateway;
+  helpdeskEvents: HelpdeskEvents;
   now: () => number;
   /** Set once the server listens: the long connection's URLs point at it. */
   baseUrl: { value: string };
@@ -87,6 +95,7 @@ function buildApp(opts: StandInOptions): Parts {
   });
   tickets.set(opts.tickets ?? []);
   tickets.setConversations(opts.conversations ?? {});
+  const helpdeskEvents = new HelpdeskEvents(opts.appId, opts.helpdeskId, now);
 
   const app = express();
   app.disable('x-powered-by');
@@ -111,6 +120,8 @@ function buildApp(opts: StandInOptions): Parts {
   on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id', 'ticket_get', tenant, helpdesk, getTicket(tickets));
   on('get', '/open-apis/helpdesk/v1/tickets', 'ticket_list', tenant, helpdesk, listTickets(tickets));
   on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id/messages', 'ticket_messages', tenant, helpdesk, listTicketMessages(tickets));
+  on('post', '/open-apis/helpdesk/v1/events/subscribe', 'helpdesk_subscribe', tenant, helpdesk, helpdeskEvents.route(true));
+  on('post', '/open-apis/helpdesk/v1/events/unsubscribe', 'helpdesk_unsubscribe', tenant, helpdesk, helpdeskEvents.route(false));
   on('post', '/open-apis/im/v1/messages/:message_id/reply', 'reply', tenant, replyToMessage(messages, ctx));
   on('post', '/open-apis/im/v1/messages', 'send', tenant, sendMessage(messages, ctx));
   on('patch', '/open-apis/im/v1/messages/:message_id', 'patch', tenant, patchMessage(messages, ctx));
@@ -122,7 +133,7 @@ function buildApp(opts: StandInOptions): Parts {
     sendError(res, E.internal, { ext: error instanceof Error ? error.message : String(error) });
   };
   app.use(onError);
-  return { app, recorder, faults, tickets, messages, cardTokens, scopes, gateway, now, baseUrl };
+  return { app, recorder, faults, tickets, messages, cardTokens, scopes, gateway, helpdeskEvents, now, baseUrl };
 }
 
 export class StandIn {
@@ -137,7 +148,7 @@ export class StandIn {
     const { port: actual } = server.address() as AddressInfo;
     parts.baseUrl.value = `http://127.0.0.1:${actual}`;
     parts.gateway.attach(server);
-    return new StandIn(parts, server, parts.baseUrl.value);
+    return new StandIn(parts, server, parts.baseUrl.value, opts);
   }
 
   readonly app: express.Express;
@@ -152,6 +163,7 @@ export class StandIn {
     private readonly parts: Parts,
     private readonly server: Server,
     readonly url: string,
+    private readonly opts: StandInOptions,
   ) {
     this.app = parts.app;
     this.messages = parts.messages.sent;
@@ -183,6 +195,56 @@ export class StandIn {
 
   setTickets(tickets: RawTicket[]): void {
     this.parts.tickets.set(tickets);
+  }
+
+  ticket(id: string): RawTicket | undefined {
+    return this.parts.tickets.get(id);
+  }
+
+  get tickets(): readonly RawTicket[] {
+    return this.parts.tickets.all();
+  }
+
+  /** Helpdesk events the bot subscribed to ("type/subtype"). */
+  get subscriptions(): string[] {
+    return this.parts.helpdeskEvents.subscriptions;
+  }
+
+  /** Every helpdesk ticket event pushed, in order, with whether the bot acknowledged it. */
+  get ticketEvents(): readonly PushedEvent[] {
+    return this.parts.helpdeskEvents.pushed;
+  }
+
+  /** Where helpdesk ticket events go (the bot's transport); none: they are recorded as undelivered. */
+  pushTicketEventsTo(sink: EventSink | undefined): void {
+    this.parts.helpdeskEvents.setSink(sink);
+  }
+
+  /**
+   * A ticket arrives in the helpdesk (with its conversation, if given): pushed to the bot as
+   * helpdesk.ticket.created_v1 if it subscribed. Resolves once the bot answered the push.
+   */
+  async createTicket(ticket: RawTicket, conversation?: RawTicketMessage[]): Promise<PushedEvent | undefined> {
+    const now = this.parts.now();
+    const created: RawTicket = { created_at: now, updated_at: now, ...structuredClone(ticket) };
+    this.parts.tickets.put(created);
+    if (conversation) this.parts.tickets.addConversation(created.ticket_id, conversation);
+    return this.parts.helpdeskEvents.created(created);
+  }
+
+  /** An agent changes a ticket (status, owner, tags, score): pushed as helpdesk.ticket.updated_v1 if subscribed. */
+  async changeTicket(id: string, change: TicketChange): Promise<{ ticket: RawTicket; event?: PushedEvent }> {
+    const before = this.parts.tickets.get(id);
+    if (!before) throw new Error(`changeTicket: no ticket ${id}`);
+    const after = applyChange(before, change, this.parts.now(), this.opts.tags ?? [], this.opts.helpdeskBot ?? { id: 'ou_helpdesk_bot', name: 'Helpdesk Assistant' });
+    this.parts.tickets.put(after);
+    const event = await this.parts.helpdeskEvents.updated(after, before);
+    return { ticket: after, ...(event ? { event } : {}) };
+  }
+
+  /** Pushes a ticket event again, unchanged (same event_id), as the platform's retries do. */
+  redeliverTicketEvent(eventId: string): Promise<PushedEvent | undefined> {
+    return this.parts.helpdeskEvents.again(eventId);
   }
 
   /** Replaces every ticket's conversation (by ticket id). */

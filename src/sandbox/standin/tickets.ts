@@ -1,10 +1,11 @@
 // Helpdesk ticket get and list, and a ticket's conversation.
 import type { RequestHandler } from 'express';
 import { E } from './codes.js';
+import { stableHex } from './ids.js';
 import { pathParam, queryOf } from './request.js';
 import { sendError, sendJson } from './respond.js';
 import { parseTicketQuery, QueryError, runTicketQuery } from './ticket-query.js';
-import type { RawTicket, RawTicketMessage } from './types.js';
+import type { RawTicket, RawTicketMessage, RawTicketTag, RawTicketUser } from './types.js';
 
 export class TicketStore {
   private tickets: RawTicket[] = [];
@@ -27,6 +28,18 @@ export class TicketStore {
 
   get(id: string): RawTicket | undefined {
     return this.byId.get(id);
+  }
+
+  /** Adds a ticket, or replaces the one with its id. */
+  put(ticket: RawTicket): void {
+    const at = this.tickets.findIndex((t) => t.ticket_id === ticket.ticket_id);
+    if (at >= 0) this.tickets[at] = ticket;
+    else this.tickets.push(ticket);
+    this.byId.set(ticket.ticket_id, ticket);
+  }
+
+  addConversation(id: string, messages: readonly RawTicketMessage[]): void {
+    this.conversations.set(id, [...messages].sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0)));
   }
 
   all(): readonly RawTicket[] {
@@ -92,4 +105,54 @@ export function listTicketMessages(store: TicketStore): RequestHandler {
     const messages = within.slice((p - 1) * size, p * size);
     sendJson(res, 200, { code: 0, msg: 'success', data: { messages, total: within.length } });
   };
+}
+
+/** What an agent (or the helpdesk itself) may change on a ticket. */
+export interface TicketChange {
+  status?: number;
+  /** The agent who takes the ticket; null to leave it unassigned. */
+  agent?: RawTicketUser | null;
+  /** Tag names (known ones keep their ids). */
+  tags?: string[];
+  score?: number;
+  /** 1 unsolved, 2 solved. */
+  solve?: number;
+}
+
+/**
+ * The ticket after a change at `now`, as the helpdesk records it: an agent taking it makes it a
+ * human ticket with an entry time; closing sets who and when; reopening clears them.
+ */
+export function applyChange(ticket: RawTicket, change: TicketChange, now: number, knownTags: readonly RawTicketTag[], closer: RawTicketUser): RawTicket {
+  const next: RawTicket = structuredClone(ticket);
+  if (change.agent !== undefined) {
+    if (change.agent === null) {
+      delete next.agents;
+      delete next.agent_owner;
+    } else {
+      next.agents = [change.agent];
+      next.agent_owner = change.agent;
+      next.ticket_type = 2;
+      next.agent_entry_time ??= now;
+    }
+  }
+  if (change.tags !== undefined) {
+    next.tags = change.tags.map((name) => knownTags.find((t) => t.name === name) ?? { id: BigInt(`0x${stableHex(`tag:${name}`, 15)}`).toString(), name });
+    if (next.tags.length === 0) delete next.tags;
+  }
+  if (change.score !== undefined) next.score = change.score;
+  if (change.solve !== undefined) next.solve = change.solve;
+  if (change.status !== undefined && change.status !== ticket.status) {
+    next.status = change.status;
+    if (change.status >= 50) {
+      next.closed_at = now;
+      next.closed_by = change.status === 52 ? (next.guest ?? closer) : (next.agent_owner ?? closer);
+      next.solve ??= 2;
+    } else {
+      delete next.closed_at;
+      delete next.closed_by;
+    }
+  }
+  next.updated_at = now;
+  return next;
 }

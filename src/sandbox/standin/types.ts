@@ -111,7 +111,9 @@ export type Route =
   | 'patch'
   | 'card_update'
   | 'scopes'
-  | 'ws_endpoint';
+  | 'ws_endpoint'
+  | 'helpdesk_subscribe'
+  | 'helpdesk_unsubscribe';
 
 export interface RecordedCall {
   route: Route | 'unknown';

@@ -1,5 +1,5 @@
-// State shared by every instance through one Redis: claims, durable work (BullMQ), rate limits and
-// caches, all under one key prefix per Feishu app.
+// State shared by every instance through one Redis: claims, durable work (BullMQ), rate limits,
+// caches and records (watches, live cards, boards), all under one key prefix per Feishu app.
 import { hostname } from 'node:os';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
@@ -9,6 +9,7 @@ import { RedisCache } from './cache.js';
 import { RedisClaims } from './claims.js';
 import { commandClient, Link, redisAddress, workerClient } from './connection.js';
 import { RedisLimiter } from './limiter.js';
+import { RedisRecords } from './records.js';
 import { RedisWork } from './work.js';
 
 export interface RedisStateOptions {
@@ -44,6 +45,7 @@ export function redisState(options: RedisStateOptions): State {
     cache: <V>(cacheName: string, limit: { ttlMs: number }) =>
       new RedisCache<V>(commands, link, { values: `${prefix}cache:${cacheName}:`, leases: `${prefix}lease:${cacheName}:` }, limit.ttlMs),
     health: () => (link.ok ? { ok: true } : { ok: false, reason: link.reason }),
+    records: new RedisRecords(commands, link, `${prefix}records:`),
     async ready() {
       // Connecting takes milliseconds; only a Redis that keeps us waiting is worth a line.
       const waiting = setTimeout(() => log.info('redis.waiting', { redis: address, wait_ms: options.startupWaitMs, error: link.reason }), 1000);

@@ -11,7 +11,7 @@ import { Queue, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Job } from '../../jobs.js';
 import type { Logger } from '../../log.js';
-import { StateUnavailable, type JobRunner, type WorkQueue } from '../types.js';
+import { StateUnavailable, type AddOptions, type JobRunner, type WorkQueue } from '../types.js';
 
 export const LOCK_MS = 10_000;
 export const STALLED_CHECK_MS = 5_000;
@@ -63,9 +63,10 @@ export class RedisWork implements WorkQueue {
     await this.queue.waitUntilReady();
   }
 
-  async add(id: string, job: Job): Promise<boolean> {
+  async add(id: string, job: Job, options: AddOptions = {}): Promise<boolean> {
+    const delay = options.delayMs !== undefined && options.delayMs > 0 ? { delay: Math.ceil(options.delayMs) } : {};
     try {
-      await this.queue.add(job.kind, job, { jobId: id.replaceAll(':', '_') });
+      await this.queue.add(job.kind, job, { jobId: id.replaceAll(':', '_'), ...delay });
     } catch (error) {
       throw error instanceof StateUnavailable ? error : new StateUnavailable(error instanceof Error ? error.message : String(error));
     }

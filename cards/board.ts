@@ -1,0 +1,101 @@
+// The queue board: open tickets by status, unassigned, the oldest open ticket and the open tickets
+// of each agent, every count a button that opens the matching list. It is kept current by the bot.
+import type { BoardCounts } from '../src/watch/counts.js';
+import { formatClock, roughDuration } from './format.js';
+import { button, card, clip, columns, header, hr, joinL, l, mapL, markdown, plain, type Element, type Json, type L10n } from './kit.js';
+import { statusLook } from './labels.js';
+
+export interface BoardActions {
+  status(code: number): Json;
+  unassigned: Json;
+  /** Undefined for an agent whose id cannot be a filter. */
+  agent(openId: string): Json | undefined;
+  oldest?: Json;
+  refresh: Json;
+}
+
+export interface BoardCardData {
+  counts: BoardCounts;
+  timezone: string;
+  now: number;
+  actions: BoardActions;
+}
+
+/** Agents shown as buttons; the rest are counted in a line. */
+export const BOARD_AGENTS = 12;
+
+const grey = (text: L10n): L10n => mapL(text, (s) => `<font color='grey'>${s}</font>`);
+const n = (x: number) => x.toLocaleString('en-US');
+/** Status 5 is "waiting on the customer" on a board: the question people ask of it. */
+const statusName = (code: number): L10n => (code === 5 ? l('等待客户回复', 'Waiting on the customer') : statusLook(code).label);
+
+/** Buttons that wrap onto more lines as the card narrows. */
+const flow = (buttons: Element[]): Element =>
+  columns(
+    buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
+    { flex_mode: 'flow', horizontal_spacing: '8px' },
+  );
+
+/** A count as a button; nothing to open at zero. */
+const countButton = (label: L10n, count: number, value: Json | undefined, primary = false): Element =>
+  button({ text: mapL(label, (s) => `${clip(plain(s), 24)} · ${n(count)}`), kind: primary && count > 0 ? 'primary' : 'default', ...(count > 0 && value ? { value } : {}) });
+
+export function boardCard(d: BoardCardData): Json {
+  const { counts: c, actions } = d;
+  const subtitle = c.open === 0 ? l('没有未关闭的工单', 'No open tickets') : l(`${n(c.open)} 个未关闭的工单`, `${n(c.open)} open ${c.open === 1 ? 'ticket' : 'tickets'}`);
+  const byStatus = flow(c.byStatus.map((s) => countButton(statusName(s.status), s.count, actions.status(s.status))));
+  const attention = flow([countButton(l('未分配', 'Unassigned'), c.unassigned, actions.unassigned, true)]);
+  const oldestLine: Element[] = c.oldest
+    ? [
+        columns([
+          {
+            elements: [
+              markdown(
+                joinL([l('**最早的未关闭工单**', '**Oldest open ticket**'), l(`#${c.oldest.id}，已开启 ${roughDuration(d.now - c.oldest.createdAt).zh_cn}`, `#${c.oldest.id}, open for ${roughDuration(d.now - c.oldest.createdAt).en_us}`)], l('：', ': ')),
+              ),
+            ],
+            weight: 5,
+          },
+          ...(actions.oldest ? [{ elements: [button({ text: l('查看', 'Open'), value: actions.oldest })], width: 'auto' as const, align: 'center' as const }] : []),
+        ]),
+      ]
+    : [];
+  const shownAgents = c.agents.slice(0, BOARD_AGENTS);
+  const moreAgents = c.agents.length - shownAgents.length;
+  const agents: Element[] = c.agents.length
+    ? [
+        markdown(l('**按客服**（未关闭的工单）', '**By agent** (open tickets)')),
+        flow(shownAgents.map((a) => countButton(l(a.name, a.name), a.count, actions.agent(a.id)))),
+        ...(moreAgents > 0 ? [markdown(grey(l(`还有 ${moreAgents} 位客服有未关闭的工单。`, `${moreAgents} more agents have open tickets.`)))] : []),
+      ]
+    : [];
+  const partial =
+    c.read < c.open
+      ? [
+          markdown(
+            mapL(
+              l(
+                `未分配、按客服和最早工单只统计了服务台列出的前 ${n(c.read)} 个未关闭工单（共 ${n(c.open)} 个）：列表接口没有这些条件，只能逐页读取。`,
+                `Unassigned, per agent and oldest count the first ${n(c.read)} of the ${n(c.open)} open tickets the helpdesk listed: its list API has no filter for them, so the bot reads the tickets page by page.`,
+              ),
+              (s) => `<font color='orange'>${s}</font>`,
+            ),
+          ),
+        ]
+      : [];
+  const clock = formatClock(d.now, d.timezone);
+  return card(header({ title: l('工单看板', 'Queue board'), subtitle, color: 'indigo' }), [
+    markdown(l('**按状态**', '**By status**')),
+    byStatus,
+    markdown(l('**需要处理**', '**Needs an owner**')),
+    attention,
+    ...oldestLine,
+    ...agents,
+    ...partial,
+    hr(),
+    columns([
+      { elements: [button({ text: l('刷新', 'Refresh'), value: actions.refresh })], width: 'auto' },
+      { elements: [markdown(grey(l(`更新于 ${clock} · 工单变化时自动更新`, `as of ${clock} · updates itself as tickets change`)), { text_align: 'right', text_size: 'notation' })], align: 'center' },
+    ]),
+  ]);
+}

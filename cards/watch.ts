@@ -1,0 +1,162 @@
+// Cards of watched queries: the confirmation of /watch, a chat's watches (each with Unwatch), a
+// ticket posted because it matched (compact, with Open), and a digest of many posted at once.
+// `label` is always the watch's query in words, plain text (see describe.ts).
+import type { Ticket } from '../src/helpdesk/types.js';
+import { formatClock, formatWhen } from './format.js';
+import { button, card, clip, columns, esc, header, hr, joinL, l, mapL, markdown, plain, type Element, type Json, type L10n } from './kit.js';
+import { ROW_LEVELS, ticketRow } from './list.js';
+import { cardHeader, changedAsOf, compactFacts, type MaskedField } from './ticket.js';
+
+const grey = (text: L10n): L10n => mapL(text, (s) => `<font color='grey'>${s}</font>`);
+const quoted = (s: string) => `“${esc(clip(s, 80))}”`;
+const count = (n: number): L10n => {
+  const shown = n.toLocaleString('en-US');
+  return l(`${shown} 个工单`, `${shown} ${n === 1 ? 'ticket' : 'tickets'}`);
+};
+
+/** Footer: buttons on the left, grey text on the right (as on the ticket and list cards). */
+function footer(buttons: Element[], note: L10n): Element[] {
+  return [
+    hr(),
+    columns([
+      ...buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
+      { elements: [markdown(note, { text_align: 'right', text_size: 'notation' })], align: 'center' as const },
+    ]),
+  ];
+}
+
+export interface WatchCreatedData {
+  label: L10n;
+  /** Its number in the chat's list (for /unwatch). */
+  number: number;
+  /** Tickets matching right now, which are not posted; undefined when they could not be counted. */
+  matchingNow?: number;
+  /** More tickets match now than the bot noted: those may be posted when they next change. */
+  capped?: number;
+  /** More matches than this within a few seconds come as one digest card. */
+  digestAfter: number;
+  actions: { matching?: Json; watches: Json };
+}
+
+export function watchCreatedCard(d: WatchCreatedData): Json {
+  const what = l(
+    `有新的符合条件的工单时（包括后来变得符合条件的工单），我会发到这里，每个工单只发一次。同时超过 ${d.digestAfter} 个时合并成一张汇总卡片。`,
+    `New tickets that match, and tickets that come to match later, are posted here, each once. More than ${d.digestAfter} at once come as one digest card.`,
+  );
+  const now =
+    d.matchingNow === undefined
+      ? undefined
+      : d.matchingNow === 0
+        ? l('现在没有符合条件的工单。', 'No tickets match right now.')
+        : mapL(count(d.matchingNow), (s, loc) =>
+            loc === 'zh_cn' ? `现在已有 ${s}符合条件，它们不会被发出来。` : `${s} match right now; those are not posted.`,
+          );
+  const capped =
+    d.capped !== undefined
+      ? l(
+          `（只记下了其中最新的 ${d.capped.toLocaleString('en-US')} 个；其余的工单下次变更时可能会被发出。）`,
+          `(The bot noted the first ${d.capped.toLocaleString('en-US')} of them; the others may be posted when they next change.)`,
+        )
+      : undefined;
+  const stop = l(`发送 \`/unwatch ${d.number}\` 取消关注，\`/watch\` 查看本群的全部关注。`, `Send \`/unwatch ${d.number}\` to stop, \`/watch\` for every watch here.`);
+  const body = joinL([what, ...(now ? [now] : []), ...(capped ? [capped] : []), grey(stop)], '\n');
+  const buttons = [
+    ...(d.actions.matching && d.matchingNow ? [button({ text: l('查看现在符合的工单', 'Show those matching now'), value: d.actions.matching })] : []),
+    button({ text: l('全部关注', 'All watches'), value: d.actions.watches }),
+  ];
+  return card(header({ title: mapL(d.label, (s, loc) => (loc === 'zh_cn' ? `已关注：${clip(plain(s), 80)}` : `Watching: ${clip(plain(s), 80)}`)), color: 'green' }), [
+    markdown(body),
+    ...footer(buttons, grey(l(`第 ${d.number} 个关注`, `Watch ${d.number}`))),
+  ]);
+}
+
+export interface WatchListData {
+  watches: { label: L10n; since: number; unwatch?: Json }[];
+  /** How many one chat may have. */
+  max: number;
+  timezone: string;
+  now: number;
+  /** Said first (e.g. which watch was just removed). */
+  note?: L10n;
+  refresh: Json;
+}
+
+export function watchListCard(d: WatchListData): Json {
+  const rows: Element[] = d.watches.map((w, i) =>
+    columns([
+      {
+        elements: [
+          markdown(
+            joinL([mapL(w.label, (s) => `**${i + 1}.** ${esc(clip(s, 120))}`), grey(l(`自 ${formatWhen(w.since, d.now, d.timezone)} 起`, `since ${formatWhen(w.since, d.now, d.timezone)}`))], ' '),
+          ),
+        ],
+        weight: 5,
+      },
+      ...(w.unwatch ? [{ elements: [button({ text: l('取消关注', 'Unwatch'), value: w.unwatch })], width: 'auto' as const, align: 'center' as const }] : []),
+    ]),
+  );
+  const empty = l(
+    '这里还没有关注。发送 `/watch` 加上 `/tickets` 的筛选条件来关注，例如 `/watch 未关闭 标签 VIP`。',
+    'No watches here yet. Send `/watch` with `/tickets` filters to start one, for example `/watch open tag VIP`.',
+  );
+  const how = l(`也可以发送 \`/unwatch 编号\` 取消。每个会话最多 ${d.max} 个关注。`, `\`/unwatch <number>\` removes one too. A chat has at most ${d.max} watches.`);
+  const subtitle = d.watches.length === 0 ? l('没有关注', 'None') : l(`${d.watches.length} 个关注`, `${d.watches.length} ${d.watches.length === 1 ? 'watch' : 'watches'}`);
+  return card(header({ title: l('本会话的关注', 'Watches in this chat'), subtitle, color: d.watches.length ? 'wathet' : 'grey' }), [
+    ...(d.note ? [markdown(d.note)] : []),
+    ...(d.watches.length ? rows.flatMap((r, i) => (i > 0 ? [hr(), r] : [r])) : [markdown(empty)]),
+    ...footer([button({ text: l('刷新', 'Refresh'), value: d.refresh })], grey(how)),
+  ]);
+}
+
+export interface WatchPostOptions {
+  label: L10n;
+  /** Why it was posted: a new ticket, or one that came to match. */
+  change: 'created' | 'updated';
+  timezone: string;
+  now: number;
+  hide: readonly MaskedField[];
+  actions: { open: Json };
+}
+
+/** A ticket a watch matched: its state in a few lines, and Open for the full card. */
+export function watchPostCard(t: Ticket, o: WatchPostOptions): Json {
+  const why = o.change === 'created' ? l('新工单', 'New ticket') : l('现在符合条件', 'Now matches');
+  const subtitle = joinL([why, mapL(o.label, (s, loc) => (loc === 'zh_cn' ? `关注：${clip(plain(s), 60)}` : `watching ${clip(plain(s), 60)}`))], ' · ');
+  return card(cardHeader(t, subtitle), [
+    markdown(compactFacts(t, o)),
+    ...footer([button({ text: l('查看详情', 'Open'), kind: 'primary', value: o.actions.open })], changedAsOf(t, o.now, o.timezone)),
+  ]);
+}
+
+export interface DigestData {
+  label: L10n;
+  /** The tickets posted, newest first; the card shows the first DIGEST_ROWS. */
+  tickets: Ticket[];
+  timezone: string;
+  now: number;
+  hideGuestName: boolean;
+  actions: { open: (ticketId: string) => Json; all: Json };
+}
+
+export const DIGEST_ROWS = 10;
+
+/** Many matches at once: one card that counts them and lists the newest. */
+export function digestCard(d: DigestData): Json {
+  const total = d.tickets.length;
+  const shown = d.tickets.slice(0, DIGEST_ROWS);
+  const more = total - shown.length;
+  const title = mapL(count(total), (s, loc) => (loc === 'zh_cn' ? `${s}符合关注条件` : `${s} match`));
+  const subtitle = mapL(d.label, (s, loc) => (loc === 'zh_cn' ? `关注：${clip(plain(s), 60)}` : `watching ${clip(plain(s), 60)}`));
+  const intro = l(
+    `这些工单刚刚新建或变得符合 ${quoted(d.label.zh_cn)}，一起发出以免刷屏。`,
+    `These tickets were just created or came to match ${quoted(d.label.en_us)}; they come as one card so the chat is not flooded.`,
+  );
+  const rows = shown.flatMap((t) => [hr(), ticketRow(t, { now: d.now, timezone: d.timezone, open: d.actions.open(t.id), hideGuestName: d.hideGuestName }, ROW_LEVELS[1]!)]);
+  const rest = more > 0 ? [markdown(grey(l(`还有 ${more} 个没有列出。`, `${more} more not listed here.`)))] : [];
+  return card(header({ title, subtitle, color: 'wathet' }), [
+    markdown(intro),
+    ...rows,
+    ...rest,
+    ...footer([button({ text: l('查看全部符合的工单', 'Show all matching'), value: d.actions.all })], grey(l(`更新于 ${formatClock(d.now, d.timezone)}`, `as of ${formatClock(d.now, d.timezone)}`))),
+  ]);
+}

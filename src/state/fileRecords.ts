@@ -1,0 +1,247 @@
+// The embedded default's records (watches, live cards, boards): in this process's memory, written
+// to one JSON file after every change and read back at start, so they survive a restart. The file
+// is replaced atomically (a temporary file in the same directory, then a rename): a crash mid-write
+// leaves the previous version, never half a file. Changes made while a write is under way go out
+// together in the next one, and a change resolves only once it is on disk.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import { MAX_SET_MEMBERS, type Records } from './types.js';
+
+/** What the file holds. Times are epoch ms; 0 means "never expires". */
+interface FileShape {
+  version: 1;
+  values: Record<string, { v: unknown; e: number }>;
+  sets: Record<string, Record<string, number>>;
+}
+
+export interface FileRecordsOptions {
+  /** Where to keep them; undefined: in memory only (lost on restart). */
+  file?: string;
+  /** How to name the setting in messages to the operator. */
+  setting: string;
+  clock: Clock;
+  log: Logger;
+  /** Values and set members kept in all; past it, those that expire soonest go first. */
+  maxItems?: number;
+}
+
+const NEVER = 0;
+const DEFAULT_MAX_ITEMS = 200_000;
+
+export class FileRecords implements Records {
+  private values = new Map<string, { v: unknown; e: number }>();
+  private sets = new Map<string, Map<string, number>>();
+  private dirty = false;
+  /** The write under way, and the one that will carry the changes made meanwhile. */
+  private writing: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+  private readonly maxItems: number;
+
+  constructor(private readonly options: FileRecordsOptions) {
+    this.maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
+  }
+
+  /** Reads the file if there is one; an unreadable one stops start-up, naming the setting. */
+  async load(): Promise<void> {
+    const { file, setting } = this.options;
+    if (!file) return;
+    try {
+      await mkdir(dirname(file), { recursive: true });
+    } catch (error) {
+      throw new Error(`${setting}: cannot create the directory of ${file} (${(error as Error).message}); set it to a path this process may write`);
+    }
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new Error(`${setting}: cannot read ${file} (${(error as Error).message}); fix its permissions or set another path`);
+    }
+    const parsed = readShape(text);
+    if (!parsed) {
+      throw new Error(`${setting}: ${file} is not a state file written by this bot; restore it from a backup, or move it away to start with no watches`);
+    }
+    const now = this.options.clock();
+    for (const [key, entry] of Object.entries(parsed.values)) if (!expired(entry.e, now)) this.values.set(key, entry);
+    for (const [key, members] of Object.entries(parsed.sets)) {
+      const live = new Map(Object.entries(members).filter(([, e]) => !expired(e, now)));
+      if (live.size) this.sets.set(key, live);
+    }
+  }
+
+  async get<V>(key: string): Promise<V | undefined> {
+    return this.value(key) as V | undefined;
+  }
+
+  async getMany<V>(keys: readonly string[]): Promise<(V | undefined)[]> {
+    return keys.map((key) => this.value(key) as V | undefined);
+  }
+
+  put<V>(key: string, value: V, ttlMs?: number): Promise<void> {
+    // A copy, as a store would keep: later changes to the caller's object do not leak in.
+    this.values.set(key, { v: structuredClone(value), e: this.expiry(ttlMs) });
+    this.bound();
+    return this.changed();
+  }
+
+  delete(key: string): Promise<void> {
+    return this.values.delete(key) ? this.changed() : Promise.resolve();
+  }
+
+  add(set: string, members: readonly string[], ttlMs?: number): Promise<string[]> {
+    const now = this.options.clock();
+    const live = this.liveSet(set, now) ?? new Map<string, number>();
+    const added: string[] = [];
+    for (const member of members) {
+      if (live.has(member)) continue;
+      live.set(member, this.expiry(ttlMs));
+      added.push(member);
+    }
+    if (added.length === 0) return Promise.resolve([]);
+    this.sets.set(set, live);
+    trimSet(live, MAX_SET_MEMBERS);
+    this.bound();
+    return this.changed().then(() => added);
+  }
+
+  async members(set: string): Promise<string[]> {
+    return [...(this.liveSet(set, this.options.clock())?.keys() ?? [])];
+  }
+
+  remove(set: string, members: readonly string[]): Promise<void> {
+    const live = this.sets.get(set);
+    if (!live) return Promise.resolve();
+    let removed = false;
+    for (const member of members) removed = live.delete(member) || removed;
+    if (live.size === 0) this.sets.delete(set);
+    return removed ? this.changed() : Promise.resolve();
+  }
+
+  take(set: string): Promise<string[]> {
+    const members = [...(this.liveSet(set, this.options.clock())?.keys() ?? [])];
+    if (!this.sets.delete(set)) return Promise.resolve(members);
+    return this.changed().then(() => members);
+  }
+
+  /** Waits for every change so far to be on disk. */
+  async flush(): Promise<void> {
+    while (this.dirty || this.writing) await (this.next ?? this.writing ?? this.changed());
+  }
+
+  /** How many values and set members are kept (for tests of the bound). */
+  get size(): number {
+    let n = this.values.size;
+    for (const s of this.sets.values()) n += s.size;
+    return n;
+  }
+
+  private value(key: string): unknown {
+    const entry = this.values.get(key);
+    if (!entry) return undefined;
+    if (expired(entry.e, this.options.clock())) {
+      this.values.delete(key);
+      return undefined;
+    }
+    return structuredClone(entry.v);
+  }
+
+  private liveSet(set: string, now: number): Map<string, number> | undefined {
+    const live = this.sets.get(set);
+    if (!live) return undefined;
+    for (const [member, e] of live) if (expired(e, now)) live.delete(member);
+    if (live.size === 0) this.sets.delete(set);
+    return live.size ? live : undefined;
+  }
+
+  private expiry(ttlMs: number | undefined): number {
+    return ttlMs === undefined ? NEVER : this.options.clock() + Math.max(1, ttlMs);
+  }
+
+  /** Over the bound: drop what is expired, then what expires soonest, until a tenth is free. */
+  private bound(): void {
+    if (this.size <= this.maxItems) return;
+    const now = this.options.clock();
+    const items: { e: number; drop: () => void }[] = [];
+    for (const [key, entry] of this.values) items.push({ e: entry.e, drop: () => this.values.delete(key) });
+    for (const [key, live] of this.sets) {
+      for (const [member, e] of live) items.push({ e, drop: () => (live.delete(member), live.size === 0 && this.sets.delete(key)) });
+    }
+    // Things that never expire (the watches themselves) go last.
+    items.sort((a, b) => rank(a.e, now) - rank(b.e, now));
+    const target = Math.floor(this.maxItems * 0.9);
+    for (let i = 0, n = items.length; i < items.length && n > target; i++, n--) items[i]!.drop();
+    this.options.log.warn('state.records_trimmed', { kept: this.size, max: this.maxItems });
+  }
+
+  /** Schedules a write carrying this change; resolves once it is on disk (at once with no file). */
+  private changed(): Promise<void> {
+    if (!this.options.file) return Promise.resolve();
+    this.dirty = true;
+    if (!this.writing) {
+      this.writing = this.write().finally(() => {
+        this.writing = undefined;
+      });
+      return this.writing;
+    }
+    // A write is under way with older contents: this change goes in the one after it.
+    this.next ??= this.writing.then(() => {
+      this.next = undefined;
+      return this.changed();
+    });
+    return this.next;
+  }
+
+  private async write(): Promise<void> {
+    const file = this.options.file!;
+    this.dirty = false;
+    const shape: FileShape = {
+      version: 1,
+      values: Object.fromEntries(this.values),
+      sets: Object.fromEntries([...this.sets].map(([key, live]) => [key, Object.fromEntries(live)])),
+    };
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(temp, JSON.stringify(shape), { mode: 0o600 });
+      await rename(temp, file);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      // The records stay in memory and the next change tries again; the operator hears why.
+      this.options.log.error('state.file_write_failed', {
+        file,
+        error: (error as Error).message,
+        fix: `make ${dirname(file)} writable by the bot, or set ${this.options.setting} to a writable path`,
+      });
+    }
+  }
+}
+
+const expired = (e: number, now: number) => e !== NEVER && e <= now;
+const rank = (e: number, now: number) => (e === NEVER ? Number.MAX_SAFE_INTEGER : e <= now ? -1 : e);
+
+/** Keeps at most `max` members, dropping those that expire soonest. */
+function trimSet(live: Map<string, number>, max: number): void {
+  if (live.size <= max) return;
+  const soonest = [...live].sort((a, b) => (a[1] === NEVER ? 1 : b[1] === NEVER ? -1 : a[1] - b[1]));
+  for (const [member] of soonest.slice(0, live.size - max)) live.delete(member);
+}
+
+function readShape(text: string): FileShape | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const v = value as Partial<FileShape> | null;
+  if (!v || typeof v !== 'object' || v.version !== 1 || !isMap(v.values) || !isMap(v.sets)) return undefined;
+  for (const entry of Object.values(v.values)) if (!isMap(entry) || typeof (entry as { e?: unknown }).e !== 'number') return undefined;
+  for (const members of Object.values(v.sets)) {
+    if (!isMap(members) || Object.values(members).some((e) => typeof e !== 'number')) return undefined;
+  }
+  return v as FileShape;
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);

@@ -1,0 +1,44 @@
+// What the watch features (watches, posts, live cards, boards) need from the rest of the bot.
+import type { AccessRules, Privacy } from '../access.js';
+import { hiddenFields } from '../access.js';
+import type { ButtonValues, View } from '../actions/values.js';
+import type { Clock } from '../clock.js';
+import type { Audience } from '../commands/views.js';
+import type { Config } from '../config.js';
+import type { Messenger } from '../feishu/messenger.js';
+import type { ChatType } from '../feishu/types.js';
+import type { Helpdesk } from '../helpdesk/api.js';
+import type { Job } from '../jobs.js';
+import type { Logger } from '../log.js';
+import type { AddOptions } from '../state/types.js';
+import type { WatchStore } from './store.js';
+
+export interface WatchContext {
+  store: WatchStore;
+  helpdesk: Helpdesk;
+  messenger: Messenger;
+  values: ButtonValues;
+  log: Logger;
+  clock: Clock;
+  timezone: string;
+  pageSize: number;
+  access: AccessRules & { contact: string; watch: string[] };
+  privacy: Privacy;
+  settings: Config['watch'];
+  /** A lookup's time budget. */
+  commandBudgetMs: number;
+  /** How long a message may wait for its chat's turn. */
+  replyWaitMs: number;
+  /** Queues follow-up work; false if it could not be taken. */
+  enqueue(job: Job, options?: AddOptions): Promise<boolean>;
+}
+
+export const audienceFor = (ctx: Pick<WatchContext, 'privacy'>, chatId: string, chatType: ChatType): Audience => ({
+  chatId,
+  chatType,
+  hide: hiddenFields(ctx.privacy, chatType),
+});
+
+/** A button bound to the chat of the card it is on. */
+export const valueFor = (ctx: Pick<WatchContext, 'values'>, audience: Audience, view: View, extra: { fresh?: boolean; newMessage?: boolean } = {}) =>
+  ctx.values.encode({ view, fresh: extra.fresh ?? false, ...(extra.newMessage ? { newMessage: true } : {}), chatId: audience.chatId, chatType: audience.chatType });

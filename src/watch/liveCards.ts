@@ -1,0 +1,81 @@
+// Cards that stay current. Every ticket card the bot shows (a reply to /ticket, a watch's post, a
+// ticket opened from a list or a board) is remembered with what is needed to draw it again for
+// the same viewers (the view, the chat, whether it is a watch's compact post), never the card
+// itself; boards likewise. When the ticket changes, its cards are drawn again and patched, once
+// per window however many events arrive, and never past the platform's 14 days.
+import { watchPostCard } from '../../cards/watch.js';
+import type { View } from '../actions/values.js';
+import { showView, type Audience } from '../commands/views.js';
+import { StateUnavailable } from '../state/types.js';
+import { gone, signature } from './board.js';
+import type { BoardCounts } from './counts.js';
+import { audienceFor, valueFor, type WatchContext } from './context.js';
+import { EDITABLE_MS, type LiveCard } from './store.js';
+
+/** Cards of one ticket patched on one change, at most (the newest). */
+const MAX_REFRESHED = 100;
+
+/**
+ * Remembers what a message now shows: a ticket card or a board is kept current from here on; a
+ * message that now shows something else (a list) is not a ticket's card any more.
+ */
+export async function noteShown(
+  ctx: WatchContext,
+  messageId: string,
+  shown: { view: View; ok: boolean; counts?: BoardCounts },
+  audience: Audience,
+  sentAt: number,
+): Promise<void> {
+  const { view } = shown;
+  const now = ctx.clock();
+  if (view.kind === 'ticket' && shown.ok) {
+    await ctx.store.rememberCard(messageId, { view, chatId: audience.chatId, chatType: audience.chatType, sentAt }, now);
+  } else if (view.kind === 'board' && shown.ok) {
+    await ctx.store.rememberBoard(messageId, { chatId: audience.chatId, chatType: audience.chatType, sentAt, ...(shown.counts ? { shown: signature(shown.counts) } : {}) }, now);
+  } else if (view.kind === 'list') {
+    await ctx.store.forgetCard(messageId);
+  }
+}
+
+/** Draws the card again as its viewers had it: the watch's compact post, or the full ticket card. */
+async function redraw(card: LiveCard, ctx: WatchContext, deadline: number): Promise<object | undefined> {
+  const audience = audienceFor(ctx, card.chatId, card.chatType);
+  if (card.post) {
+    const ticket = await ctx.helpdesk.getTicket(card.view.ticketId, { deadline });
+    return watchPostCard(ticket, {
+      label: card.post.label,
+      change: card.post.change,
+      timezone: ctx.timezone,
+      now: ctx.clock(),
+      hide: audience.hide,
+      actions: { open: valueFor(ctx, audience, card.view) },
+    });
+  }
+  const outcome = await showView(card.view, audience, { deadline }, ctx);
+  // A ticket that cannot be shown now (gone, helpdesk failing) keeps the card it had.
+  return outcome.outcome === 'ok' ? outcome.card : undefined;
+}
+
+export async function refreshCards(ticketId: string, ctx: WatchContext): Promise<void> {
+  const cards = (await ctx.store.cardsOf(ticketId)).slice(-MAX_REFRESHED);
+  if (cards.length === 0) return;
+  const started = ctx.clock();
+  let patched = 0;
+  for (const { messageId, card } of cards) {
+    if (ctx.clock() - card.sentAt >= EDITABLE_MS) {
+      await ctx.store.dropCard(ticketId, messageId);
+      continue;
+    }
+    try {
+      const drawn = await redraw(card, ctx, started + ctx.commandBudgetMs);
+      if (!drawn) continue;
+      await ctx.messenger.patch(messageId, drawn as Record<string, unknown>, { chatId: card.chatId, deadline: started + ctx.replyWaitMs });
+      patched++;
+    } catch (error) {
+      if (error instanceof StateUnavailable) throw error;
+      if (gone(error)) await ctx.store.dropCard(ticketId, messageId);
+      ctx.log.warn('card.patch_failed', { message_id: messageId, ticket_id: ticketId, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  ctx.log.info('cards.refreshed', { ticket_id: ticketId, cards: cards.length, patched, latency_ms: ctx.clock() - started });
+}

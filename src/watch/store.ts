@@ -1,0 +1,184 @@
+// What watches, live cards and boards keep, over the state's records (in this process and its
+// file, or in Redis for every instance). Every key and every bound lives here.
+import { randomBytes } from 'node:crypto';
+import type { L10n } from '../../cards/kit.js';
+import type { ListState, View } from '../actions/values.js';
+import type { ChatType } from '../feishu/types.js';
+import type { Ticket } from '../helpdesk/types.js';
+import type { Records } from '../state/types.js';
+
+const DAY = 24 * 3600_000;
+/** The platform lets a card be updated for 14 days after it was sent. */
+export const EDITABLE_MS = 14 * DAY;
+/** A ticket a watch posted is not posted again by it for this long. */
+export const POSTED_MS = 30 * DAY;
+/** Matches waiting for their chat's post window; far longer than a window, in case one is missed. */
+const PENDING_MS = 10 * 60_000;
+/** The most watches the bot keeps in all (each chat has its own, smaller limit). */
+export const MAX_WATCHES = 1000;
+
+export interface Watch {
+  id: string;
+  chatId: string;
+  chatType: ChatType;
+  /** The query, as a list of the first page (never with time words). */
+  list: ListState;
+  /** Who created it (open_id) and when. */
+  createdBy: string;
+  createdAt: number;
+}
+
+/** A card the bot keeps current: what to show again, and where (so masking and buttons stay). */
+export interface LiveCard {
+  view: View & { kind: 'ticket' };
+  chatId: string;
+  chatType: ChatType;
+  /** A watch's compact post (rather than the full ticket card): its label and why it was posted. */
+  post?: { label: L10n; change: 'created' | 'updated' };
+  /** When the message was sent (as far as the bot knows): updates stop 14 days later. */
+  sentAt: number;
+}
+
+export interface Board {
+  chatId: string;
+  chatType: ChatType;
+  sentAt: number;
+  /** The counts last shown, so a recount that changed nothing sends nothing. */
+  shown?: string;
+}
+
+/** A match waiting to be posted: the watch and the ticket as it was looked up. */
+export interface PendingPost {
+  watchId: string;
+  ticket: Ticket;
+  change: 'created' | 'updated';
+}
+
+export class WatchStore {
+  constructor(private readonly records: Records) {}
+
+  static newWatchId(): string {
+    return `w${randomBytes(8).toString('hex')}`;
+  }
+
+  // ---- watches ----
+
+  async allWatches(): Promise<Watch[]> {
+    const ids = await this.records.members('watches');
+    const found = await this.records.getMany<Watch>(ids.map((id) => `watch:${id}`));
+    return found.filter((w): w is Watch => w !== undefined);
+  }
+
+  /** The chat's watches, oldest first: their numbers for /unwatch. */
+  async chatWatches(chatId: string): Promise<Watch[]> {
+    return (await this.allWatches()).filter((w) => w.chatId === chatId).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  getWatch(id: string): Promise<Watch | undefined> {
+    return this.records.get<Watch>(`watch:${id}`);
+  }
+
+  async addWatch(watch: Watch): Promise<void> {
+    await this.records.put(`watch:${watch.id}`, watch);
+    await this.records.add('watches', [watch.id]);
+  }
+
+  async removeWatch(id: string): Promise<void> {
+    await this.records.remove('watches', [id]);
+    await this.records.delete(`watch:${id}`);
+    await this.records.take(`posted:${id}`);
+  }
+
+  /** Notes tickets as posted (or as matching before the watch began); resolves with those new to it. */
+  claimPosted(watchId: string, ticketIds: readonly string[]): Promise<string[]> {
+    return this.records.add(`posted:${watchId}`, ticketIds, POSTED_MS);
+  }
+
+  // ---- posts waiting for their window ----
+
+  async queuePost(chatId: string, post: PendingPost): Promise<void> {
+    await this.records.add(`pending:${chatId}`, [JSON.stringify(post)], PENDING_MS);
+  }
+
+  async takePosts(chatId: string): Promise<PendingPost[]> {
+    return (await this.records.take(`pending:${chatId}`)).map((text) => JSON.parse(text) as PendingPost);
+  }
+
+  async hasPosts(chatId: string): Promise<boolean> {
+    return (await this.records.members(`pending:${chatId}`)).length > 0;
+  }
+
+  /** A chat that just got a digest gets its next posts in a longer window (a bulk import). */
+  markBusy(chatId: string, ms: number): Promise<void> {
+    return this.records.put(`busy:${chatId}`, 1, ms);
+  }
+
+  async isBusy(chatId: string): Promise<boolean> {
+    return (await this.records.get(`busy:${chatId}`)) !== undefined;
+  }
+
+  // ---- live cards ----
+
+  /**
+   * Remembers (or updates) what a message shows. The send time only moves back: a message clicked
+   * later was still sent when it was first known to be.
+   */
+  async rememberCard(messageId: string, shown: LiveCard, now: number): Promise<void> {
+    const before = await this.getCard(messageId);
+    const card = before ? { ...shown, sentAt: Math.min(before.sentAt, shown.sentAt) } : shown;
+    const left = card.sentAt + EDITABLE_MS - now;
+    if (left <= 0) return;
+    await this.records.put(`card:${messageId}`, card, left);
+    await this.records.add(`cards:${card.view.ticketId}`, [messageId], left);
+  }
+
+  getCard(messageId: string): Promise<LiveCard | undefined> {
+    return this.records.get<LiveCard>(`card:${messageId}`);
+  }
+
+  /** The message shows something else now (a list): it is no longer a ticket's card. */
+  forgetCard(messageId: string): Promise<void> {
+    return this.records.delete(`card:${messageId}`);
+  }
+
+  /** The messages showing this ticket, with what each shows (stale entries are dropped). */
+  async cardsOf(ticketId: string): Promise<{ messageId: string; card: LiveCard }[]> {
+    const ids = await this.records.members(`cards:${ticketId}`);
+    const cards = await this.records.getMany<LiveCard>(ids.map((id) => `card:${id}`));
+    const live = ids.flatMap((messageId, i) => (cards[i] && cards[i]!.view.ticketId === ticketId ? [{ messageId, card: cards[i]! }] : []));
+    const stale = ids.filter((id) => !live.some((c) => c.messageId === id));
+    if (stale.length) await this.records.remove(`cards:${ticketId}`, stale);
+    return live;
+  }
+
+  async dropCard(ticketId: string, messageId: string): Promise<void> {
+    await this.records.remove(`cards:${ticketId}`, [messageId]);
+    await this.records.delete(`card:${messageId}`);
+  }
+
+  // ---- boards ----
+
+  async rememberBoard(messageId: string, shown: Board, now: number): Promise<void> {
+    const before = await this.getBoard(messageId);
+    const board = before ? { ...shown, sentAt: Math.min(before.sentAt, shown.sentAt) } : shown;
+    const left = board.sentAt + EDITABLE_MS - now;
+    if (left <= 0) return;
+    await this.records.put(`board:${messageId}`, board, left);
+    await this.records.add('boards', [messageId], left);
+  }
+
+  async boards(): Promise<{ messageId: string; board: Board }[]> {
+    const ids = await this.records.members('boards');
+    const boards = await this.records.getMany<Board>(ids.map((id) => `board:${id}`));
+    return ids.flatMap((messageId, i) => (boards[i] ? [{ messageId, board: boards[i]! }] : []));
+  }
+
+  getBoard(messageId: string): Promise<Board | undefined> {
+    return this.records.get<Board>(`board:${messageId}`);
+  }
+
+  async dropBoard(messageId: string): Promise<void> {
+    await this.records.remove('boards', [messageId]);
+    await this.records.delete(`board:${messageId}`);
+  }
+}

@@ -24,7 +24,18 @@ async function main() {
   if (config.mode === 'sandbox') {
     // No credentials: the stand-in platform with a demo helpdesk, and the console. Its first log
     // line says so and how to connect a real app.
-    const sandbox = await startSandbox({ port: config.server.port, log, metrics, yaml: yamlText, file, connection: config.feishu.connection, ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}) }).catch((e: Error) =>
+    const activity = sandboxActivityMs(process.env.SANDBOX_ACTIVITY_SECONDS);
+    if (typeof activity === 'string') return fail([activity]);
+    const sandbox = await startSandbox({
+      port: config.server.port,
+      log,
+      metrics,
+      yaml: yamlText,
+      file,
+      connection: config.feishu.connection,
+      demo: { activityMs: activity },
+      ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+    }).catch((e: Error) =>
       e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Sandbox start-up failed: ${e.message}`]),
     );
     if (!sandbox) return;
@@ -64,6 +75,14 @@ async function main() {
   log.info('started', { mode: config.mode, connection: config.feishu.connection, port: running.port, domain: config.feishu.domain, bot_open_id: running.botOpenId, ...scrape });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** The demo helpdesk's pace in the sandbox: a step every N seconds (default 20; 0: none). */
+function sandboxActivityMs(value: string | undefined): number | string {
+  if (value === undefined || value.trim() === '') return 20_000;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 86_400) return `SANDBOX_ACTIVITY_SECONDS: "${value}" is not a number of seconds between 0 (no activity) and 86400`;
+  return Math.round(seconds * 1000);
 }
 
 /** One problem, one line. */

@@ -8,9 +8,12 @@ import { isReceiving } from '../feishu/longConnection.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { startBot, type RunningBot } from '../start.js';
+import { DemoActivity } from './activity.js';
 import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
 import { longConnectionTransport, webhookTransport } from './console/transport.js';
 import { DEMO_AGENTS, FIRST_TICKET_ID, HOSTILE_TICKET_ID, seedConversations, seedTickets } from './seed.js';
+import { HELPDESK_BOT } from './seed/people.js';
+import { TAGS } from './seed/words.js';
 import { randomHex } from './standin/ids.js';
 import { StandIn } from './standin/index.js';
 
@@ -30,7 +33,16 @@ export interface SandboxOptions {
   host?: string;
   /** How the console's messages reach the bot: webhook deliveries (default) or the long connection. */
   connection?: Connection;
+  /**
+   * The demo comes alive: a watch and a board are set up in the console's group chat, and every
+   * `activityMs` a ticket arrives, is taken or is closed (0: only "new ticket now"). Off by default
+   * (tests start quiet); `npm start` turns it on.
+   */
+  demo?: { activityMs: number };
 }
+
+/** What the demo types in the group chat at start, so a watch posts and a board moves on their own. */
+export const DEMO_COMMANDS = ['/watch open', '/board'] as const;
 
 /** The bot's SDK takes frames only once its connect step is over: wait for that, not just the socket. */
 async function whenConnected(bot: RunningBot, timeoutMs = 30_000): Promise<void> {
@@ -41,6 +53,12 @@ async function whenConnected(bot: RunningBot, timeoutMs = 30_000): Promise<void>
   }
 }
 
+/** Waits for a condition (or gives up quietly after `ms`: the demo then starts anyway). */
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 export interface Sandbox {
   bot: RunningBot;
   standin: StandIn;
@@ -48,14 +66,16 @@ export interface Sandbox {
   /** The console's address, for people: http://localhost:PORT/console */
   consoleUrl: string;
   stop(deadlineMs?: number): Promise<boolean>;
+  /** The demo helpdesk's activity ("new ticket now", and its steps). */
+  activity: DemoActivity;
 }
 
 export const BOT_NAME = 'Helpdesk Bot';
 
 /** The console's "Try" chips, in the language the console is shown in. */
 const EXAMPLES = {
-  en_us: ['/help', `/ticket ${FIRST_TICKET_ID}`, '/tickets open today', '/tickets mine 7d', `/ticket ${HOSTILE_TICKET_ID}`],
-  zh_cn: ['/帮助', `/工单 ${FIRST_TICKET_ID}`, '/工单列表 未关闭 今天', '/工单列表 我的 近7天', `/工单 ${HOSTILE_TICKET_ID}`],
+  en_us: ['/help', `/ticket ${FIRST_TICKET_ID}`, '/tickets open today', '/tickets mine 7d', '/watch open tag VIP', '/board', `/ticket ${HOSTILE_TICKET_ID}`],
+  zh_cn: ['/帮助', `/工单 ${FIRST_TICKET_ID}`, '/工单列表 未关闭 今天', '/工单列表 我的 近7天', '/关注 未关闭 标签 VIP', '/看板', `/工单 ${HOSTILE_TICKET_ID}`],
 };
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
@@ -69,7 +89,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     helpdeskToken: randomBytes(24).toString('base64url'),
     botOpenId: `ou_${randomHex(32)}`,
   };
-  const standin = await StandIn.start({ ...secrets, botName: BOT_NAME });
+  const standin = await StandIn.start({ ...secrets, botName: BOT_NAME, tags: TAGS, helpdeskBot: HELPDESK_BOT });
   try {
     const longConnection = options.connection === 'long-connection';
     const result = loadConfig(
@@ -99,7 +119,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const transport = longConnection
       ? longConnectionTransport(standin)
       : webhookTransport({ botUrl: () => botUrl, encryptKey: secrets.encryptKey, verificationToken: secrets.verificationToken });
-    const routes = consoleRoutes({
+    // Ticket events reach the bot the way the console's messages do.
+    standin.pushTicketEventsTo(transport);
+    const activity = new DemoActivity({ standin, intervalMs: options.demo?.activityMs ?? 0, helpdeskId: secrets.helpdeskId, timezone: config.display.timezone, log });
+    const { routes, session } = consoleRoutes({
       standin,
       appId: secrets.appId,
       transport,
@@ -110,6 +133,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       examples: EXAMPLES,
       menu: config.menu,
       connection: config.feishu.connection,
+      newTicket: () => activity.arrive(),
     });
     // Only /healthz reports the mode, and the records (watches, live cards, boards) are not kept
     // in a file: the demo platform, its chats and its messages are new at every start. Everything
@@ -130,12 +154,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
     // Logged first (above): the connection's own line comes once it is up.
     if (longConnection) await whenConnected(bot);
+    if (options.demo) {
+      // Once the bot has subscribed to ticket events: the first ones must not be missed.
+      await until(() => standin.subscriptions.length > 0, 10_000);
+      for (const command of DEMO_COMMANDS) await session.say('group', command);
+      activity.start();
+    }
     return {
       bot,
       standin,
       config,
       consoleUrl,
+      activity,
       async stop(deadlineMs?: number) {
+        activity.stop();
         const finished = await bot.stop(deadlineMs);
         await standin.close();
         return finished;

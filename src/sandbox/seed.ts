@@ -44,7 +44,7 @@ export const isClosed = (status: number): boolean => status >= 50;
 
 // ---- pseudo-random choices (mulberry32) ----
 
-interface Rng {
+export interface Rng {
   next(): number;
   int(min: number, max: number): number;
   chance(p: number): boolean;
@@ -52,7 +52,7 @@ interface Rng {
   weighted<T>(pairs: readonly (readonly [T, number])[]): T;
 }
 
-function createRng(seed: number): Rng {
+export function createRng(seed: number): Rng {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -223,6 +223,17 @@ function ensureUpdatedToday(specs: Spec[], startOfToday: number): void {
   for (const spec of older.filter((s) => !s.updatedToday && s.status !== 1).slice(0, Math.max(0, UPDATED_TODAY_MIN - already))) {
     spec.updatedToday = true;
   }
+}
+
+/**
+ * A ticket arriving now (the sandbox's activity): a guest has just written in, and no agent has
+ * it yet (status 1, new, or 3, queued). Tags and guest come from `rng`.
+ */
+export function arrivingTicket(now: number, rng: Rng, options: { status: 1 | 3; helpdeskId?: string; tags?: readonly RawTicketTag[]; timezone?: string }): RawTicket {
+  const startOfToday = DateTime.fromMillis(now, { zone: options.timezone ?? 'Asia/Shanghai' }).startOf('day').toMillis();
+  const ctx: Context = { now, startOfToday, helpdeskId: options.helpdeskId ?? '6626871355780366330', rng, ids: new Set(), nextCommentId: 5000 + rng.int(0, 100_000) };
+  // A human ticket in the queue, or a new one with the helpdesk's bot: no agent either way.
+  return build(ctx, { createdAt: now, endAt: now, status: options.status, type: options.status === 3 ? 2 : 1, agents: [], ...(options.tags ? { tags: [...options.tags] } : {}) });
 }
 
 function firstTicket(ctx: Context): RawTicket {

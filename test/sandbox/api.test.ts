@@ -271,7 +271,7 @@ describe('callback answers, applied as Feishu applies them (scripted bot)', () =
         log: memoryLogger(),
         examples: { en_us: [], zh_cn: [] },
         callbackDeadlineMs: 300,
-      }),
+      }).router,
     );
     consoleServer = await listen(app);
     base = urlOf(consoleServer);

@@ -2,6 +2,7 @@
 import type { Harness } from '../integration/harness.js';
 import type { RawTicket } from '../../src/sandbox/standin/index.js';
 import { until } from '../support/wait.js';
+import { WatchStore } from '../../src/watch/store.js';
 
 export const AGENT = { id: 'ou_agent_lilei', name: 'Li Lei' };
 export const GROUP = 'oc_group_test';
@@ -33,3 +34,9 @@ export const handled = (h: Harness, eventId: string) => until(`the bot to handle
 
 /** Waits for a chat's post round that included this many matches or more, in all. */
 export const postRounds = (h: Harness, chatId: string) => logged(h, 'watch.posted').filter((l) => l.chat_id === chatId);
+
+/**
+ * Waits until the bot remembers a message as a live card: it does so right after the platform
+ * answered the send, so an event in that moment would not reach the card yet.
+ */
+export const remembered = (h: Harness, messageId: string) => until(`message ${messageId} to be a live card`, () => new WatchStore(h.bot.app.state.records).getCard(messageId));

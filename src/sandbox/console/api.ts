@@ -32,6 +32,13 @@ export interface ConsoleApiDeps {
   connection?: 'webhook' | 'long-connection';
   /** How long a callback may take before it counts as timed out; the platform's 3 s by default. */
   callbackDeadlineMs?: number;
+  /** The demo helpdesk's "new ticket now". */
+  newTicket?: () => Promise<string>;
+}
+
+/** What the sandbox itself can do in the console: type as its user (to set up the demo). */
+export interface ConsoleSession {
+  say(chat: 'dm' | 'group', text: string): Promise<{ ok: boolean; id: string; at: number; error?: string }>;
 }
 
 /** The platform's own deadline for a card callback's answer. */
@@ -85,7 +92,7 @@ type ChatItem =
   | { from: 'user'; id: string; at: number; updatedAt: number; sender: string; text: string }
   | { from: 'bot'; id: string; at: number; updatedAt: number; updates: number; replyTo?: string; msgType: string; card?: unknown; text?: string };
 
-export function consoleApi(deps: ConsoleApiDeps): express.Router {
+export function consoleApi(deps: ConsoleApiDeps): { router: express.Router; session: ConsoleSession } {
   const { standin, transport, log } = deps;
   const chats: Record<ChatName, { id: string; type: 'p2p' | 'group'; typed: Typed[] }> = {
     dm: { id: newChatId(), type: 'p2p', typed: [] },
@@ -111,6 +118,7 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
       chats: Object.fromEntries(CHATS.map((c) => [c, chats[c].type])),
       menu: Object.entries(deps.menu ?? {}).map(([key, command]) => ({ key, command })),
       connection: deps.connection ?? 'webhook',
+      activity: deps.newTicket !== undefined,
     });
   });
 
@@ -132,15 +140,12 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
     res.json({ cursor, messages: items.slice(-MAX_POLL) });
   });
 
-  api.post('/messages', async (req, res) => {
-    if (!isJson(req, res)) return;
-    const input = sendSchema.safeParse(req.body);
-    if (!input.success) return void badRequest(res, input.error);
-    const chat = chats[input.data.chat];
-    const addressed = addressMessage(input.data.text, chat.type, deps.bot, deps.people);
+  /** A message typed in a chat: shown there, and delivered to the bot as Feishu would. */
+  const say: ConsoleSession['say'] = async (name, typed) => {
+    const chat = chats[name];
+    const addressed = addressMessage(typed, chat.type, deps.bot, deps.people);
     const messageId = newMessageId();
     const at = Date.now();
-    const typed = input.data.text;
     const shown = [...typed].length > MAX_SHOWN_CHARS ? `${[...typed].slice(0, MAX_SHOWN_CHARS).join('')}… (${[...typed].length.toLocaleString('en-US')} characters)` : typed;
     chat.typed.push({ id: messageId, at, text: shown });
     if (chat.typed.length > MAX_HISTORY) chat.typed.shift();
@@ -159,9 +164,25 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
     const delivered = await transport.event(event);
     if (!delivered.ok) {
       log.warn('sandbox.delivery_failed', { error: delivered.error });
-      return void res.status(502).json({ id: messageId, error: delivered.error });
+      return { ok: false, id: messageId, at, error: delivered.error };
     }
-    res.json({ id: messageId, at });
+    return { ok: true, id: messageId, at };
+  };
+
+  api.post('/messages', async (req, res) => {
+    if (!isJson(req, res)) return;
+    const input = sendSchema.safeParse(req.body);
+    if (!input.success) return void badRequest(res, input.error);
+    const said = await say(input.data.chat, input.data.text);
+    if (!said.ok) return void res.status(502).json({ id: said.id, error: said.error });
+    res.json({ id: said.id, at: said.at });
+  });
+
+  // The demo helpdesk: a ticket arrives now (and its event reaches the bot like any other).
+  api.post('/new-ticket', async (req, res) => {
+    if (!isJson(req, res)) return;
+    if (!deps.newTicket) return void res.status(404).json({ error: 'The demo helpdesk has no activity here.' });
+    res.json({ ticketId: await deps.newTicket() });
   });
 
   // A tap on the bot's menu: Feishu sends only the keys set up in the developer console.
@@ -236,7 +257,7 @@ export function consoleApi(deps: ConsoleApiDeps): express.Router {
     res.status(500).json({ error: 'internal error' });
   };
   api.use(onError);
-  return api;
+  return { router: api, session: { say } };
 }
 
 function botItem(message: SentMessage): ChatItem {

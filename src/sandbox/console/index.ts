@@ -2,9 +2,9 @@
 // /sandbox/api that it talks to. Mounted on the bot's own server by sandbox mode only.
 import { readFileSync } from 'node:fs';
 import type express from 'express';
-import { consoleApi, type ConsoleApiDeps } from './api.js';
+import { consoleApi, type ConsoleApiDeps, type ConsoleSession } from './api.js';
 
-export type { ConsoleApiDeps } from './api.js';
+export type { ConsoleApiDeps, ConsoleSession } from './api.js';
 
 export const CONSOLE_PATH = '/console';
 export const API_PATH = '/sandbox/api';
@@ -29,7 +29,8 @@ const FILES: Record<string, { file: string; type: string }> = {
   'favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 
-export function consoleRoutes(deps: ConsoleApiDeps): (app: express.Express) => void {
+/** The console's routes, and the session behind them (the sandbox types the demo's first commands). */
+export function consoleRoutes(deps: ConsoleApiDeps): { routes: (app: express.Express) => void; session: ConsoleSession } {
   // Read once at start: a fixed set of files, so no request path ever reaches the file system.
   const pages = Object.fromEntries(
     Object.entries(FILES).map(([name, { file, type }]) => [name, { type, body: readFileSync(new URL(`./page/${file}`, import.meta.url)) }]),
@@ -40,13 +41,17 @@ export function consoleRoutes(deps: ConsoleApiDeps): (app: express.Express) => v
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',
   };
-  return (app) => {
-    app.get([CONSOLE_PATH, `${CONSOLE_PATH}/:file`], (req, res, next) => {
-      const name = req.params['file'];
-      const page = pages[typeof name === 'string' ? name : ''];
-      if (!page) return next();
-      res.set({ ...headers, 'Content-Type': page.type }).send(page.body);
-    });
-    app.use(API_PATH, consoleApi(deps));
+  const api = consoleApi(deps);
+  return {
+    session: api.session,
+    routes: (app) => {
+      app.get([CONSOLE_PATH, `${CONSOLE_PATH}/:file`], (req, res, next) => {
+        const name = req.params['file'];
+        const page = pages[typeof name === 'string' ? name : ''];
+        if (!page) return next();
+        res.set({ ...headers, 'Content-Type': page.type }).send(page.body);
+      });
+      app.use(API_PATH, api.router);
+    },
   };
 }

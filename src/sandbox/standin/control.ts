@@ -7,6 +7,8 @@ import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { botAddedEvent, cardActionEvent, menuEvent, messageEvent, p2pChatEnteredEvent } from '../deliveries.js';
 import type { Transport } from '../console/transport.js';
+import type { DemoActivity } from '../activity.js';
+import { DEMO_AGENTS } from '../seed.js';
 import { bodyOf } from './body.js';
 import { newChatId, newMessageId } from './ids.js';
 import { tryParse } from './json.js';
@@ -17,6 +19,8 @@ export interface ControlOptions {
   appId: string;
   botOpenId: string;
   transport: Transport;
+  /** The demo helpdesk's tickets arriving (POST /standin/tickets). */
+  activity: DemoActivity;
 }
 
 const CALLBACK_DEADLINE_MS = 3000;
@@ -35,6 +39,16 @@ const menu = z.strictObject({ eventKey: z.string().min(1).max(30), operator: z.s
 const refuse = z.strictObject({ code: z.number().int(), times: z.number().int().min(1).optional() });
 const drop = z.strictObject({ code: z.union([z.literal(1000), z.literal(1006)]).optional() });
 const scopes = z.array(z.strictObject({ name: z.string().min(1), pending: z.boolean().optional() }));
+const openId = z.string().regex(/^ou_\w+$/);
+const ticketFields = {
+  status: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(50), z.literal(51), z.literal(52)]).optional(),
+  tags: z.array(z.string().min(1).max(50)).max(10).optional(),
+  /** A demo agent's open_id (or any open_id), or null for none. */
+  agent: openId.nullable().optional(),
+};
+const newTicket = z.strictObject(ticketFields);
+const changeTicket = z.strictObject({ ...ticketFields, score: z.number().int().min(1).max(3).optional(), solve: z.number().int().min(1).max(2).optional() });
+const redeliver = z.strictObject({ eventId: z.string().regex(/^\w{1,64}$/) });
 
 export function controlRoutes(options: ControlOptions): express.Router {
   const { standin, transport } = options;
@@ -118,6 +132,44 @@ export function controlRoutes(options: ControlOptions): express.Router {
     standin.registerP2pChat(input.operator, chatId);
     await deliver(res, menuEvent({ ...app, eventKey: input.eventKey, operatorOpenId: input.operator }), () => messages().filter((m) => m.chatId === chatId && !m.replyTo));
   });
+
+  // The helpdesk's side: tickets arriving and changing, pushed to the bot as ticket events once it
+  // has subscribed (POST /open-apis/helpdesk/v1/events/subscribe).
+  const agentOf = (id: string | null | undefined) => (id === undefined ? undefined : id === null ? null : (DEMO_AGENTS.find((a) => a.id === id) ?? { id }));
+  const eventOf = (e: { eventId: string; type: string; delivered: boolean; error?: string } | undefined) =>
+    e ? { eventId: e.eventId, type: e.type, delivered: e.delivered, ...(e.error ? { error: e.error } : {}) } : null;
+  const summary = (t: { ticket_id: string; status?: number; tags?: { name?: string }[]; agent_owner?: { id?: string; name?: string } }) => ({
+    ticket_id: t.ticket_id,
+    status: t.status,
+    tags: (t.tags ?? []).map((x) => x.name),
+    agent: t.agent_owner ?? null,
+  });
+  r.post('/tickets', async (req, res) => {
+    const input = body(newTicket, req, res);
+    if (!input) return;
+    const agent = agentOf(input.agent);
+    const id = await options.activity.arrive({ ...(input.status !== undefined ? { status: input.status } : {}), ...(input.tags ? { tags: input.tags } : {}), ...(agent !== undefined ? { agent } : {}) });
+    res.json({ ticket: summary(standin.ticket(id)!), event: eventOf(standin.ticketEvents.at(-1)?.ticketId === id ? standin.ticketEvents.at(-1) : undefined) });
+  });
+  r.patch('/tickets/:id', async (req, res) => {
+    const input = body(changeTicket, req, res);
+    if (!input) return;
+    const id = String(req.params['id']);
+    if (!standin.ticket(id)) return void res.status(404).json({ error: `the helpdesk has no ticket ${id}` });
+    const agent = agentOf(input.agent);
+    const { agent: _agent, ...rest } = input;
+    const changed = await standin.changeTicket(id, { ...rest, ...(agent !== undefined ? { agent } : {}) });
+    res.json({ ticket: summary(changed.ticket), event: eventOf(changed.event) });
+  });
+  r.post('/redeliver', async (req, res) => {
+    const input = body(redeliver, req, res);
+    if (!input) return;
+    const event = await standin.redeliverTicketEvent(input.eventId);
+    if (!event) return void res.status(404).json({ error: 'no ticket event with that eventId was pushed' });
+    res.json({ event: eventOf(event) });
+  });
+  r.get('/ticket-events', (_req, res) => void res.json(standin.ticketEvents.map((e) => ({ ...eventOf(e), ticketId: e.ticketId }))));
+  r.get('/subscriptions', (_req, res) => void res.json(standin.subscriptions));
 
   r.get('/messages', (_req, res) => void res.json(messages()));
   r.get('/calls', (req, res) => void res.json(typeof req.query['route'] === 'string' ? standin.callsTo(req.query['route'] as never) : standin.calls));

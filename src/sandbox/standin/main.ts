@@ -3,7 +3,11 @@
 // the same credential variables as the bot, so one environment serves both, and it is driven
 // through its control API (src/sandbox/standin/control.ts): curl or a script plays the users.
 import { webhookTransport, longConnectionTransport } from '../console/transport.js';
-import { seedTickets } from '../seed.js';
+import { createLogger } from '../../log.js';
+import { DemoActivity } from '../activity.js';
+import { seedConversations, seedTickets } from '../seed.js';
+import { HELPDESK_BOT } from '../seed/people.js';
+import { TAGS } from '../seed/words.js';
 import { controlRoutes } from './control.js';
 import { randomHex } from './ids.js';
 import { StandIn } from './index.js';
@@ -31,7 +35,9 @@ async function main() {
     ReconnectInterval: seconds('STANDIN_RECONNECT_INTERVAL', 120),
     ReconnectNonce: seconds('STANDIN_RECONNECT_NONCE', 30),
   };
+  const activitySeconds = seconds('STANDIN_ACTIVITY_SECONDS', 0);
   const botOpenId = `ou_${randomHex(32)}`;
+  const tickets = seedTickets(Date.now(), { helpdeskId: env.FEISHU_HELPDESK_ID! });
   let control: ReturnType<typeof controlRoutes> | undefined;
   const standin = await StandIn.start(
     {
@@ -40,7 +46,10 @@ async function main() {
       helpdeskId: env.FEISHU_HELPDESK_ID!,
       helpdeskToken: env.FEISHU_HELPDESK_TOKEN!,
       botOpenId,
-      tickets: seedTickets(Date.now(), { helpdeskId: env.FEISHU_HELPDESK_ID! }),
+      tickets,
+      conversations: seedConversations(tickets),
+      tags: TAGS,
+      helpdeskBot: HELPDESK_BOT,
       longConnection: { clientConfig },
       routes: (app) => app.use('/standin', (req, res, next) => (control ? control(req, res, next) : next())),
     },
@@ -49,17 +58,24 @@ async function main() {
   const transport = webhook
     ? webhookTransport({ botUrl: () => webhook.replace(/\/+$/, ''), encryptKey: env.FEISHU_ENCRYPT_KEY!, verificationToken: env.FEISHU_VERIFICATION_TOKEN! })
     : longConnectionTransport(standin);
-  control = controlRoutes({ standin, appId: env.FEISHU_APP_ID!, botOpenId, transport });
+  // Ticket changes reach the bot the way its other events do (once it has subscribed).
+  standin.pushTicketEventsTo(transport);
+  const activity = new DemoActivity({ standin, intervalMs: activitySeconds * 1000, helpdeskId: env.FEISHU_HELPDESK_ID!, log: createLogger('warn') });
+  activity.start();
+  control = controlRoutes({ standin, appId: env.FEISHU_APP_ID!, botOpenId, transport, activity });
   process.stdout.write(
     [
       `Stand-in of the Feishu platform at ${standin.url} (demo helpdesk seeded; bot open_id ${botOpenId}).`,
       `Deliveries go ${webhook ? `as webhook POSTs to ${webhook}` : 'over the long connection'}. Start the bot with FEISHU_DOMAIN=${standin.url}, then for example:`,
       `  curl -s -XPOST ${standin.url}/standin/say -H 'content-type: application/json' -d '{"text":"/ticket 6626871355780366331"}'`,
-      `Control routes: POST /standin/say, /click, /add-bot, /open-dm, /menu, /drop, /silence, /refuse-endpoint, /clear-faults; GET /standin/messages, /calls, /long-connection; PUT /standin/scopes.`,
+      `Control routes: POST /standin/say, /click, /add-bot, /open-dm, /menu, /tickets, /redeliver, /drop, /silence, /refuse-endpoint, /clear-faults; PATCH /standin/tickets/<id>; GET /standin/messages, /calls, /long-connection, /ticket-events, /subscriptions; PUT /standin/scopes.`,
       '',
     ].join('\n'),
   );
-  const stop = () => void standin.close().then(() => process.exit(0));
+  const stop = () => {
+    activity.stop();
+    void standin.close().then(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

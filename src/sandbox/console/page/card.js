@@ -117,7 +117,8 @@ function renderElement(node, ctx, depth) {
 }
 
 function renderColumns(node, ctx, depth) {
-  const row = el('div', 'columns');
+  // flex_mode "flow": columns wrap onto more lines as the card narrows (as Feishu lays them out).
+  const row = el('div', node.flex_mode === 'flow' ? 'columns columns-flow' : 'columns');
   for (const column of Array.isArray(node.columns) ? node.columns : []) {
     if (!isObject(column) || column.tag !== 'column') {
       row.append(unsupported(isObject(column) ? String(column.tag) : typeof column));

@@ -24,6 +24,9 @@ const STRINGS = {
     mention: '提及某人',
     examples: '试试：',
     menu: '机器人菜单：',
+    activity: '演示服务台：',
+    newTicket: '来一个新工单',
+    arrived: (id) => `新工单 ${id} 已进入服务台`,
     empty: '还没有消息。试试 /help。',
     updated: '已更新',
     language: '语言',
@@ -47,6 +50,9 @@ const STRINGS = {
     mention: 'Mention someone',
     examples: 'Try:',
     menu: 'Bot menu:',
+    activity: 'Demo helpdesk:',
+    newTicket: 'New ticket now',
+    arrived: (id) => `Ticket ${id} arrived in the helpdesk`,
     empty: 'No messages yet. Try /help.',
     updated: 'updated',
     language: 'Language',
@@ -143,6 +149,18 @@ async function tapMenu(key, button) {
     button.disabled = false;
   }
   await poll();
+}
+
+async function newTicket(button) {
+  button.disabled = true;
+  try {
+    const answer = await api('/new-ticket', {});
+    toast({ type: 'success', content: t('arrived')(answer.ticketId) });
+  } catch (error) {
+    toast({ type: 'error', content: error.message });
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function click(messageId, value, button) {
@@ -287,6 +305,8 @@ function applyLocale() {
   $('log').setAttribute('aria-label', t('conversation'));
   $('note').textContent = t('note')(state.info.you.name, state.info.bot.name, state.info.connection === 'long-connection');
   $('menu-label').textContent = t('menu');
+  $('activity-label').textContent = t('activity');
+  $('new-ticket').textContent = t('newTicket');
   $('text').placeholder = t('placeholder');
   $('text').setAttribute('aria-label', t('message'));
   $('send').textContent = t('send');
@@ -399,6 +419,9 @@ function setUpComposer() {
     chip.addEventListener('click', () => void tapMenu(item.key, chip));
     $('menu').append(chip);
   }
+  // The demo helpdesk: a ticket arrives now; its event reaches the bot like any other.
+  $('activity').hidden = !state.info.activity;
+  $('new-ticket').addEventListener('click', () => void newTicket($('new-ticket')));
   $('composer').addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value.trim();

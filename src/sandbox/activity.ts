@@ -1,0 +1,92 @@
+// The demo helpdesk's life: every so often a ticket arrives, an agent takes one, one is closed.
+// Each step changes the stand-in's helpdesk, which pushes the matching ticket event to the bot
+// (it subscribed at start-up), so watches post, posted cards change and boards move on their own.
+// Choices come from a seeded generator: the same seed plays the same story.
+import type { Logger } from '../log.js';
+import { arrivingTicket, createRng, DEMO_AGENTS, seedConversations, type Rng } from './seed.js';
+import { TAGS } from './seed/words.js';
+import type { RawTicketUser, StandIn } from './standin/index.js';
+import { applyChange } from './standin/tickets.js';
+import { HELPDESK_BOT } from './seed/people.js';
+
+/** A ticket to bring, as the control API asks for it; anything not given is picked at random. */
+export interface Arrival {
+  status?: number;
+  /** Tag names. */
+  tags?: string[];
+  agent?: RawTicketUser | null;
+}
+
+export interface ActivityOptions {
+  standin: StandIn;
+  /** Time between steps; 0: none (only "new ticket now"). */
+  intervalMs: number;
+  seed?: number;
+  helpdeskId?: string;
+  timezone?: string;
+  log: Logger;
+}
+
+/** The story repeats: a ticket arrives, the one before is taken, an older one is closed. */
+const STEPS = ['arrive', 'take', 'close'] as const;
+
+export class DemoActivity {
+  private readonly rng: Rng;
+  /** Tickets this activity brought, oldest first, with where they are in their life. */
+  private readonly mine: { id: string; stage: 'waiting' | 'taken' | 'closed' }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private step = 0;
+
+  constructor(private readonly options: ActivityOptions) {
+    this.rng = createRng(options.seed ?? 20261126);
+  }
+
+  start(): void {
+    if (this.options.intervalMs <= 0 || this.timer) return;
+    this.timer = setInterval(() => void this.next().catch((error: unknown) => this.options.log.warn('sandbox.activity_failed', { error: String(error) })), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** A new ticket now ("new ticket now" in the console). Resolves with its id. */
+  async arrive(over: Arrival = {}): Promise<string> {
+    const vip = this.rng.chance(0.5);
+    const tags = [...(vip ? [TAGS[1]!] : []), ...(this.rng.chance(0.5) ? [this.rng.pick(TAGS.filter((t) => t.name !== 'VIP'))] : [])];
+    const now = Date.now();
+    const arrived = arrivingTicket(now, this.rng, {
+      status: this.rng.chance(0.6) ? 1 : 3,
+      tags,
+      ...(this.options.helpdeskId ? { helpdeskId: this.options.helpdeskId } : {}),
+      ...(this.options.timezone ? { timezone: this.options.timezone } : {}),
+    });
+    // What was asked for wins over the random picks, as if the ticket had been changed at once.
+    const given = over.status !== undefined || over.tags !== undefined || over.agent !== undefined;
+    const ticket = given ? { ...applyChange(arrived, over, now, TAGS, HELPDESK_BOT), updated_at: now } : arrived;
+    await this.options.standin.createTicket(ticket, seedConversations([ticket])[ticket.ticket_id]);
+    if ((ticket.status ?? 1) < 50) this.mine.push({ id: ticket.ticket_id, stage: ticket.agents?.length ? 'taken' : 'waiting' });
+    this.options.log.info('sandbox.activity', { step: 'arrive', ticket_id: ticket.ticket_id, status: ticket.status });
+    return ticket.ticket_id;
+  }
+
+  /** One step of the story. */
+  async next(): Promise<void> {
+    const step = STEPS[this.step++ % STEPS.length]!;
+    if (step === 'arrive') return void (await this.arrive());
+    const from = step === 'take' ? 'waiting' : 'taken';
+    const ticket = this.mine.find((t) => t.stage === from);
+    if (!ticket) return void (await this.arrive());
+    if (step === 'take') {
+      await this.options.standin.changeTicket(ticket.id, { status: 2, agent: this.rng.pick(DEMO_AGENTS) });
+      ticket.stage = 'taken';
+    } else {
+      await this.options.standin.changeTicket(ticket.id, { status: 51, solve: 2 });
+      ticket.stage = 'closed';
+      this.mine.splice(this.mine.indexOf(ticket), 1);
+    }
+    this.options.log.info('sandbox.activity', { step, ticket_id: ticket.id });
+  }
+}

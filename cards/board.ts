@@ -87,7 +87,7 @@ export function boardCard(d: BoardCardData): Json {
   return card(header({ title: l('工单看板', 'Queue board'), subtitle, color: 'indigo' }), [
     markdown(l('**按状态**', '**By status**')),
     byStatus,
-    markdown(l('**需要处理**', '**Needs an owner**')),
+    markdown(l('**待分配**', '**Needs an owner**')),
     attention,
     ...oldestLine,
     ...agents,

@@ -44,6 +44,22 @@ export function helpCard(options: HelpOptions): Json {
       `**List tickets by filter**\n${list(enExamples.length ? enExamples : zhExamples)}\nAliases: ${cmd('/ts')}, ${cmd('/工单列表')}. The list card's buttons page through the results, open a ticket and refresh.`,
     ),
     filters(options.dates),
+    l(
+      [
+        '**关注与看板**',
+        `${cmd('/watch 未关闭 标签 VIP')}：之后新建的、或变得符合条件的工单会发到这个会话，每个工单只发一次；条件和 ${cmd('/tickets')} 一样，但不带时间（别名 ${cmd('/关注')}）`,
+        `${cmd('/watch')}：查看本会话的关注，每个都有“取消关注”按钮；${cmd('/unwatch 1')} 取消第 1 个（别名 ${cmd('/取消关注')}）`,
+        `${cmd('/board')}：工单看板，按状态、未分配、按客服统计，点数字查看列表，工单变化时自动更新（别名 ${cmd('/看板')}）`,
+        '机器人发出的工单卡片会在工单变化时自动更新。',
+      ].join('\n'),
+      [
+        '**Watches and the board**',
+        `${cmd('/watch open tag VIP')}: tickets created from now on, or that come to match later, are posted in this chat, each once; the filters of ${cmd('/tickets')}, without a time (alias ${cmd('/关注')})`,
+        `${cmd('/watch')}: this chat's watches, each with an Unwatch button; ${cmd('/unwatch 1')} stops the first (alias ${cmd('/取消关注')})`,
+        `${cmd('/board')}: the queue at a glance, by status, unassigned and per agent; click a count for the list; it updates itself (alias ${cmd('/看板')})`,
+        'Ticket cards the bot posts update themselves when the ticket changes.',
+      ].join('\n'),
+    ),
     l(`**帮助**\n${cmd('/help')}、${cmd('/帮助')}，或者只 @ 机器人`, `**Help**\n${cmd('/help')}, ${cmd('/帮助')}, or just mention the bot`),
   ];
   const elements = blocks.flatMap((b, i) => (i === 0 ? [markdown(b)] : [hr(), markdown(b)]));

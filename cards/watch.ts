@@ -58,7 +58,7 @@ export function watchCreatedCard(d: WatchCreatedData): Json {
           `(The bot noted the first ${d.capped.toLocaleString('en-US')} of them; the others may be posted when they next change.)`,
         )
       : undefined;
-  const stop = l(`发送 \`/unwatch ${d.number}\` 取消关注，\`/watch\` 查看本群的全部关注。`, `Send \`/unwatch ${d.number}\` to stop, \`/watch\` for every watch here.`);
+  const stop = l(`发送 \`/unwatch ${d.number}\` 取消关注，\`/watch\` 查看本会话的全部关注。`, `Send \`/unwatch ${d.number}\` to stop, \`/watch\` for every watch here.`);
   const body = joinL([what, ...(now ? [now] : []), ...(capped ? [capped] : []), grey(stop)], '\n');
   const buttons = [
     ...(d.actions.matching && d.matchingNow ? [button({ text: l('查看现在符合的工单', 'Show those matching now'), value: d.actions.matching })] : []),

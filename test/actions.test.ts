@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ButtonValues, canonical, type Action } from '../src/actions/values.js';
@@ -119,5 +120,26 @@ describe('time words in button values (version 2)', () => {
     expect(values.decode({ ...value, l: { ...(value.l as object), w: { c: 'tomorrow' } } })).toEqual({ ok: false, reason: 'malformed value' });
     const mixed = { ...value, l: { ...(value.l as object), f: { created: { start: 1, end: 2 } } } };
     expect(values.decode(mixed)).toMatchObject({ ok: false });
+  });
+
+  it('carry the board, the watch list, an Unwatch and "open as a new message", and the unassigned flag', () => {
+    const at = { fresh: false, chatId: 'oc_group1', chatType: 'group' as const };
+    for (const view of [{ kind: 'board' as const }, { kind: 'watches' as const }, { kind: 'unwatch' as const, watchId: 'w0123456789abcdef' }]) {
+      expect(values.decode(values.encode({ ...at, view }))).toMatchObject({ ok: true, action: { ...at, view } });
+    }
+    const board = values.decode(values.encode({ ...at, view: { kind: 'board' }, fresh: true }));
+    expect(board).toMatchObject({ ok: true, action: { view: { kind: 'board' }, fresh: true } });
+    expect(board.ok && board.action.newMessage).toBeUndefined();
+    const unassigned = { kind: 'list' as const, list: { filter: { statuses: [1, 2, 3, 4, 5] }, page: 1, names: {}, unassigned: true } };
+    expect(values.decode(values.encode({ ...at, view: unassigned, newMessage: true }))).toMatchObject({ ok: true, action: { view: unassigned, newMessage: true } });
+  });
+
+  it('refuse a kind with fields that do not belong to it, even signed', () => {
+    const sign = (unsigned: object) => ({ ...unsigned, s: createHmac('sha256', key).update(canonical(unsigned)).digest('base64url') });
+    const base = { v: 2, c: 'oc_group1', ct: 'g', i: Math.floor(now / 1000) };
+    expect(values.decode(sign({ ...base, k: 'b' })).ok).toBe(true);
+    for (const bad of [{ k: 'b', t: '123' }, { k: 'w', u: 'w0123456789abcdef' }, { k: 'u' }, { k: 'u', u: 'not-a-watch' }, { k: 'l', u: 'w0123456789abcdef', l: { f: {}, p: 1 } }, { k: 'b', x: 2 }]) {
+      expect(values.decode(sign({ ...base, ...bad }))).toEqual({ ok: false, reason: 'malformed value' });
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { interpret } from '../src/feishu/events.js';
 import { parseCommand } from '../src/commands/parse.js';
-import { botAddedEvent, cardActionEvent, menuEvent, messageEvent, p2pChatEnteredEvent, urlVerification } from '../src/sandbox/deliveries.js';
+import { botAddedEvent, cardActionEvent, menuEvent, messageEvent, p2pChatEnteredEvent, ticketCreatedEvent, ticketUpdatedEvent, urlVerification } from '../src/sandbox/deliveries.js';
+import { fullTicket } from './fixtures/tickets.js';
 
 const BOT = 'ou_bot';
 const base = { token: 't', appId: 'cli_x', senderOpenId: 'ou_asker' };
@@ -97,8 +98,42 @@ describe('interpret: chat events', () => {
   });
 });
 
+describe('interpret: helpdesk ticket events', () => {
+  const app = { token: 'tok', appId: 'cli_0123456789abcdef' };
+
+  it('reads a created ticket: its id and status, nothing of the platform\'s shape past the edge', () => {
+    const d = interpret(ticketCreatedEvent({ ...app, eventId: 'ev5', ticket: { ...fullTicket, status: 1 } }), BOT);
+    expect(d).toEqual({ kind: 'event', dedupeKey: 'evt:ev5', event: { kind: 'ticket', eventId: 'ev5', ticketId: fullTicket.ticket_id, change: 'created', status: 1 } });
+  });
+
+  it('reads an update with the status before it', () => {
+    const d = interpret(ticketUpdatedEvent({ ...app, eventId: 'ev6', ticket: { ...fullTicket, status: 51 }, before: { ...fullTicket, status: 2 } }), BOT);
+    expect(d).toEqual({ kind: 'event', dedupeKey: 'evt:ev6', event: { kind: 'ticket', eventId: 'ev6', ticketId: fullTicket.ticket_id, change: 'updated', status: 51, previousStatus: 2 } });
+  });
+
+  it('refuses a ticket event without a ticket id it could look up', () => {
+    const created = ticketCreatedEvent({ ...app, ticket: fullTicket });
+    expect(interpret({ ...created, event: { ...created.event, ticket_id: '' } }, BOT)).toMatchObject({ kind: 'invalid' });
+    expect(interpret({ ...created, event: { ...created.event, ticket_id: 'abc' } }, BOT)).toMatchObject({ kind: 'invalid' });
+    const updated = ticketUpdatedEvent({ ...app, ticket: fullTicket, before: fullTicket });
+    expect(interpret({ ...updated, event: { old_object: updated.event.old_object } }, BOT)).toMatchObject({ kind: 'invalid' });
+    // A status that is not a status code is left out, not guessed.
+    expect(interpret({ ...created, event: { ...created.event, status: 'open' } }, BOT)).toMatchObject({ event: { kind: 'ticket' } });
+    expect(interpret({ ...created, event: { ...created.event, status: 'open' } }, BOT)).not.toMatchObject({ event: { status: expect.anything() } });
+  });
+});
+
 describe('parseCommand', () => {
   it.each([
+    ['/watch open tag VIP', { kind: 'watch', args: 'open tag VIP' }],
+    ['/关注 未关闭 标签 VIP', { kind: 'watch', args: '未关闭 标签 VIP' }],
+    ['/watch', { kind: 'watch', args: '' }],
+    ['/unwatch 2', { kind: 'unwatch', args: '2' }],
+    ['/取消关注 1', { kind: 'unwatch', args: '1' }],
+    ['/board', { kind: 'board' }],
+    ['/看板', { kind: 'board' }],
+    ['看板', { kind: 'board' }],
+    ['board', { kind: 'board' }],
     ['/ticket 6626871355780366331', { kind: 'ticket', id: '6626871355780366331' }],
     ['/t 42', { kind: 'ticket', id: '42' }],
     ['/工单 42', { kind: 'ticket', id: '42' }],

@@ -1,0 +1,191 @@
+// The records (watches, live cards, boards) behind one contract, run against both backends: this
+// process's memory with its file, and a real redis-server shared by two states. Then what only the
+// file does: reload, atomic writes, a bound, and clear errors for a bad file or directory.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { memoryLogger } from '../../src/log.js';
+import { realSleep } from '../../src/resilience/timing.js';
+import { FileRecords } from '../../src/state/fileRecords.js';
+import { createState } from '../../src/state/index.js';
+import { MAX_SET_MEMBERS, type Records, type State } from '../../src/state/types.js';
+import { startRedis, type RedisServer } from '../support/redis.js';
+import { systemProgram } from '../support/system.js';
+import { until } from '../support/wait.js';
+
+const redisServer = systemProgram('redis');
+const tempFile = () => join(mkdtempSync(join(tmpdir(), 'records-test-')), 'state.json');
+
+/** The contract, for a pair of stores that must see the same records (two instances, or one). */
+function contract(name: string, stores: () => [Records, Records]) {
+  describe(name, () => {
+    let a: Records;
+    let b: Records;
+    beforeAll(() => {
+      [a, b] = stores();
+    });
+    const key = (k: string) => `${name}:${k}:${Math.random().toString(36).slice(2)}`;
+
+    it('keeps values, forgets them when deleted or when their time is up', async () => {
+      const k = key('v');
+      await a.put(k, { n: 1, list: ['x'] });
+      expect(await b.get(k)).toEqual({ n: 1, list: ['x'] });
+      expect(await b.getMany([k, key('missing')])).toEqual([{ n: 1, list: ['x'] }, undefined]);
+      await b.delete(k);
+      expect(await a.get(k)).toBeUndefined();
+      const short = key('ttl');
+      await a.put(short, 'soon gone', 100);
+      expect(await b.get(short)).toBe('soon gone');
+      await until('the value to expire', async () => (await b.get(short)) === undefined);
+    });
+
+    it('adds to a set once: the caller that added a member is told so, the next is not', async () => {
+      const set = key('s');
+      expect(await a.add(set, ['1', '2'])).toEqual(['1', '2']);
+      expect((await b.add(set, ['2', '3'])).sort()).toEqual(['3']);
+      expect((await a.members(set)).sort()).toEqual(['1', '2', '3']);
+      // Many adding the same member at once: exactly one gets it.
+      const raced = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).add(set, ['same'])));
+      expect(raced.filter((r) => r.length === 1)).toHaveLength(1);
+      await b.remove(set, ['1', 'same']);
+      expect((await a.members(set)).sort()).toEqual(['2', '3']);
+    });
+
+    it('lets each member expire on its own, and takes a set whole', async () => {
+      const set = key('e');
+      await a.add(set, ['brief'], 100);
+      await a.add(set, ['lasting'], 60_000);
+      await until('the brief member to expire', async () => !(await b.members(set)).includes('brief'));
+      expect(await b.members(set)).toEqual(['lasting']);
+      // Expired, it can be added again as new.
+      expect(await a.add(set, ['brief'], 60_000)).toEqual(['brief']);
+      expect((await b.take(set)).sort()).toEqual(['brief', 'lasting']);
+      expect(await a.members(set)).toEqual([]);
+      expect(await a.take(set)).toEqual([]);
+    });
+
+    it(`keeps at most ${MAX_SET_MEMBERS} members in a set, dropping those that expire soonest`, async () => {
+      const set = key('big');
+      await a.add(set, ['first-to-go'], 10_000);
+      const many = Array.from({ length: MAX_SET_MEMBERS }, (_, i) => `m${i}`);
+      for (let i = 0; i < many.length; i += 1000) await a.add(set, many.slice(i, i + 1000), 3600_000);
+      const members = await b.members(set);
+      expect(members).toHaveLength(MAX_SET_MEMBERS);
+      expect(members).not.toContain('first-to-go');
+    });
+  });
+}
+
+describe('in process, kept in a file', () => {
+  const file = tempFile();
+  const log = memoryLogger();
+  const records = new FileRecords({ file, setting: 'state.file', clock: Date.now, log });
+  contract('memory', () => [records, records]);
+
+  it('writes every change out, atomically, and reads it back at the next start', async () => {
+    const k = 'watch:w0123456789abcdef';
+    await records.put(k, { id: 'w0123456789abcdef', chatId: 'oc_1' });
+    await records.add('watches', ['w0123456789abcdef']);
+    await records.add('posted:w0123456789abcdef', ['7000'], 3600_000);
+    await records.flush();
+    // The file is whole JSON and no temporary file is left beside it.
+    expect(() => JSON.parse(readFileSync(file, 'utf8')) as unknown).not.toThrow();
+    expect(readdirSync(join(file, '..')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const again = new FileRecords({ file, setting: 'state.file', clock: Date.now, log });
+    await again.load();
+    expect(await again.get(k)).toEqual({ id: 'w0123456789abcdef', chatId: 'oc_1' });
+    expect(await again.members('watches')).toContain('w0123456789abcdef');
+    expect(await again.add('posted:w0123456789abcdef', ['7000'])).toEqual([]);
+  });
+
+  it('leaves out of the file what had expired by the next start', async () => {
+    const f = tempFile();
+    let now = 1_000_000;
+    const first = new FileRecords({ file: f, setting: 'state.file', clock: () => now, log });
+    await first.put('short', 1, 1000);
+    await first.put('long', 2, 100_000);
+    await first.flush();
+    now += 5000;
+    const second = new FileRecords({ file: f, setting: 'state.file', clock: () => now, log });
+    await second.load();
+    expect(await second.get('short')).toBeUndefined();
+    expect(await second.get('long')).toBe(2);
+  });
+
+  it('writes many changes made at once in few writes, each change resolving once it is on disk', async () => {
+    const f = tempFile();
+    const r = new FileRecords({ file: f, setting: 'state.file', clock: Date.now, log });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => r.add('burst', [String(i)], 60_000)));
+    const onDisk = JSON.parse(readFileSync(f, 'utf8')) as { sets: Record<string, Record<string, number>> };
+    expect(Object.keys(onDisk.sets.burst!)).toHaveLength(200);
+  });
+
+  it('stops start-up with the setting to fix when the file is not one of its own', async () => {
+    const f = tempFile();
+    writeFileSync(f, '{"not": "ours"');
+    const r = new FileRecords({ file: f, setting: 'state.file', clock: Date.now, log });
+    await expect(r.load()).rejects.toThrow(`state.file: ${f} is not a state file written by this bot; restore it from a backup, or move it away to start with no watches`);
+  });
+
+  it('keeps working and says what to fix when the file cannot be written', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'records-gone-')), 'data');
+    const f = join(dir, 'state.json');
+    const quiet = memoryLogger();
+    const r = new FileRecords({ file: f, setting: 'state.file (or …)', clock: Date.now, log: quiet });
+    await r.load();
+    // Its directory is taken away and a plain file put in its place: no write can succeed (even as root).
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, 'not a directory');
+    await r.put('k', 'v');
+    expect(await r.get('k')).toBe('v');
+    expect(quiet.lines.join('\n')).toContain('"event":"state.file_write_failed"');
+    expect(quiet.lines.join('\n')).toContain(`make ${dir} writable by the bot, or set state.file (or …) to a writable path`);
+  });
+
+  it('stops start-up with the setting to fix when its directory cannot be made', async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'records-block-')), 'file');
+    writeFileSync(blocker, '');
+    const r = new FileRecords({ file: join(blocker, 'state.json'), setting: 'state.file', clock: Date.now, log });
+    await expect(r.load()).rejects.toThrow(/^state\.file: cannot create the directory of .*; set it to a path this process may write$/);
+  });
+
+  it('stays within its bound, dropping what expires soonest and keeping what never does', async () => {
+    const r = new FileRecords({ clock: Date.now, log, setting: 'state.file', maxItems: 100 });
+    await r.put('watch:keep', { forever: true });
+    for (let i = 0; i < 150; i++) await r.put(`card:${i}`, i, 1000 + i);
+    expect(r.size).toBeLessThanOrEqual(100);
+    expect(await r.get('watch:keep')).toEqual({ forever: true });
+    expect(await r.get('card:149')).toBe(149);
+    expect(await r.get('card:0')).toBeUndefined();
+    expect(log.lines.join('\n')).toContain('"event":"state.records_trimmed"');
+  });
+});
+
+describe.skipIf(!redisServer)('in Redis, shared by two instances (real redis-server)', () => {
+  let redis: RedisServer;
+  const states: State[] = [];
+  beforeAll(async () => {
+    redis = await startRedis(redisServer!);
+    for (let i = 0; i < 2; i++) {
+      const loaded = loadConfig('', { FEISHU_APP_ID: 'cli_5a7e0000000000b2', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 't', FEISHU_ENCRYPT_KEY: 'k', FEISHU_HELPDESK_ID: '1', FEISHU_HELPDESK_TOKEN: 'h', REDIS_URL: redis.url });
+      if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+      states.push(createState(loaded.config, { clock: Date.now, sleep: realSleep }, memoryLogger()));
+    }
+    await Promise.all(states.map((s) => s.ready()));
+  });
+  afterAll(async () => {
+    await Promise.all(states.map((s) => s.close()));
+    await redis?.close();
+  });
+  contract('redis', () => [states[0]!.records, states[1]!.records]);
+
+  it('keeps records across a Redis restart (append-only file on)', async () => {
+    await states[0]!.records.put('watch:wsurvivor', { id: 'wsurvivor' });
+    await redis.stop();
+    await redis.start();
+    await until('Redis to answer again', async () => (await states[1]!.records.get('watch:wsurvivor').catch(() => 'down')) !== 'down');
+    expect(await states[1]!.records.get('watch:wsurvivor')).toEqual({ id: 'wsurvivor' });
+  });
+});

@@ -132,11 +132,11 @@ function personName(p: Person | undefined, max: number): string {
 }
 
 /**
- * The ticket's state in a few lines (guest, owner, age, tags, outcome) at the smallest level of
+ * The ticket's state in a few lines (guest, owner, age, tags, outcome), at the middle level of
  * detail: what a watch post shows.
  */
 export function compactFacts(t: Ticket, o: Pick<TicketCardOptions, 'timezone' | 'now' | 'hide'>): L10n {
-  return facts(t, o, LEVELS[LEVELS.length - 1]!);
+  return facts(t, o, LEVELS[1]!);
 }
 
 function facts(t: Ticket, o: Pick<TicketCardOptions, 'timezone' | 'now' | 'hide'>, limits: Limits): L10n {

@@ -12,7 +12,7 @@ import { DEMO_AGENTS } from '../seed.js';
 import { bodyOf } from './body.js';
 import { newChatId, newMessageId } from './ids.js';
 import { tryParse } from './json.js';
-import type { StandIn } from './index.js';
+import type { RawTicketUser, StandIn } from './index.js';
 
 export interface ControlOptions {
   standin: StandIn;
@@ -43,8 +43,8 @@ const openId = z.string().regex(/^ou_\w+$/);
 const ticketFields = {
   status: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(50), z.literal(51), z.literal(52)]).optional(),
   tags: z.array(z.string().min(1).max(50)).max(10).optional(),
-  /** A demo agent's open_id (or any open_id), or null for none. */
-  agent: openId.nullable().optional(),
+  /** A demo agent's name (such as "王磊" or "Emily Zhang") or any open_id; null for none. */
+  agent: z.union([openId, z.string().min(1).max(64)]).nullable().optional(),
 };
 const newTicket = z.strictObject(ticketFields);
 const changeTicket = z.strictObject({ ...ticketFields, score: z.number().int().min(1).max(3).optional(), solve: z.number().int().min(1).max(2).optional() });
@@ -135,7 +135,15 @@ export function controlRoutes(options: ControlOptions): express.Router {
 
   // The helpdesk's side: tickets arriving and changing, pushed to the bot as ticket events once it
   // has subscribed (POST /open-apis/helpdesk/v1/events/subscribe).
-  const agentOf = (id: string | null | undefined) => (id === undefined ? undefined : id === null ? null : (DEMO_AGENTS.find((a) => a.id === id) ?? { id }));
+  /** The agent named (a demo agent's name or an open_id); a name nobody has is an error for the caller. */
+  const agentOf = (named: string | null | undefined, res: Response): RawTicketUser | null | undefined | false => {
+    if (named === undefined || named === null) return named;
+    const found = DEMO_AGENTS.find((a) => a.id === named || a.name === named);
+    if (found) return found;
+    if (named.startsWith('ou_')) return { id: named };
+    res.status(400).json({ error: `agent: no demo agent is called "${named}"; use one of ${DEMO_AGENTS.map((a) => a.name).join(', ')}, an open_id, or null` });
+    return false;
+  };
   const eventOf = (e: { eventId: string; type: string; delivered: boolean; error?: string } | undefined) =>
     e ? { eventId: e.eventId, type: e.type, delivered: e.delivered, ...(e.error ? { error: e.error } : {}) } : null;
   const summary = (t: { ticket_id: string; status?: number; tags?: { name?: string }[]; agent_owner?: { id?: string; name?: string } }) => ({
@@ -147,7 +155,8 @@ export function controlRoutes(options: ControlOptions): express.Router {
   r.post('/tickets', async (req, res) => {
     const input = body(newTicket, req, res);
     if (!input) return;
-    const agent = agentOf(input.agent);
+    const agent = agentOf(input.agent, res);
+    if (agent === false) return;
     const id = await options.activity.arrive({ ...(input.status !== undefined ? { status: input.status } : {}), ...(input.tags ? { tags: input.tags } : {}), ...(agent !== undefined ? { agent } : {}) });
     res.json({ ticket: summary(standin.ticket(id)!), event: eventOf(standin.ticketEvents.at(-1)?.ticketId === id ? standin.ticketEvents.at(-1) : undefined) });
   });
@@ -156,7 +165,8 @@ export function controlRoutes(options: ControlOptions): express.Router {
     if (!input) return;
     const id = String(req.params['id']);
     if (!standin.ticket(id)) return void res.status(404).json({ error: `the helpdesk has no ticket ${id}` });
-    const agent = agentOf(input.agent);
+    const agent = agentOf(input.agent, res);
+    if (agent === false) return;
     const { agent: _agent, ...rest } = input;
     const changed = await standin.changeTicket(id, { ...rest, ...(agent !== undefined ? { agent } : {}) });
     res.json({ ticket: summary(changed.ticket), event: eventOf(changed.event) });

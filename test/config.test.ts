@@ -17,6 +17,24 @@ describe('loadConfig', () => {
     expect(result).toMatchObject({ ok: true, config: { mode: 'sandbox', server: { port: 3000, bodyLimitBytes: 524288 }, display: { timezone: 'Asia/Shanghai' } } });
   });
 
+  it('keeps watches in state.file by default; an empty one keeps them in memory only', () => {
+    const shipped = loadConfig(readFileSync('app.yaml', 'utf8'), creds);
+    expect(shipped).toMatchObject({ ok: true, config: { state: { file: 'data/helpdesk-bot-state.json' }, watch: { maxPerChat: 20, digestAfter: 3, boardRefreshSeconds: 5 }, access: { watch: [] } } });
+    const none = loadConfig('state: { file: "" }', creds);
+    expect(none.ok && none.config.state.file).toBeUndefined();
+  });
+
+  it('names a bad access.watch entry or watch setting', () => {
+    const result = loadConfig('access: { watch: [alice] }\nwatch: { max_per_chat: 0, digest_after: 50, board_refresh_seconds: -1, per_user: 3 }', creds);
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    expect(problems).toContain('access.watch.0: must be an open_id such as ou_3a1b…');
+    expect(problems.some((p) => p.startsWith('watch.max_per_chat:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('watch.digest_after:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('watch.board_refresh_seconds:'))).toBe(true);
+    expect(problems.some((p) => p.includes('unknown setting watch.per_user'))).toBe(true);
+  });
+
   it('takes every documented environment variable', () => {
     const result = loadConfig('', { ...creds, FEISHU_DOMAIN: 'http://127.0.0.1:9999/', PORT: '8080', REDIS_URL: 'redis://:pw@redis.internal:6380/2', METRICS_PORT: '9100' });
     expect(result).toMatchObject({

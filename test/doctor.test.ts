@@ -33,7 +33,7 @@ const FAST = { watchMs: 200, connectTimeoutMs: 10_000 };
 describe('runDoctor', () => {
   it('passes a correct long-connection set-up, checking in order', async () => {
     const report = await runDoctor(wsEnv(), FAST);
-    expect(report.checks.map((c) => c.name)).toEqual(['configuration', 'tenant token', 'bot', 'scopes', 'optional scopes', 'helpdesk credential', 'connection']);
+    expect(report.checks.map((c) => c.name)).toEqual(['configuration', 'tenant token', 'bot', 'scopes', 'optional scopes', 'helpdesk credential', 'helpdesk events', 'connection']);
     expect(statuses(report)).toEqual({
       configuration: 'pass',
       'tenant token': 'pass',
@@ -41,8 +41,11 @@ describe('runDoctor', () => {
       scopes: 'pass',
       'optional scopes': 'pass',
       'helpdesk credential': 'pass',
+      'helpdesk events': 'pass',
       connection: 'pass',
     });
+    expect(check(report, 'helpdesk events').detail).toBe('subscribed to helpdesk.ticket.created_v1 and helpdesk.ticket.updated_v1 (watches, live cards and boards)');
+    expect(standin.subscriptions.sort()).toEqual(['helpdesk.ticket/ticket.created_v1', 'helpdesk.ticket/ticket.updated_v1']);
     expect(report.ok).toBe(true);
     // It really opened a connection, and closed it.
     expect(standin.ws.connections.length).toBeGreaterThan(0);
@@ -56,6 +59,17 @@ describe('runDoctor', () => {
     expect(check(report, 'connection')).toMatchObject({ status: 'skip' });
     expect(check(report, 'connection').fix).toContain('/webhook/event');
     expect(check(report, 'connection').fix).toContain('/webhook/card');
+  });
+
+  it('warns, with the fix, when the helpdesk refuses the event subscription; nothing else fails', async () => {
+    standin.inject('helpdesk_subscribe', { status: 400, code: 154000, times: 1 });
+    const report = await runDoctor(webhookEnv(), FAST);
+    expect(report.ok).toBe(true);
+    const events = check(report, 'helpdesk events');
+    expect(events.status).toBe('warn');
+    expect(events.detail).toContain('code 154000');
+    expect(events.detail).toContain('watches, live cards and boards would get no ticket events');
+    expect(events.fix).toContain('helpdesk:all:readonly');
   });
 
   it('names the helpdesk token when the helpdesk refuses the credential', async () => {
@@ -100,7 +114,7 @@ describe('runDoctor', () => {
 
   it('fails on a refused app secret and skips what needs it', async () => {
     const report = await runDoctor({ ...wsEnv(), FEISHU_APP_SECRET: 'wrong-secret' }, FAST);
-    expect(statuses(report)).toMatchObject({ configuration: 'pass', 'tenant token': 'fail', bot: 'skip', 'helpdesk credential': 'skip', connection: 'skip' });
+    expect(statuses(report)).toMatchObject({ configuration: 'pass', 'tenant token': 'fail', bot: 'skip', 'helpdesk credential': 'skip', 'helpdesk events': 'skip', connection: 'skip' });
     expect(check(report, 'tenant token').fix).toContain('FEISHU_APP_SECRET');
     expect(JSON.stringify(report)).not.toContain('wrong-secret');
   });
@@ -144,7 +158,7 @@ describe('npm run doctor', () => {
     const run = await npmRun(['run', 'doctor'], wsEnv());
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n').filter((l) => /^(PASS|WARN|FAIL|SKIP) /.test(l));
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(8);
     expect(run.stdout).toContain('Ready: nothing failed');
     for (const secret of [SECRETS.appSecret, SECRETS.helpdeskToken]) expect(run.stdout + run.stderr).not.toContain(secret);
   });

@@ -16,6 +16,8 @@ const zone = 'Asia/Shanghai';
 const you = DEMO_AGENTS[0]!; // the console's user, so `mine` is 陈静
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const readmeExamples = [...new Set([...README.matchAll(/`\/tickets ([^`…<]+)`/g)].map((m) => m[1]!.trim()))];
+/** Every watch the README shows, and those the help card and the console's Try chips show. */
+const watchExamples = [...new Set([...README.matchAll(/`\/(?:watch|关注) ([^`…<]+)`/g), ...README.matchAll(/"text":"\/watch ([^"]+)"/g)].map((m) => m[1]!.trim()))];
 
 /** Moments to seed at: every day of a week at 09:30 and 00:20, and the first of a month at 00:20. */
 const MOMENTS = [
@@ -49,6 +51,13 @@ describe('examples find tickets in the demo helpdesk, whenever it is seeded', ()
   it('the README has /tickets examples, and the test reads them all', () => {
     expect(readmeExamples.length).toBeGreaterThanOrEqual(3);
   });
+
+  it.each(MOMENTS.slice(0, 3).map((now) => [DateTime.fromMillis(now, { zone }).toFormat('ccc yyyy-MM-dd HH:mm'), now]))('every /watch example has open tickets that match, seeded %s', (_, now) => {
+    const tickets = seedTickets(now, { timezone: zone });
+    const examples = [...watchExamples, 'open tag VIP', '未关闭 标签 VIP', 'open', 'tag VIP'];
+    expect(watchExamples.length).toBeGreaterThanOrEqual(4);
+    expect(examples.filter((e) => count(e, now, tickets) === 0)).toEqual([]);
+  });
 });
 
 describe('through the running sandbox', () => {
@@ -70,6 +79,16 @@ describe('through the running sandbox', () => {
     }
     throw new Error(`no reply to ${text}`);
   }
+
+  it('every /watch example on the help card starts a watch, in both languages', async () => {
+    const help = await ask('/help');
+    const examples = [...new Set([...help.matchAll(/`\/(?:watch|关注) ([^`]+)`/g)].map((m) => m[1]!))];
+    expect(examples.sort()).toEqual(['open tag VIP', '未关闭 标签 VIP']);
+    for (const example of examples) {
+      expect(await ask(`/watch ${example}`)).toContain('Watching: Open · tag VIP');
+      expect(await ask('/unwatch 1')).toContain('Stopped watching');
+    }
+  });
 
   it('every /tickets example on the help card returns at least one ticket', async () => {
     const help = JSON.parse(await ask('/help')) as { body: { elements: { content?: string; i18n_content?: Record<string, string> }[] } };

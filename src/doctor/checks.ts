@@ -7,7 +7,8 @@ import type { Config } from '../config.js';
 import { loadConfigFile } from '../configFile.js';
 import { createLarkClient, platformHttp } from '../feishu/client.js';
 import { refusalFix } from '../feishu/longConnection.js';
-import { fromThrown } from '../helpdesk/errors.js';
+import { fromThrown, HelpdeskError } from '../helpdesk/errors.js';
+import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../helpdesk/events.js';
 import type { Logger } from '../log.js';
 import { NEEDED_SCOPES } from './scopes.js';
 
@@ -39,7 +40,7 @@ const QUIET: Lark.Logger = { error: () => {}, warn: () => {}, info: () => {}, de
 export async function runDoctor(env: Record<string, string | undefined>, options: DoctorOptions = {}): Promise<Report> {
   const checks: Check[] = [];
   const skipRest = (names: string[], why: string) => names.forEach((name) => add({ name, status: 'skip', detail: why }));
-  const LATER = ['tenant token', 'bot', 'scopes', 'optional scopes', 'helpdesk credential', 'connection'];
+  const LATER = ['tenant token', 'bot', 'scopes', 'optional scopes', 'helpdesk credential', 'helpdesk events', 'connection'];
 
   const loaded = loadConfigFile(env);
   if (!loaded.ok) {
@@ -79,7 +80,8 @@ export async function runDoctor(env: Record<string, string | undefined>, options
   }
   add(await botInfo(client));
   add(...(await scopes(client, config)));
-  add(await helpdesk(client));
+  const desk = await helpdesk(client);
+  add(desk, desk.status === 'pass' ? await helpdeskEvents(client) : { name: 'helpdesk events', status: 'skip', detail: 'needs the helpdesk credential to be accepted' });
   add(config.feishu.connection === 'long-connection' ? await longConnection(config, options) : webhookReminder());
   return finish(checks, secrets);
 
@@ -194,6 +196,26 @@ async function helpdesk(client: Lark.Client): Promise<Check> {
       status: 'fail',
       detail: `the ticket list failed${code !== undefined ? ` (code ${code})` : ''}: ${String(msg ?? kind ?? '')}`,
       fix: kind === 'network' || kind === 'timeout' ? 'check the network path to the platform, and feishu.domain' : 'check helpdesk.id and helpdesk.token, and the helpdesk:all:readonly scope',
+    };
+  }
+}
+
+/**
+ * Subscribes to the ticket events, as the bot does at start-up (asking again is harmless). Without
+ * them the bot answers everything else; watches, live cards and boards just never hear of changes.
+ */
+async function helpdeskEvents(client: lark.Client): Promise<Check> {
+  const name = 'helpdesk events';
+  try {
+    await subscribeTicketEvents(client);
+    return { name, status: 'pass', detail: `subscribed to ${TICKET_EVENT_TYPES.join(' and ')} (watches, live cards and boards)` };
+  } catch (error) {
+    const e = error instanceof HelpdeskError ? error : fromThrown(error);
+    return {
+      name,
+      status: 'warn',
+      detail: `the helpdesk refused the event subscription (${e.details.code !== undefined ? `code ${e.details.code}: ` : ''}${e.message}); watches, live cards and boards would get no ticket events`,
+      fix: subscribeFix(e),
     };
   }
 }

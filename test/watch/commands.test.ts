@@ -142,3 +142,28 @@ describe('ticket events over the long connection', () => {
     expect(h.standin.ws.pushes.some((p) => JSON.stringify(p).includes(event!.eventId))).toBe(true);
   });
 });
+
+describe('subscribing at start-up', () => {
+  it('logs a refusal with the fix and keeps answering everything else', async () => {
+    const h = await startHarness({ tickets: [newTicket()], prepare: (s) => s.inject('helpdesk_subscribe', { status: 400, code: 154000 }) });
+    try {
+      const failed = await until('the failure to be logged', () => logged(h, 'helpdesk.subscribe_failed')[0]);
+      expect(failed).toMatchObject({ level: 'error', consequence: 'watches, live cards and boards get no ticket events; everything else works' });
+      expect(String(failed.fix)).toContain('helpdesk:all:readonly');
+      expect(h.standin.subscriptions).toEqual([]);
+      expect((await replyTo(h, '/help')).content).toContain('Watches and the board');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('tries again when the platform fails for a moment', async () => {
+    const h = await startHarness({ prepare: (s) => s.inject('helpdesk_subscribe', { status: 500, code: 155000, times: 1 }) });
+    try {
+      await until('the subscription', () => logged(h, 'helpdesk.subscribed')[0], 10_000);
+      expect(h.standin.callsTo('helpdesk_subscribe').map((c) => c.status)).toEqual([500, 200]);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -239,6 +239,62 @@ describe.skipIf(!CHROMIUM)('FEISHU_CONNECTION=long-connection npm start, used in
   }, 45_000);
 });
 
+describe.skipIf(!CHROMIUM)('the demo helpdesk comes alive: npm start, nobody typing', () => {
+  let bot: Started;
+  let consoleUrl: string;
+
+  beforeAll(async () => {
+    // A step of the demo's story every 1.5 s instead of 20 s, so the test need not wait long.
+    bot = npmStart({ PORT: String(await freePort()), SANDBOX_ACTIVITY_SECONDS: '1.5' });
+    await bot.waitFor(/"event":"started"/);
+    consoleUrl = String(bot.logs()[0]!['console']);
+  }, 60_000);
+  afterAll(() => bot?.stop());
+
+  const cardWith = (page: Page, text: string) => botMessages(page).filter({ hasText: text });
+
+  it('posts a new ticket from the watch, changes the posted card, moves the board; New ticket now brings one', async () => {
+    const { page, dialogs, problems } = await openConsole(`${consoleUrl}?lang=en_us&chat=group`);
+    // The demo set itself up in the group: a watch and a board, typed as the console's user.
+    await page.getByRole('article', { name: '陈静' }).filter({ hasText: '/watch open' }).waitFor();
+    await cardWith(page, 'Watching: Open').waitFor();
+    const board = cardWith(page, 'Queue board');
+    await board.waitFor();
+
+    // A ticket arrives and is posted; the next step gives it to an agent and the post changes.
+    const post = cardWith(page, 'New ticket · watching Open').first();
+    await post.waitFor({ timeout: 20_000 });
+    await shot(page, 'console-20-alive-post.png');
+    await waitUntil('the posted card to change', async () => /updated/.test(await post.locator('.msg-meta').innerText()) && /Processing|Closed/.test(await post.innerText()), 20_000);
+    await post.evaluate((node) => (node as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'center' }));
+    await shot(page, 'console-21-alive-post-changed.png');
+    // The board recounted on those events.
+    await waitUntil('the board to move', async () => /updated/.test(await board.locator('.msg-meta').innerText()), 20_000);
+    await board.evaluate((node) => (node as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
+    await shot(page, 'console-22-alive-board-moved.png');
+
+    // New ticket now: a toast names it, and the watch posts it.
+    await page.getByRole('button', { name: 'New ticket now' }).click();
+    const arrived = await page.locator('.toast').filter({ hasText: 'arrived in the helpdesk' }).first().innerText();
+    const id = /Ticket (\d+)/.exec(arrived)![1]!;
+    await cardWith(page, `Ticket ${id}`).first().waitFor({ timeout: 20_000 });
+
+    // In Chinese, and at a phone's width: nothing overflows.
+    await page.getByRole('button', { name: '中文' }).click();
+    await cardWith(page, '工单看板').waitFor();
+    expect(await page.getByRole('button', { name: '来一个新工单' }).isVisible()).toBe(true);
+    await shot(page, 'console-23-alive-zh.png');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await cardWith(page, '工单看板').evaluate((node) => (node as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
+    const overflow = await page.locator('.bubble-card').evaluateAll((cards) => cards.filter((c) => (c as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth > (c as unknown as { clientWidth: number }).clientWidth + 1).length);
+    expect(overflow).toBe(0);
+    await shot(page, 'console-24-alive-phone.png');
+    expect(dialogs).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 90_000);
+});
+
 describe.skipIf(!CHROMIUM)('fixture cards in the console of an in-process sandbox', () => {
   let sandbox: Sandbox;
 

@@ -155,7 +155,8 @@ async function newTicket(button) {
   button.disabled = true;
   try {
     const answer = await api('/new-ticket', {});
-    toast({ type: 'success', content: t('arrived')(answer.ticketId) });
+    // Both languages, so the toast follows a switch of language while it shows.
+    toast({ type: 'success', content: STRINGS.en_us.arrived(answer.ticketId), i18n: { zh_cn: STRINGS.zh_cn.arrived(answer.ticketId), en_us: STRINGS.en_us.arrived(answer.ticketId) } });
   } catch (error) {
     toast({ type: 'error', content: error.message });
   } finally {

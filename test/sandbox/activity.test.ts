@@ -1,0 +1,76 @@
+// The demo helpdesk comes alive: a seeded story of tickets arriving, taken and closed, each change
+// pushed to the bot as the helpdesk's ticket event; and the sandbox that sets up a watch and a
+// board in the console's group, with "new ticket now" in the console's API.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../src/log.js';
+import { DemoActivity } from '../../src/sandbox/activity.js';
+import { DEMO_COMMANDS, startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
+import { StandIn } from '../../src/sandbox/standin/index.js';
+import { until } from '../support/wait.js';
+import { SECRETS } from '../support/secrets.js';
+
+/** What a story does, step by step, leaving out the ids (they carry the time). */
+async function story(seed: number, steps: number) {
+  const standin = await StandIn.start({ ...SECRETS });
+  try {
+    const activity = new DemoActivity({ standin, intervalMs: 0, seed, log: memoryLogger() });
+    const seen: string[] = [];
+    const before = new Set(standin.tickets.map((t) => t.ticket_id));
+    for (let i = 0; i < steps; i++) {
+      await activity.next();
+      seen.push(standin.tickets.filter((t) => !before.has(t.ticket_id)).map((t) => `${t.status}:${(t.tags ?? []).map((x) => x.name).join('+')}:${t.agent_owner?.name ?? '-'}`).join(' '));
+    }
+    return seen;
+  } finally {
+    await standin.close();
+  }
+}
+
+describe('the demo activity', () => {
+  it('plays the same story for the same seed: a ticket arrives, the one before is taken, an older one is closed', async () => {
+    const a = await story(7, 6);
+    expect(await story(7, 6)).toEqual(a);
+    expect(await story(8, 6)).not.toEqual(a);
+    // arrive, take, close, arrive, take, close: the first ticket goes new or queued -> processing -> closed.
+    const [first] = a[0]!.split(' ');
+    expect(first).toMatch(/^[13]:/);
+    expect(a[1]!.split(' ')[0]).toMatch(/^2:.*:[^-]+$/);
+    expect(a[2]!.split(' ')[0]).toMatch(/^51:/);
+    expect(a[5]!.split(' ')).toHaveLength(2);
+  });
+});
+
+describe('the sandbox with the demo on', () => {
+  let sandbox: Sandbox;
+  let base: string;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, log: memoryLogger('warn'), host: '127.0.0.1', demo: { activityMs: 0 } });
+    base = `http://127.0.0.1:${sandbox.bot.port}/sandbox/api`;
+  });
+  afterAll(() => sandbox.stop(2000));
+
+  const group = async () => ((await (await fetch(`${base}/chats/group/messages`)).json()) as { messages: { from: string; text?: string; card?: unknown; updates?: number }[] }).messages;
+
+  it('has typed a watch and a board into the group chat, and the bot answered both', async () => {
+    await until('the demo replies', async () => (await group()).filter((m) => m.from === 'bot').length >= 2);
+    const messages = await group();
+    expect(messages.filter((m) => m.from === 'user').map((m) => m.text)).toEqual([...DEMO_COMMANDS]);
+    expect(JSON.stringify(messages)).toContain('Watching: Open');
+    expect(JSON.stringify(messages)).toContain('Queue board');
+    const info = (await (await fetch(`${base}/info`)).json()) as { activity: boolean };
+    expect(info.activity).toBe(true);
+  });
+
+  it('brings a new ticket now: its event reaches the bot and the watch posts it', async () => {
+    const res = await fetch(`${base}/new-ticket`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const { ticketId } = (await res.json()) as { ticketId: string };
+    expect(sandbox.standin.ticket(ticketId)).toBeDefined();
+    expect(sandbox.standin.ticketEvents.at(-1)).toMatchObject({ ticketId, type: 'helpdesk.ticket.created_v1', delivered: true });
+    await until('the post', async () => JSON.stringify(await group()).includes(`Ticket ${ticketId}`));
+    // Taken by an agent at the next step: the posted card changes.
+    await sandbox.activity.next();
+    await sandbox.activity.next();
+    await until('the post to change', async () => (await group()).some((m) => JSON.stringify(m.card ?? '').includes(`Ticket ${ticketId}`) && (m.updates ?? 0) > 0));
+    expect((await fetch(`${base}/new-ticket`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
+  });
+});

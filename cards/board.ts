@@ -2,7 +2,7 @@
 // of each agent, every count a button that opens the matching list. It is kept current by the bot.
 import type { BoardCounts } from '../src/watch/counts.js';
 import { formatClock, roughDuration } from './format.js';
-import { button, card, clip, columns, header, hr, joinL, l, mapL, markdown, plain, type Element, type Json, type L10n } from './kit.js';
+import { button, card, clip, columns, footerRow, header, joinL, l, mapL, markdown, plain, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';
 
 export interface BoardActions {
@@ -92,10 +92,6 @@ export function boardCard(d: BoardCardData): Json {
     ...oldestLine,
     ...agents,
     ...partial,
-    hr(),
-    columns([
-      { elements: [button({ text: l('刷新', 'Refresh'), value: actions.refresh })], width: 'auto' },
-      { elements: [markdown(grey(l(`更新于 ${clock} · 工单变化时自动更新`, `as of ${clock} · updates itself as tickets change`)), { text_align: 'right', text_size: 'notation' })], align: 'center' },
-    ]),
+    ...footerRow([button({ text: l('刷新', 'Refresh'), value: actions.refresh })], grey(l(`更新于 ${clock} · 工单变化时自动更新`, `as of ${clock} · updates itself as tickets change`))),
   ]);
 }

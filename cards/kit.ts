@@ -148,6 +148,20 @@ export function columns(cols: ColumnSpec[], extra: Json = {}): Element {
   };
 }
 
+/**
+ * A card's last row, under a rule: its buttons on the left, a small grey note on the right (when
+ * it was fetched, what to type next).
+ */
+export function footerRow(buttons: Element[], note: L10n): Element[] {
+  return [
+    hr(),
+    columns([
+      ...buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
+      { elements: [markdown(note, { text_align: 'right', text_size: 'notation' })], align: 'center' as const },
+    ]),
+  ];
+}
+
 export function panel(title: L10n, elements: Element[], expanded = false): Element {
   return {
     tag: 'collapsible_panel',

@@ -5,7 +5,7 @@ import type { Ticket } from '../src/helpdesk/types.js';
 import { MAX_REACHABLE_ROWS, pages } from '../src/helpdesk/paging.js';
 import type { FiltersUsed } from './describe.js';
 import { ago, formatClock } from './format.js';
-import { button, card, clip, columns, esc, fitCard, header, hr, inlineTag, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
+import { button, card, clip, columns, esc, fitCard, footerRow, header, hr, inlineTag, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';
 
 export interface ListCardData {
@@ -90,13 +90,7 @@ function footer(data: ListCardData): Element[] {
       : []),
     button({ text: l('刷新', 'Refresh'), kind: data.actions.paged ? 'text' : 'default', value: data.actions.refresh }),
   ];
-  return [
-    hr(),
-    columns([
-      ...buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
-      { elements: [markdown(asOf, { text_align: 'right', text_size: 'notation' })], align: 'center' as const },
-    ]),
-  ];
+  return footerRow(buttons, asOf);
 }
 
 /** How much of each row to show; rows shrink if a page would not fit the 30 KB reply. */

@@ -7,11 +7,10 @@ import {
   button,
   card,
   clip,
-  columns,
   esc,
   fitCard,
+  footerRow,
   header,
-  hr,
   inlineTag,
   joinL,
   l,
@@ -312,11 +311,5 @@ function footer(o: TicketCardOptions, t: Ticket): Element[] {
     o.actions?.back && button({ text: l('返回列表', 'Back to list'), value: o.actions.back }),
     o.actions?.refresh && button({ text: l('刷新', 'Refresh'), value: o.actions.refresh }),
   ]);
-  return [
-    hr(),
-    columns([
-      ...buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
-      { elements: [markdown(asOf, { text_align: 'right', text_size: 'notation' })], align: 'center' as const },
-    ]),
-  ];
+  return footerRow(buttons, asOf);
 }

@@ -3,7 +3,7 @@
 // `label` is always the watch's query in words, plain text (see describe.ts).
 import type { Ticket } from '../src/helpdesk/types.js';
 import { formatClock, formatWhen } from './format.js';
-import { button, card, clip, columns, esc, header, hr, joinL, l, mapL, markdown, plain, type Element, type Json, type L10n } from './kit.js';
+import { button, card, clip, columns, esc, footerRow, header, hr, joinL, l, mapL, markdown, plain, type Element, type Json, type L10n } from './kit.js';
 import { ROW_LEVELS, ticketRow } from './list.js';
 import { cardHeader, changedAsOf, compactFacts, type MaskedField } from './ticket.js';
 
@@ -13,17 +13,6 @@ const count = (n: number): L10n => {
   const shown = n.toLocaleString('en-US');
   return l(`${shown} 个工单`, `${shown} ${n === 1 ? 'ticket' : 'tickets'}`);
 };
-
-/** Footer: buttons on the left, grey text on the right (as on the ticket and list cards). */
-function footer(buttons: Element[], note: L10n): Element[] {
-  return [
-    hr(),
-    columns([
-      ...buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
-      { elements: [markdown(note, { text_align: 'right', text_size: 'notation' })], align: 'center' as const },
-    ]),
-  ];
-}
 
 export interface WatchCreatedData {
   label: L10n;
@@ -66,7 +55,7 @@ export function watchCreatedCard(d: WatchCreatedData): Json {
   ];
   return card(header({ title: mapL(d.label, (s, loc) => (loc === 'zh_cn' ? `已关注：${clip(plain(s), 80)}` : `Watching: ${clip(plain(s), 80)}`)), color: 'green' }), [
     markdown(body),
-    ...footer(buttons, grey(l(`第 ${d.number} 个关注`, `Watch ${d.number}`))),
+    ...footerRow(buttons, grey(l(`第 ${d.number} 个关注`, `Watch ${d.number}`))),
   ]);
 }
 
@@ -104,7 +93,7 @@ export function watchListCard(d: WatchListData): Json {
   return card(header({ title: l('本会话的关注', 'Watches in this chat'), subtitle, color: d.watches.length ? 'wathet' : 'grey' }), [
     ...(d.note ? [markdown(d.note)] : []),
     ...(d.watches.length ? rows.flatMap((r, i) => (i > 0 ? [hr(), r] : [r])) : [markdown(empty)]),
-    ...footer([button({ text: l('刷新', 'Refresh'), value: d.refresh })], grey(how)),
+    ...footerRow([button({ text: l('刷新', 'Refresh'), value: d.refresh })], grey(how)),
   ]);
 }
 
@@ -124,7 +113,7 @@ export function watchPostCard(t: Ticket, o: WatchPostOptions): Json {
   const subtitle = joinL([why, mapL(o.label, (s, loc) => (loc === 'zh_cn' ? `关注：${clip(plain(s), 60)}` : `watching ${clip(plain(s), 60)}`))], ' · ');
   return card(cardHeader(t, subtitle), [
     markdown(compactFacts(t, o)),
-    ...footer([button({ text: l('查看详情', 'Open'), kind: 'primary', value: o.actions.open })], changedAsOf(t, o.now, o.timezone)),
+    ...footerRow([button({ text: l('查看详情', 'Open'), kind: 'primary', value: o.actions.open })], changedAsOf(t, o.now, o.timezone)),
   ]);
 }
 
@@ -157,6 +146,6 @@ export function digestCard(d: DigestData): Json {
     markdown(intro),
     ...rows,
     ...rest,
-    ...footer([button({ text: l('查看全部符合的工单', 'Show all matching'), value: d.actions.all })], grey(l(`更新于 ${formatClock(d.now, d.timezone)}`, `as of ${formatClock(d.now, d.timezone)}`))),
+    ...footerRow([button({ text: l('查看全部符合的工单', 'Show all matching'), value: d.actions.all })], grey(l(`更新于 ${formatClock(d.now, d.timezone)}`, `as of ${formatClock(d.now, d.timezone)}`))),
   ]);
 }

@@ -1,4 +1,3 @@
-import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, roughDuration } from '../cards/format.js';
 import { helpCard } from '../cards/help.js';
@@ -10,6 +9,7 @@ import { keep } from '../src/helpdesk/conversation.js';
 import { toMessage, toTicket } from '../src/helpdesk/map.js';
 import type { Conversation, Message } from '../src/helpdesk/types.js';
 import { expectGolden } from './golden.js';
+import { markdownTexts, structureIn } from './support/markdown.js';
 import { fullConversation, fullTicket, sparseTicket } from './fixtures/tickets.js';
 
 const tz = 'Asia/Shanghai';
@@ -18,29 +18,6 @@ const NOW = 1616929200000 + 2 * 3600_000;
 const conversation: Conversation = { total: fullConversation.length, messages: keep(fullConversation.map((m) => toMessage(m)!)) };
 const opts = (extra: Partial<TicketCardOptions> = {}): TicketCardOptions => ({ timezone: tz, now: NOW, conversation, ...extra });
 const full = () => toTicket(fullTicket)!;
-
-/** Every markdown text of a card (both languages), with its element. */
-function markdownTexts(node: unknown): string[] {
-  if (!node || typeof node !== 'object') return [];
-  const el = node as { tag?: string; content?: string; i18n_content?: Record<string, string> };
-  const here = el.tag === 'markdown' ? [el.content ?? '', ...Object.values(el.i18n_content ?? {})] : [];
-  return [...here, ...Object.values(node).flatMap(markdownTexts)];
-}
-
-const md = new MarkdownIt('default', { html: true, linkify: true });
-/** Block and inline structure a text makes, other than paragraphs, line breaks, bold and the card's own tags. */
-function structureIn(text: string): string[] {
-  const found: string[] = [];
-  for (const token of md.parse(text, {})) {
-    if (!['paragraph_open', 'paragraph_close', 'inline'].includes(token.type)) found.push(token.type);
-    for (const child of token.children ?? []) {
-      if (child.type === 'html_inline' && /^<\/?(font|text_tag)\b/.test(child.content)) continue;
-      if (['text', 'softbreak', 'strong_open', 'strong_close', 'code_inline'].includes(child.type)) continue;
-      found.push(`${child.type} ${child.content}`);
-    }
-  }
-  return found;
-}
 
 describe('ticket card', () => {
   it('leads with the customer’s first message and shows the latest messages', () => {

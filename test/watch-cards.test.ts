@@ -1,6 +1,5 @@
 // The cards of watches and the board, as golden files (review their diffs like code), in both
 // languages, with hostile data showing as text, within the platform's card limits.
-import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { boardCard } from '../cards/board.js';
 import { describeQuery } from '../cards/describe.js';
@@ -12,6 +11,7 @@ import { checkCard } from '../src/sandbox/standin/cards.js';
 import type { BoardCounts } from '../src/watch/counts.js';
 import { fullTicket, sparseTicket } from './fixtures/tickets.js';
 import { expectGolden } from './golden.js';
+import { structureOf as structure } from './support/markdown.js';
 import { buttons } from './integration/harness.js';
 
 const tz = 'Asia/Shanghai';
@@ -25,27 +25,6 @@ function valid(card: Json): Json {
   expect(checkCard(card)).toMatchObject({ ok: true });
   expect(replyBodyBytes(card)).toBeLessThanOrEqual(BODY_LIMIT_BYTES);
   return card;
-}
-
-const md = new MarkdownIt('default', { html: true, linkify: true });
-/** Markdown structure other than the card's own (paragraphs, bold, font and tag spans, code). */
-function structure(card: unknown): string[] {
-  const texts: string[] = [];
-  const walk = (n: unknown): void => {
-    if (!n || typeof n !== 'object') return;
-    const e = n as { tag?: string; content?: string; i18n_content?: Record<string, string> };
-    if (e.tag === 'markdown') texts.push(e.content ?? '', ...Object.values(e.i18n_content ?? {}));
-    Object.values(n).forEach(walk);
-  };
-  walk(card);
-  return texts.flatMap((text) =>
-    md.parse(text, {}).flatMap((t) => [
-      ...(['paragraph_open', 'paragraph_close', 'inline'].includes(t.type) ? [] : [t.type]),
-      ...(t.children ?? [])
-        .filter((c) => !['text', 'softbreak', 'strong_open', 'strong_close', 'code_inline'].includes(c.type) && !(c.type === 'html_inline' && /^<\/?(font|text_tag)\b/.test(c.content)))
-        .map((c) => `${c.type} ${c.content}`),
-    ]),
-  );
 }
 
 describe('watch cards', () => {

@@ -1,27 +1,21 @@
 // What the watch features (watches, posts, live cards, boards) need from the rest of the bot.
 import type { AccessRules, Privacy } from '../access.js';
 import { hiddenFields } from '../access.js';
-import type { ButtonValues, View } from '../actions/values.js';
-import type { Clock } from '../clock.js';
-import type { Audience } from '../commands/views.js';
+import type { View } from '../actions/values.js';
+import type { Audience, ViewDeps } from '../commands/views.js';
 import type { Config } from '../config.js';
 import type { Messenger } from '../feishu/messenger.js';
 import type { ChatType } from '../feishu/types.js';
-import type { Helpdesk } from '../helpdesk/api.js';
 import type { Job } from '../jobs.js';
 import type { Logger } from '../log.js';
 import type { AddOptions } from '../state/types.js';
 import type { WatchStore } from './store.js';
 
-export interface WatchContext {
+/** What showing a list or a ticket needs (helpdesk, button values, zone, page size, clock), and more. */
+export interface WatchContext extends ViewDeps {
   store: WatchStore;
-  helpdesk: Helpdesk;
   messenger: Messenger;
-  values: ButtonValues;
   log: Logger;
-  clock: Clock;
-  timezone: string;
-  pageSize: number;
   access: AccessRules & { contact: string; watch: string[] };
   privacy: Privacy;
   settings: Config['watch'];

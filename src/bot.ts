@@ -125,9 +125,17 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
-  /** A ticket card or board just shown on this message is kept current from now on. */
-  const keepCurrent = (messageId: string, answer: Shown, audience: Audience, sentAt: number) =>
-    answer.shown ? noteShown(watch, messageId, { view: answer.shown, ok: answer.outcome === 'ok', ...(answer.counts ? { counts: answer.counts } : {}) }, audience, sentAt) : Promise.resolve();
+  /**
+   * A ticket card or board just shown on this message (a new one, or one clicked) is kept current
+   * from now on. Done after the answer is out and logged; if it cannot be remembered the card just
+   * stays as it is, which is no reason to answer again.
+   */
+  const keepCurrent = (messageId: string, answer: Shown, audience: Audience, sentAt: number, clicked = false): Promise<void> =>
+    answer.shown
+      ? noteShown(watch, messageId, { view: answer.shown, ok: answer.outcome === 'ok', ...(answer.counts ? { counts: answer.counts } : {}) }, audience, sentAt, clicked).catch(
+          (error: unknown) => log.warn('card.not_remembered', { message_id: messageId, error: error instanceof Error ? error.message : String(error) }),
+        )
+      : Promise.resolve();
   // One audit line per lookup, refused or not: who asked, where, what, and what came of it.
   const audit = (who: Who, what: Record<string, unknown>, outcome: string) =>
     log.info('audit', { user: who.userOpenId, chat_id: who.chatId, chat_type: who.chatType, ...what, outcome });
@@ -316,12 +324,12 @@ export function createBot(deps: BotDeps): Bot {
     try {
       if (!action.updateToken) throw new Error('no update token in the callback');
       await deps.messenger.updateByToken(action.updateToken, outcome.card, { chatId: click.chatId, deadline });
-      if (action.messageId) await keepCurrent(action.messageId, outcome, audience, click.issuedAt * 1000);
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;
       delivered = error instanceof Error ? error.message : String(error);
     }
     logClick(action, click, outcome, stats, started, delivered);
+    if (delivered === 'update' && action.messageId) await keepCurrent(action.messageId, outcome, audience, click.issuedAt * 1000, true);
   }
 
   /** A click that opens its view as a new message in the chat (a board's counts, a digest's rows). */
@@ -333,14 +341,16 @@ export function createBot(deps: BotDeps): Bot {
     const audience = audienceFor(click.chatId, click.chatType);
     const outcome = await deps.worker(() => show(click.view, audience, { fresh: click.fresh, stats, deadline: started + deps.commandBudgetMs }, click.who));
     let delivered = 'new-message';
+    let sent: Sent | undefined;
     try {
-      const sent = await deps.messenger.send({ chatId: click.chatId }, outcome.card, sendUuid(`open:${action.eventId}`), { chatId: click.chatId, deadline: started + deps.replyWaitMs });
-      await keepCurrent(sent.messageId, outcome, audience, clock());
+      sent = await deps.messenger.send({ chatId: click.chatId }, outcome.card, sendUuid(`open:${action.eventId}`), { chatId: click.chatId, deadline: started + deps.replyWaitMs });
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;
       delivered = error instanceof Error ? error.message : String(error);
     }
+    const remembering = sent ? keepCurrent(sent.messageId, outcome, audience, clock()) : undefined;
     logClick(action, click, outcome, stats, started, delivered);
+    await remembering;
   }
 
   /** Ticket events and the work they schedule run in their own small pool. */
@@ -384,8 +394,10 @@ export function createBot(deps: BotDeps): Bot {
       // The lookup kept to the command's budget; the reply may wait longer for its chat's turn
       // (5 messages a second), and waits off the workers so one busy chat cannot stall the others.
       const { reply, sent } = await send(message, answer.card, started + deps.replyWaitMs);
-      if (sent) await keepCurrent(sent.messageId, answer, audienceFor(message.chatId, message.chatType), clock()).catch(why);
+      // Remembered (in this process at once) before the log line, which does not wait for the disk.
+      const remembering = sent ? keepCurrent(sent.messageId, answer, audienceFor(message.chatId, message.chatType), clock()) : undefined;
       logCommand(who, answer, 'message', { message_id: message.messageId }, reply, stats, started, arrived);
+      await remembering;
     },
 
     async onCardAction(action) {
@@ -406,7 +418,7 @@ export function createBot(deps: BotDeps): Bot {
       if (inTime) {
         logClick(action, click, inTime, stats, started, 'response');
         // Remembered without holding up the answer: the platform waits for it.
-        if (action.messageId) void keepCurrent(action.messageId, inTime, audience, click.issuedAt * 1000).catch((error: unknown) => log.warn('card.not_remembered', { error: String(error) }));
+        if (action.messageId) void keepCurrent(action.messageId, inTime, audience, click.issuedAt * 1000, true);
         return { card: { type: 'raw', data: inTime.card } };
       }
       // Too slow for the 3 s callback window: answer now, and update the card as queued work, so

@@ -1,8 +1,10 @@
 // The embedded default's records (watches, live cards, boards): in this process's memory, written
 // to one JSON file after every change and read back at start, so they survive a restart. The file
 // is replaced atomically (a temporary file in the same directory, then a rename): a crash mid-write
-// leaves the previous version, never half a file. Changes made while a write is under way go out
-// together in the next one, and a change resolves only once it is on disk.
+// leaves the previous version, never half a file. Changes resolve at once and are written a moment
+// later: those made while a write is under way (or in the WRITE_GAP_MS after it) go out together in
+// the next one, so a busy bot writes the file a few times a second at most, however many changes
+// it makes. What must not be lost waits for sync(), which resolves once all so far is on disk.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -30,6 +32,8 @@ export interface FileRecordsOptions {
 
 const NEVER = 0;
 const DEFAULT_MAX_ITEMS = 200_000;
+/** The least time between the start of one write and the next: the whole file is rewritten each time. */
+const WRITE_GAP_MS = 250;
 
 export class FileRecords implements Records {
   private values = new Map<string, { v: unknown; e: number }>();
@@ -80,18 +84,18 @@ export class FileRecords implements Records {
     return keys.map((key) => this.value(key) as V | undefined);
   }
 
-  put<V>(key: string, value: V, ttlMs?: number): Promise<void> {
+  async put<V>(key: string, value: V, ttlMs?: number): Promise<void> {
     // A copy, as a store would keep: later changes to the caller's object do not leak in.
     this.values.set(key, { v: structuredClone(value), e: this.expiry(ttlMs) });
     this.bound();
-    return this.changed();
+    this.changed();
   }
 
-  delete(key: string): Promise<void> {
-    return this.values.delete(key) ? this.changed() : Promise.resolve();
+  async delete(key: string): Promise<void> {
+    if (this.values.delete(key)) this.changed();
   }
 
-  add(set: string, members: readonly string[], ttlMs?: number): Promise<string[]> {
+  async add(set: string, members: readonly string[], ttlMs?: number): Promise<string[]> {
     const now = this.options.clock();
     const live = this.liveSet(set, now) ?? new Map<string, number>();
     const added: string[] = [];
@@ -100,34 +104,35 @@ export class FileRecords implements Records {
       live.set(member, this.expiry(ttlMs));
       added.push(member);
     }
-    if (added.length === 0) return Promise.resolve([]);
+    if (added.length === 0) return [];
     this.sets.set(set, live);
     trimSet(live, MAX_SET_MEMBERS);
     this.bound();
-    return this.changed().then(() => added);
+    this.changed();
+    return added;
   }
 
   async members(set: string): Promise<string[]> {
     return [...(this.liveSet(set, this.options.clock())?.keys() ?? [])];
   }
 
-  remove(set: string, members: readonly string[]): Promise<void> {
+  async remove(set: string, members: readonly string[]): Promise<void> {
     const live = this.sets.get(set);
-    if (!live) return Promise.resolve();
+    if (!live) return;
     let removed = false;
     for (const member of members) removed = live.delete(member) || removed;
     if (live.size === 0) this.sets.delete(set);
-    return removed ? this.changed() : Promise.resolve();
+    if (removed) this.changed();
   }
 
-  take(set: string): Promise<string[]> {
+  async take(set: string): Promise<string[]> {
     const members = [...(this.liveSet(set, this.options.clock())?.keys() ?? [])];
-    if (!this.sets.delete(set)) return Promise.resolve(members);
-    return this.changed().then(() => members);
+    if (this.sets.delete(set)) this.changed();
+    return members;
   }
 
   /** Waits for every change so far to be on disk. */
-  async flush(): Promise<void> {
+  async sync(): Promise<void> {
     while (this.dirty || this.writing) await (this.next ?? this.writing ?? this.changed());
   }
 
@@ -176,7 +181,7 @@ export class FileRecords implements Records {
     this.options.log.warn('state.records_trimmed', { kept: this.size, max: this.maxItems });
   }
 
-  /** Schedules a write carrying this change; resolves once it is on disk (at once with no file). */
+  /** Schedules a write carrying the changes so far; resolves once it is on disk (at once with no file). */
   private changed(): Promise<void> {
     if (!this.options.file) return Promise.resolve();
     this.dirty = true;
@@ -194,8 +199,13 @@ export class FileRecords implements Records {
     return this.next;
   }
 
+  private lastWrite = 0;
+
   private async write(): Promise<void> {
     const file = this.options.file!;
+    const wait = this.lastWrite + WRITE_GAP_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.lastWrite = Date.now();
     this.dirty = false;
     const shape: FileShape = {
       version: 1,

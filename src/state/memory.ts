@@ -46,7 +46,7 @@ export function memoryState(options: MemoryStateOptions): State {
     health: (): Health => ({ ok: true }),
     records,
     ready: () => records.load(),
-    close: () => records.flush(),
+    close: () => records.sync(),
   };
 }
 

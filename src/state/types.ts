@@ -124,6 +124,12 @@ export interface Records {
   remove(set: string, members: readonly string[]): Promise<void>;
   /** Removes every member at once and resolves with them. */
   take(set: string): Promise<string[]>;
+  /**
+   * Resolves once every change made so far would survive a restart. Redis has them already; the
+   * file is written a moment after a change, so what must not be lost (a new watch, a removed one)
+   * waits for this before it is confirmed.
+   */
+  sync(): Promise<void>;
 }
 
 /** The most members a set keeps; past it the soonest to expire are dropped. */

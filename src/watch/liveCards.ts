@@ -17,7 +17,7 @@ const MAX_REFRESHED = 100;
 
 /**
  * Remembers what a message now shows: a ticket card or a board is kept current from here on; a
- * message that now shows something else (a list) is not a ticket's card any more.
+ * message that was clicked into something else (a list) is not a ticket's card any more.
  */
 export async function noteShown(
   ctx: WatchContext,
@@ -25,14 +25,15 @@ export async function noteShown(
   shown: { view: View; ok: boolean; counts?: BoardCounts },
   audience: Audience,
   sentAt: number,
+  clicked: boolean,
 ): Promise<void> {
   const { view } = shown;
   const now = ctx.clock();
   if (view.kind === 'ticket' && shown.ok) {
-    await ctx.store.rememberCard(messageId, { view, chatId: audience.chatId, chatType: audience.chatType, sentAt }, now);
+    await ctx.store.rememberCard(messageId, { view, chatId: audience.chatId, chatType: audience.chatType, sentAt }, now, !clicked);
   } else if (view.kind === 'board' && shown.ok) {
-    await ctx.store.rememberBoard(messageId, { chatId: audience.chatId, chatType: audience.chatType, sentAt, ...(shown.counts ? { shown: signature(shown.counts) } : {}) }, now);
-  } else if (view.kind === 'list') {
+    await ctx.store.rememberBoard(messageId, { chatId: audience.chatId, chatType: audience.chatType, sentAt, ...(shown.counts ? { shown: signature(shown.counts) } : {}) }, now, !clicked);
+  } else if (view.kind === 'list' && clicked) {
     await ctx.store.forgetCard(messageId);
   }
 }

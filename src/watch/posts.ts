@@ -64,7 +64,7 @@ export async function postMatches(chatId: string, window: string, ctx: WatchCont
           actions: { open: valueFor(ctx, audience, view) },
         });
         const message = await send(card, `watch:${watch.id}:${post.ticket.id}`);
-        await ctx.store.rememberCard(message.messageId, { view, chatId: watch.chatId, chatType: watch.chatType, post: { label, change: post.change }, sentAt: ctx.clock() }, ctx.clock());
+        await ctx.store.rememberCard(message.messageId, { view, chatId: watch.chatId, chatType: watch.chatType, post: { label, change: post.change }, sentAt: ctx.clock() }, ctx.clock(), true);
       }
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;

@@ -78,15 +78,19 @@ export class WatchStore {
     return this.records.get<Watch>(`watch:${id}`);
   }
 
+  /** Resolves once the watch (and the tickets noted for it) would survive a restart. */
   async addWatch(watch: Watch): Promise<void> {
+    // The record first: a watch id in the set always has its record.
     await this.records.put(`watch:${watch.id}`, watch);
     await this.records.add('watches', [watch.id]);
+    await this.records.sync();
   }
 
   async removeWatch(id: string): Promise<void> {
     await this.records.remove('watches', [id]);
     await this.records.delete(`watch:${id}`);
     await this.records.take(`posted:${id}`);
+    await this.records.sync();
   }
 
   /** Notes tickets as posted (or as matching before the watch began); resolves with those new to it. */
@@ -121,15 +125,16 @@ export class WatchStore {
 
   /**
    * Remembers (or updates) what a message shows. The send time only moves back: a message clicked
-   * later was still sent when it was first known to be.
+   * later was still sent when it was first known to be. A message just sent has nothing earlier:
+   * it is written at once (in this process, before the call returns).
    */
-  async rememberCard(messageId: string, shown: LiveCard, now: number): Promise<void> {
-    const before = await this.getCard(messageId);
+  async rememberCard(messageId: string, shown: LiveCard, now: number, justSent = false): Promise<void> {
+    const before = justSent ? undefined : await this.getCard(messageId);
     const card = before ? { ...shown, sentAt: Math.min(before.sentAt, shown.sentAt) } : shown;
     const left = card.sentAt + EDITABLE_MS - now;
     if (left <= 0) return;
-    await this.records.put(`card:${messageId}`, card, left);
-    await this.records.add(`cards:${card.view.ticketId}`, [messageId], left);
+    // Both at once: a ticket event in between must find the card in its ticket's set.
+    await Promise.all([this.records.put(`card:${messageId}`, card, left), this.records.add(`cards:${card.view.ticketId}`, [messageId], left)]);
   }
 
   getCard(messageId: string): Promise<LiveCard | undefined> {
@@ -152,19 +157,17 @@ export class WatchStore {
   }
 
   async dropCard(ticketId: string, messageId: string): Promise<void> {
-    await this.records.remove(`cards:${ticketId}`, [messageId]);
-    await this.records.delete(`card:${messageId}`);
+    await Promise.all([this.records.remove(`cards:${ticketId}`, [messageId]), this.records.delete(`card:${messageId}`)]);
   }
 
   // ---- boards ----
 
-  async rememberBoard(messageId: string, shown: Board, now: number): Promise<void> {
-    const before = await this.getBoard(messageId);
+  async rememberBoard(messageId: string, shown: Board, now: number, justSent = false): Promise<void> {
+    const before = justSent ? undefined : await this.getBoard(messageId);
     const board = before ? { ...shown, sentAt: Math.min(before.sentAt, shown.sentAt) } : shown;
     const left = board.sentAt + EDITABLE_MS - now;
     if (left <= 0) return;
-    await this.records.put(`board:${messageId}`, board, left);
-    await this.records.add('boards', [messageId], left);
+    await Promise.all([this.records.put(`board:${messageId}`, board, left), this.records.add('boards', [messageId], left)]);
   }
 
   async boards(): Promise<{ messageId: string; board: Board }[]> {
@@ -178,7 +181,6 @@ export class WatchStore {
   }
 
   async dropBoard(messageId: string): Promise<void> {
-    await this.records.remove('boards', [messageId]);
-    await this.records.delete(`board:${messageId}`);
+    await Promise.all([this.records.remove('boards', [messageId]), this.records.delete(`board:${messageId}`)]);
   }
 }

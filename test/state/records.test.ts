@@ -36,7 +36,7 @@ function contract(name: string, stores: () => [Records, Records]) {
       await b.delete(k);
       expect(await a.get(k)).toBeUndefined();
       const short = key('ttl');
-      await a.put(short, 'soon gone', 100);
+      await a.put(short, 'soon gone', 500);
       expect(await b.get(short)).toBe('soon gone');
       await until('the value to expire', async () => (await b.get(short)) === undefined);
     });
@@ -55,7 +55,7 @@ function contract(name: string, stores: () => [Records, Records]) {
 
     it('lets each member expire on its own, and takes a set whole', async () => {
       const set = key('e');
-      await a.add(set, ['brief'], 100);
+      await a.add(set, ['brief'], 500);
       await a.add(set, ['lasting'], 60_000);
       await until('the brief member to expire', async () => !(await b.members(set)).includes('brief'));
       expect(await b.members(set)).toEqual(['lasting']);
@@ -89,7 +89,7 @@ describe('in process, kept in a file', () => {
     await records.put(k, { id: 'w0123456789abcdef', chatId: 'oc_1' });
     await records.add('watches', ['w0123456789abcdef']);
     await records.add('posted:w0123456789abcdef', ['7000'], 3600_000);
-    await records.flush();
+    await records.sync();
     // The file is whole JSON and no temporary file is left beside it.
     expect(() => JSON.parse(readFileSync(file, 'utf8')) as unknown).not.toThrow();
     expect(readdirSync(join(file, '..')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -106,7 +106,7 @@ describe('in process, kept in a file', () => {
     const first = new FileRecords({ file: f, setting: 'state.file', clock: () => now, log });
     await first.put('short', 1, 1000);
     await first.put('long', 2, 100_000);
-    await first.flush();
+    await first.sync();
     now += 5000;
     const second = new FileRecords({ file: f, setting: 'state.file', clock: () => now, log });
     await second.load();
@@ -114,12 +114,16 @@ describe('in process, kept in a file', () => {
     expect(await second.get('long')).toBe(2);
   });
 
-  it('writes many changes made at once in few writes, each change resolving once it is on disk', async () => {
+  it('writes many changes made at once together, a moment later; sync waits until they are on disk', async () => {
     const f = tempFile();
     const r = new FileRecords({ file: f, setting: 'state.file', clock: Date.now, log });
     await Promise.all(Array.from({ length: 200 }, (_, i) => r.add('burst', [String(i)], 60_000)));
+    await r.sync();
     const onDisk = JSON.parse(readFileSync(f, 'utf8')) as { sets: Record<string, Record<string, number>> };
     expect(Object.keys(onDisk.sets.burst!)).toHaveLength(200);
+    // Without waiting, it gets there by itself.
+    await r.put('later', 1);
+    await until('the change on disk', () => (JSON.parse(readFileSync(f, 'utf8')) as { values: Record<string, unknown> }).values.later !== undefined);
   });
 
   it('stops start-up with the setting to fix when the file is not one of its own', async () => {
@@ -139,6 +143,7 @@ describe('in process, kept in a file', () => {
     rmSync(dir, { recursive: true });
     writeFileSync(dir, 'not a directory');
     await r.put('k', 'v');
+    await r.sync();
     expect(await r.get('k')).toBe('v');
     expect(quiet.lines.join('\n')).toContain('"event":"state.file_write_failed"');
     expect(quiet.lines.join('\n')).toContain(`make ${dir} writable by the bot, or set state.file (or …) to a writable path`);

@@ -39,4 +39,9 @@ export const postRounds = (h: Harness, chatId: string) => logged(h, 'watch.poste
  * Waits until the bot remembers a message as a live card: it does so right after the platform
  * answered the send, so an event in that moment would not reach the card yet.
  */
-export const remembered = (h: Harness, messageId: string) => until(`message ${messageId} to be a live card`, () => new WatchStore(h.bot.app.state.records).getCard(messageId));
+export const remembered = (h: Harness, messageId: string) =>
+  until(`message ${messageId} to be a live card`, async () => {
+    const store = new WatchStore(h.bot.app.state.records);
+    const card = await store.getCard(messageId);
+    return card && (await store.cardsOf(card.view.ticketId)).some((c) => c.messageId === messageId) ? card : undefined;
+  });

@@ -106,4 +106,7 @@ export class RedisRecords implements Records {
   take(set: string): Promise<string[]> {
     return this.link.run(() => this.commands.recordsTake(this.setKey(set)));
   }
+
+  /** Every command above resolved once Redis had it. */
+  async sync(): Promise<void> {}
 }

@@ -6,7 +6,7 @@ import { problemCard } from '../cards/problem.js';
 import { toastFor } from '../cards/toast.js';
 import { welcomeCard } from '../cards/welcome.js';
 import { checkAccess, checkChat, hiddenFields, type AccessRules, type Privacy, type Verdict, type Who } from './access.js';
-import type { ButtonValues, PageView, View } from './actions/values.js';
+import type { ButtonValues, View } from './actions/values.js';
 import type { Clock } from './clock.js';
 import { exampleDates, helpExamples } from './commands/filters/index.js';
 import { parseCommand } from './commands/parse.js';
@@ -69,8 +69,9 @@ export interface BotDeps {
 
 export interface Bot {
   /**
-   * Does queued work to the end: answers a message, welcomes a chat, answers a menu tap, or
-   * updates a card after a slow click. Rejects when the shared state was unavailable, so the job
+   * Does queued work to the end: answers a message, welcomes a chat, answers a menu tap, updates
+   * or opens a card after a click, or acts on a ticket event (and on the posts, card updates and
+   * recounts it schedules). Rejects when the shared state was unavailable, so the job
    * is run again (its reply's uuid keeps a second answer from showing).
    */
   run(job: Job): Promise<void>;
@@ -115,7 +116,7 @@ export function createBot(deps: BotDeps): Bot {
     switch (view.kind) {
       case 'list':
       case 'ticket':
-        return { ...(await showView(view as PageView, audience, call, deps, hints)), shown: view };
+        return { ...(await showView(view, audience, call, deps, hints)), shown: view };
       case 'board':
         return { ...(await showBoard(audience, call, watch)), shown: view };
       case 'watches':
@@ -136,6 +137,7 @@ export function createBot(deps: BotDeps): Bot {
           (error: unknown) => log.warn('card.not_remembered', { message_id: messageId, error: error instanceof Error ? error.message : String(error) }),
         )
       : Promise.resolve();
+
   // One audit line per lookup, refused or not: who asked, where, what, and what came of it.
   const audit = (who: Who, what: Record<string, unknown>, outcome: string) =>
     log.info('audit', { user: who.userOpenId, chat_id: who.chatId, chat_type: who.chatType, ...what, outcome });

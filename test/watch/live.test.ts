@@ -153,6 +153,22 @@ describe('/board', () => {
     expect(shown(board.messageId)).toBe(board.content);
   });
 
+  it('opens the unassigned tickets (read and filtered, the API has no such filter) and an agent\'s', async () => {
+    const unassigned = buttons(board.card).find((b) => b.text.startsWith('Unassigned · '))!;
+    const count = Number(unassigned.text.split(' · ')[1]);
+    const before = postsTo(h, GROUP).length;
+    await h.click(board, unassigned.value);
+    await until('the list', () => postsTo(h, GROUP).length > before);
+    const list = postsTo(h, GROUP).at(-1)!;
+    expect(list.content).toContain('Open · unassigned');
+    expect(list.content).toContain(`${count} tickets`);
+    expect(list.content).not.toContain('Li Lei');
+    const agent = buttons(board.card).find((b) => b.text.startsWith('Li Lei · '))!;
+    await h.click(board, agent.value);
+    await until('the agent list', () => postsTo(h, GROUP).at(-1)!.content.includes('Open · agent Li Lei'));
+    expect(postsTo(h, GROUP).at(-1)!.content).toContain(`${agent.text.split(' · ')[1]} ticket`);
+  });
+
   it('recounts on Refresh at once, bypassing the caches', async () => {
     const refresh = buttons(board.card).find((b) => b.text === 'Refresh')!;
     const before = h.standin.callsTo('ticket_list').length;

@@ -14,10 +14,11 @@ export interface Target {
   readyMs: number;
 }
 
-/** Writes an app.yaml for the bot's process. */
+/** Writes an app.yaml for the bot's process; without Redis its records go to a file of its own, starting empty. */
 export function configFile(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'app.yaml');
-  writeFileSync(file, `${yaml}\nlog: { level: warn }\n`);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const file = join(dir, 'app.yaml');
+  writeFileSync(file, `${yaml}\nlog: { level: warn }\nstate: { file: ${join(dir, 'state.json')} }\n`);
   return file;
 }
 

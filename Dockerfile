@@ -24,6 +24,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY app.yaml ./
+# Without Redis the watches, live cards and boards are kept in data/ (state.file): the unprivileged
+# user may write there, and a volume keeps them across containers.
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME /app/data
 USER node
 # The webhooks (server.port) and Prometheus metrics (metrics.port).
 EXPOSE 3000 9464

@@ -109,6 +109,7 @@ export function createBot(deps: BotDeps): Bot {
     commandBudgetMs: deps.commandBudgetMs,
     replyWaitMs: deps.replyWaitMs,
     enqueue: deps.enqueue,
+    metrics: deps.metrics,
   };
 
   /** Any view, for the person asking where they are: list and ticket cards, the board, the watches. */

@@ -12,6 +12,10 @@ export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export type CacheResult = 'hit' | 'shared' | 'miss';
 
+/** Work done on ticket events: events handled, watch posts and digests sent, recounts, card and board updates. */
+const WATCH_ACTIVITY = ['ticket_events', 'posts', 'digests', 'card_updates', 'board_counts', 'board_updates'] as const;
+export type WatchActivity = (typeof WATCH_ACTIVITY)[number];
+
 export interface Metrics {
   registry: Registry;
   delivery(outcome: DeliveryOutcome): void;
@@ -29,6 +33,7 @@ export interface Metrics {
   /** A call held up so long it would have left too late for its slot, and took another. */
   late(api: string): void;
   cache(cache: string, result: CacheResult): void;
+  watch(what: WatchActivity): void;
   /** A gauge whose value is read when Prometheus scrapes (queue depths, connection state). */
   gauge(name: string, help: string, read: () => number): void;
 }
@@ -64,6 +69,8 @@ export function createMetrics(): Metrics {
   const noSlot = counter('rate_limit_refusals_total', 'Calls that got no rate-limit slot in time ("busy"), by API.', ['api']);
   const late = counter('rate_limit_late_total', 'Calls held up past their rate-limit slot (a busy event loop) and given another before anything was sent, by API.', ['api']);
   const caches = counter('cache_requests_total', 'Cache lookups by cache and result: hit, shared (joined a call under way), miss.', ['cache', 'result']);
+  const watch = counter('watch_activity_total', 'Work done on helpdesk ticket events: ticket_events handled, watch posts and digests sent, board_counts, card_updates and board_updates patched.', ['what']);
+  for (const what of WATCH_ACTIVITY) watch.inc({ what }, 0);
 
   return {
     registry,
@@ -85,6 +92,7 @@ export function createMetrics(): Metrics {
     },
     late: (api) => late.inc({ api }),
     cache: (cache, result) => caches.inc({ cache, result }),
+    watch: (what) => watch.inc({ what }),
     gauge(name, help, read) {
       new Gauge({
         name: PREFIX + name,

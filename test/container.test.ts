@@ -34,6 +34,16 @@ describe('Dockerfile', () => {
     expect(runStage).not.toMatch(/COPY (src|cards)/);
   });
 
+  it('gives the non-root user a volume for state.file (watches without Redis), where the default setting points', () => {
+    const defaults = loadConfig('', {});
+    if (!defaults.ok) throw new Error('defaults do not load');
+    expect(defaults.config.state.file).toBe('data/helpdesk-bot-state.json');
+    expect(runStage).toMatch(/^WORKDIR \/app$/m);
+    expect(runStage).toMatch(/^RUN mkdir -p \/app\/data && chown node:node \/app\/data$/m);
+    expect(runStage).toMatch(/^VOLUME \/app\/data$/m);
+    expect(runStage.indexOf('VOLUME /app/data')).toBeLessThan(runStage.indexOf('USER node'));
+  });
+
   it('checks health on /healthz at the configured port, and exposes the default ports', () => {
     expect(runStage).toMatch(/^HEALTHCHECK .*CMD wget -q -O \/dev\/null "http:\/\/127\.0\.0\.1:\$\{PORT:-3000\}\/healthz"/m);
     const defaults = loadConfig('', {});

@@ -204,7 +204,7 @@ async function helpdesk(client: Lark.Client): Promise<Check> {
  * Subscribes to the ticket events, as the bot does at start-up (asking again is harmless). Without
  * them the bot answers everything else; watches, live cards and boards just never hear of changes.
  */
-async function helpdeskEvents(client: lark.Client): Promise<Check> {
+async function helpdeskEvents(client: Lark.Client): Promise<Check> {
   const name = 'helpdesk events';
   try {
     await subscribeTicketEvents(client);

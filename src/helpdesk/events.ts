@@ -1,7 +1,8 @@
 // The helpdesk pushes ticket events only to apps that asked for them: POST
 // /open-apis/helpdesk/v1/events/subscribe, with the helpdesk credential. The bot asks at start-up
 // (every instance; asking again is harmless) and the doctor asks too, to see that it works.
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as lark from '@larksuiteoapi/node-sdk';
+import { sdk } from '../feishu/sdk.js';
 import { fromCode, fromThrown, HelpdeskError } from './errors.js';
 
 /** The events the bot acts on: a ticket created, a ticket changed. */
@@ -17,7 +18,7 @@ export const TICKET_EVENT_TYPES = TICKET_EVENTS.map((e) => `${e.type}.${e.subtyp
 export async function subscribeTicketEvents(client: lark.Client): Promise<void> {
   let res: { code?: number; msg?: string };
   try {
-    res = await client.helpdesk.v1.event.subscribe({ data: { events: TICKET_EVENTS.map((e) => ({ ...e })) } }, lark.withHelpDeskCredential());
+    res = await client.helpdesk.v1.event.subscribe({ data: { events: TICKET_EVENTS.map((e) => ({ ...e })) } }, sdk.withHelpDeskCredential());
   } catch (error) {
     throw fromThrown(error);
   }

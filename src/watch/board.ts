@@ -67,6 +67,7 @@ export async function refreshBoards(ctx: WatchContext): Promise<void> {
     return undefined;
   });
   if (!counts) return;
+  ctx.metrics.watch('board_counts');
   const shown = signature(counts);
   let patched = 0;
   for (const { messageId, board } of boards) {
@@ -80,6 +81,7 @@ export async function refreshBoards(ctx: WatchContext): Promise<void> {
       await ctx.messenger.patch(messageId, card, { chatId: board.chatId, deadline: started + ctx.replyWaitMs });
       await ctx.store.rememberBoard(messageId, { ...board, shown }, ctx.clock());
       patched++;
+      ctx.metrics.watch('board_updates');
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;
       if (gone(error)) await ctx.store.dropBoard(messageId);

@@ -8,6 +8,7 @@ import type { Messenger } from '../feishu/messenger.js';
 import type { ChatType } from '../feishu/types.js';
 import type { Job } from '../jobs.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import type { AddOptions } from '../state/types.js';
 import type { WatchStore } from './store.js';
 
@@ -25,6 +26,7 @@ export interface WatchContext extends ViewDeps {
   replyWaitMs: number;
   /** Queues follow-up work; false if it could not be taken. */
   enqueue(job: Job, options?: AddOptions): Promise<boolean>;
+  metrics: Pick<Metrics, 'watch'>;
 }
 
 export const audienceFor = (ctx: Pick<WatchContext, 'privacy'>, chatId: string, chatType: ChatType): Audience => ({

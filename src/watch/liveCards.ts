@@ -72,6 +72,7 @@ export async function refreshCards(ticketId: string, ctx: WatchContext): Promise
       if (!drawn) continue;
       await ctx.messenger.patch(messageId, drawn as Record<string, unknown>, { chatId: card.chatId, deadline: started + ctx.replyWaitMs });
       patched++;
+      ctx.metrics.watch('card_updates');
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;
       if (gone(error)) await ctx.store.dropCard(ticketId, messageId);

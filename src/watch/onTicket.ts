@@ -62,6 +62,7 @@ export async function onTicketEvent(event: TicketEvent, ctx: WatchContext): Prom
     const boards = coalesce(now, ctx.settings.boardRefreshSeconds * 1000);
     await ctx.enqueue({ kind: 'boards-refresh', window: boards.window }, { delayMs: boards.delayMs });
   }
+  ctx.metrics.watch('ticket_events');
   ctx.log.info('ticket_event', {
     event_id: event.eventId,
     ticket_id: ticket.id,

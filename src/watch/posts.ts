@@ -51,6 +51,7 @@ export async function postMatches(chatId: string, window: string, ctx: WatchCont
         });
         await send(card, `digest:${watch.id}:${window}:${tickets.length}`);
         digests++;
+        ctx.metrics.watch('digests');
         continue;
       }
       for (const post of group) {
@@ -64,6 +65,7 @@ export async function postMatches(chatId: string, window: string, ctx: WatchCont
           actions: { open: valueFor(ctx, audience, view) },
         });
         const message = await send(card, `watch:${watch.id}:${post.ticket.id}`);
+        ctx.metrics.watch('posts');
         await ctx.store.rememberCard(message.messageId, { view, chatId: watch.chatId, chatType: watch.chatType, post: { label, change: post.change }, sentAt: ctx.clock() }, ctx.clock(), true);
       }
     } catch (error) {

@@ -58,7 +58,7 @@ describe.skipIf(!redisServer)('on Redis, for every instance (real redis-server)'
     for (let i = 0; i < 2; i++) {
       const loaded = loadConfig('', { FEISHU_APP_ID: 'cli_5a7e0000000000c3', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 't', FEISHU_ENCRYPT_KEY: 'k', FEISHU_HELPDESK_ID: '1', FEISHU_HELPDESK_TOKEN: 'h', REDIS_URL: redis.url });
       if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-      states.push(createState(loaded.config, { clock: Date.now, sleep: realSleep }, memoryLogger()));
+      states.push(await createState(loaded.config, { clock: Date.now, sleep: realSleep }, memoryLogger()));
     }
     await Promise.all(states.map((s) => s.ready()));
   });

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttons, startHarness, type Harness, type Reply } from '../integration/harness.js';
 import { busiestSecond } from '../resilience/helpers.js';
+import { sample } from '../support/metrics.js';
 import { until } from '../support/wait.js';
 import { WatchStore } from '../../src/watch/store.js';
 import { AGENT, GROUP, handled, logged, newTicket, postsTo, remembered } from './helpers.js';
@@ -69,6 +70,10 @@ describe('a ticket card replied to /ticket', () => {
     const patches = patchesOf(reply!.messageId);
     expect(patches.length).toBeLessThan(events.length);
     expect(busiestSecond(patches.map((c) => c.at))).toBeLessThanOrEqual(5);
+    // The metrics count it too: every event handled, every update sent.
+    const text = await h.bot.metrics.registry.metrics();
+    expect(sample(text, 'helpdesk_bot_watch_activity_total', { what: 'ticket_events' })).toBeGreaterThanOrEqual(events.length);
+    expect(sample(text, 'helpdesk_bot_watch_activity_total', { what: 'card_updates' })).toBeGreaterThanOrEqual(patches.length);
   });
 
   it('is no longer patched once its 14 days are over', async () => {

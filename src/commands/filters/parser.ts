@@ -26,7 +26,7 @@ import {
   type PersonContext,
   type ValueResult,
 } from './values.js';
-import { channelHint, hasHan, lookupKey, lookupWord, type Keyword, type TimeField, type VocabularyEntry } from './vocabulary.js';
+import { channelHint, hasHan, lookupKey, lookupWord, MAX_PAGE, type Keyword, type TimeField, type VocabularyEntry } from './vocabulary.js';
 
 export const MAX_INPUT_CHARS = 1000;
 export const MAX_TOKENS = 60;
@@ -108,7 +108,7 @@ export function parseTicketQuery(args: string, ctx: FilterContext): ParseResult 
   const clock: Clock = {
     now: typeof ctx?.now === 'number' ? ctx.now : Number.NaN,
     zone: typeof ctx?.timezone === 'string' ? ctx.timezone : '',
-    maxPage: typeof ctx?.maxPage === 'number' ? ctx.maxPage : undefined,
+    maxPage: typeof ctx?.maxPage === 'number' ? ctx.maxPage : MAX_PAGE,
   };
   const draft = new Draft();
   const queue = tokenized.tokens;
@@ -130,7 +130,8 @@ export function parseTicketQuery(args: string, ctx: FilterContext): ParseResult 
 interface Clock {
   now: number;
   zone: string;
-  maxPage: number | undefined;
+  /** The largest page that may be asked for (the list API's 10,000-row cap at the bot's page size). */
+  maxPage: number;
 }
 
 function readAt(queue: Token[], i: number, draft: Draft, people: PersonContext, clock: Clock): Step {
@@ -217,13 +218,13 @@ function applyEntry(
       return done(draft.set('agentId', people.askerOpenId, word), k);
     case 'keyword': {
       const value = queue[next];
-      if (!value) return { error: { kind: 'missing-value', word: echo(word), expected: expectedFor(m.keyword) } };
+      if (!value) return { error: { kind: 'missing-value', word: echo(word), expected: expectedFor(m.keyword, clock) } };
       return applyKeyword(m.keyword, word, value, draft, people, k, clock);
     }
   }
 }
 
-function expectedFor(keyword: Keyword): string {
+function expectedFor(keyword: Keyword, clock: Clock): string {
   switch (keyword) {
     case 'agent':
     case 'closedBy':
@@ -237,7 +238,7 @@ function expectedFor(keyword: Keyword): string {
     case 'id':
       return EXPECTED.id;
     case 'page':
-      return EXPECTED.page;
+      return EXPECTED.page(clock.maxPage);
     case 'score':
       return EXPECTED.score;
   }

@@ -4,7 +4,7 @@
 import type { Mention } from '../../feishu/types.js';
 import { parseCount } from './numbers.js';
 import type { Token } from './tokenizer.js';
-import { isMeWord, lookupChannel, lookupKey, lookupWord, MAX_PAGE } from './vocabulary.js';
+import { isMeWord, lookupChannel, lookupKey, lookupWord } from './vocabulary.js';
 
 export type ValueResult<T> = { ok: true; value: T } | { ok: false; expected: string };
 
@@ -20,8 +20,7 @@ export const EXPECTED = {
   channel: 'api, qr, share, search or a number',
   tag: 'a tag name',
   id: 'a ticket id (digits)',
-  page: `a page number from 1 to ${MAX_PAGE}`,
-  pageUpTo: (max: number) => `a page number from 1 to ${max}`,
+  page: (max: number) => `a page number from 1 to ${max}`,
   score: '1, 2 or 3',
   time: 'a time such as today, 7d or 2026-11-20',
   closingQuote: 'a closing quote',
@@ -99,9 +98,9 @@ export function readScore(token: Token): ValueResult<1 | 2 | 3> {
   return bad(EXPECTED.score);
 }
 
-export function readPage(text: string, max = MAX_PAGE): ValueResult<number> {
+export function readPage(text: string, max: number): ValueResult<number> {
   const n = parseCount(text);
-  return n !== undefined && n >= 1 && n <= max ? ok(n) : bad(EXPECTED.pageUpTo(max));
+  return n !== undefined && n >= 1 && n <= max ? ok(n) : bad(EXPECTED.page(max));
 }
 
 /** Ticket ids are long digit strings; kept as text so no precision is lost. `#123` is accepted. */

@@ -2,7 +2,7 @@
 // of each agent, every count a button that opens the matching list. It is kept current by the bot.
 import type { BoardCounts } from '../src/watch/counts.js';
 import { formatClock, roughDuration } from './format.js';
-import { button, card, clip, columns, footerRow, header, joinL, l, mapL, markdown, plain, type Element, type Json, type L10n } from './kit.js';
+import { button, card, clip, columns, esc, footerRow, grey, header, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';
 
 export interface BoardActions {
@@ -24,7 +24,6 @@ export interface BoardCardData {
 /** Agents shown as buttons; the rest are counted in a line. */
 export const BOARD_AGENTS = 12;
 
-const grey = (text: L10n): L10n => mapL(text, (s) => `<font color='grey'>${s}</font>`);
 const n = (x: number) => x.toLocaleString('en-US');
 /** Status 5 is "waiting on the customer" on a board: the question people ask of it. */
 const statusName = (code: number): L10n => (code === 5 ? l('等待客户回复', 'Waiting on the customer') : statusLook(code).label);
@@ -51,7 +50,7 @@ export function boardCard(d: BoardCardData): Json {
           {
             elements: [
               markdown(
-                joinL([l('**最早的未关闭工单**', '**Oldest open ticket**'), l(`#${c.oldest.id}，已开启 ${roughDuration(d.now - c.oldest.createdAt).zh_cn}`, `#${c.oldest.id}, open for ${roughDuration(d.now - c.oldest.createdAt).en_us}`)], l('：', ': ')),
+                joinL([l('**最早的未关闭工单**', '**Oldest open ticket**'), l(`#${esc(c.oldest.id)}，已开启 ${roughDuration(d.now - c.oldest.createdAt).zh_cn}`, `#${esc(c.oldest.id)}, open for ${roughDuration(d.now - c.oldest.createdAt).en_us}`)], l('：', ': ')),
               ),
             ],
             weight: 5,
@@ -65,7 +64,7 @@ export function boardCard(d: BoardCardData): Json {
   const agents: Element[] = c.agents.length
     ? [
         markdown(l('**按客服**（未关闭的工单）', '**By agent** (open tickets)')),
-        flow(shownAgents.map((a) => countButton(l(a.name, a.name), a.count, actions.agent(a.id)))),
+        flow(shownAgents.map((a) => countButton(same(a.name), a.count, actions.agent(a.id)))),
         ...(moreAgents > 0 ? [markdown(grey(l(`还有 ${moreAgents} 位客服有未关闭的工单。`, `${moreAgents} more agents have open tickets.`)))] : []),
       ]
     : [];

@@ -1,19 +1,25 @@
-// Times and durations for people: times in the configured zone, durations in at most two units.
+// Times, durations and counts for people: times in the configured zone, durations in at most two
+// units, counts with thousands separators and the right plural.
 import { DateTime } from 'luxon';
 import { l, type L10n } from './kit.js';
 
-// One Intl formatter per zone: building luxon DateTimes for every row was the largest single cost
-// of rendering a list card.
+// One Intl formatter per zone, for every time a card shows: building luxon DateTimes for every row
+// was the largest single cost of rendering a list card.
 const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** year, month, day, hour, minute, second of an instant in the zone, two digits each (the year four). */
+function partsIn(ms: number, timezone: string): Record<string, string> {
+  let f = formatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    formatters.set(timezone, f);
+  }
+  return Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+}
 
 /** "2026-11-22 14:05" in the given zone. */
 export function formatTime(ms: number, timezone: string): string {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timezone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  const p = partsIn(ms, timezone);
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
@@ -44,16 +50,9 @@ export function formatDuration(ms: number): L10n {
   return l(shown.map(([n, zh]) => `${n}${zh}`).join(''), shown.map(([n, , en]) => `${n} ${en}`).join(' '));
 }
 
-const clocks = new Map<string, Intl.DateTimeFormat>();
-
 /** "14:05:32" in the given zone: when a card was fetched, to the second so a refresh visibly moves it. */
 export function formatClock(ms: number, timezone: string): string {
-  let f = clocks.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-    clocks.set(timezone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  const p = partsIn(ms, timezone);
   return `${p.hour}:${p.minute}:${p.second}`;
 }
 
@@ -76,22 +75,20 @@ export function ago(ms: number, now: number, timezone: string): L10n {
   return l(`${d.zh_cn}前`, `${d.en_us} ago`);
 }
 
-const stamps = new Map<string, Intl.DateTimeFormat>();
-
 /**
  * When something happened, as short as is unambiguous on a card that may be read days later:
  * "14:05" today, "11-20 14:05" this year, "2025-11-20 14:05" before.
  */
 export function formatWhen(ms: number, now: number, timezone: string): string {
-  let f = stamps.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    stamps.set(timezone, f);
-  }
-  const parts = (at: number) => Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-  const p = parts(ms);
-  const n = parts(now);
+  const p = partsIn(ms, timezone);
+  const n = partsIn(now, timezone);
   if (p.year === n.year && p.month === n.month && p.day === n.day) return `${p.hour}:${p.minute}`;
   if (p.year === n.year) return `${p.month}-${p.day} ${p.hour}:${p.minute}`;
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** "1 ticket", "1,234 tickets" / "1,234 个工单". */
+export function ticketCount(n: number): L10n {
+  const shown = n.toLocaleString('en-US');
+  return l(`${shown} 个工单`, `${shown} ${n === 1 ? 'ticket' : 'tickets'}`);
 }

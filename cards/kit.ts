@@ -83,6 +83,9 @@ export const markdown = (text: L10n, extra: Json = {}): Element => ({ tag: 'mark
 
 export const hr = (): Element => ({ tag: 'hr' });
 
+/** Secondary text (notes, times, hints) in grey; `text` must already be escaped. */
+export const grey = (text: L10n): L10n => mapL(text, (s) => `<font color='grey'>${s}</font>`);
+
 export type TagColor = 'neutral' | 'blue' | 'turquoise' | 'lime' | 'orange' | 'violet' | 'indigo' | 'wathet' | 'green' | 'yellow' | 'red' | 'purple' | 'carmine';
 export type HeaderColor = 'blue' | 'wathet' | 'turquoise' | 'green' | 'yellow' | 'orange' | 'red' | 'carmine' | 'violet' | 'purple' | 'indigo' | 'grey';
 

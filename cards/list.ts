@@ -4,8 +4,8 @@
 import type { Ticket } from '../src/helpdesk/types.js';
 import { MAX_REACHABLE_ROWS, pages } from '../src/helpdesk/paging.js';
 import type { FiltersUsed } from './describe.js';
-import { ago, formatClock } from './format.js';
-import { button, card, clip, columns, esc, fitCard, footerRow, header, hr, inlineTag, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
+import { ago, formatClock, ticketCount } from './format.js';
+import { button, card, clip, columns, esc, fitCard, footerRow, grey, header, hr, inlineTag, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';
 
 export interface ListCardData {
@@ -26,11 +26,6 @@ export interface ListCardData {
   actions: { open: (ticketId: string) => Json; prev?: Json; next?: Json; paged: boolean; refresh: Json };
 }
 
-const grey = (text: L10n): L10n => mapL(text, (s) => `<font color='grey'>${s}</font>`);
-const count = (n: number): L10n => {
-  const shown = n.toLocaleString('en-US');
-  return l(`${shown} 个工单`, `${shown} ${n === 1 ? 'ticket' : 'tickets'}`);
-};
 
 export function listCard(data: ListCardData): Json {
   const p = pages(data.total, data.pageSize);
@@ -38,8 +33,8 @@ export function listCard(data: ListCardData): Json {
     data.total === 0
       ? l('没有工单', 'No tickets')
       : p.total > 1
-        ? mapL(count(data.total), (s, loc) => (loc === 'zh_cn' ? `共 ${s} · 第 ${data.page}/${p.total} 页` : `${s} · page ${data.page} of ${p.total}`))
-        : mapL(count(data.total), (s, loc) => (loc === 'zh_cn' ? `共 ${s}` : s));
+        ? mapL(ticketCount(data.total), (s, loc) => (loc === 'zh_cn' ? `共 ${s} · 第 ${data.page}/${p.total} 页` : `${s} · page ${data.page} of ${p.total}`))
+        : mapL(ticketCount(data.total), (s, loc) => (loc === 'zh_cn' ? `共 ${s}` : s));
   const head = header({ title: mapL(data.query, (s) => clip(plain(s), 100)), subtitle, color: data.total === 0 ? 'grey' : 'wathet' });
 
   const notes: L10n[] = [];

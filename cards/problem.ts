@@ -2,7 +2,7 @@
 import type { RefusalReason } from '../src/access.js';
 import type { FilterError } from '../src/commands/filters/types.js';
 import { hint } from './filterHints.js';
-import { card, clip, esc, header, joinL, l, mapL, markdown, type HeaderColor, type Json, type L10n } from './kit.js';
+import { card, clip, esc, grey, header, joinL, l, markdown, type HeaderColor, type Json, type L10n } from './kit.js';
 import { ignoredNote } from './ticket.js';
 
 export type Problem =
@@ -270,5 +270,5 @@ function filterLook(e: FilterError, examples: string[]): Look {
 
 export function problemCard(problem: Problem): Json {
   const { color, title, what, todo } = look(problem);
-  return card(header({ title, color }), [markdown(joinL([what, mapL(todo, (s) => `<font color='grey'>${s}</font>`)], '\n'))]);
+  return card(header({ title, color }), [markdown(joinL([what, grey(todo)], '\n'))]);
 }

@@ -10,6 +10,7 @@ import {
   esc,
   fitCard,
   footerRow,
+  grey,
   header,
   inlineTag,
   joinL,
@@ -69,7 +70,6 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Json {
   return fitCard(LEVELS, (limits) => render(ticket, options, limits), () => tooLarge(ticket, options));
 }
 
-const grey = (text: L10n): L10n => mapL(text, (s) => `<font color='grey'>${s}</font>`);
 const bold = (text: L10n): L10n => mapL(text, (s) => `**${s}**`);
 const field = (label: L10n, value: L10n): L10n => joinL([bold(label), value], l('：', ': '));
 const present = <T>(items: (T | undefined | false)[]): T[] => items.filter((x): x is T => x !== undefined && x !== false);

@@ -2,17 +2,12 @@
 // ticket posted because it matched (compact, with Open), and a digest of many posted at once.
 // `label` is always the watch's query in words, plain text (see describe.ts).
 import type { Ticket } from '../src/helpdesk/types.js';
-import { formatClock, formatWhen } from './format.js';
-import { button, card, clip, columns, esc, footerRow, header, hr, joinL, l, mapL, markdown, plain, type Element, type Json, type L10n } from './kit.js';
+import { formatClock, formatWhen, ticketCount } from './format.js';
+import { button, card, clip, columns, esc, footerRow, grey, header, hr, joinL, l, mapL, markdown, plain, type Element, type Json, type L10n } from './kit.js';
 import { ROW_LEVELS, ticketRow } from './list.js';
 import { cardHeader, changedAsOf, compactFacts, type MaskedField } from './ticket.js';
 
-const grey = (text: L10n): L10n => mapL(text, (s) => `<font color='grey'>${s}</font>`);
 const quoted = (s: string) => `“${esc(clip(s, 80))}”`;
-const count = (n: number): L10n => {
-  const shown = n.toLocaleString('en-US');
-  return l(`${shown} 个工单`, `${shown} ${n === 1 ? 'ticket' : 'tickets'}`);
-};
 
 export interface WatchCreatedData {
   label: L10n;
@@ -37,7 +32,7 @@ export function watchCreatedCard(d: WatchCreatedData): Json {
       ? undefined
       : d.matchingNow === 0
         ? l('现在没有符合条件的工单。', 'No tickets match right now.')
-        : mapL(count(d.matchingNow), (s, loc) =>
+        : mapL(ticketCount(d.matchingNow), (s, loc) =>
             loc === 'zh_cn' ? `现在已有 ${s}符合条件，它们不会被发出来。` : `${s} match right now; those are not posted.`,
           );
   const capped =
@@ -134,7 +129,7 @@ export function digestCard(d: DigestData): Json {
   const total = d.tickets.length;
   const shown = d.tickets.slice(0, DIGEST_ROWS);
   const more = total - shown.length;
-  const title = mapL(count(total), (s, loc) => (loc === 'zh_cn' ? `${s}符合关注条件` : `${s} match`));
+  const title = mapL(ticketCount(total), (s, loc) => (loc === 'zh_cn' ? `${s}符合关注条件` : `${s} match`));
   const subtitle = mapL(d.label, (s, loc) => (loc === 'zh_cn' ? `关注：${clip(plain(s), 60)}` : `watching ${clip(plain(s), 60)}`));
   const intro = l(
     `这些工单刚刚新建或变得符合 ${quoted(d.label.zh_cn)}，一起发出以免刷屏。`,

@@ -22,6 +22,8 @@ export interface ListCardData {
   now: number;
   /** The page asked for, when it was past the end and the last page is shown instead. */
   pastEnd?: number;
+  /** Where guest names are hidden (privacy.masked_fields): rows lead with the id instead. */
+  hideGuestName?: boolean;
   /** Button values. Previous / Next show only when `paged`; a missing prev/next is disabled. */
   actions: { open: (ticketId: string) => Json; prev?: Json; next?: Json; paged: boolean; refresh: Json };
 }
@@ -55,7 +57,7 @@ export function listCard(data: ListCardData): Json {
   const render = (limits: RowLimits) =>
     card(head, [
       ...(notes.length ? [markdown(joinL(notes, '\n'))] : []),
-      ...data.tickets.flatMap((t, i) => [...(i > 0 || notes.length ? [hr()] : []), ticketRow(t, { now: data.now, timezone: data.timezone, open: data.actions.open(t.id) }, limits)]),
+      ...data.tickets.flatMap((t, i) => [...(i > 0 || notes.length ? [hr()] : []), ticketRow(t, { now: data.now, timezone: data.timezone, open: data.actions.open(t.id), hideGuestName: data.hideGuestName === true }, limits)]),
       ...footer(data),
     ]);
   return fitCard(ROW_LEVELS, render, () => render(ROW_LEVELS[ROW_LEVELS.length - 1]!));

@@ -52,6 +52,13 @@ describe('list card', () => {
     expect(unassigned).toContain("<font color='grey'>Unassigned</font>");
   });
 
+  it('leads with the id instead where guest names are hidden', () => {
+    const first = tickets[0]!;
+    const text = JSON.stringify(listCard(data({ hideGuestName: true })));
+    expect(text).not.toContain(first.guest!.name!);
+    expect(text).toContain(`**#${first.id}** <text_tag color='`);
+  });
+
   it('says "1 ticket", and shows no Previous/Next when there is one page', () => {
     const one = listCard(data({ total: 1, tickets: tickets.slice(0, 1), actions: { open: () => value('o'), paged: false, refresh: value('r') } }));
     expect(header(one).subtitle.content).toBe('1 ticket');

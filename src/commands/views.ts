@@ -130,6 +130,7 @@ async function showList(asked: ListState, audience: Audience, call: CallOptions,
       timezone,
       now,
       ...(pastEnd !== undefined ? { pastEnd } : {}),
+      hideGuestName: audience.hide.includes('name'),
       actions: {
         open: (ticketId) => deps.values.encode({ view: { kind: 'ticket', ticketId, back: list }, fresh: false, chatId: audience.chatId, chatType: audience.chatType }),
         ...(paged && list.page > 1 ? { prev: at(Math.min(list.page - 1, p.lastReachable)) } : {}),

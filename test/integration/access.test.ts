@@ -94,6 +94,17 @@ describe('privacy', () => {
     expect(group!.content).toContain('xiaoming.wang&#64;example.com');
   });
 
+  it('hides a masked guest name on list rows too, where it hides it on ticket cards', async () => {
+    const h = await harness(`privacy:\n  masked_fields: [email, name]\n`);
+    const group = await h.say('/tickets', { chatType: 'group' });
+    const [inGroup] = await h.replies(group.messageId);
+    expect(inGroup!.content).not.toContain('王小明');
+    expect(inGroup!.content).toContain(`**#${TICKET}**`);
+    const dm = await h.say('/tickets', { chatType: 'p2p' });
+    const [inDm] = await h.replies(dm.messageId);
+    expect(inDm!.content).toContain('王小明');
+  });
+
   it('keeps masking on cards reached by clicks in a group', async () => {
     const h = await harness();
     const { messageId } = await h.say('/tickets', { chatType: 'group' });

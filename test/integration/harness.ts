@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config, type Connection } from '../../src/config.js';
 import { memoryLogger } from '../../src/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '../../src/sandbox/deliveries.js';
+import { cardButtons } from '../../src/sandbox/standin/cards.js';
 import { StandIn, type GatewaySettings, type PushOptions, type RawTicket } from '../../src/sandbox/standin/index.js';
 import { startBot, type RunningBot } from '../../src/start.js';
 import { credentialsFor, SECRETS } from '../support/secrets.js';
@@ -49,19 +50,7 @@ export interface Reply {
 }
 
 /** Every button in a card, with its visible English text and its callback value. */
-export function buttons(card: unknown): { text: string; value: unknown; disabled: boolean }[] {
-  if (!card || typeof card !== 'object') return [];
-  const node = card as Record<string, unknown>;
-  const here =
-    node.tag === 'button'
-      ? [{
-          text: String((node.text as { content?: string })?.content ?? ''),
-          value: (node.behaviors as { value?: unknown }[] | undefined)?.[0]?.value,
-          disabled: node.disabled === true,
-        }]
-      : [];
-  return [...here, ...Object.values(node).flatMap((child) => (Array.isArray(child) ? child.flatMap(buttons) : buttons(child)))];
-}
+export const buttons = cardButtons;
 
 export interface PostOptions {
   route?: '/webhook/event' | '/webhook/card';

@@ -7,6 +7,7 @@ import express, { type ErrorRequestHandler, type Request, type Response } from '
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
 import { cardActionEvent, menuEvent, messageEvent } from '../deliveries.js';
+import { cardButtons } from '../standin/cards.js';
 import { newChatId, newMessageId } from '../standin/ids.js';
 import { isObject, tryParse } from '../standin/json.js';
 import type { SentMessage, StandIn } from '../standin/index.js';
@@ -276,21 +277,9 @@ function botItem(message: SentMessage): ChatItem {
   return { ...base, text };
 }
 
-/** JSON of every callback value on a card's live (not disabled) buttons, wherever they are nested. */
-function callbackValues(card: unknown): Set<string> {
-  const found = new Set<string>();
-  const walk = (node: unknown, depth: number): void => {
-    if (depth > 64) return;
-    if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
-    if (!isObject(node)) return;
-    if (node['tag'] === 'button' && node['disabled'] !== true && Array.isArray(node['behaviors'])) {
-      for (const b of node['behaviors']) if (isObject(b) && b['type'] === 'callback' && isObject(b['value'])) found.add(JSON.stringify(b['value']));
-    }
-    for (const v of Object.values(node)) walk(v, depth + 1);
-  };
-  walk(card, 0);
-  return found;
-}
+/** JSON of every callback value on a card's live (not disabled) buttons. */
+const callbackValues = (card: unknown): Set<string> =>
+  new Set(cardButtons(card).flatMap((b) => (!b.disabled && isObject(b.value) ? [JSON.stringify(b.value)] : [])));
 
 const chatName = (value: unknown): ChatName | undefined => CHATS.find((c) => c === value);
 

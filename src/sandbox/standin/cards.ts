@@ -198,3 +198,29 @@ export function checkCardContent(content: string): CardCheck {
 
 export const describeFailure = (check: { subcode: number; reason: string }): string =>
   `ErrCode: ${check.subcode}; ErrMsg: ${check.reason}; `;
+
+export interface CardButton {
+  /** The button's English text (`text.content`). */
+  text: string;
+  /** The value of its callback behaviour: what a click sends back. */
+  value: unknown;
+  disabled: boolean;
+}
+
+/** Every button of a card, wherever it is nested, in the order a reader meets them. */
+export function cardButtons(card: unknown): CardButton[] {
+  const found: CardButton[] = [];
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 64 || typeof node !== 'object' || node === null) return;
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
+    const n = node as JsonObject;
+    if (n['tag'] === 'button') {
+      const text = isObject(n['text']) ? n['text']['content'] : undefined;
+      const callback = (Array.isArray(n['behaviors']) ? n['behaviors'] : []).find((b) => isObject(b) && b['type'] === 'callback');
+      found.push({ text: typeof text === 'string' ? text : '', value: isObject(callback) ? callback['value'] : undefined, disabled: n['disabled'] === true });
+    }
+    for (const v of Object.values(n)) walk(v, depth + 1);
+  };
+  walk(card, 0);
+  return found;
+}

@@ -10,6 +10,7 @@ import type { Transport } from '../console/transport.js';
 import type { DemoActivity } from '../activity.js';
 import { DEMO_AGENTS } from '../seed.js';
 import { bodyOf } from './body.js';
+import { cardButtons } from './cards.js';
 import { newChatId, newMessageId } from './ids.js';
 import { tryParse } from './json.js';
 import type { RawTicketUser, StandIn } from './index.js';
@@ -224,20 +225,4 @@ export function controlRoutes(options: ControlOptions): express.Router {
 }
 
 /** The callback value of the live button with this (English) text, wherever it is on the card. */
-function buttonValue(card: unknown, text: string): unknown {
-  let found: unknown;
-  const walk = (node: unknown): void => {
-    if (found !== undefined || !node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    const n = node as Record<string, unknown>;
-    const label = (n['text'] as { content?: unknown } | undefined)?.content;
-    if (n['tag'] === 'button' && n['disabled'] !== true && label === text) {
-      const behaviors = Array.isArray(n['behaviors']) ? n['behaviors'] : [];
-      found = (behaviors.find((b) => (b as { type?: unknown }).type === 'callback') as { value?: unknown } | undefined)?.value;
-      return;
-    }
-    Object.values(n).forEach(walk);
-  };
-  walk(card);
-  return found;
-}
+const buttonValue = (card: unknown, text: string): unknown => cardButtons(card).find((b) => !b.disabled && b.text === text && b.value !== undefined)?.value;

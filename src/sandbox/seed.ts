@@ -5,12 +5,14 @@
 import { DateTime } from 'luxon';
 import { FIRST_TICKET_ID, HOSTILE_TICKET_ID } from './seed/ids.js';
 import { DEMO_AGENTS, DEMO_GUESTS, HELPDESK_BOT, HOSTILE_GUEST } from './seed/people.js';
+import { createRng, type Rng } from './seed/rng.js';
 import { COMMENTS, DISSATISFACTION_REASONS, FIELDS, HOSTILE_COMMENT, TAGS } from './seed/words.js';
 import type { RawCustomizedField, RawTicket, RawTicketTag, RawTicketUser } from './standin/types.js';
 
 export { DEMO_AGENTS, DEMO_GUESTS, HOSTILE_GUEST } from './seed/people.js';
 export { FIRST_TICKET_ID, HOSTILE_TICKET_ID } from './seed/ids.js';
 export { seedConversations } from './seed/conversations.js';
+export { createRng, type Rng } from './seed/rng.js';
 
 export interface SeedOptions {
   /** How many tickets; default 300, at least 2 (the two fixed ones). */
@@ -41,42 +43,6 @@ const RECENT_DAYS = 14;
 const PER_RECENT_DAY_MIN = 3;
 
 export const isClosed = (status: number): boolean => status >= 50;
-
-// ---- pseudo-random choices (mulberry32) ----
-
-export interface Rng {
-  next(): number;
-  int(min: number, max: number): number;
-  chance(p: number): boolean;
-  pick<T>(items: readonly T[]): T;
-  weighted<T>(pairs: readonly (readonly [T, number])[]): T;
-}
-
-export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => (max <= min ? min : min + Math.floor(next() * (max - min + 1)));
-  return {
-    next,
-    int,
-    chance: (p) => next() < p,
-    pick: (items) => items[int(0, items.length - 1)]!,
-    weighted(pairs) {
-      let roll = next() * pairs.reduce((sum, [, w]) => sum + w, 0);
-      for (const [value, weight] of pairs) {
-        roll -= weight;
-        if (roll < 0) return value;
-      }
-      return pairs[pairs.length - 1]![0];
-    },
-  };
-}
 
 // ---- what each ticket is ----
 

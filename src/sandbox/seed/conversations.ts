@@ -3,6 +3,7 @@
 // Chinese, others English; a few turns, some screenshots. Deterministic per ticket.
 import { HOSTILE_TICKET_ID } from './ids.js';
 import { HELPDESK_BOT } from './people.js';
+import { rngFor } from './rng.js';
 import type { RawTicket, RawTicketMessage, RawTicketUser } from '../standin/types.js';
 
 interface Topic {
@@ -49,18 +50,6 @@ const HAN = /\p{Script=Han}/u;
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
-function rngFor(key: string): () => number {
-  let a = 0;
-  for (const ch of key) a = (Math.imul(a, 31) + ch.charCodeAt(0)) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const text = (s: string) => JSON.stringify({ content: s, msg_type: 'text' });
 const image = (key: string) => JSON.stringify({ image_key: key, msg_type: 'image' });
 const post = (s: string, images: string[]) =>
@@ -77,7 +66,7 @@ export function seedConversations(tickets: readonly RawTicket[]): Record<string,
 }
 
 function conversationFor(ticket: RawTicket): RawTicketMessage[] {
-  const random = rngFor(ticket.ticket_id);
+  const random = rngFor(ticket.ticket_id).next;
   const guest: RawTicketUser = ticket.guest ?? { name: 'Guest' };
   const zh = HAN.test(guest.name ?? '');
   const words = topicOf(ticket, random)[zh ? 'zh' : 'en'];

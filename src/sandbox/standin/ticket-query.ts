@@ -52,7 +52,7 @@ function toInt(name: string, raw: string): number {
   return value;
 }
 
-function optionalInt(params: QueryParams, name: string): number | undefined {
+export function optionalInt(params: QueryParams, name: string): number | undefined {
   const raw = first(params, name);
   return raw === undefined ? undefined : toInt(name, raw);
 }
@@ -67,13 +67,19 @@ function range(params: QueryParams, prefix: 'create_time' | 'update_time'): Time
   return { start, end };
 }
 
-export function parseTicketQuery(params: QueryParams): TicketQuery {
+/** page and page_size as the helpdesk's paged APIs (tickets, a ticket's messages) read them. */
+export function readPaging(params: QueryParams): { page: number; pageSize: number } {
   const page = optionalInt(params, 'page') ?? 1;
   const pageSize = optionalInt(params, 'page_size') ?? DEFAULT_PAGE_SIZE;
   if (page < 1) throw new QueryError(`page must be at least 1, got ${page}`);
   if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new QueryError(`page_size must be between 1 and ${MAX_PAGE_SIZE}, got ${pageSize}`);
   }
+  return { page, pageSize };
+}
+
+export function parseTicketQuery(params: QueryParams): TicketQuery {
+  const { page, pageSize } = readPaging(params);
   if (page * pageSize > MAX_PAGED_ROWS) {
     throw new QueryError(`paging reaches at most ${MAX_PAGED_ROWS} rows; narrow the query by time`);
   }

@@ -4,7 +4,7 @@ import { E } from './codes.js';
 import { stableHex } from './ids.js';
 import { pathParam, queryOf } from './request.js';
 import { sendError, sendJson } from './respond.js';
-import { parseTicketQuery, QueryError, runTicketQuery } from './ticket-query.js';
+import { optionalInt, parseTicketQuery, QueryError, readPaging, runTicketQuery } from './ticket-query.js';
 import type { RawTicket, RawTicketMessage, RawTicketTag, RawTicketUser } from './types.js';
 
 export class TicketStore {
@@ -14,7 +14,8 @@ export class TicketStore {
 
   /** Conversations by ticket id, oldest message first; tickets without one have none. */
   setConversations(conversations: Record<string, RawTicketMessage[]>): void {
-    this.conversations = new Map(Object.entries(conversations).map(([id, messages]) => [id, [...messages].sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0))]));
+    this.conversations = new Map();
+    for (const [id, messages] of Object.entries(conversations)) this.addConversation(id, messages);
   }
 
   conversation(id: string): readonly RawTicketMessage[] {
@@ -71,38 +72,27 @@ export function listTickets(store: TicketStore): RequestHandler {
   };
 }
 
-const MESSAGES_DEFAULT_PAGE_SIZE = 20;
-const MESSAGES_MAX_PAGE_SIZE = 200;
-
 /**
  * GET /open-apis/helpdesk/v1/tickets/:ticket_id/messages: the conversation, oldest first, paged
- * (page from 1, page_size 1-200, default 20), optionally within time_start..time_end (ms).
+ * like the ticket list (page from 1, page_size 1-200, default 20), optionally within
+ * time_start..time_end (ms).
  */
 export function listTicketMessages(store: TicketStore): RequestHandler {
   return (req, res) => {
     const id = pathParam(req, 'ticket_id');
     if (!/^\d+$/.test(id)) return sendError(res, E.helpdeskBadRequest, { ext: `ticket_id must be numeric, got "${id}"` });
     const query = queryOf(req);
-    const int = (name: string, fallback: number | undefined): number | undefined | Error => {
-      const raw = query[name];
-      if (raw === undefined) return fallback;
-      const text = Array.isArray(raw) ? raw[0]! : raw;
-      return /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : new Error(`${name} must be an integer, got "${text}"`);
-    };
-    const page = int('page', 1);
-    const pageSize = int('page_size', MESSAGES_DEFAULT_PAGE_SIZE);
-    const start = int('time_start', undefined);
-    const end = int('time_end', undefined);
-    for (const v of [page, pageSize, start, end]) if (v instanceof Error) return sendError(res, E.helpdeskBadRequest, { ext: v.message });
-    const p = page as number;
-    const size = pageSize as number;
-    if (p < 1) return sendError(res, E.helpdeskBadRequest, { ext: `page must be at least 1, got ${p}` });
-    if (size < 1 || size > MESSAGES_MAX_PAGE_SIZE) return sendError(res, E.helpdeskBadRequest, { ext: `page_size must be between 1 and ${MESSAGES_MAX_PAGE_SIZE}, got ${size}` });
+    let asked: { page: number; pageSize: number; start: number | undefined; end: number | undefined };
+    try {
+      asked = { ...readPaging(query), start: optionalInt(query, 'time_start'), end: optionalInt(query, 'time_end') };
+    } catch (error) {
+      if (!(error instanceof QueryError)) throw error;
+      return sendError(res, E.helpdeskBadRequest, { ext: error.message });
+    }
+    const { page, pageSize, start, end } = asked;
     if (!store.get(id)) return sendError(res, E.helpdeskNotFound);
-    const within = store
-      .conversation(id)
-      .filter((m) => (start === undefined || (m.created_at ?? 0) >= (start as number)) && (end === undefined || (m.created_at ?? 0) <= (end as number)));
-    const messages = within.slice((p - 1) * size, p * size);
+    const within = store.conversation(id).filter((m) => (start === undefined || (m.created_at ?? 0) >= start) && (end === undefined || (m.created_at ?? 0) <= end));
+    const messages = within.slice((page - 1) * pageSize, page * pageSize);
     sendJson(res, 200, { code: 0, msg: 'success', data: { messages, total: within.length } });
   };
 }

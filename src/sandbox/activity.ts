@@ -32,8 +32,8 @@ const STEPS = ['arrive', 'take', 'close'] as const;
 
 export class DemoActivity {
   private readonly rng: Rng;
-  /** Tickets this activity brought, oldest first, with where they are in their life. */
-  private readonly mine: { id: string; stage: 'waiting' | 'taken' | 'closed' }[] = [];
+  /** Open tickets this activity brought, oldest first, with where they are in their life. */
+  private readonly mine: { id: string; stage: 'waiting' | 'taken' }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private step = 0;
 
@@ -84,7 +84,6 @@ export class DemoActivity {
       ticket.stage = 'taken';
     } else {
       await this.options.standin.changeTicket(ticket.id, { status: 51, solve: 2 });
-      ticket.stage = 'closed';
       this.mine.splice(this.mine.indexOf(ticket), 1);
     }
     this.options.log.info('sandbox.activity', { step, ticket_id: ticket.id });

@@ -44,19 +44,11 @@ export interface SandboxOptions {
 /** What the demo types in the group chat at start, so a watch posts and a board moves on their own. */
 export const DEMO_COMMANDS = ['/watch open', '/board'] as const;
 
-/** The bot's SDK takes frames only once its connect step is over: wait for that, not just the socket. */
-async function whenConnected(bot: RunningBot, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!isReceiving(bot.connection())) {
-    if (Date.now() > deadline) throw new Error('the bot did not connect to the stand-in over the long connection');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Waits for a condition (or gives up quietly after `ms`: the demo then starts anyway). */
-async function until(check: () => boolean, ms: number): Promise<void> {
+/** Waits for a condition; resolves with whether it came within `ms`. */
+async function until(check: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return check();
 }
 
 export interface Sandbox {
@@ -152,10 +144,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         (longConnection ? ', receiving events over a long connection. ' : '. ') +
         `To connect a real Feishu app, set ${credentials.join(', ')} (see README, "Setting up the Feishu app").`,
     });
-    // Logged first (above): the connection's own line comes once it is up.
-    if (longConnection) await whenConnected(bot);
+    // Logged first (above): the connection's own line comes once it is up. The bot's SDK takes
+    // frames only once its connect step is over: wait for that, not just the socket.
+    if (longConnection && !(await until(() => isReceiving(bot.connection()), 30_000))) {
+      throw new Error('the bot did not connect to the stand-in over the long connection');
+    }
     if (options.demo) {
-      // Once the bot has subscribed to ticket events: the first ones must not be missed.
+      // Once the bot has subscribed to ticket events: the first ones must not be missed (after
+      // 10 s the demo starts anyway).
       await until(() => standin.subscriptions.length > 0, 10_000);
       for (const command of DEMO_COMMANDS) await session.say('group', command);
       activity.start();

@@ -12,7 +12,7 @@ import { newChatId, newMessageId } from '../standin/ids.js';
 import { isObject, tryParse } from '../standin/json.js';
 import type { SentMessage, StandIn } from '../standin/index.js';
 import { addressMessage, type Person } from './mentions.js';
-import type { Transport } from './transport.js';
+import { CALLBACK_DEADLINE_MS, type Transport } from './transport.js';
 
 export interface ConsoleApiDeps {
   standin: StandIn;
@@ -42,8 +42,6 @@ export interface ConsoleSession {
   say(chat: 'dm' | 'group', text: string): Promise<{ ok: boolean; id: string; at: number; error?: string }>;
 }
 
-/** The platform's own deadline for a card callback's answer. */
-const CALLBACK_DEADLINE_MS = 3000;
 /** Feishu takes text messages up to 150 KB (the content {"text": …} as sent); the console takes as much. */
 export const MAX_TEXT_BYTES = 150 * 1024;
 const MAX_BODY = '512kb';

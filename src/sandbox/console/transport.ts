@@ -17,6 +17,8 @@ export interface Transport {
 }
 
 const DELIVERY_TIMEOUT_MS = 5000;
+/** The platform's own deadline for a card callback's answer (then Feishu shows error 200341). */
+export const CALLBACK_DEADLINE_MS = 3000;
 
 export function webhookTransport(options: { botUrl: () => string; encryptKey: string; verificationToken: string }): Transport {
   const post = (route: string, payload: object, timeoutMs: number) => {

@@ -6,7 +6,7 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { botAddedEvent, cardActionEvent, menuEvent, messageEvent, p2pChatEnteredEvent } from '../deliveries.js';
-import type { Transport } from '../console/transport.js';
+import { CALLBACK_DEADLINE_MS, type Transport } from '../console/transport.js';
 import type { DemoActivity } from '../activity.js';
 import { DEMO_AGENTS } from '../seed.js';
 import { bodyOf } from './body.js';
@@ -23,8 +23,6 @@ export interface ControlOptions {
   /** The demo helpdesk's tickets arriving (POST /standin/tickets). */
   activity: DemoActivity;
 }
-
-const CALLBACK_DEADLINE_MS = 3000;
 
 const say = z.strictObject({
   text: z.string().min(1).max(2000),

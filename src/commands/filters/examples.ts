@@ -38,19 +38,6 @@ const FIXED: Example[] = [
   { text: '已关闭 近7天 第2页', topics: ['status', 'page'] },
 ];
 
-/** Every example, with dates taken from `now` in `timezone` (a day and a week of last week). */
-export function filterExamples(now: number, timezone: string): Example[] {
-  const today = DateTime.fromMillis(now, { zone: timezone }).startOf('day');
-  const day = (n: number) => today.minus({ days: n }).toFormat('yyyy-MM-dd');
-  const dates: Example[] = [
-    { text: `${day(2)}`, topics: ['time'] },
-    { text: `${day(8)}..${day(1)}`, topics: ['time'] },
-    { text: `closed ${day(8)}..${day(1)}`, topics: ['time', 'status'] },
-    { text: `已关闭 ${day(8)}至${day(1)}`, topics: ['time', 'status'] },
-  ];
-  return [...FIXED, ...dates];
-}
-
 /** A recent day and last week's range, for the help card's date syntax. */
 export function exampleDates(now: number, timezone: string): { day: string; from: string; to: string } {
   const today = DateTime.fromMillis(now, { zone: timezone }).startOf('day');
@@ -58,12 +45,29 @@ export function exampleDates(now: number, timezone: string): { day: string; from
   return { day: day(2), from: day(8), to: day(1) };
 }
 
+/** The examples with dates: a day and a week, both in the last week, where the demo has tickets. */
+function datedExamples(now: number, timezone: string): Example[] {
+  const { day, from, to } = exampleDates(now, timezone);
+  return [
+    { text: day, topics: ['time'] },
+    { text: `${from}..${to}`, topics: ['time'] },
+    { text: `closed ${from}..${to}`, topics: ['time', 'status'] },
+    { text: `已关闭 ${from}至${to}`, topics: ['time', 'status'] },
+  ];
+}
+
+/** Every example, with dates taken from `now` in `timezone`. */
+export function filterExamples(now: number, timezone: string): Example[] {
+  return [...FIXED, ...datedExamples(now, timezone)];
+}
+
 /** The examples the help card shows first: a few per language, the most common uses. */
+const HELP_FIRST = ['open today', 'mine 7d', 'closed 7d unhappy', 'tag VIP', '未关闭 今天', '我的 近7天', '已关闭 近7天 不满意', '标签 报销'];
+
+/** The help card's examples: the common ones, then a date range with a status in each language. */
 export function helpExamples(now: number, timezone: string): string[] {
-  const chosen = ['open today', 'mine 7d', 'closed 7d unhappy', 'tag VIP', '未关闭 今天', '我的 近7天', '已关闭 近7天 不满意', '标签 报销'];
-  const all = filterExamples(now, timezone);
-  const dated = all.filter((e) => e.text.startsWith('closed 2') || e.text.startsWith('已关闭 2'));
-  return [...chosen, ...dated.map((e) => e.text)];
+  const dated = datedExamples(now, timezone).filter((e) => e.topics.includes('status'));
+  return [...HELP_FIRST, ...dated.map((e) => e.text)];
 }
 
 const TOPIC_OF_MEANING: Record<Meaning['kind'], Topic> = {

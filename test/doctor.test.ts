@@ -2,7 +2,9 @@
 // missing scope, bad app credentials, a refused long connection and a bad configuration each fail
 // with the setting to fix. The real command is run too, for its exit codes and output.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { runDoctor, type Report } from '../src/doctor/checks.js';
+import { NEEDED_SCOPES } from '../src/doctor/scopes.js';
 import { StandIn } from '../src/sandbox/standin/index.js';
 import { DEFAULT_SCOPES } from '../src/sandbox/standin/scopes.js';
 import { SECRETS } from './support/secrets.js';
@@ -144,6 +146,15 @@ describe('runDoctor', () => {
     expect(report.checks.slice(1).every((c) => c.status === 'skip')).toBe(true);
     const shape = check(await runDoctor({ ...wsEnv(), FEISHU_APP_ID: 'cli_short' }, FAST), 'configuration');
     expect(shape.detail).toContain('cli_ followed by 16 hex digits');
+  });
+
+  it('checks the scopes the README tells an operator to add, and those the stand-in grants', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const setUp = readme.slice(readme.indexOf('## Setting up the Feishu app'), readme.indexOf('### Webhook or long connection?'));
+    for (const need of NEEDED_SCOPES) {
+      expect(need.anyOf.some((scope) => setUp.includes(`\`${scope}\``)), need.anyOf.join(' or ')).toBe(true);
+      expect(need.anyOf.some((scope) => DEFAULT_SCOPES.some((s) => s.name === scope)), need.anyOf.join(' or ')).toBe(true);
+    }
   });
 
   it('fails with no credentials at all (the sandbox has no app to check)', async () => {

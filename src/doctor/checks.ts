@@ -225,8 +225,9 @@ async function helpdeskEvents(client: Lark.Client): Promise<Check> {
  * it events meant for running instances: those are refused (acknowledged with code 500) so the
  * platform pushes them again, and counted, since they show other connections are live.
  */
-async function longConnection(config: Config, options: DoctorOptions): Promise<Check> {
+async function longConnection(config: Config, { watchMs = 3000, connectTimeoutMs = 20_000 }: DoctorOptions): Promise<Check> {
   const name = 'connection';
+  const watched = `${Math.round(watchMs / 1000)} s`;
   let arrived = 0;
   const dispatcher = new (class extends lark.EventDispatcher {
     override async invoke(): Promise<never> {
@@ -236,7 +237,7 @@ async function longConnection(config: Config, options: DoctorOptions): Promise<C
   })({ logger: QUIET, loggerLevel: lark.LoggerLevel.error });
   let client: Lark.WSClient | undefined;
   const outcome = await new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
-    const timer = setTimeout(() => resolve({ ok: false, error: `no connection within ${Math.round((options.connectTimeoutMs ?? 20_000) / 1000)} s` }), options.connectTimeoutMs ?? 20_000);
+    const timer = setTimeout(() => resolve({ ok: false, error: `no connection within ${Math.round(connectTimeoutMs / 1000)} s` }), connectTimeoutMs);
     client = new lark.WSClient({
       appId: config.feishu.appId,
       appSecret: config.feishu.appSecret,
@@ -265,17 +266,17 @@ async function longConnection(config: Config, options: DoctorOptions): Promise<C
       : refusalFix(outcome.error, config.feishu.domain);
     return { name, status: 'fail', detail: `could not open a long connection: ${outcome.error}`, fix };
   }
-  await new Promise((r) => setTimeout(r, options.watchMs ?? 3000));
+  await new Promise((r) => setTimeout(r, watchMs));
   client?.close();
   if (arrived > 0) {
     return {
       name,
       status: 'warn',
-      detail: `a long connection opened; ${arrived} event${arrived > 1 ? 's' : ''} arrived on it within ${Math.round((options.watchMs ?? 3000) / 1000)} s and went back to the platform to be delivered elsewhere, so other connections of this app are already open`,
+      detail: `a long connection opened; ${arrived} event${arrived > 1 ? 's' : ''} arrived on it within ${watched} and went back to the platform to be delivered elsewhere, so other connections of this app are already open`,
       fix: 'make sure they are yours: the platform gives each event to one connection at random, so a laptop or staging copy with this app id takes a share of the events',
     };
   }
-  return { name, status: 'pass', detail: `opened a long connection to ${config.feishu.domain} and closed it (no events arrived in ${Math.round((options.watchMs ?? 3000) / 1000)} s)` };
+  return { name, status: 'pass', detail: `opened a long connection to ${config.feishu.domain} and closed it (no events arrived in ${watched})` };
 }
 
 function webhookReminder(): Check {

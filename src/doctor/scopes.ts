@@ -1,5 +1,5 @@
-// The scopes the bot needs, and what each is for. Shared by the doctor and the README's set-up
-// list. A need is met by any one of its scopes.
+// The scopes the bot needs, and what each is for, as the doctor checks them. A need is met by any
+// one of its scopes. The README's set-up list names the same (test/doctor.test.ts holds them together).
 import type { Config } from '../config.js';
 
 export interface NeededScope {

@@ -22,7 +22,7 @@ export interface BoardCardData {
 }
 
 /** Agents shown as buttons; the rest are counted in a line. */
-export const BOARD_AGENTS = 12;
+const BOARD_AGENTS = 12;
 
 const n = (x: number) => x.toLocaleString('en-US');
 /** Status 5 is "waiting on the customer" on a board: the question people ask of it. */

@@ -122,7 +122,7 @@ export interface DigestData {
   actions: { open: (ticketId: string) => Json; all: Json };
 }
 
-export const DIGEST_ROWS = 10;
+const DIGEST_ROWS = 10;
 
 /** Many matches at once: one card that counts them and lists the newest. */
 export function digestCard(d: DigestData): Json {

@@ -38,7 +38,7 @@ const BARE_WORDS = new Set(['ticket', '工单', 'tickets', '工单列表', 'help
 
 const TICKET_ID = /^\d{1,32}$/;
 /** Longer messages are not read as commands: the answer says how long a command may be. */
-export const MAX_COMMAND_CHARS = 1000;
+const MAX_COMMAND_CHARS = 1000;
 const MENTION = /^@_[A-Za-z0-9_]+$/;
 
 export function parseCommand(text: string): Command {

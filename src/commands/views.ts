@@ -81,7 +81,7 @@ async function showTicket(id: string, back: ListState | undefined, audience: Aud
 }
 
 /** The filter to ask the API for now: the list's words resolved at `now`. */
-export function resolveList(list: ListState, now: number, timezone: string): { filter: TicketFilter; specs: { created?: TimeSpec; updated?: TimeSpec } } | undefined {
+function resolveList(list: ListState, now: number, timezone: string): { filter: TicketFilter; specs: { created?: TimeSpec; updated?: TimeSpec } } | undefined {
   const filter: TicketFilter = { ...list.filter };
   const specs: { created?: TimeSpec; updated?: TimeSpec } = {};
   for (const field of ['created', 'updated'] as const) {

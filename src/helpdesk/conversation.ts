@@ -3,22 +3,23 @@
 // opening words) and the latest few, so at most the first and the last one or two pages are read.
 import type { Conversation, Message } from './types.js';
 
-export const CONVERSATION_PAGE_SIZE = 200;
+/** The API's largest page: most conversations fit in one. */
+const PAGE_SIZE = 200;
 /** Kept from the start of the conversation: enough to find the guest's first message. */
-export const KEEP_FIRST = 8;
+const KEEP_FIRST = 8;
 /** Kept from the end: the latest messages a card shows, and a few to spare. */
-export const KEEP_LATEST = 6;
+const KEEP_LATEST = 6;
 
 export type MessagePage = (page: number, pageSize: number) => Promise<{ total: number; messages: Message[] }>;
 
-export async function conversationOf(read: MessagePage, pageSize = CONVERSATION_PAGE_SIZE): Promise<Conversation> {
-  const first = await read(1, pageSize);
+export async function conversationOf(read: MessagePage): Promise<Conversation> {
+  const first = await read(1, PAGE_SIZE);
   let messages = first.messages;
   const total = Math.max(first.total, messages.length);
-  const pages = Math.ceil(total / pageSize);
+  const pages = Math.ceil(total / PAGE_SIZE);
   if (pages > 1) {
-    const last = await read(pages, pageSize);
-    const tail = last.messages.length < KEEP_LATEST && pages > 2 ? [...(await read(pages - 1, pageSize)).messages, ...last.messages] : last.messages;
+    const last = await read(pages, PAGE_SIZE);
+    const tail = last.messages.length < KEEP_LATEST && pages > 2 ? [...(await read(pages - 1, PAGE_SIZE)).messages, ...last.messages] : last.messages;
     messages = [...messages.slice(0, KEEP_FIRST), ...tail];
   }
   return { total, messages: keep(messages) };

@@ -73,7 +73,7 @@ export interface SayOptions {
 }
 
 /** Long-connection timings for tests: pings every second, quick reconnects and pushes again. */
-export const FAST_LONG_CONNECTION: Partial<GatewaySettings> = {
+const FAST_LONG_CONNECTION: Partial<GatewaySettings> = {
   clientConfig: { PingInterval: 1, ReconnectCount: -1, ReconnectInterval: 0.2, ReconnectNonce: 0.1 },
   repushScheduleMs: [300, 600, 1200],
 };

@@ -43,7 +43,7 @@ export interface ConsoleSession {
 }
 
 /** Feishu takes text messages up to 150 KB (the content {"text": …} as sent); the console takes as much. */
-export const MAX_TEXT_BYTES = 150 * 1024;
+const MAX_TEXT_BYTES = 150 * 1024;
 const MAX_BODY = '512kb';
 /** How much of a typed message the console keeps to show back; the bot gets all of it. */
 const MAX_SHOWN_CHARS = 2000;

@@ -12,8 +12,8 @@
 import { isObject, tryParse, type JsonObject } from './json.js';
 
 export const MAX_CARD_ELEMENTS = 200;
-export const MAX_TABLES = 5;
-export const MAX_NESTING = 5;
+const MAX_TABLES = 5;
+const MAX_NESTING = 5;
 
 export type CardCheck = { ok: true; card: JsonObject } | { ok: false; subcode: number; reason: string };
 

@@ -41,7 +41,7 @@ export interface GatewaySettings {
   ticketTtlMs: number;
 }
 
-export const PLATFORM_SETTINGS: GatewaySettings = {
+const PLATFORM_SETTINGS: GatewaySettings = {
   clientConfig: { PingInterval: 120, ReconnectCount: -1, ReconnectInterval: 120, ReconnectNonce: 30 },
   ackTimeoutMs: 3000,
   repushScheduleMs: [15_000, 300_000, 3_600_000, 21_600_000],
@@ -50,7 +50,7 @@ export const PLATFORM_SETTINGS: GatewaySettings = {
 };
 
 /** The endpoint's codes (oapi-sdk-go ws/const.go). */
-export const ENDPOINT_CODES = {
+const ENDPOINT_CODES = {
   ok: 0,
   systemBusy: 1,
   forbidden: 403,

@@ -181,14 +181,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   };
 
   const replies: Harness['replies'] = async (messageId, n = 1, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = [...standin.messages.values()].filter((m) => m.replyTo === messageId);
-      if (found.length >= n)
-        return found.map((m) => ({ messageId: m.messageId, chatId: m.chatId ?? '', content: m.content, card: JSON.parse(m.content) as Record<string, unknown> }));
-      if (Date.now() > deadline) throw new Error(`expected ${n} replies to ${messageId}, found ${found.length}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const found = () => [...standin.messages.values()].filter((m) => m.replyTo === messageId);
+    await until(`${n} replies to ${messageId}`, () => found().length >= n, timeoutMs);
+    return found().map((m) => ({ messageId: m.messageId, chatId: m.chatId ?? '', content: m.content, card: JSON.parse(m.content) as Record<string, unknown> }));
   };
 
   const click: Harness['click'] = (on, value, o = {}) =>

@@ -1,7 +1,7 @@
 // What markdown a card's texts make, for the tests that prove data never becomes card markup.
 import MarkdownIt from 'markdown-it';
 
-/** Every markdown text of a card (both languages), with its element. */
+/** Every markdown text of a card, in both languages. */
 export function markdownTexts(node: unknown): string[] {
   if (!node || typeof node !== 'object') return [];
   const el = node as { tag?: string; content?: string; i18n_content?: Record<string, string> };

@@ -1,6 +1,7 @@
-// Runs the bot as a real child process (its own process group, so stopping it ends npm and node
-// together), with the credentials taken out of the environment unless a test gives its own.
-// Used by the sandbox tests, the shutdown test and the benchmark.
+// Runs the bot (or another npm script) as a real child process (its own process group, so stopping
+// it ends npm and node together), with the credentials taken out of the environment unless a test
+// gives its own. Used by the tests that run processes (*.process.test.ts, the sandbox, metrics,
+// shutdown and doctor tests) and by the benchmark.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -120,7 +121,7 @@ function start(command: string, args: string[], env: Record<string, string>): St
         };
         const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; stdout:\n${lines.join('\n')}\nstderr:\n${err}`)), timeoutMs);
         waiters.push(check);
-        void exited.then(() => setTimeout(() => reject(new Error(`npm start exited; stdout:\n${lines.join('\n')}\nstderr:\n${err}`)), 50));
+        void exited.then(() => setTimeout(() => reject(new Error(`${[command, ...args].join(' ')} exited; stdout:\n${lines.join('\n')}\nstderr:\n${err}`)), 50));
         check();
       });
     },

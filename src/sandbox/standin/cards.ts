@@ -61,22 +61,14 @@ const CONFIG = ['update_multi', 'width_mode', 'locales', 'enable_forward', 'enab
 const HEADER = ['title', 'subtitle', 'template', 'text_tag_list', 'i18n_text_tag_list', 'icon', 'padding'];
 const BODY = ['elements', ...SPACING];
 const PANEL_HEADER = ['title', 'background_color', 'vertical_align', 'padding', 'width', 'icon', 'icon_position', 'icon_expanded_angle'];
-const LEGACY: Record<string, string> = {
-  fallback: 'fallback',
-  i18n_header: 'i18n_header',
-  i18n_elements: 'i18n_elements',
-  elements: 'elements',
-  wide_screen_mode: 'wide_screen_mode',
-  ud_icon: 'ud_icon',
-  i18n: 'i18n',
-  href: 'href',
-};
+/** Attributes only 1.0 had. */
+const LEGACY = new Set(['fallback', 'i18n_header', 'i18n_elements', 'elements', 'wide_screen_mode', 'ud_icon', 'i18n', 'href']);
 
 /** Refuses attributes outside `allowed`: 1.0-only ones as a dropped capability, others as unknown. */
 function only(node: JsonObject, allowed: readonly string[], path: string): void {
   for (const key of Object.keys(node)) {
     if (allowed.includes(key)) continue;
-    if (LEGACY[key]) refuse(200861, `cards of schema V2 no longer support this capability: ${key}`, `${path}.${key}`);
+    if (LEGACY.has(key)) refuse(200861, `cards of schema V2 no longer support this capability: ${key}`, `${path}.${key}`);
     refuse(11310, 'unknown property', `${path}.${key}`);
   }
 }

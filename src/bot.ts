@@ -12,7 +12,7 @@ import { exampleDates, helpExamples } from './commands/filters/index.js';
 import { parseCommand } from './commands/parse.js';
 import { ticketsView } from './commands/tickets.js';
 import { showView, type Audience, type Outcome } from './commands/views.js';
-import { sendUuid, type Messenger, type Sent } from './feishu/messenger.js';
+import { sendUuid, type Messenger } from './feishu/messenger.js';
 import type { CardAction, ChatEvent, ChatType, IncomingMessage, Mention } from './feishu/types.js';
 import { newStats, type CallOptions, type CallStats, type Helpdesk } from './helpdesk/api.js';
 import type { Config } from './config.js';
@@ -215,11 +215,11 @@ export function createBot(deps: BotDeps): Bot {
     return error instanceof Error ? error.message : String(error);
   };
 
-  /** Sends the reply; resolves with "sent" (and the reply) or why it could not be sent, for the log. */
-  const send = (message: IncomingMessage, card: Json, deadline: number): Promise<{ reply: string; sent?: Sent }> =>
-    deps.messenger.reply(message.messageId, card, { chatId: message.chatId, deadline }).then(
-      (sent) => ({ reply: 'sent', sent }),
-      (error: unknown) => ({ reply: why(error) }),
+  /** Resolves with `ok` and what was sent, or with why it could not be sent, for the log. */
+  const deliver = <T>(sending: Promise<T>, ok: string): Promise<{ delivered: string; sent?: T }> =>
+    sending.then(
+      (sent) => ({ delivered: ok, sent }),
+      (error: unknown) => ({ delivered: why(error) }),
     );
 
   /** The welcome card where it is allowed, else the card saying why the bot cannot be used there. */
@@ -229,9 +229,7 @@ export function createBot(deps: BotDeps): Bot {
     const verdict = event.kind === 'bot-added' ? checkChat(deps.access, event.chatId, chatType) : checkAccess(deps.access, { userOpenId: event.userOpenId, chatId: event.chatId, chatType });
     const card = verdict.ok ? welcomeCard({ masking: deps.privacy.masking, maskedFields: deps.privacy.fields }) : refusedCard(verdict);
     // Like a reply, it waits for the chat's turn outside the workers.
-    const delivered = await deps.messenger
-      .send({ chatId: event.chatId }, card, sendUuid(event.eventId), { chatId: event.chatId, deadline: clock() + deps.replyWaitMs })
-      .then(() => 'sent', why);
+    const { delivered } = await deliver(deps.messenger.send({ chatId: event.chatId }, card, sendUuid(event.eventId), { chatId: event.chatId, deadline: clock() + deps.replyWaitMs }), 'sent');
     log.info('welcome', { reason: event.kind, chat_id: event.chatId, chat_type: chatType, outcome: verdict.ok ? 'ok' : `refused:${verdict.reason}`, delivered });
   }
 
@@ -323,14 +321,9 @@ export function createBot(deps: BotDeps): Bot {
     const deadline = started + deps.commandBudgetMs;
     const audience = audienceFor(click.chatId, click.chatType);
     const outcome = await show(click.view, audience, { fresh: click.fresh, stats, deadline }, click.who);
-    let delivered = 'update';
-    try {
-      if (!action.updateToken) throw new Error('no update token in the callback');
-      await deps.messenger.updateByToken(action.updateToken, outcome.card, { chatId: click.chatId, deadline });
-    } catch (error) {
-      if (error instanceof StateUnavailable) throw error;
-      delivered = error instanceof Error ? error.message : String(error);
-    }
+    const { delivered } = action.updateToken
+      ? await deliver(deps.messenger.updateByToken(action.updateToken, outcome.card, { chatId: click.chatId, deadline }), 'update')
+      : { delivered: 'no update token in the callback' };
     logClick(action, click, outcome, stats, started, delivered);
     if (delivered === 'update' && action.messageId) await keepCurrent(action.messageId, outcome, audience, click.issuedAt * 1000, true);
   }
@@ -343,14 +336,10 @@ export function createBot(deps: BotDeps): Bot {
     const stats = newStats();
     const audience = audienceFor(click.chatId, click.chatType);
     const outcome = await deps.worker(() => show(click.view, audience, { fresh: click.fresh, stats, deadline: started + deps.commandBudgetMs }, click.who));
-    let delivered = 'new-message';
-    let sent: Sent | undefined;
-    try {
-      sent = await deps.messenger.send({ chatId: click.chatId }, outcome.card, sendUuid(`open:${action.eventId}`), { chatId: click.chatId, deadline: started + deps.replyWaitMs });
-    } catch (error) {
-      if (error instanceof StateUnavailable) throw error;
-      delivered = error instanceof Error ? error.message : String(error);
-    }
+    const { delivered, sent } = await deliver(
+      deps.messenger.send({ chatId: click.chatId }, outcome.card, sendUuid(`open:${action.eventId}`), { chatId: click.chatId, deadline: started + deps.replyWaitMs }),
+      'new-message',
+    );
     const remembering = sent ? keepCurrent(sent.messageId, outcome, audience, clock()) : undefined;
     logClick(action, click, outcome, stats, started, delivered);
     await remembering;
@@ -396,7 +385,7 @@ export function createBot(deps: BotDeps): Bot {
       });
       // The lookup kept to the command's budget; the reply may wait longer for its chat's turn
       // (5 messages a second), and waits off the workers so one busy chat cannot stall the others.
-      const { reply, sent } = await send(message, answer.card, started + deps.replyWaitMs);
+      const { delivered: reply, sent } = await deliver(deps.messenger.reply(message.messageId, answer.card, { chatId: message.chatId, deadline: started + deps.replyWaitMs }), 'sent');
       // Remembered (in this process at once) before the log line, which does not wait for the disk.
       const remembering = sent ? keepCurrent(sent.messageId, answer, audienceFor(message.chatId, message.chatType), clock()) : undefined;
       logCommand(who, answer, 'message', { message_id: message.messageId }, reply, stats, started, arrived);

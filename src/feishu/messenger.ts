@@ -46,6 +46,14 @@ export class SendError extends Error {
 }
 
 /**
+ * The platform will never take an update of this message again: past the 14 days (230031), or the
+ * message no longer exists (99992354, not a valid message id; 230011, recalled).
+ */
+export function messageGone(error: unknown): boolean {
+  return error instanceof SendError && [230031, 99992354, 230011].includes(error.details.code ?? 0);
+}
+
+/**
  * The reply's uuid: the platform keeps at most one successful reply per uuid for an hour, so a
  * redelivered message, or the same message handled by two instances, gets one answer.
  */

@@ -5,7 +5,7 @@ import { boardCard } from '../../cards/board.js';
 import { problemCard } from '../../cards/problem.js';
 import { problemFor } from '../commands/problems.js';
 import type { Audience, Outcome } from '../commands/views.js';
-import { SendError } from '../feishu/messenger.js';
+import { messageGone } from '../feishu/messenger.js';
 import type { CallOptions } from '../helpdesk/api.js';
 import { StateUnavailable } from '../state/types.js';
 import { countBoard, OPEN, type BoardCounts } from './counts.js';
@@ -84,17 +84,9 @@ export async function refreshBoards(ctx: WatchContext): Promise<void> {
       ctx.metrics.watch('board_updates');
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;
-      if (gone(error)) await ctx.store.dropBoard(messageId);
+      if (messageGone(error)) await ctx.store.dropBoard(messageId);
       ctx.log.warn('board.patch_failed', { message_id: messageId, error: error instanceof Error ? error.message : String(error) });
     }
   }
   ctx.log.info('boards.refreshed', { boards: boards.length, patched, open: counts.open, latency_ms: ctx.clock() - started });
-}
-
-/**
- * The platform will never take an update of this message again: past the 14 days (230031), or the
- * message no longer exists (99992354, not a valid message id; 230011, recalled).
- */
-export function gone(error: unknown): boolean {
-  return error instanceof SendError && [230031, 99992354, 230011].includes(error.details.code ?? 0);
 }

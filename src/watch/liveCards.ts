@@ -3,11 +3,13 @@
 // the same viewers (the view, the chat, whether it is a watch's compact post), never the card
 // itself; boards likewise. When the ticket changes, its cards are drawn again and patched, once
 // per window however many events arrive, and never past the platform's 14 days.
+import type { Json } from '../../cards/kit.js';
 import { watchPostCard } from '../../cards/watch.js';
 import type { View } from '../actions/values.js';
 import { showView, type Audience } from '../commands/views.js';
+import { messageGone } from '../feishu/messenger.js';
 import { StateUnavailable } from '../state/types.js';
-import { gone, signature } from './board.js';
+import { signature } from './board.js';
 import type { BoardCounts } from './counts.js';
 import { audienceFor, valueFor, type WatchContext } from './context.js';
 import { EDITABLE_MS, type LiveCard } from './store.js';
@@ -39,7 +41,7 @@ export async function noteShown(
 }
 
 /** Draws the card again as its viewers had it: the watch's compact post, or the full ticket card. */
-async function redraw(card: LiveCard, ctx: WatchContext, deadline: number): Promise<object | undefined> {
+async function redraw(card: LiveCard, ctx: WatchContext, deadline: number): Promise<Json | undefined> {
   const audience = audienceFor(ctx, card.chatId, card.chatType);
   if (card.post) {
     const ticket = await ctx.helpdesk.getTicket(card.view.ticketId, { deadline });
@@ -70,12 +72,12 @@ export async function refreshCards(ticketId: string, ctx: WatchContext): Promise
     try {
       const drawn = await redraw(card, ctx, started + ctx.commandBudgetMs);
       if (!drawn) continue;
-      await ctx.messenger.patch(messageId, drawn as Record<string, unknown>, { chatId: card.chatId, deadline: started + ctx.replyWaitMs });
+      await ctx.messenger.patch(messageId, drawn, { chatId: card.chatId, deadline: started + ctx.replyWaitMs });
       patched++;
       ctx.metrics.watch('card_updates');
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;
-      if (gone(error)) await ctx.store.dropCard(ticketId, messageId);
+      if (messageGone(error)) await ctx.store.dropCard(ticketId, messageId);
       ctx.log.warn('card.patch_failed', { message_id: messageId, ticket_id: ticketId, error: error instanceof Error ? error.message : String(error) });
     }
   }

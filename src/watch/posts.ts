@@ -2,6 +2,7 @@
 // ticket, or, when more than watch.digest_after came at once, one digest card per watch. Sent as
 // new messages to the chat, under its message limit (5 a second), with a uuid per watch and
 // ticket (per digest) so a round run twice shows once. Each compact post is a live card.
+import type { Json } from '../../cards/kit.js';
 import { digestCard, watchPostCard } from '../../cards/watch.js';
 import { sendUuid } from '../feishu/messenger.js';
 import { StateUnavailable } from '../state/types.js';
@@ -30,7 +31,7 @@ export async function postMatches(chatId: string, window: string, ctx: WatchCont
   for (const [watch, group] of groups) {
     const audience = audienceFor(ctx, watch.chatId, watch.chatType);
     const label = watchLabel(watch, ctx.timezone);
-    const send = async (card: Record<string, unknown>, uuidKey: string) => {
+    const send = async (card: Json, uuidKey: string) => {
       const to = await ctx.messenger.send({ chatId: watch.chatId }, card, sendUuid(uuidKey), { chatId: watch.chatId, deadline });
       sent++;
       return to;

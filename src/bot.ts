@@ -22,6 +22,7 @@ import type { Metrics } from './metrics.js';
 import { StateUnavailable, type AddOptions } from './state/types.js';
 import { refreshBoards, showBoard } from './watch/board.js';
 import type { WatchContext } from './watch/context.js';
+import { forgetChat } from './watch/forget.js';
 import type { BoardCounts } from './watch/counts.js';
 import { noteShown, refreshCards } from './watch/liveCards.js';
 import { onTicketEvent } from './watch/onTicket.js';
@@ -360,6 +361,8 @@ export function createBot(deps: BotDeps): Bot {
           return welcome(job);
         case 'menu':
           return menu(job);
+        case 'chat-gone':
+          return forgetChat(job.chatId, job.reason, { via: 'event', eventId: job.eventId }, watch);
         case 'card-open':
           return openCard(job.action);
         case 'ticket':

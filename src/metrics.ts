@@ -12,8 +12,11 @@ export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export type CacheResult = 'hit' | 'shared' | 'miss';
 
-/** Work done on ticket events: events handled, watch posts and digests sent, recounts, card and board updates. */
-const WATCH_ACTIVITY = ['ticket_events', 'posts', 'digests', 'card_updates', 'board_counts', 'board_updates'] as const;
+/**
+ * Work done on ticket events: events handled, watch posts and digests sent, recounts, card and board
+ * updates; and chats forgotten because the bot can no longer post there.
+ */
+const WATCH_ACTIVITY = ['ticket_events', 'posts', 'digests', 'card_updates', 'board_counts', 'board_updates', 'chats_forgotten'] as const;
 export type WatchActivity = (typeof WATCH_ACTIVITY)[number];
 
 export interface Metrics {
@@ -69,7 +72,7 @@ export function createMetrics(): Metrics {
   const noSlot = counter('rate_limit_refusals_total', 'Calls that got no rate-limit slot in time ("busy"), by API.', ['api']);
   const late = counter('rate_limit_late_total', 'Calls held up past their rate-limit slot (a busy event loop) and given another before anything was sent, by API.', ['api']);
   const caches = counter('cache_requests_total', 'Cache lookups by cache and result: hit, shared (joined a call under way), miss.', ['cache', 'result']);
-  const watch = counter('watch_activity_total', 'Work done on helpdesk ticket events: ticket_events handled, watch posts and digests sent, board_counts, card_updates and board_updates patched.', ['what']);
+  const watch = counter('watch_activity_total', 'Work done on helpdesk ticket events: ticket_events handled, watch posts and digests sent, board_counts, card_updates and board_updates patched; chats_forgotten the bot can no longer post to.', ['what']);
   for (const what of WATCH_ACTIVITY) watch.inc({ what }, 0);
 
   return {

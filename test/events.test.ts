@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { interpret } from '../src/feishu/events.js';
 import { parseCommand } from '../src/commands/parse.js';
-import { botAddedEvent, cardActionEvent, menuEvent, messageEvent, p2pChatEnteredEvent, ticketCreatedEvent, ticketUpdatedEvent, urlVerification } from '../src/sandbox/deliveries.js';
+import { botAddedEvent, botRemovedEvent, cardActionEvent, chatDisbandedEvent, menuEvent, messageEvent, p2pChatEnteredEvent, ticketCreatedEvent, ticketUpdatedEvent, urlVerification } from '../src/sandbox/deliveries.js';
 import { fullTicket } from './fixtures/tickets.js';
 
 const BOT = 'ou_bot';
@@ -54,7 +54,7 @@ describe('interpret', () => {
     const image = messageEvent({ ...base, chatType: 'p2p', text: 'x' });
     (image.event.message as Record<string, unknown>).message_type = 'image';
     expect(interpret(image, BOT)).toMatchObject({ kind: 'ignored' });
-    expect(interpret({ schema: '2.0', header: { event_id: 'e1', event_type: 'im.chat.member.bot.deleted_v1' }, event: {} }, BOT)).toMatchObject({ kind: 'ignored', dedupeKey: 'evt:e1' });
+    expect(interpret({ schema: '2.0', header: { event_id: 'e1', event_type: 'im.chat.member.user.added_v1' }, event: {} }, BOT)).toMatchObject({ kind: 'ignored', dedupeKey: 'evt:e1' });
     // A name that is a property of every object is still just an unknown event type.
     expect(interpret({ schema: '2.0', header: { event_id: 'e3', event_type: 'constructor' }, event: {} }, BOT)).toMatchObject({ kind: 'ignored' });
     expect(interpret({ schema: '2.0', header: { event_type: 'im.message.receive_v1' }, event: {} }, BOT)).toMatchObject({ kind: 'invalid' });
@@ -73,6 +73,17 @@ describe('interpret: chat events', () => {
   it('welcomes a group the bot was added to', () => {
     const d = interpret(botAddedEvent({ ...app, eventId: 'ev1', chatId: 'oc_g', operatorOpenId: 'ou_adder' }), BOT);
     expect(d).toEqual({ kind: 'event', dedupeKey: 'evt:ev1', event: { kind: 'bot-added', eventId: 'ev1', chatId: 'oc_g', operatorOpenId: 'ou_adder' } });
+  });
+
+  it('reads the bot leaving a group, removed or with the group disbanded: the chat and why, nothing more', () => {
+    const removed = interpret(botRemovedEvent({ ...app, eventId: 'ev5', chatId: 'oc_g', operatorOpenId: 'ou_remover' }), BOT);
+    expect(removed).toEqual({ kind: 'event', dedupeKey: 'evt:ev5', event: { kind: 'chat-gone', eventId: 'ev5', chatId: 'oc_g', reason: 'bot-removed' } });
+    const disbanded = interpret(chatDisbandedEvent({ ...app, eventId: 'ev6', chatId: 'oc_g', operatorOpenId: 'ou_owner' }), BOT);
+    expect(disbanded).toEqual({ kind: 'event', dedupeKey: 'evt:ev6', event: { kind: 'chat-gone', eventId: 'ev6', chatId: 'oc_g', reason: 'chat-disbanded' } });
+    // Without a chat there is nothing to forget: refused, like any broken event.
+    for (const event of [botRemovedEvent({ ...app, chatId: 'oc_g', operatorOpenId: 'ou_a' }), chatDisbandedEvent({ ...app, chatId: 'oc_g', operatorOpenId: 'ou_a' })]) {
+      expect(interpret({ ...event, event: { ...event.event, chat_id: undefined } }, BOT)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('without chat_id') });
+    }
   });
 
   it('welcomes a first DM only', () => {

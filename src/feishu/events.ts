@@ -4,7 +4,7 @@
 // Both intakes (webhook and long connection) hand their payloads here. Each event type the bot
 // handles is one entry of EVENTS.
 import { messageText, splitMentions } from './message.js';
-import type { CardAction, ChatEvent, ChatType, IncomingMessage, TicketEvent } from './types.js';
+import type { CardAction, ChatEvent, ChatGoneReason, ChatType, IncomingMessage, TicketEvent } from './types.js';
 
 export type Delivery =
   | { kind: 'challenge'; challenge: string }
@@ -60,6 +60,9 @@ const EVENTS: Record<string, (event: Obj, ctx: Context) => Delivery> = {
     const operatorOpenId = str(obj(event.operator_id).open_id);
     return chatEvent(ctx, { kind: 'bot-added', eventId: ctx.eventId, chatId, ...(operatorOpenId ? { operatorOpenId } : {}) });
   },
+  // The same payload shape: {chat_id, operator_id, external, operator_tenant_key, name, i18n_names}.
+  'im.chat.member.bot.deleted_v1': (event, ctx) => goneDelivery(event, ctx, 'bot-removed'),
+  'im.chat.disbanded_v1': (event, ctx) => goneDelivery(event, ctx, 'chat-disbanded'),
   'im.chat.access_event.bot_p2p_chat_entered_v1': (event, ctx) => {
     const chatId = str(event.chat_id);
     const userOpenId = str(obj(event.operator_id).open_id);
@@ -80,6 +83,13 @@ const EVENTS: Record<string, (event: Obj, ctx: Context) => Delivery> = {
 };
 
 const chatEvent = (ctx: Context, event: ChatEvent | TicketEvent): Delivery => ({ kind: 'event', dedupeKey: `evt:${ctx.eventId}`, event });
+
+/** The bot left a chat or the chat is gone: the same for the bot, whichever event said so. */
+function goneDelivery(event: Obj, ctx: Context, reason: ChatGoneReason): Delivery {
+  const chatId = str(event.chat_id);
+  if (!chatId) return { kind: 'invalid', reason: `${reason === 'bot-removed' ? 'bot removed' : 'chat disbanded'} event without chat_id` };
+  return chatEvent(ctx, { kind: 'chat-gone', eventId: ctx.eventId, chatId, reason });
+}
 
 /** The ticket's id and status; the rest of the payload (guest, custom fields) is not needed. */
 function ticketEvent(ctx: Context, change: 'created' | 'updated', ticket: Obj, before: Obj): Delivery {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Json } from '../../cards/kit.js';
 import { LateForSlot } from '../resilience/slot.js';
+import type { ChatGoneReason } from './types.js';
 
 export interface SendOptions {
   /** The chat the message goes to, for the per-chat rate limit. */
@@ -51,6 +52,19 @@ export class SendError extends Error {
  */
 export function messageGone(error: unknown): boolean {
   return error instanceof SendError && [230031, 99992354, 230011].includes(error.details.code ?? 0);
+}
+
+/**
+ * The bot can never post to this chat again, per the send and reply APIs' error tables: it is not
+ * in the group (230002, "The bot can not be outside the group"), or the group was disbanded
+ * (232009, "Your request specifies a chat which has already been dissolved"). Undefined for every
+ * other failure.
+ */
+export function chatGone(error: unknown): ChatGoneReason | undefined {
+  if (!(error instanceof SendError)) return undefined;
+  if (error.details.code === 230002) return 'bot-removed';
+  if (error.details.code === 232009) return 'chat-disbanded';
+  return undefined;
 }
 
 /**

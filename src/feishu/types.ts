@@ -35,6 +35,9 @@ export interface CardAction {
   updateToken?: string;
 }
 
+/** Why the bot can no longer post to a chat. */
+export type ChatGoneReason = 'bot-removed' | 'chat-disbanded';
+
 /**
  * Platform events the bot acts on after the acknowledgement, other than messages and clicks.
  * Plain data: each is also a Job (src/jobs.ts), queued and run like a message.
@@ -42,6 +45,11 @@ export interface CardAction {
 export type ChatEvent =
   /** The bot was added to a group (im.chat.member.bot.added_v1): post the welcome card there. */
   | { kind: 'bot-added'; eventId: string; chatId: string; operatorOpenId?: string }
+  /**
+   * The bot can no longer post to a group: it was removed (im.chat.member.bot.deleted_v1) or the
+   * group was disbanded (im.chat.disbanded_v1). Its watches, boards and live cards there are dropped.
+   */
+  | { kind: 'chat-gone'; eventId: string; chatId: string; reason: ChatGoneReason }
   /** Someone opened a DM with the bot for the first time (im.chat.access_event.bot_p2p_chat_entered_v1). */
   | { kind: 'first-dm'; eventId: string; chatId: string; userOpenId: string }
   /** Someone tapped an item of the bot's menu (application.bot.menu_v6). */

@@ -211,12 +211,23 @@ function header(type: string, opts: EventHeaderOptions) {
   };
 }
 
+type GroupEventOptions = EventHeaderOptions & { chatId: string; operatorOpenId: string; chatName?: string };
+
 /** im.chat.member.bot.added_v1: someone added the bot to a group. */
-export function botAddedEvent(opts: EventHeaderOptions & { chatId: string; operatorOpenId: string; chatName?: string }) {
+export const botAddedEvent = (opts: GroupEventOptions) => groupEvent('im.chat.member.bot.added_v1', opts);
+
+/** im.chat.member.bot.deleted_v1: someone removed the bot from a group (sent to the bot removed). */
+export const botRemovedEvent = (opts: GroupEventOptions) => groupEvent('im.chat.member.bot.deleted_v1', opts);
+
+/** im.chat.disbanded_v1: someone disbanded a group the bot was in. */
+export const chatDisbandedEvent = (opts: GroupEventOptions) => groupEvent('im.chat.disbanded_v1', opts);
+
+/** The three group events share one payload: the chat, who did it, and the group's names. */
+function groupEvent(type: string, opts: GroupEventOptions) {
   const tenantKey = opts.tenantKey ?? tenantKeyFor(opts.appId);
   return {
     schema: '2.0' as const,
-    header: header('im.chat.member.bot.added_v1', opts),
+    header: header(type, opts),
     event: {
       chat_id: opts.chatId,
       operator_id: idsForOpenId(opts.operatorOpenId),

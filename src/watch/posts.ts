@@ -4,9 +4,11 @@
 // ticket (per digest) so a round run twice shows once. Each compact post is a live card.
 import type { Json } from '../../cards/kit.js';
 import { digestCard, watchPostCard } from '../../cards/watch.js';
-import { sendUuid } from '../feishu/messenger.js';
+import { chatGone, sendUuid } from '../feishu/messenger.js';
+import type { ChatGoneReason } from '../feishu/types.js';
 import { StateUnavailable } from '../state/types.js';
 import { audienceFor, valueFor, type WatchContext } from './context.js';
+import { forgetChat } from './forget.js';
 import { BUSY_FOR_MS, schedulePosts } from './onTicket.js';
 import type { PendingPost, Watch } from './store.js';
 import { watchLabel, watchList } from './watches.js';
@@ -28,6 +30,7 @@ export async function postMatches(chatId: string, window: string, ctx: WatchCont
   const flooded = total > ctx.settings.digestAfter;
   let sent = 0;
   let digests = 0;
+  let gone: ChatGoneReason | undefined;
   for (const [watch, group] of groups) {
     const audience = audienceFor(ctx, watch.chatId, watch.chatType);
     const label = watchLabel(watch, ctx.timezone);
@@ -71,13 +74,21 @@ export async function postMatches(chatId: string, window: string, ctx: WatchCont
       }
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;
-      // The chat is gone, or the bot left it, or its turn never came: logged, not retried (the
-      // matches are noted as posted, so a retry could only post them twice).
-      ctx.log.warn('watch.post_failed', { chat_id: watch.chatId, watch_id: watch.id, error: error instanceof Error ? error.message : String(error) });
+      // Refused or its turn never came: logged, not retried (the matches are noted as posted, so
+      // a retry could only post them twice).
+      const why = error instanceof Error ? error.message : String(error);
+      ctx.log.warn('watch.post_failed', { chat_id: watch.chatId, watch_id: watch.id, error: why });
+      // The bot left the chat (the event was missed) or it was disbanded: nothing more is tried there.
+      gone = chatGone(error);
+      if (gone) {
+        await forgetChat(chatId, gone, { via: 'send-failed', error: why }, ctx);
+        break;
+      }
     }
   }
+  ctx.log.info('watch.posted', { chat_id: chatId, matches: total, messages: sent, digests, latency_ms: ctx.clock() - started, ...(gone ? { chat_gone: gone } : {}) });
+  if (gone) return;
   if (digests > 0) await ctx.store.markBusy(chatId, BUSY_FOR_MS);
-  ctx.log.info('watch.posted', { chat_id: chatId, matches: total, messages: sent, digests, latency_ms: ctx.clock() - started });
   // Matches noted while this round was sending get a round of their own.
   if (await ctx.store.hasPosts(chatId)) await schedulePosts(chatId, ctx);
 }

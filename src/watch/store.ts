@@ -87,10 +87,14 @@ export class WatchStore {
   }
 
   async removeWatch(id: string): Promise<void> {
+    await this.dropWatch(id);
+    await this.records.sync();
+  }
+
+  private async dropWatch(id: string): Promise<void> {
     await this.records.remove('watches', [id]);
     await this.records.delete(`watch:${id}`);
     await this.records.take(`posted:${id}`);
-    await this.records.sync();
   }
 
   /** Notes tickets as posted (or as matching before the watch began); resolves with those new to it. */
@@ -133,8 +137,13 @@ export class WatchStore {
     const card = before ? { ...shown, sentAt: Math.min(before.sentAt, shown.sentAt) } : shown;
     const left = card.sentAt + EDITABLE_MS - now;
     if (left <= 0) return;
-    // Both at once: a ticket event in between must find the card in its ticket's set.
-    await Promise.all([this.records.put(`card:${messageId}`, card, left), this.records.add(`cards:${card.view.ticketId}`, [messageId], left)]);
+    // All at once: a ticket event in between must find the card in its ticket's set. The chat's
+    // set is how the card is found when the bot leaves the chat.
+    await Promise.all([
+      this.records.put(`card:${messageId}`, card, left),
+      this.records.add(`cards:${card.view.ticketId}`, [messageId], left),
+      this.records.add(`chat-cards:${card.chatId}`, [messageId], left),
+    ]);
   }
 
   getCard(messageId: string): Promise<LiveCard | undefined> {
@@ -158,6 +167,27 @@ export class WatchStore {
 
   async dropCard(ticketId: string, messageId: string): Promise<void> {
     await Promise.all([this.records.remove(`cards:${ticketId}`, [messageId]), this.records.delete(`card:${messageId}`)]);
+  }
+
+  // ---- a chat the bot can no longer post to ----
+
+  /**
+   * Drops everything kept for a chat: its watches (with the tickets they posted), its boards, its
+   * live cards and the posts waiting for its window. Resolves with how many of each it dropped,
+   * once that would survive a restart.
+   */
+  async forgetChat(chatId: string): Promise<{ watches: number; boards: number; cards: number }> {
+    const watches = (await this.allWatches()).filter((w) => w.chatId === chatId);
+    for (const watch of watches) await this.dropWatch(watch.id);
+    const boards = (await this.boards()).filter((b) => b.board.chatId === chatId);
+    await Promise.all(boards.map((b) => this.dropBoard(b.messageId)));
+    const ids = await this.records.take(`chat-cards:${chatId}`);
+    const found = await this.records.getMany<LiveCard>(ids.map((id) => `card:${id}`));
+    const cards = ids.flatMap((messageId, i) => (found[i]?.chatId === chatId ? [{ messageId, card: found[i]! }] : []));
+    await Promise.all(cards.map(({ messageId, card }) => this.dropCard(card.view.ticketId, messageId)));
+    await Promise.all([this.records.take(`pending:${chatId}`), this.records.delete(`busy:${chatId}`)]);
+    await this.records.sync();
+    return { watches: watches.length, boards: boards.length, cards: cards.length };
   }
 
   // ---- boards ----

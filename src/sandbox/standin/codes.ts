@@ -38,8 +38,10 @@ export const E = {
   helpdeskNotFound: err(404, 154004, 'Resource not found'),
   helpdeskInternal: err(500, 155000, 'Internal error'),
 
-  // IM reply and patch (doc).
+  // IM send, reply and patch (doc).
   imInvalidParam: err(400, 230001, 'Your request contains an invalid request parameter.'),
+  imBotNotInChat: err(400, 230002, 'The bot can not be outside the group.'),
+  imChatDisbanded: err(400, 232009, 'Your request specifies a chat which has already been dissolved.'),
   imContentTooLong: err(400, 230025, 'The length of the message content reaches its limit.'),
   imEditWindowOver: err(400, 230031, 'Message can only be modified within 14 days after sending.'),
   imBadCard: err(400, 230099, 'Failed to create card content'),

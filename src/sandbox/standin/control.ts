@@ -5,7 +5,7 @@
 // every answer says what the platform saw (the acknowledgement, the HTTP status, the bot's card).
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { botAddedEvent, cardActionEvent, menuEvent, messageEvent, p2pChatEnteredEvent } from '../deliveries.js';
+import { botAddedEvent, botRemovedEvent, cardActionEvent, chatDisbandedEvent, menuEvent, messageEvent, p2pChatEnteredEvent } from '../deliveries.js';
 import { CALLBACK_DEADLINE_MS, type Transport } from '../console/transport.js';
 import type { DemoActivity } from '../activity.js';
 import { DEMO_AGENTS } from '../seed.js';
@@ -33,6 +33,12 @@ const say = z.strictObject({
 });
 const click = z.strictObject({ messageId: z.string().regex(/^om_\w+$/), button: z.string().min(1), operator: z.string().regex(/^ou_\w+$/).default('ou_standin_user') });
 const added = z.strictObject({ chatId: z.string().regex(/^oc_\w+$/).optional(), operator: z.string().regex(/^ou_\w+$/).default('ou_standin_user') });
+const gone = z.strictObject({
+  chatId: z.string().regex(/^oc_\w+$/),
+  operator: z.string().regex(/^ou_\w+$/).default('ou_standin_user'),
+  /** false: the bot is out of the chat but never hears of it (a missed event). */
+  deliver: z.boolean().default(true),
+});
 const entered = z.strictObject({ user: z.string().regex(/^ou_\w+$/).default('ou_standin_user'), chatId: z.string().regex(/^oc_\w+$/).optional() });
 const menu = z.strictObject({ eventKey: z.string().min(1).max(30), operator: z.string().regex(/^ou_\w+$/).default('ou_standin_user') });
 const refuse = z.strictObject({ code: z.number().int(), times: z.number().int().min(1).optional() });
@@ -113,8 +119,24 @@ export function controlRoutes(options: ControlOptions): express.Router {
     const input = body(added, req, res);
     if (!input) return;
     const chatId = input.chatId ?? newChatId();
+    standin.botAdded(chatId);
     await deliver(res, botAddedEvent({ ...app, chatId, operatorOpenId: input.operator }), () => messages().filter((m) => m.chatId === chatId && !m.replyTo));
   });
+
+  // The bot leaves a group (removed, or the group disbanded): the stand-in refuses posts there from
+  // now on, and the bot is told unless `deliver` is false. The bot sends nothing back.
+  const leave = (change: (chatId: string) => void, event: typeof botRemovedEvent) => async (req: Request, res: Response) => {
+    const input = body(gone, req, res);
+    if (!input) return;
+    change(input.chatId);
+    if (!input.deliver) return void res.json({ delivered: false, chatId: input.chatId });
+    const payload = event({ ...app, chatId: input.chatId, operatorOpenId: input.operator });
+    const result = await transport.event(payload);
+    if (!result.ok) return void res.status(502).json({ delivered: false, error: result.error });
+    res.json({ delivered: true, chatId: input.chatId, eventId: payload.header.event_id });
+  };
+  r.post('/remove-bot', leave((chatId) => standin.removeBot(chatId), botRemovedEvent));
+  r.post('/disband', leave((chatId) => standin.disbandChat(chatId), chatDisbandedEvent));
 
   r.post('/open-dm', async (req, res) => {
     const input = body(entered, req, res);

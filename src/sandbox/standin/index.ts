@@ -8,6 +8,7 @@ import { readBody } from './body.js';
 import { botInfo } from './bot.js';
 import { CardTokens, updateCard } from './card-update.js';
 import { checkCard } from './cards.js';
+import { ChatBook } from './chats.js';
 import { E } from './codes.js';
 import { FaultBook } from './faults.js';
 import { rejectBadBody, requireHelpdesk, requireTenantToken } from './guards.js';
@@ -67,6 +68,7 @@ interface Parts {
   faults: FaultBook;
   tickets: TicketStore;
   messages: MessageStore;
+  chats: ChatBook;
   cardTokens: CardTokens;
   scopes: ScopeBook;
   gateway: LongConnectionGateway;
@@ -83,6 +85,7 @@ function buildApp(opts: StandInOptions): Parts {
   const tokens = new TenantTokens(now);
   const tickets = new TicketStore();
   const messages = new MessageStore();
+  const chats = new ChatBook();
   const cardTokens = new CardTokens(now);
   const scopes = new ScopeBook();
   const baseUrl = { value: '' };
@@ -122,8 +125,8 @@ function buildApp(opts: StandInOptions): Parts {
   on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id/messages', 'ticket_messages', tenant, helpdesk, listTicketMessages(tickets));
   on('post', '/open-apis/helpdesk/v1/events/subscribe', 'helpdesk_subscribe', tenant, helpdesk, helpdeskEvents.route(true));
   on('post', '/open-apis/helpdesk/v1/events/unsubscribe', 'helpdesk_unsubscribe', tenant, helpdesk, helpdeskEvents.route(false));
-  on('post', '/open-apis/im/v1/messages/:message_id/reply', 'reply', tenant, replyToMessage(messages, ctx));
-  on('post', '/open-apis/im/v1/messages', 'send', tenant, sendMessage(messages, ctx));
+  on('post', '/open-apis/im/v1/messages/:message_id/reply', 'reply', tenant, replyToMessage(messages, ctx, chats));
+  on('post', '/open-apis/im/v1/messages', 'send', tenant, sendMessage(messages, ctx, chats));
   on('patch', '/open-apis/im/v1/messages/:message_id', 'patch', tenant, patchMessage(messages, ctx));
   on('post', '/open-apis/interactive/v1/card/update', 'card_update', tenant, updateCard(cardTokens, messages, now));
 
@@ -133,7 +136,7 @@ function buildApp(opts: StandInOptions): Parts {
     sendError(res, E.internal, { ext: error instanceof Error ? error.message : String(error) });
   };
   app.use(onError);
-  return { app, recorder, faults, tickets, messages, cardTokens, scopes, gateway, helpdeskEvents, now, baseUrl };
+  return { app, recorder, faults, tickets, messages, chats, cardTokens, scopes, gateway, helpdeskEvents, now, baseUrl };
 }
 
 export class StandIn {
@@ -263,6 +266,24 @@ export class StandIn {
   /** Makes messages the bot sends to this person land in this chat (their DM with the bot). */
   registerP2pChat(openId: string, chatId: string): void {
     this.parts.messages.registerP2pChat(openId, chatId);
+  }
+
+  /** The bot was added to a group: it may post there again (unless the group was disbanded). */
+  botAdded(chatId: string): void {
+    this.parts.chats.added(chatId);
+  }
+
+  /**
+   * The bot is taken out of a group: from now on sends and replies there are refused with 230002.
+   * Delivering im.chat.member.bot.deleted_v1 is up to the caller (see ../deliveries.ts).
+   */
+  removeBot(chatId: string): void {
+    this.parts.chats.removed(chatId);
+  }
+
+  /** The group is disbanded: from now on sends and replies there are refused with 232009. */
+  disbandChat(chatId: string): void {
+    this.parts.chats.disbanded(chatId);
   }
 
   /** Mints a card update token ("c-…") bound to a message the bot sent: 30 minutes, 2 uses. */

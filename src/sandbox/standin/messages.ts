@@ -3,6 +3,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { bodyOf } from './body.js';
 import { checkCardContent, describeFailure } from './cards.js';
+import type { ChatBook } from './chats.js';
 import { E } from './codes.js';
 import { newMessageId, newThreadId, stableHex } from './ids.js';
 import { isObject, tryParse, type JsonObject } from './json.js';
@@ -147,7 +148,7 @@ function createOnce(store: MessageStore, ctx: MessageContext, res: Response, fie
 }
 
 /** POST /open-apis/im/v1/messages/:message_id/reply */
-export function replyToMessage(store: MessageStore, ctx: MessageContext): RequestHandler {
+export function replyToMessage(store: MessageStore, ctx: MessageContext, chats: ChatBook): RequestHandler {
   return (req, res) => {
     const target = pathParam(req, 'message_id');
     if (!target.startsWith('om_')) return sendError(res, E.invalidMessageId);
@@ -160,6 +161,8 @@ export function replyToMessage(store: MessageStore, ctx: MessageContext): Reques
     const message = newMessageFields(req, res, fields);
     if (!message) return;
     const place = store.placeReplyTo(target);
+    const refused = chats.refusal(place.chatId);
+    if (refused) return sendError(res, refused);
     createOnce(store, ctx, res, message, {
       replyTo: target,
       rootId: place.rootId ?? target,
@@ -178,7 +181,7 @@ const RECEIVE_ID_TYPES: Record<string, RegExp> = {
 };
 
 /** POST /open-apis/im/v1/messages?receive_id_type=… */
-export function sendMessage(store: MessageStore, ctx: MessageContext): RequestHandler {
+export function sendMessage(store: MessageStore, ctx: MessageContext, chats: ChatBook): RequestHandler {
   return (req, res) => {
     const type = req.query['receive_id_type'];
     if (typeof type !== 'string' || type === '') return fieldViolation(res, 'receive_id_type', 'receive_id_type is required');
@@ -192,6 +195,8 @@ export function sendMessage(store: MessageStore, ctx: MessageContext): RequestHa
     const message = newMessageFields(req, res, fields);
     if (!message) return;
     // Other id kinds would need the directory; the bot sends to chats and open_ids only.
+    const refused = type === 'chat_id' ? chats.refusal(receiveId) : undefined;
+    if (refused) return sendError(res, refused);
     createOnce(store, ctx, res, message, { chatId: type === 'chat_id' ? receiveId : store.p2pChatFor(receiveId) });
   };
 }

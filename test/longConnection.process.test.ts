@@ -62,6 +62,23 @@ describe('npm start over the long connection, against npm run standin', () => {
     expect(JSON.stringify(clicked.json.answer)).toContain('page 2 of');
   });
 
+  it('forgets the watches of a group the bot is removed from (POST /standin/remove-bot), and posts nothing there', async () => {
+    const chatId = 'oc_process_left';
+    const watch = await call('/say', { text: '/watch open', chat: 'group', chatId });
+    expect(JSON.stringify(watch.json.sent![0]!.card)).toContain('Watching: Open');
+    const removed = await call('/remove-bot', { chatId });
+    expect(removed.json).toMatchObject({ delivered: true, chatId });
+    await bot.waitFor(/"event":"chat.forgotten".*"chat_id":"oc_process_left"/);
+    const forgotten = bot.logs().find((l) => l.event === 'chat.forgotten');
+    expect(forgotten).toMatchObject({ reason: 'bot-removed', via: 'event', watches: 1, boards: 0, cards: 0 });
+    // A new open ticket: the bot handles the event, and sends nothing to the group it left.
+    const ticket = await call('/tickets', { status: 1 });
+    const eventId = (ticket.json.event as { eventId: string }).eventId;
+    await until('the ticket event to be handled', () => bot.logs().some((l) => l.event === 'ticket_event' && l.event_id === eventId));
+    const sends = (await call('/calls?route=send')).json as unknown as { body: { receive_id?: string } }[];
+    expect(sends.filter((c) => c.body.receive_id === chatId)).toEqual([]);
+  });
+
   it('reconnects after the stand-in drops the connection, and answers the next event', async () => {
     expect((await call('/drop', {})).json).toEqual({ dropped: 1 });
     await until('the reconnect', async () => {

@@ -18,7 +18,7 @@ export const NEEDED_SCOPES: NeededScope[] = [
   { anyOf: ['helpdesk:all:readonly', 'helpdesk:all'], for: 'read tickets' },
   {
     anyOf: ['im:chat:readonly', 'im:chat', 'im:chat.members:bot_access'],
-    for: 'the welcome card when the bot is added to a group (event im.chat.member.bot.added_v1)',
+    for: 'the welcome card when the bot is added to a group, and forgetting a group the bot leaves (events im.chat.member.bot.added_v1, im.chat.member.bot.deleted_v1, im.chat.disbanded_v1)',
     optional: true,
     when: (c) => c.access.allowGroups,
   },

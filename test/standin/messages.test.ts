@@ -294,6 +294,34 @@ describe('send (a new message, not a reply)', () => {
   });
 });
 
+describe('a group the bot has left', () => {
+  const sendTo = (chatId: string) => client.im.v1.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: chatId, msg_type: 'interactive', content: JSON.stringify(card2()) } });
+
+  it('refuses sends and replies there with 230002 until the bot is added again', async () => {
+    standIn.registerIncoming(USER_MESSAGE, CHAT);
+    expect((await sendTo(CHAT)).code).toBe(0);
+    standIn.removeBot(CHAT);
+    const sent = await httpFailure(sendTo(CHAT));
+    expect(sent.status).toBe(400);
+    expect(sent.data).toMatchObject({ code: 230002, msg: 'The bot can not be outside the group.' });
+    expect((await httpFailure(replyCard(card2()))).data.code).toBe(230002);
+    // Other chats and DMs are not affected.
+    expect((await sendTo('oc_another_group')).code).toBe(0);
+    expect((await client.im.v1.message.create({ params: { receive_id_type: 'open_id' }, data: { receive_id: 'ou_someone', msg_type: 'interactive', content: JSON.stringify(card2()) } })).code).toBe(0);
+    standIn.botAdded(CHAT);
+    expect((await sendTo(CHAT)).code).toBe(0);
+  });
+
+  it('refuses sends to a disbanded group with 232009, for good', async () => {
+    standIn.disbandChat(CHAT);
+    const sent = await httpFailure(sendTo(CHAT));
+    expect(sent.status).toBe(400);
+    expect(sent.data).toMatchObject({ code: 232009, msg: 'Your request specifies a chat which has already been dissolved.' });
+    standIn.botAdded(CHAT);
+    expect((await httpFailure(sendTo(CHAT))).data.code).toBe(232009);
+  });
+});
+
 describe('application scopes', () => {
   it('lists the app scopes and their grants, behind the tenant token', async () => {
     const res = await client.application.scope.list();

@@ -98,12 +98,12 @@ describe('runDoctor', () => {
     expect(pending.detail).toBe('helpdesk:all:readonly (read tickets) is requested but not granted yet');
   });
 
-  it('warns, without failing, about scopes only the welcome cards need', async () => {
+  it('warns, without failing, about scopes only the group and DM events need', async () => {
     standin.scopes.remove('im:chat:readonly');
     const report = await runDoctor(wsEnv(), FAST);
     expect(report.ok).toBe(true);
     expect(check(report, 'optional scopes')).toMatchObject({ status: 'warn' });
-    expect(check(report, 'optional scopes').detail).toContain('im.chat.member.bot.added_v1');
+    for (const event of ['im.chat.member.bot.added_v1', 'im.chat.member.bot.deleted_v1', 'im.chat.disbanded_v1']) expect(check(report, 'optional scopes').detail).toContain(event);
   });
 
   it('does not ask for the group scope when groups are switched off', async () => {

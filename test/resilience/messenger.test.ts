@@ -1,7 +1,7 @@
 // resilientMessenger over a scripted inner messenger on a fake timeline: which send failures are
 // retried, the per-chat and per-app limits, and the log line when a reply misses its deadline.
 import { describe, expect, it } from 'vitest';
-import { SendError, type Messenger } from '../../src/feishu/messenger.js';
+import { chatGone, SendError, type Messenger } from '../../src/feishu/messenger.js';
 import { resilientMessenger, type ResilientMessengerOptions } from '../../src/feishu/resilientMessenger.js';
 import { memoryLogger } from '../../src/log.js';
 import { fakeTime } from './fakeTime.js';
@@ -121,5 +121,15 @@ describe('message limits', () => {
     await expect(time.run(messenger.reply('om_2', CARD, { chatId: 'oc_1', deadline: 500 }))).rejects.toThrow(/no reply slot/);
     expect(sent).toHaveLength(1);
     expect(log.lines.join('\n')).toMatch(/"event":"send.deadline_passed","op":"reply","why":"no-slot","message_id":"om_2"/);
+  });
+});
+
+describe('chatGone', () => {
+  it('names the two refusals that mean the bot can never post to the chat again, and nothing else', () => {
+    expect(chatGone(new SendError('out', { status: 400, code: 230002 }))).toBe('bot-removed');
+    expect(chatGone(new SendError('dissolved', { status: 400, code: 232009 }))).toBe('chat-disbanded');
+    for (const other of [new SendError('bad', { status: 400, code: 230001 }), new SendError('muted', { status: 400, code: 230035 }), new SendError('503', { status: 503 }), new Error('230002')]) {
+      expect(chatGone(other)).toBeUndefined();
+    }
   });
 });

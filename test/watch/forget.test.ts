@@ -113,4 +113,15 @@ describe('the bot removed from a group without the event reaching it', () => {
     expect(sendsTo(h, chat)).toHaveLength(1);
     expect(forgotten(h, chat)).toHaveLength(1);
   });
+
+  it('forgets a disbanded group the same way when a post is refused with 232009', async () => {
+    const disbanded = 'oc_group_disbanded_quietly';
+    await watchIn(h, disbanded);
+    h.standin.disbandChat(disbanded);
+    const event = await h.standin.createTicket(newTicket({ tags: ['VIP'] }));
+    await handled(h, event!.eventId);
+    const [line] = await until('the chat to be forgotten', () => forgotten(h, disbanded).length > 0 && forgotten(h, disbanded));
+    expect(line).toMatchObject({ reason: 'chat-disbanded', via: 'send-failed', watches: 1 });
+    expect(sendsTo(h, disbanded).map((c) => c.responseCode)).toEqual([232009]);
+  });
 });

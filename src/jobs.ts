@@ -9,7 +9,7 @@ export type Job =
       /** Epoch ms the delivery was accepted: a command's latency counts its time in the queue. */
       receivedAt?: number;
     }
-  /** One of the platform events the bot acts on (welcome, menu). */
+  /** One of the platform events the bot acts on (welcome, menu, a chat the bot left). */
   | ChatEvent
   /**
    * A click whose card could not be ready within the callback's 3 s: show the view and replace

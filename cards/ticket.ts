@@ -183,7 +183,9 @@ function ageLine(t: Ticket, now: number, timezone: string, limits: Limits): L10n
       l(`${when.zh_cn}${by ? `由 ${by} ` : ''}关闭，历时 ${took.zh_cn}`, `${when.en_us}${by ? ` by ${by}` : ''}, after ${took.en_us}`),
     );
   }
-  const open = roughDuration(Math.max(0, now - t.createdAt));
+  // Under a minute it has just opened: "Opened just now", as other times on cards say it (ago).
+  if (now - t.createdAt < 60_000) return field(l('已开启', 'Opened'), ago(t.createdAt, now, timezone));
+  const open = roughDuration(now - t.createdAt);
   const since = status === 5 ? (t.agentLastResponseAt ?? t.updatedAt) : undefined;
   const waiting = since !== undefined && since <= now ? roughDuration(now - since) : undefined;
   return field(

@@ -54,6 +54,18 @@ describe('ticket card', () => {
     expect(text).toContain('已开启**：5小时，等待用户回复 1小时');
   });
 
+  it('says a ticket opened less than a minute ago opened "just now", not "1 min"', () => {
+    const card = (createdAt: number) => JSON.stringify(ticketCard({ ...toTicket(sparseTicket)!, status: 1, createdAt }, opts({ conversation: { total: 0, messages: [] } })));
+    for (const createdAt of [NOW - 59_000, NOW, NOW + 5_000]) {
+      const text = card(createdAt);
+      expect(text).toContain('Opened**: just now');
+      expect(text).toContain('已开启**：刚刚');
+      expect(text).not.toMatch(/1 min|1分钟/);
+    }
+    expect(card(NOW - 60_000)).toContain('Open for**: 1 min');
+    expect(card(NOW - 60_000)).toContain('已开启**：1分钟');
+  });
+
   it('leaves a channel the API reports as 0 or unknown out, and keeps times in a collapsed panel', () => {
     const text = JSON.stringify(ticketCard({ ...full(), channel: 0 }, opts()));
     expect(text).not.toMatch(/channel \(0\)|渠道（0）|Other channel/);

@@ -2,6 +2,8 @@
 // Each step changes the stand-in's helpdesk, which pushes the matching ticket event to the bot
 // (it subscribed at start-up), so watches post, posted cards change and boards move on their own.
 // Choices come from a seeded generator: the same seed plays the same story.
+// A ticket a minute is far denser than a real helpdesk's history (and than the seed's 300 in six
+// weeks), and would grow the stand-in without end: older closed tickets it brought are retired.
 import type { Logger } from '../log.js';
 import { arrivingTicket, createRng, DEMO_AGENTS, seedConversations, type Rng } from './seed.js';
 import { TAGS } from './seed/words.js';
@@ -25,7 +27,22 @@ export interface ActivityOptions {
   helpdeskId?: string;
   timezone?: string;
   log: Logger;
+  /** Which of its closed tickets it keeps; RETIRE by default. */
+  retire?: Retirement;
 }
+
+/** Of the closed tickets the activity brought: all the latest `recent`, then one in `oneIn` for `forMs`. */
+export interface Retirement {
+  recent: number;
+  oneIn: number;
+  forMs: number;
+}
+
+/**
+ * At the default pace (a ticket closed a minute): the last three hours in full, then one ticket in
+ * three hours, about the seed's own density, for the six weeks the seed spans. At most 516 kept.
+ */
+export const RETIRE: Retirement = { recent: 180, oneIn: 180, forMs: 42 * 86_400_000 };
 
 /** The story repeats: a ticket arrives, the one before is taken, an older one is closed. */
 const STEPS = ['arrive', 'take', 'close'] as const;
@@ -36,6 +53,10 @@ export class DemoActivity {
   private readonly mine: { id: string; stage: 'waiting' | 'taken' }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private step = 0;
+  /** Closed tickets it brought: the latest, and the older ones it keeps (with when they were kept). */
+  private readonly closed: string[] = [];
+  private readonly kept: { id: string; at: number }[] = [];
+  private closedCount = 0;
 
   constructor(private readonly options: ActivityOptions) {
     this.rng = createRng(options.seed ?? 20261126);
@@ -85,7 +106,22 @@ export class DemoActivity {
     } else {
       await this.options.standin.changeTicket(ticket.id, { status: 51, solve: 2 });
       this.mine.splice(this.mine.indexOf(ticket), 1);
+      this.retireAfterClosing(ticket.id);
     }
     this.options.log.info('sandbox.activity', { step, ticket_id: ticket.id });
+  }
+
+  private retireAfterClosing(id: string): void {
+    const { recent, oneIn, forMs } = this.options.retire ?? RETIRE;
+    const now = Date.now();
+    this.closed.push(id);
+    if (this.closed.length > recent) {
+      const older = this.closed.shift()!;
+      const index = this.closedCount - recent;
+      if (index % oneIn === 0) this.kept.push({ id: older, at: now });
+      else this.options.standin.removeTicket(older);
+    }
+    this.closedCount += 1;
+    while (this.kept.length > 0 && now - this.kept[0]!.at >= forMs) this.options.standin.removeTicket(this.kept.shift()!.id);
   }
 }

@@ -15,7 +15,7 @@ import { DEMO_AGENTS, FIRST_TICKET_ID, HOSTILE_TICKET_ID, seedConversations, see
 import { HELPDESK_BOT } from './seed/people.js';
 import { TAGS } from './seed/words.js';
 import { randomHex } from './standin/ids.js';
-import { StandIn } from './standin/index.js';
+import { StandIn, type Retention } from './standin/index.js';
 
 export interface SandboxOptions {
   /** The bot's HTTP port; 0 picks a free one. */
@@ -64,6 +64,13 @@ export interface Sandbox {
 
 export const BOT_NAME = 'Helpdesk Bot';
 
+/**
+ * What the sandbox's stand-in remembers, so that it runs for days without growing: each chat's
+ * last 300 messages (more than the console shows: it asks for 100 at a time), the last 1,000
+ * requests and the last 1,000 ticket events and long-connection records.
+ */
+export const SANDBOX_RETENTION: Retention = { calls: 1000, messagesPerChat: 300, events: 1000 };
+
 /** The console's "Try" chips, in the language the console is shown in. */
 const EXAMPLES = {
   en_us: ['/help', `/ticket ${FIRST_TICKET_ID}`, '/tickets open today', '/tickets mine 7d', '/watch open tag VIP', '/board', `/ticket ${HOSTILE_TICKET_ID}`],
@@ -81,7 +88,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     helpdeskToken: randomBytes(24).toString('base64url'),
     botOpenId: `ou_${randomHex(32)}`,
   };
-  const standin = await StandIn.start({ ...secrets, botName: BOT_NAME, tags: TAGS, helpdeskBot: HELPDESK_BOT });
+  const standin = await StandIn.start({ ...secrets, botName: BOT_NAME, tags: TAGS, helpdeskBot: HELPDESK_BOT, retention: SANDBOX_RETENTION });
   try {
     const longConnection = options.connection === 'long-connection';
     const result = loadConfig(

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/log.js';
 import { DemoActivity } from '../../src/sandbox/activity.js';
-import { DEMO_COMMANDS, startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
+import { DEMO_COMMANDS, SANDBOX_RETENTION, startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
 import { StandIn } from '../../src/sandbox/standin/index.js';
 import { until } from '../support/wait.js';
 import { SECRETS } from '../support/secrets.js';
@@ -40,6 +40,42 @@ describe('the demo activity', () => {
   });
 });
 
+describe('the demo activity retires old closed tickets it brought', () => {
+  it('keeps the latest closed in full and one in `oneIn` of those before; the seed’s tickets stay', async () => {
+    const standin = await StandIn.start({ ...SECRETS, tickets: [{ ticket_id: '7000000000000000001', status: 51, created_at: 1 }] });
+    try {
+      const log = memoryLogger();
+      const activity = new DemoActivity({ standin, intervalMs: 0, seed: 7, log, retire: { recent: 2, oneIn: 3, forMs: 3600_000 } });
+      const closedOrder: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        await activity.next();
+        const line = log.lines.at(-1)!;
+        if (line.includes('"step":"close"')) closedOrder.push(JSON.parse(line).ticket_id);
+      }
+      expect(closedOrder.length).toBeGreaterThanOrEqual(8);
+      const closedNow = standin.tickets.filter((t) => (t.status ?? 0) >= 50).map((t) => t.ticket_id);
+      // The seed's ticket, the last two closed, and of the closed before them the 1st, 4th, 7th...
+      const older = closedOrder.slice(0, -2);
+      expect(closedNow.sort()).toEqual(['7000000000000000001', ...closedOrder.slice(-2), ...older.filter((_, i) => i % 3 === 0)].sort());
+      const retired = older.filter((_, i) => i % 3 !== 0);
+      expect(retired.some((id) => standin.ticket(id))).toBe(false);
+    } finally {
+      await standin.close();
+    }
+  });
+
+  it('retires the ones it kept once `forMs` is over', async () => {
+    const standin = await StandIn.start({ ...SECRETS, tickets: [] });
+    try {
+      const activity = new DemoActivity({ standin, intervalMs: 0, seed: 7, log: memoryLogger(), retire: { recent: 2, oneIn: 3, forMs: 0 } });
+      for (let i = 0; i < 30; i++) await activity.next();
+      expect(standin.tickets.filter((t) => (t.status ?? 0) >= 50)).toHaveLength(2);
+    } finally {
+      await standin.close();
+    }
+  });
+});
+
 describe('the sandbox with the demo on', () => {
   let sandbox: Sandbox;
   let base: string;
@@ -72,5 +108,12 @@ describe('the sandbox with the demo on', () => {
     await sandbox.activity.next();
     await until('the post to change', async () => (await group()).some((m) => JSON.stringify(m.card ?? '').includes(`Ticket ${ticketId}`) && (m.updates ?? 0) > 0));
     expect((await fetch(`${base}/new-ticket`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
+  });
+
+  it('has a stand-in that keeps only its latest records, so it can run for days', async () => {
+    const { standin } = sandbox;
+    for (let i = 0; i < SANDBOX_RETENTION.calls + 10; i++) await fetch(`${standin.url}/open-apis/nothing/${i}`);
+    expect(standin.calls).toHaveLength(SANDBOX_RETENTION.calls);
+    expect(standin.calls.at(-1)!.path).toBe(`/open-apis/nothing/${SANDBOX_RETENTION.calls + 9}`);
   });
 });

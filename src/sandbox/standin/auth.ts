@@ -4,6 +4,7 @@ import { bodyOf } from './body.js';
 import { E } from './codes.js';
 import { newTenantToken } from './ids.js';
 import { isObject } from './json.js';
+import { dropWhile } from './retention.js';
 import { sendJson } from './respond.js';
 
 const LIFETIME_MS = 7200_000;
@@ -24,6 +25,8 @@ export class TenantTokens {
       return { token: this.latest, expire: Math.floor((latestExpiry - now) / 1000) };
     }
     const token = newTenantToken();
+    // Tokens are issued in order of expiry: the expired ones are at the start.
+    dropWhile(this.expiries, (expiry) => expiry <= now);
     this.expiries.set(token, now + LIFETIME_MS);
     this.latest = token;
     return { token, expire: LIFETIME_MS / 1000 };

@@ -7,6 +7,7 @@ import { E } from './codes.js';
 import { newCardToken } from './ids.js';
 import { isObject, tryParse } from './json.js';
 import type { MessageStore } from './messages.js';
+import { dropWhile } from './retention.js';
 import { sendError, sendJson } from './respond.js';
 
 const TOKEN_LIFETIME_MS = 30 * 60_000;
@@ -25,7 +26,10 @@ export class CardTokens {
 
   issue(messageId: string): string {
     const token = newCardToken();
-    this.tokens.set(token, { messageId, issuedAt: this.now(), uses: 0 });
+    const now = this.now();
+    // Issued in order: the expired ones (found or not, they answer "expired" alike) are at the start.
+    dropWhile(this.tokens, (t) => now - t.issuedAt >= TOKEN_LIFETIME_MS);
+    this.tokens.set(token, { messageId, issuedAt: now, uses: 0 });
     return token;
   }
 
@@ -57,9 +61,7 @@ export function updateCard(tokens: CardTokens, store: MessageStore, now: () => n
     if (!shared && !Array.isArray(card['open_ids'])) return sendError(res, E.cardNeedsOpenIds);
 
     entry.uses += 1;
-    message.content = JSON.stringify(card);
-    message.updates += 1;
-    message.updatedAt = now();
+    store.changed(message, JSON.stringify(card), now());
     sendJson(res, 200, { code: 0, msg: 'ok' });
   };
 }

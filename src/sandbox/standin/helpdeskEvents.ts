@@ -8,6 +8,7 @@ import { ticketCreatedEvent, ticketUpdatedEvent } from '../deliveries.js';
 import { bodyOf } from './body.js';
 import { E } from './codes.js';
 import { isObject } from './json.js';
+import { append } from './retention.js';
 import { sendError, sendJson } from './respond.js';
 import type { RawTicket } from './types.js';
 
@@ -37,7 +38,7 @@ export interface PushedEvent {
 
 export class HelpdeskEvents {
   private readonly subscribed = new Set<string>();
-  /** Every ticket event pushed, in order. */
+  /** Ticket events pushed, in order (the newest `cap`). */
   readonly pushed: PushedEvent[] = [];
   private sink: EventSink | undefined;
 
@@ -45,6 +46,7 @@ export class HelpdeskEvents {
     private readonly appId: string,
     private readonly helpdeskId: string,
     private readonly now: () => number,
+    private readonly cap = Infinity,
   ) {}
 
   /** The events subscribed to, as "type/subtype". */
@@ -104,7 +106,7 @@ export class HelpdeskEvents {
   }
 
   private async deliver(event: PushedEvent): Promise<PushedEvent> {
-    this.pushed.push(event);
+    append(this.pushed, event, this.cap);
     if (!this.sink) {
       event.error = 'nothing receives events (no transport set)';
       return event;

@@ -17,6 +17,7 @@ import { isObject, tryParse } from './json.js';
 import { MessageStore, patchMessage, replyToMessage, sendMessage } from './messages.js';
 import { LongConnectionGateway, type GatewaySettings } from './longConnection.js';
 import { Recorder } from './recorder.js';
+import { KEEP_ALL, type Retention } from './retention.js';
 import { ScopeBook } from './scopes.js';
 import { sendError } from './respond.js';
 import { HelpdeskEvents, type EventSink, type PushedEvent } from './helpdeskEvents.js';
@@ -28,6 +29,7 @@ export type { Scope } from './scopes.js';
 export type { Ack, Attempt, ClientConfig, ConnectionInfo, GatewaySettings, Push, PushOptions } from './longConnection.js';
 export type { EventSink, PushedEvent } from './helpdeskEvents.js';
 export type { TicketChange } from './tickets.js';
+export type { Retention } from './retention.js';
 export type {
   RawCustomizedField,
   RawI18n,
@@ -57,6 +59,8 @@ export interface StandInOptions {
   tags?: readonly RawTicketTag[];
   /** Who closes a ticket that has no agent (the helpdesk's own bot). */
   helpdeskBot?: RawTicketUser;
+  /** How much of its records it keeps (see retention.ts); everything by default. */
+  retention?: Partial<Retention>;
 }
 
 /** Generous next to every platform limit, so the stand-in, not a parser, enforces those. */
@@ -80,11 +84,12 @@ interface Parts {
 
 function buildApp(opts: StandInOptions): Parts {
   const now = opts.now ?? Date.now;
-  const recorder = new Recorder(now);
+  const keep: Retention = { ...KEEP_ALL, ...opts.retention };
+  const recorder = new Recorder(now, keep.calls);
   const faults = new FaultBook();
   const tokens = new TenantTokens(now);
   const tickets = new TicketStore();
-  const messages = new MessageStore();
+  const messages = new MessageStore(keep.messagesPerChat);
   const chats = new ChatBook();
   const cardTokens = new CardTokens(now);
   const scopes = new ScopeBook();
@@ -94,11 +99,12 @@ function buildApp(opts: StandInOptions): Parts {
     appSecret: opts.appSecret,
     now,
     baseUrl: () => baseUrl.value,
+    keep: keep.events,
     ...(opts.longConnection ? { settings: opts.longConnection } : {}),
   });
   tickets.set(opts.tickets ?? []);
   tickets.setConversations(opts.conversations ?? {});
-  const helpdeskEvents = new HelpdeskEvents(opts.appId, opts.helpdeskId, now);
+  const helpdeskEvents = new HelpdeskEvents(opts.appId, opts.helpdeskId, now, keep.events);
 
   const app = express();
   app.disable('x-powered-by');
@@ -174,7 +180,7 @@ export class StandIn {
     this.scopes = parts.scopes;
   }
 
-  /** Every request received, in order, rejected ones included. */
+  /** Requests received, in order, rejected ones included (the newest, if `retention.calls` is set). */
   get calls(): RecordedCall[] {
     return this.parts.recorder.calls;
   }
@@ -213,7 +219,7 @@ export class StandIn {
     return this.parts.helpdeskEvents.subscriptions;
   }
 
-  /** Every helpdesk ticket event pushed, in order, with whether the bot acknowledged it. */
+  /** Helpdesk ticket events pushed, in order, with whether the bot acknowledged it (the newest, if `retention.events` is set). */
   get ticketEvents(): readonly PushedEvent[] {
     return this.parts.helpdeskEvents.pushed;
   }
@@ -243,6 +249,14 @@ export class StandIn {
     this.parts.tickets.put(after);
     const event = await this.parts.helpdeskEvents.updated(after, before);
     return { ticket: after, ...(event ? { event } : {}) };
+  }
+
+  /**
+   * The helpdesk forgets a ticket and its conversation (the demo's activity retires old ones it
+   * brought); no event is pushed: the get API answers "not found" from then on.
+   */
+  removeTicket(id: string): void {
+    this.parts.tickets.remove(id);
   }
 
   /** Pushes a ticket event again, unchanged (same event_id), as the platform's retries do. */
@@ -306,9 +320,7 @@ export class StandIn {
     if (isObject(current) && current['schema'] === '2.0' && check.card['schema'] !== '2.0') {
       return { ok: false, reason: 'a schema 2.0 card can only be replaced by a schema 2.0 card' };
     }
-    message.content = JSON.stringify(check.card);
-    message.updates += 1;
-    message.updatedAt = this.parts.now();
+    this.parts.messages.changed(message, JSON.stringify(check.card), this.parts.now());
     return { ok: true };
   }
 

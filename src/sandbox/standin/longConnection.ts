@@ -17,6 +17,7 @@ import { bodyOf } from './body.js';
 import { decodeFrame, encodeFrame, headerMap, METHOD, type Frame } from './frames.js';
 import { randomHex } from './ids.js';
 import { isObject, tryParse } from './json.js';
+import { append, dropWhile } from './retention.js';
 import { sendJson } from './respond.js';
 
 /** Seconds, as the platform sends them (the SDK multiplies by 1000; fractions work). */
@@ -161,13 +162,15 @@ export interface GatewayOptions {
   /** The stand-in's base URL (known once it listens). */
   baseUrl: () => string;
   settings?: Partial<GatewaySettings>;
+  /** Pushes, connections and events kept (the newest); all by default. */
+  keep?: number;
 }
 
 export class LongConnectionGateway {
   settings: GatewaySettings;
   readonly events: GatewayEvent[] = [];
   readonly pushes: Push[] = [];
-  /** Every connection ever opened, closed ones included. */
+  /** Connections opened, closed ones included (the newest `keep`: open ones are always in `live`). */
   readonly connections: ConnectionInfo[] = [];
   private readonly live = new Map<string, Live>();
   private readonly tickets = new Map<string, { deviceId: string; serviceId: number; expires: number }>();
@@ -178,9 +181,12 @@ export class LongConnectionGateway {
   private handshakeRefusal: { status: number; autherrcode?: number; remaining: number } | undefined;
   private seq = 0;
   private serial = 0;
+  private opens = 0;
+  private readonly keep: number;
 
   constructor(private readonly options: GatewayOptions) {
     this.settings = { ...PLATFORM_SETTINGS, ...options.settings };
+    this.keep = options.keep ?? Infinity;
   }
 
   configure(settings: Partial<GatewaySettings>): void {
@@ -209,6 +215,7 @@ export class LongConnectionGateway {
       const ticket = randomHex(32);
       const deviceId = String(randomInt(1e12, 2e14));
       const serviceId = 33554678;
+      dropWhile(this.tickets, (t) => t.expires < now);
       this.tickets.set(ticket, { deviceId, serviceId, expires: now + this.settings.ticketTtlMs });
       const ws = this.options.baseUrl().replace(/^http/, 'ws');
       // device_id and service_id are never first: the SDK parses the whole URL as a query string.
@@ -235,7 +242,7 @@ export class LongConnectionGateway {
       done: new Promise((r) => (resolve = r)),
       first: new Promise((r) => (resolveFirst = r)),
     };
-    this.pushes.push(push);
+    append(this.pushes, push, this.keep);
     const repush = options.repush ?? true;
     const attempt = (n: number) => {
       const finish = () => resolve(push);
@@ -384,9 +391,9 @@ export class LongConnectionGateway {
   }
 
   private opened(socket: WebSocket, deviceId: string, serviceId: number): void {
-    const info: ConnectionInfo = { id: `conn_${this.connections.length + 1}`, deviceId, openedAt: this.options.now(), pings: 0, badPings: 0, silent: false };
+    const info: ConnectionInfo = { id: `conn_${++this.opens}`, deviceId, openedAt: this.options.now(), pings: 0, badPings: 0, silent: false };
     const live: Live = { info, socket, serviceId };
-    this.connections.push(info);
+    append(this.connections, info, this.keep);
     this.live.set(info.id, live);
     this.record('open', info.id);
     socket.on('message', (data: Buffer, isBinary: boolean) => this.received(live, data, isBinary));
@@ -486,6 +493,6 @@ export class LongConnectionGateway {
   }
 
   private record(kind: GatewayEvent['kind'], connection?: string, detail?: string): void {
-    this.events.push({ at: this.options.now(), kind, ...(connection ? { connection } : {}), ...(detail ? { detail } : {}) });
+    append(this.events, { at: this.options.now(), kind, ...(connection ? { connection } : {}), ...(detail ? { detail } : {}) }, this.keep);
   }
 }

@@ -9,6 +9,7 @@ import { newMessageId, newThreadId, stableHex } from './ids.js';
 import { isObject, tryParse, type JsonObject } from './json.js';
 import { pathParam } from './request.js';
 import { sendError, sendJson } from './respond.js';
+import { dropWhile } from './retention.js';
 import type { SentMessage } from './types.js';
 
 /** Cards and rich text may be at most 30 KB on the wire, text 150 KB (IM reply and patch docs). */
@@ -33,6 +34,11 @@ export class MessageStore {
   private readonly incoming = new Map<string, KnownMessage>();
   private readonly byUuid = new Map<string, { messageId: string; at: number }>();
   private readonly p2p = new Map<string, string>();
+  /** Each chat's message ids (sent and incoming), least recently sent or changed first. */
+  private readonly chats = new Map<string, Set<string>>();
+
+  /** `perChat`: messages kept in each chat; beyond it the least recently sent or changed are forgotten. */
+  constructor(private readonly perChat = Infinity) {}
 
   /** The DM chat between the bot and a person: registered (the console's), or derived from the open_id. */
   p2pChatFor(openId: string): string {
@@ -46,6 +52,7 @@ export class MessageStore {
   /** Tells the stand-in about a message the platform delivered, so replies land in its chat. */
   registerIncoming(messageId: string, chatId: string, rootId?: string): void {
     this.incoming.set(messageId, { chatId, rootId });
+    this.keep(chatId, messageId);
   }
 
   isIncoming(messageId: string): boolean {
@@ -60,7 +67,33 @@ export class MessageStore {
 
   add(message: SentMessage): void {
     this.sent.set(message.messageId, message);
+    // Added in time order: the uuids whose hour is over are at the start.
+    dropWhile(this.byUuid, (seen) => message.createdAt - seen.at >= UUID_WINDOW_MS);
     if (message.uuid !== undefined) this.byUuid.set(message.uuid, { messageId: message.messageId, at: message.createdAt });
+    this.keep(message.chatId, message.messageId);
+  }
+
+  /** A patch or card update replaced the message's content at `now`. */
+  changed(message: SentMessage, content: string, now: number): void {
+    message.content = content;
+    message.updates += 1;
+    message.updatedAt = now;
+    this.keep(message.chatId, message.messageId);
+  }
+
+  /** Moves the message to its chat's newest end, and forgets the chat's oldest beyond the cap. */
+  private keep(chatId: string | undefined, messageId: string): void {
+    if (chatId === undefined) return;
+    const ids = this.chats.get(chatId) ?? new Set<string>();
+    this.chats.set(chatId, ids);
+    ids.delete(messageId);
+    ids.add(messageId);
+    for (const oldest of ids) {
+      if (ids.size <= this.perChat) break;
+      ids.delete(oldest);
+      this.sent.delete(oldest);
+      this.incoming.delete(oldest);
+    }
   }
 
   /** Chat and root of a reply to `target`; an unknown target gets a chat id derived from its id. */
@@ -221,9 +254,7 @@ export function patchMessage(store: MessageStore, ctx: MessageContext): RequestH
     if (now - message.createdAt > EDIT_WINDOW_MS) return sendError(res, E.imEditWindowOver);
     if (!contentAccepted(req, res, message.msgType, content)) return;
 
-    message.content = content;
-    message.updates += 1;
-    message.updatedAt = now;
+    store.changed(message, content, now);
     sendJson(res, 200, { code: 0, msg: 'success', data: {} });
   };
 }

@@ -1,8 +1,10 @@
 // Records every request in arrival order. A call is recorded as soon as its route is known (after
 // the body is read) and completed when respond.ts writes the answer, so rejected requests are kept too.
+// Only the newest `cap` are kept (see retention.ts).
 import type { Request, RequestHandler, Response } from 'express';
 import { bodyOf } from './body.js';
 import { queryOf, urlOf } from './request.js';
+import { append } from './retention.js';
 import type { RecordedCall, Route } from './types.js';
 
 const pending = new WeakMap<Response, RecordedCall>();
@@ -19,7 +21,10 @@ export function settle(res: Response, status: number, code: number | undefined):
 export class Recorder {
   readonly calls: RecordedCall[] = [];
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly cap = Infinity,
+  ) {}
 
   tag(route: Route | 'unknown'): RequestHandler {
     return (req, res, next) => {
@@ -33,7 +38,7 @@ export class Recorder {
         status: 0,
         at: this.now(),
       };
-      this.calls.push(call);
+      append(this.calls, call, this.cap);
       pending.set(res, call);
       next();
     };

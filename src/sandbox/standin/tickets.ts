@@ -39,6 +39,13 @@ export class TicketStore {
     this.byId.set(ticket.ticket_id, ticket);
   }
 
+  /** Forgets a ticket and its conversation. */
+  remove(id: string): void {
+    if (!this.byId.delete(id)) return;
+    this.tickets = this.tickets.filter((t) => t.ticket_id !== id);
+    this.conversations.delete(id);
+  }
+
   addConversation(id: string, messages: readonly RawTicketMessage[]): void {
     this.conversations.set(id, [...messages].sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0)));
   }

@@ -6,6 +6,8 @@
 //
 //   node --expose-gc --import tsx bench/sandbox-memory.ts [days=3] [step ms=50]
 //
+// FEISHU_CONNECTION=long-connection runs it over the long connection, as `npm start` would.
+//
 // One simulated day is 4,320 steps (86,400 s / 20 s); at 50 ms a step it takes under four minutes.
 // Anything the bot logs as a warning or error is counted (SHOW_WARNINGS=1 prints it).
 import { createLogger } from '../src/log.js';
@@ -35,7 +37,8 @@ const yaml = [
   'upstream: { limits: { ticket_get_per_second: 1000, ticket_list_per_second: 1000, ticket_messages_per_second: 1000, messages_per_second: 1000, messages_per_chat_per_second: 1000 } }',
   'watch: { digest_after: 20 }',
 ].join('\n');
-const sandbox = await startSandbox({ port: 0, log, yaml, demo: { activityMs: stepMs } });
+const connection = process.env['FEISHU_CONNECTION'] === 'long-connection' ? 'long-connection' : 'webhook';
+const sandbox = await startSandbox({ port: 0, log, yaml, connection, demo: { activityMs: stepMs } });
 const api = sandbox.consoleUrl.replace(/\/console$/, '/sandbox/api');
 
 // The console polls the chat on screen every 700 ms; this user watches both.
@@ -74,7 +77,7 @@ function report(): void {
   );
 }
 
-console.log(`Sandbox memory over ${days} simulated days (a step every ${stepMs} ms stands for ${SANDBOX_STEP_S} s)`);
+console.log(`Sandbox memory over ${days} simulated days (${connection}; a step every ${stepMs} ms stands for ${SANDBOX_STEP_S} s)`);
 report();
 const stepsPerReport = (6 * 3600) / SANDBOX_STEP_S;
 for (let next = stepsPerReport; next <= (days * 86_400) / SANDBOX_STEP_S; next += stepsPerReport) {

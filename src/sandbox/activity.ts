@@ -5,7 +5,7 @@
 // A ticket a minute is far denser than a real helpdesk's history (and than the seed's 300 in six
 // weeks), and would grow the stand-in without end: older closed tickets it brought are retired.
 import type { Logger } from '../log.js';
-import { arrivingTicket, createRng, DEMO_AGENTS, seedConversations, type Rng } from './seed.js';
+import { arrivingTicket, closingOutcome, createRng, DEMO_AGENTS, seedConversations, type Rng } from './seed.js';
 import { TAGS } from './seed/words.js';
 import type { RawTicketUser, StandIn } from './standin/index.js';
 import { applyChange } from './standin/tickets.js';
@@ -29,7 +29,15 @@ export interface ActivityOptions {
   log: Logger;
   /** Which of its closed tickets it keeps; RETIRE by default. */
   retire?: Retirement;
+  /** How many of its tickets stay open before it closes one; OPEN_FLOOR by default. */
+  openFloor?: number;
 }
+
+/**
+ * A queue is never empty: the seed's open tickets age past "today" while the sandbox runs, so the
+ * activity keeps a few of its own open (arrived in the last few minutes) for `open today` to find.
+ */
+export const OPEN_FLOOR = 6;
 
 /** Of the closed tickets the activity brought: all the latest `recent`, then one in `oneIn` for `forMs`. */
 export interface Retirement {
@@ -44,7 +52,7 @@ export interface Retirement {
  */
 export const RETIRE: Retirement = { recent: 180, oneIn: 180, forMs: 42 * 86_400_000 };
 
-/** The story repeats: a ticket arrives, the one before is taken, an older one is closed. */
+/** The story repeats: a ticket arrives, the one before is taken, an older one is closed (once more than OPEN_FLOOR are open). */
 const STEPS = ['arrive', 'take', 'close'] as const;
 
 export class DemoActivity {
@@ -97,6 +105,7 @@ export class DemoActivity {
   async next(): Promise<void> {
     const step = STEPS[this.step++ % STEPS.length]!;
     if (step === 'arrive') return void (await this.arrive());
+    if (step === 'close' && this.mine.length <= (this.options.openFloor ?? OPEN_FLOOR)) return void (await this.arrive());
     const from = step === 'take' ? 'waiting' : 'taken';
     const ticket = this.mine.find((t) => t.stage === from);
     if (!ticket) return void (await this.arrive());
@@ -104,7 +113,10 @@ export class DemoActivity {
       await this.options.standin.changeTicket(ticket.id, { status: 2, agent: this.rng.pick(DEMO_AGENTS) });
       ticket.stage = 'taken';
     } else {
-      await this.options.standin.changeTicket(ticket.id, { status: 51, solve: 2 });
+      // Solved or not, and scored, as the seed's history is: the examples about scores and
+      // unsolved tickets in the last 7 days keep finding tickets in a sandbox left running.
+      const { solve, score } = closingOutcome(this.rng, 51);
+      await this.options.standin.changeTicket(ticket.id, { status: 51, solve, ...(score !== undefined ? { score } : {}) });
       this.mine.splice(this.mine.indexOf(ticket), 1);
       this.retireAfterClosing(ticket.id);
     }

@@ -7,7 +7,7 @@ import { FIRST_TICKET_ID, HOSTILE_TICKET_ID } from './seed/ids.js';
 import { DEMO_AGENTS, DEMO_GUESTS, HELPDESK_BOT, HOSTILE_GUEST } from './seed/people.js';
 import { createRng, type Rng } from './seed/rng.js';
 import { COMMENTS, DISSATISFACTION_REASONS, FIELDS, HOSTILE_COMMENT, TAGS } from './seed/words.js';
-import type { RawCustomizedField, RawTicket, RawTicketTag, RawTicketUser } from './standin/types.js';
+import type { RawCustomizedField, RawI18n, RawTicket, RawTicketTag, RawTicketUser } from './standin/types.js';
 
 export { DEMO_AGENTS, DEMO_GUESTS, HOSTILE_GUEST } from './seed/people.js';
 export { FIRST_TICKET_ID, HOSTILE_TICKET_ID } from './seed/ids.js';
@@ -363,18 +363,10 @@ function build(ctx: Context, spec: Spec): RawTicket {
   if (closed) {
     ticket.closed_at = endAt;
     ticket.closed_by = status === 50 ? HELPDESK_BOT : status === 52 ? guest : rng.pick(agents.length > 0 ? agents : DEMO_AGENTS);
-    const solve = spec.solve ?? (rng.chance(status === 50 ? 0.6 : 0.8) ? 2 : 1);
-    ticket.solve = solve;
-    const score =
-      spec.score === undefined
-        ? rng.chance(0.7)
-          ? rng.weighted(solve === 2 ? ([[3, 65], [2, 25], [1, 10]] as const) : ([[3, 10], [2, 30], [1, 60]] as const))
-          : null
-        : spec.score;
-    if (score !== null) {
-      ticket.score = score;
-      if (score === 1 || (score === 2 && rng.chance(0.3))) ticket.dissatisfaction_reason = rng.pick(DISSATISFACTION_REASONS);
-    }
+    const outcome = closingOutcome(rng, status, spec);
+    ticket.solve = outcome.solve;
+    if (outcome.score !== undefined) ticket.score = outcome.score;
+    if (outcome.reason !== undefined) ticket.dissatisfaction_reason = outcome.reason;
   }
 
   const tags = spec.tags ?? pickTags(rng);
@@ -382,6 +374,24 @@ function build(ctx: Context, spec: Spec): RawTicket {
   const fields = customFields(rng, type, spec.fields);
   if (fields.length > 0) ticket.customized_fields = fields;
   return ticket;
+}
+
+/**
+ * How a closed ticket ended, drawn as the demo helpdesk's history has it: solved (2) more often than
+ * not (less so when the bot closed it, status 50), a score from the guest on most tickets, lower
+ * when unsolved, and a reason for most unhappy ones. What `given` fixes is kept.
+ */
+export function closingOutcome(rng: Rng, status: number, given: { solve?: number; score?: number | null } = {}): { solve: number; score?: number; reason?: RawI18n } {
+  const solve = given.solve ?? (rng.chance(status === 50 ? 0.6 : 0.8) ? 2 : 1);
+  const score =
+    given.score === undefined
+      ? rng.chance(0.7)
+        ? rng.weighted(solve === 2 ? ([[3, 65], [2, 25], [1, 10]] as const) : ([[3, 10], [2, 30], [1, 60]] as const))
+        : null
+      : given.score;
+  if (score === null) return { solve };
+  const reason = score === 1 || (score === 2 && rng.chance(0.3)) ? rng.pick(DISSATISFACTION_REASONS) : undefined;
+  return { solve, score, ...(reason !== undefined ? { reason } : {}) };
 }
 
 function pickAgents(rng: Rng): RawTicketUser[] {

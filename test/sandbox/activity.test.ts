@@ -3,7 +3,7 @@
 // board in the console's group, with "new ticket now" in the console's API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/log.js';
-import { DemoActivity } from '../../src/sandbox/activity.js';
+import { DemoActivity, OPEN_FLOOR } from '../../src/sandbox/activity.js';
 import { DEMO_COMMANDS, SANDBOX_RETENTION, startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
 import { StandIn } from '../../src/sandbox/standin/index.js';
 import { until } from '../support/wait.js';
@@ -13,7 +13,7 @@ import { SECRETS } from '../support/secrets.js';
 async function story(seed: number, steps: number) {
   const standin = await StandIn.start({ ...SECRETS });
   try {
-    const activity = new DemoActivity({ standin, intervalMs: 0, seed, log: memoryLogger() });
+    const activity = new DemoActivity({ standin, intervalMs: 0, seed, log: memoryLogger(), openFloor: 0 });
     const seen: string[] = [];
     const before = new Set(standin.tickets.map((t) => t.ticket_id));
     for (let i = 0; i < steps; i++) {
@@ -40,12 +40,32 @@ describe('the demo activity', () => {
   });
 });
 
+describe('the demo activity keeps a queue', () => {
+  it('closes one of its tickets only while more than OPEN_FLOOR are open, so `open today` always finds some', async () => {
+    const standin = await StandIn.start({ ...SECRETS, tickets: [] });
+    try {
+      const activity = new DemoActivity({ standin, intervalMs: 0, seed: 7, log: memoryLogger() });
+      const open = () => standin.tickets.filter((t) => (t.status ?? 1) < 50).length;
+      const seen: number[] = [];
+      for (let i = 0; i < 90; i++) {
+        await activity.next();
+        seen.push(open());
+      }
+      // It grows to the floor, then arrives and closes in turn around it.
+      expect(seen.slice(30).every((n) => n >= OPEN_FLOOR && n <= OPEN_FLOOR + 2)).toBe(true);
+      expect(standin.tickets.filter((t) => (t.status ?? 1) >= 50).length).toBeGreaterThan(10);
+    } finally {
+      await standin.close();
+    }
+  });
+});
+
 describe('the demo activity retires old closed tickets it brought', () => {
   it('keeps the latest closed in full and one in `oneIn` of those before; the seed’s tickets stay', async () => {
     const standin = await StandIn.start({ ...SECRETS, tickets: [{ ticket_id: '7000000000000000001', status: 51, created_at: 1 }] });
     try {
       const log = memoryLogger();
-      const activity = new DemoActivity({ standin, intervalMs: 0, seed: 7, log, retire: { recent: 2, oneIn: 3, forMs: 3600_000 } });
+      const activity = new DemoActivity({ standin, intervalMs: 0, seed: 7, log, retire: { recent: 2, oneIn: 3, forMs: 3600_000 }, openFloor: 0 });
       const closedOrder: string[] = [];
       for (let i = 0; i < 30; i++) {
         await activity.next();
@@ -67,7 +87,7 @@ describe('the demo activity retires old closed tickets it brought', () => {
   it('retires the ones it kept once `forMs` is over', async () => {
     const standin = await StandIn.start({ ...SECRETS, tickets: [] });
     try {
-      const activity = new DemoActivity({ standin, intervalMs: 0, seed: 7, log: memoryLogger(), retire: { recent: 2, oneIn: 3, forMs: 0 } });
+      const activity = new DemoActivity({ standin, intervalMs: 0, seed: 7, log: memoryLogger(), retire: { recent: 2, oneIn: 3, forMs: 0 }, openFloor: 0 });
       for (let i = 0; i < 30; i++) await activity.next();
       expect(standin.tickets.filter((t) => (t.status ?? 0) >= 50)).toHaveLength(2);
     } finally {

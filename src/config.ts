@@ -19,6 +19,7 @@ export const ENV_OVERRIDES = {
   FEISHU_HELPDESK_TOKEN: 'helpdesk.token',
   PORT: 'server.port',
   REDIS_URL: 'state.redis_url',
+  STATE_FILE: 'state.file',
   METRICS_PORT: 'metrics.port',
 } as const;
 

@@ -22,6 +22,8 @@ describe('loadConfig', () => {
     expect(shipped).toMatchObject({ ok: true, config: { state: { file: 'data/helpdesk-bot-state.json' }, watch: { maxPerChat: 20, digestAfter: 3, boardRefreshSeconds: 5 }, access: { watch: [] } } });
     const none = loadConfig('state: { file: "" }', creds);
     expect(none.ok && none.config.state.file).toBeUndefined();
+    const moved = loadConfig(readFileSync('app.yaml', 'utf8'), { ...creds, STATE_FILE: '/var/lib/helpdesk-bot/state.json' });
+    expect(moved.ok && moved.config.state.file).toBe('/var/lib/helpdesk-bot/state.json');
   });
 
   it('names a bad access.watch entry or watch setting', () => {

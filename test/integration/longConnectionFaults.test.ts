@@ -1,6 +1,9 @@
 // The long connection when things go wrong, through the real SDK against the stand-in: dropped and
 // silent connections, refusals at the endpoint (retryable and fatal), a full queue, several
 // instances sharing one app, and shutdown. Nothing acknowledged is lost; nothing is answered twice.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { memoryLogger } from '../../src/log.js';
@@ -152,7 +155,9 @@ describe('several instances of one app', () => {
   it('each event goes to one of them, at random, and is answered once', async () => {
     const h = await harness();
     const { FEISHU_VERIFICATION_TOKEN: _t, FEISHU_ENCRYPT_KEY: _k, ...env } = credentialsFor(h.standin.url);
-    const config = loadConfig(PLAIN_UPSTREAM, { ...env, FEISHU_CONNECTION: 'long-connection', PORT: '0' });
+    // A second process of its own: its own state file, not the repository's data/.
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'second-bot-')), 'state.json');
+    const config = loadConfig(PLAIN_UPSTREAM, { ...env, FEISHU_CONNECTION: 'long-connection', PORT: '0', STATE_FILE: stateFile });
     if (!config.ok) throw new Error(config.problems.join('\n'));
     second = await startBot(config.config, { log: memoryLogger(), host: '127.0.0.1' });
     await until('the second connection', () => isReceiving(second!.connection()));

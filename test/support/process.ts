@@ -3,7 +3,8 @@
 // gives its own. Used by the tests that run processes (*.process.test.ts, the sandbox, metrics,
 // shutdown and doctor tests) and by the benchmark.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,7 @@ export { credentialsFor } from './secrets.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-const CREDENTIALS = /^(FEISHU_|BOT_CONFIG$|PORT$|METRICS_PORT$)/;
+const CREDENTIALS = /^(FEISHU_|BOT_CONFIG$|PORT$|METRICS_PORT$|STATE_FILE$|REDIS_URL$)/;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -87,8 +88,12 @@ const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k
 function start(command: string, args: string[], env: Record<string, string>): Started {
   const clean = cleanEnv();
   // Metrics on any free port unless a test names one: bots started side by side must not collide
-  // on the default 9464 (the "started" log line says where they are).
-  const child = spawn(command, args, { cwd: REPO, env: { ...clean, METRICS_PORT: '0', ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // on the default 9464 (the "started" log line says where they are). Likewise the state file:
+  // each process its own, unless a test names one (or a config file that does), so processes
+  // started side by side, or by an earlier run, never share watches or live cards through the
+  // repository's data/ directory.
+  const stateFile = env.BOT_CONFIG || env.STATE_FILE !== undefined ? {} : { STATE_FILE: join(mkdtempSync(join(tmpdir(), 'bot-state-')), 'state.json') };
+  const child = spawn(command, args, { cwd: REPO, env: { ...clean, METRICS_PORT: '0', ...stateFile, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let err = '';
   let partial = '';

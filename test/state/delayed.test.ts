@@ -2,15 +2,11 @@
 // redraw per card, one recount of the boards). The same id added again while its job waits is
 // one job, in one process and across instances on Redis; a process that stops runs what it had
 // delayed rather than dropping it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { describe, expect, it } from 'vitest';
 import { coalesce, type Job } from '../../src/jobs.js';
 import { memoryLogger } from '../../src/log.js';
-import { realSleep } from '../../src/resilience/timing.js';
 import { MemoryWork } from '../../src/state/memory.js';
-import { createState } from '../../src/state/index.js';
-import type { State } from '../../src/state/types.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { sharedRedisStates } from '../support/redis.js';
 import { systemProgram } from '../support/system.js';
 import { until } from '../support/wait.js';
 
@@ -51,22 +47,7 @@ describe('in process', () => {
 });
 
 describe.skipIf(!redisServer)('on Redis, for every instance (real redis-server)', () => {
-  let redis: RedisServer;
-  const states: State[] = [];
-  beforeAll(async () => {
-    redis = await startRedis(redisServer!);
-    for (let i = 0; i < 2; i++) {
-      const loaded = loadConfig('', { FEISHU_APP_ID: 'cli_5a7e0000000000c3', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 't', FEISHU_ENCRYPT_KEY: 'k', FEISHU_HELPDESK_ID: '1', FEISHU_HELPDESK_TOKEN: 'h', REDIS_URL: redis.url });
-      if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-      states.push(await createState(loaded.config, { clock: Date.now, sleep: realSleep }, memoryLogger()));
-    }
-    await Promise.all(states.map((s) => s.ready()));
-  });
-  afterAll(async () => {
-    await Promise.all(states.map((s) => s.work.drain(1000)));
-    await Promise.all(states.map((s) => s.close()));
-    await redis?.close();
-  });
+  const { states } = sharedRedisStates(redisServer!, 'cli_5a7e0000000000c3');
 
   it('runs a delayed job once across instances, after its delay, whichever added it', async () => {
     const ran: { job: Job; at: number }[] = [];

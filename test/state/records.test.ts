@@ -4,14 +4,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/log.js';
-import { realSleep } from '../../src/resilience/timing.js';
 import { FileRecords } from '../../src/state/fileRecords.js';
-import { createState } from '../../src/state/index.js';
-import { MAX_SET_MEMBERS, type Records, type State } from '../../src/state/types.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { MAX_SET_MEMBERS, type Records } from '../../src/state/types.js';
+import { sharedRedisStates } from '../support/redis.js';
 import { systemProgram } from '../support/system.js';
 import { until } from '../support/wait.js';
 
@@ -169,27 +166,13 @@ describe('in process, kept in a file', () => {
 });
 
 describe.skipIf(!redisServer)('in Redis, shared by two instances (real redis-server)', () => {
-  let redis: RedisServer;
-  const states: State[] = [];
-  beforeAll(async () => {
-    redis = await startRedis(redisServer!);
-    for (let i = 0; i < 2; i++) {
-      const loaded = loadConfig('', { FEISHU_APP_ID: 'cli_5a7e0000000000b2', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 't', FEISHU_ENCRYPT_KEY: 'k', FEISHU_HELPDESK_ID: '1', FEISHU_HELPDESK_TOKEN: 'h', REDIS_URL: redis.url });
-      if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-      states.push(await createState(loaded.config, { clock: Date.now, sleep: realSleep }, memoryLogger()));
-    }
-    await Promise.all(states.map((s) => s.ready()));
-  });
-  afterAll(async () => {
-    await Promise.all(states.map((s) => s.close()));
-    await redis?.close();
-  });
+  const { states, redis } = sharedRedisStates(redisServer!, 'cli_5a7e0000000000b2');
   contract('redis', () => [states[0]!.records, states[1]!.records]);
 
   it('keeps records across a Redis restart (append-only file on)', async () => {
     await states[0]!.records.put('watch:wsurvivor', { id: 'wsurvivor' });
-    await redis.stop();
-    await redis.start();
+    await redis().stop();
+    await redis().start();
     await until('Redis to answer again', async () => (await states[1]!.records.get('watch:wsurvivor').catch(() => 'down')) !== 'down');
     expect(await states[1]!.records.get('watch:wsurvivor')).toEqual({ id: 'wsurvivor' });
   });

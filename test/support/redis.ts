@@ -6,6 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { memoryLogger } from '../../src/log.js';
+import { realSleep } from '../../src/resilience/timing.js';
+import { createState } from '../../src/state/index.js';
+import type { State } from '../../src/state/types.js';
 import { freePort } from './process.js';
 
 export interface RedisServer {
@@ -77,4 +83,30 @@ function answers(port: number): Promise<boolean> {
     });
     socket.once('connect', () => socket.write('PING\r\n'));
   });
+}
+
+/**
+ * For a describe block: a real redis-server and `count` states on it, as that many processes of
+ * one app (`appId`) would have them; made before the block's tests, closed after (their work
+ * drained first). Read `states` and `redis()` inside tests.
+ */
+export function sharedRedisStates(program: string, appId: string, count = 2): { states: State[]; redis: () => RedisServer } {
+  let server: RedisServer | undefined;
+  const states: State[] = [];
+  beforeAll(async () => {
+    server = await startRedis(program);
+    const env = { FEISHU_APP_ID: appId, FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 't', FEISHU_ENCRYPT_KEY: 'k', FEISHU_HELPDESK_ID: '1', FEISHU_HELPDESK_TOKEN: 'h', REDIS_URL: server.url };
+    for (let i = 0; i < count; i++) {
+      const loaded = loadConfig('', env);
+      if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+      states.push(await createState(loaded.config, { clock: Date.now, sleep: realSleep }, memoryLogger()));
+    }
+    await Promise.all(states.map((s) => s.ready()));
+  });
+  afterAll(async () => {
+    await Promise.all(states.map((s) => s.work.drain(1000)));
+    await Promise.all(states.map((s) => s.close()));
+    await server?.close();
+  });
+  return { states, redis: () => server! };
 }

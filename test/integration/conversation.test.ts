@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fullConversation, fullTicket } from '../fixtures/tickets.js';
 import { makeTickets } from '../fixtures/many.js';
 import { buttons, startHarness, type Harness, type Reply } from './harness.js';
+import { until } from '../support/wait.js';
 
 const NOW = Date.now();
 let h: Harness;
@@ -53,7 +54,8 @@ describe('/ticket <id>', () => {
     const [reply] = await h.replies(messageId);
     expect(reply!.content).toContain('The conversation could not be loaded');
     expect(reply!.content).toContain('Li Lei');
-    const line = h.log.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'command' && l.message_id === messageId);
+    // The line is written once the reply is sent, a moment after the stand-in has it.
+    const line = await until('the command line', () => h.log.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'command' && l.message_id === messageId));
     expect(line).toMatchObject({ outcome: 'ok', degraded: 'conversation', reply: 'sent' });
   });
 

@@ -3,7 +3,7 @@
 // gives its own. Used by the tests that run processes (*.process.test.ts, the sandbox, metrics,
 // shutdown and doctor tests) and by the benchmark.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -92,8 +92,11 @@ function start(command: string, args: string[], env: Record<string, string>): St
   // each process its own, unless a test names one (or a config file that does), so processes
   // started side by side, or by an earlier run, never share watches or live cards through the
   // repository's data/ directory.
-  const stateFile = env.BOT_CONFIG || env.STATE_FILE !== undefined ? {} : { STATE_FILE: join(mkdtempSync(join(tmpdir(), 'bot-state-')), 'state.json') };
+  const stateDir = env.BOT_CONFIG || env.STATE_FILE !== undefined ? undefined : mkdtempSync(join(tmpdir(), 'bot-state-'));
+  const stateFile = stateDir ? { STATE_FILE: join(stateDir, 'state.json') } : {};
   const child = spawn(command, args, { cwd: REPO, env: { ...clean, METRICS_PORT: '0', ...stateFile, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The process's own state file goes with it.
+  if (stateDir) child.once('exit', () => rmSync(stateDir, { recursive: true, force: true }));
   const lines: string[] = [];
   let err = '';
   let partial = '';

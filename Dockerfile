@@ -5,7 +5,7 @@
 #   docker run --rm -p 3000:3000 helpdesk-bot                  # sandbox mode: http://localhost:3000/console
 #   docker run --rm -p 3000:3000 -e FEISHU_APP_ID=… … helpdesk-bot
 
-# Build stage: dev dependencies (esbuild) to compile src/ and cards/ into dist/main.js.
+# Build stage: dev dependencies (esbuild) to compile src/ into dist/main.js.
 FROM node:20-alpine AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -13,7 +13,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY scripts/build.mjs ./scripts/
 COPY src ./src
-COPY cards ./cards
 RUN node scripts/build.mjs
 
 # Run stage: production dependencies and the bundle; no sources, no compiler, no npm at run time.

@@ -1,4 +1,4 @@
-// Compiles the bot for `npm start`: src/main.ts and everything it imports (src/, cards/) bundled by
+// Compiles the bot for `npm start`: src/main.ts and everything it imports bundled by
 // esbuild into dist/main.js, and src/doctor.ts into dist/doctor.js (with chunks beside them for
 // what they share and what is imported dynamically), with source maps so stack traces name the
 // TypeScript files and lines.

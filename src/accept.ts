@@ -7,7 +7,7 @@
 // acknowledged command survives this instance; if it cannot be stored, the platform redelivers.
 // Nothing here waits for a helpdesk call: a card callback is answered by onCardAction, which
 // keeps to its own deadline.
-import type { Json } from '../cards/kit.js';
+import type { Json } from './cards/kit.js';
 import type { Clock } from './clock.js';
 import type { Delivery } from './feishu/events.js';
 import type { CardAction } from './feishu/types.js';

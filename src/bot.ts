@@ -1,10 +1,10 @@
 // What the bot does with a message, a click, a menu tap, a chat event or a ticket event: work out
 // the view, render it, send it, log one line. Watches, live cards and boards are in watch/.
-import { helpCard } from '../cards/help.js';
-import type { Json } from '../cards/kit.js';
-import { problemCard } from '../cards/problem.js';
-import { toastFor } from '../cards/toast.js';
-import { welcomeCard } from '../cards/welcome.js';
+import { helpCard } from './cards/help.js';
+import type { Json } from './cards/kit.js';
+import { problemCard } from './cards/problem.js';
+import { toastFor } from './cards/toast.js';
+import { welcomeCard } from './cards/welcome.js';
 import { checkAccess, checkChat, hiddenFields, type AccessRules, type Privacy, type Verdict, type Who } from './access.js';
 import type { ButtonValues, View } from './actions/values.js';
 import type { Clock } from './clock.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, roughDuration } from '../cards/format.js';
-import { helpCard } from '../cards/help.js';
-import { BODY_LIMIT_BYTES, replyBodyBytes, type Json } from '../cards/kit.js';
-import { problemCard, type Problem } from '../cards/problem.js';
-import { ticketCard, type TicketCardOptions } from '../cards/ticket.js';
-import { welcomeCard } from '../cards/welcome.js';
+import { formatDuration, roughDuration } from '../src/cards/format.js';
+import { helpCard } from '../src/cards/help.js';
+import { BODY_LIMIT_BYTES, replyBodyBytes, type Json } from '../src/cards/kit.js';
+import { problemCard, type Problem } from '../src/cards/problem.js';
+import { ticketCard, type TicketCardOptions } from '../src/cards/ticket.js';
+import { welcomeCard } from '../src/cards/welcome.js';
 import { keep } from '../src/helpdesk/conversation.js';
 import { toMessage, toTicket } from '../src/helpdesk/map.js';
 import type { Conversation, Message } from '../src/helpdesk/types.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeQuery, filtersUsed } from '../cards/describe.js';
-import { BODY_LIMIT_BYTES, replyBodyBytes } from '../cards/kit.js';
-import { listCard, type ListCardData } from '../cards/list.js';
+import { describeQuery, filtersUsed } from '../src/cards/describe.js';
+import { BODY_LIMIT_BYTES, replyBodyBytes } from '../src/cards/kit.js';
+import { listCard, type ListCardData } from '../src/cards/list.js';
 import { toTicket } from '../src/helpdesk/map.js';
 import type { Ticket, TicketFilter } from '../src/helpdesk/types.js';
 import { expectGolden } from './golden.js';

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { esc, plain } from '../cards/kit.js';
+import { esc, plain } from '../src/cards/kit.js';
 
 const md = new MarkdownIt('default', { html: true, linkify: true });
 

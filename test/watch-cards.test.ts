@@ -1,11 +1,11 @@
 // The cards of watches and the board, as golden files (review their diffs like code), in both
 // languages, with hostile data showing as text, within the platform's card limits.
 import { describe, expect, it } from 'vitest';
-import { boardCard } from '../cards/board.js';
-import { describeQuery } from '../cards/describe.js';
-import { replyBodyBytes, BODY_LIMIT_BYTES, type Json } from '../cards/kit.js';
-import { problemCard, type Problem } from '../cards/problem.js';
-import { digestCard, watchCreatedCard, watchListCard, watchPostCard } from '../cards/watch.js';
+import { boardCard } from '../src/cards/board.js';
+import { describeQuery } from '../src/cards/describe.js';
+import { replyBodyBytes, BODY_LIMIT_BYTES, type Json } from '../src/cards/kit.js';
+import { problemCard, type Problem } from '../src/cards/problem.js';
+import { digestCard, watchCreatedCard, watchListCard, watchPostCard } from '../src/cards/watch.js';
 import { toTicket } from '../src/helpdesk/map.js';
 import { checkCard } from '../src/sandbox/standin/cards.js';
 import type { BoardCounts } from '../src/watch/counts.js';

@@ -1,5 +1,5 @@
 // The one mapping from a helpdesk failure to what the user is told.
-import type { Problem } from '../../cards/problem.js';
+import type { Problem } from '../cards/problem.js';
 import { HelpdeskError } from '../helpdesk/errors.js';
 
 export function problemFor(error: unknown, what: 'ticket' | 'list', ticketId?: string): Problem {

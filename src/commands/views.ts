@@ -1,11 +1,11 @@
 // Shows a View (a list page or a ticket) as a card. Typed commands and button clicks both end
 // here, so a page reached by "Next" looks exactly like the same page typed as a command. Time
 // words ("today", "7d") are resolved here, at every showing, so a refresh always means now.
-import { describeQuery, filtersUsed } from '../../cards/describe.js';
-import type { Json } from '../../cards/kit.js';
-import { listCard } from '../../cards/list.js';
-import { problemCard, type Problem } from '../../cards/problem.js';
-import { ticketCard, type ConversationState, type MaskedField } from '../../cards/ticket.js';
+import { describeQuery, filtersUsed } from '../cards/describe.js';
+import type { Json } from '../cards/kit.js';
+import { listCard } from '../cards/list.js';
+import { problemCard, type Problem } from '../cards/problem.js';
+import { ticketCard, type ConversationState, type MaskedField } from '../cards/ticket.js';
 import type { ButtonValues, ListState, PageView, View } from '../actions/values.js';
 import type { Clock } from '../clock.js';
 import type { ChatType } from '../feishu/types.js';

@@ -2,7 +2,7 @@
 // update a card after a callback.
 import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
-import type { Json } from '../../cards/kit.js';
+import type { Json } from '../cards/kit.js';
 import { LateForSlot } from '../resilience/slot.js';
 import type { ChatGoneReason } from './types.js';
 

@@ -1,8 +1,8 @@
 // The queue board: /board (or 看板) and its Refresh button show it, and ticket events recount every
 // board the bot has posted (at most once per watch.board_refresh_seconds, one count for all of
 // them), patching only those whose numbers moved.
-import { boardCard } from '../../cards/board.js';
-import { problemCard } from '../../cards/problem.js';
+import { boardCard } from '../cards/board.js';
+import { problemCard } from '../cards/problem.js';
 import { problemFor } from '../commands/problems.js';
 import type { Audience, Outcome } from '../commands/views.js';
 import { messageGone } from '../feishu/messenger.js';

@@ -3,8 +3,8 @@
 // the same viewers (the view, the chat, whether it is a watch's compact post), never the card
 // itself; boards likewise. When the ticket changes, its cards are drawn again and patched, once
 // per window however many events arrive, and never past the platform's 14 days.
-import type { Json } from '../../cards/kit.js';
-import { watchPostCard } from '../../cards/watch.js';
+import type { Json } from '../cards/kit.js';
+import { watchPostCard } from '../cards/watch.js';
 import type { View } from '../actions/values.js';
 import { showView, type Audience } from '../commands/views.js';
 import { messageGone } from '../feishu/messenger.js';

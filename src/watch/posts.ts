@@ -2,8 +2,8 @@
 // ticket, or, when more than watch.digest_after came at once, one digest card per watch. Sent as
 // new messages to the chat, under its message limit (5 a second), with a uuid per watch and
 // ticket (per digest) so a round run twice shows once. Each compact post is a live card.
-import type { Json } from '../../cards/kit.js';
-import { digestCard, watchPostCard } from '../../cards/watch.js';
+import type { Json } from '../cards/kit.js';
+import { digestCard, watchPostCard } from '../cards/watch.js';
 import { chatGone, sendUuid } from '../feishu/messenger.js';
 import type { ChatGoneReason } from '../feishu/types.js';
 import { StateUnavailable } from '../state/types.js';

@@ -1,7 +1,7 @@
 // What watches, live cards and boards keep, over the state's records (in this process and its
 // file, or in Redis for every instance). Every key and every bound lives here.
 import { randomBytes } from 'node:crypto';
-import type { L10n } from '../../cards/kit.js';
+import type { L10n } from '../cards/kit.js';
 import type { ListState, View } from '../actions/values.js';
 import type { ChatType } from '../feishu/types.js';
 import type { Ticket } from '../helpdesk/types.js';

@@ -1,10 +1,10 @@
 // /watch <filters>, /watch, /unwatch <n> and the Unwatch button: a chat's watched queries. A watch
 // is the same filter as /tickets (without time or page); from its start the tickets matching it
 // are noted as seen, so only tickets created later, or that come to match later, are posted.
-import { describeQuery } from '../../cards/describe.js';
-import { esc, l, mapL, type L10n } from '../../cards/kit.js';
-import { problemCard, type Problem } from '../../cards/problem.js';
-import { watchCreatedCard, watchListCard } from '../../cards/watch.js';
+import { describeQuery } from '../cards/describe.js';
+import { esc, l, mapL, type L10n } from '../cards/kit.js';
+import { problemCard, type Problem } from '../cards/problem.js';
+import { watchCreatedCard, watchListCard } from '../cards/watch.js';
 import type { Who } from '../access.js';
 import type { ListState } from '../actions/values.js';
 import { canonical } from '../actions/values.js';

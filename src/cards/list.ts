@@ -1,8 +1,8 @@
 // The list card: the query as its title with the count, one row per ticket that leads with the
 // guest and the ticket's state (status, owner, age) and an Open button, and paging buttons only
 // when there is more than one page.
-import type { Ticket } from '../src/helpdesk/types.js';
-import { MAX_REACHABLE_ROWS, pages } from '../src/helpdesk/paging.js';
+import type { Ticket } from '../helpdesk/types.js';
+import { MAX_REACHABLE_ROWS, pages } from '../helpdesk/paging.js';
 import type { FiltersUsed } from './describe.js';
 import { ago, formatClock, ticketCount } from './format.js';
 import { button, card, clip, columns, esc, fitCard, footerRow, grey, header, hr, inlineTag, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';

@@ -1,7 +1,7 @@
 // Cards of watched queries: the confirmation of /watch, a chat's watches (each with Unwatch), a
 // ticket posted because it matched (compact, with Open), and a digest of many posted at once.
 // `label` is always the watch's query in words, plain text (see describe.ts).
-import type { Ticket } from '../src/helpdesk/types.js';
+import type { Ticket } from '../helpdesk/types.js';
 import { formatClock, formatWhen, ticketCount } from './format.js';
 import { button, card, clip, columns, esc, footerRow, grey, header, hr, joinL, l, mapL, markdown, plain, type Element, type Json, type L10n } from './kit.js';
 import { ROW_LEVELS, ticketRow } from './list.js';

@@ -1,6 +1,6 @@
 // The queue board: open tickets by status, unassigned, the oldest open ticket and the open tickets
 // of each agent, every count a button that opens the matching list. It is kept current by the bot.
-import type { BoardCounts } from '../src/watch/counts.js';
+import type { BoardCounts } from '../watch/counts.js';
 import { formatClock, roughDuration } from './format.js';
 import { button, card, clip, columns, esc, footerRow, grey, header, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';

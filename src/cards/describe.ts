@@ -1,8 +1,8 @@
 // A query, said back in words: "Open · today · agent Li Lei". Plain text (the list card's title);
 // callers escape it before putting it into markdown.
 import { DateTime } from 'luxon';
-import type { TimeSpec } from '../src/commands/filters/time.js';
-import type { TicketFilter } from '../src/helpdesk/types.js';
+import type { TimeSpec } from '../commands/filters/time.js';
+import type { TicketFilter } from '../helpdesk/types.js';
 import { joinL, l, mapL, same, type L10n } from './kit.js';
 import { channelLabel, scoreLabel, statusLook, typeLabel } from './labels.js';
 

@@ -1,7 +1,7 @@
 // The detail card for one ticket. It leads with what the customer said (their first message) and
 // the state of the ticket (status, guest, owner, how long, tags); the latest messages follow in a
 // panel; custom fields, times and durations wait in collapsed panels. Absent fields are left out.
-import type { Conversation, Message, Person, Ticket } from '../src/helpdesk/types.js';
+import type { Conversation, Message, Person, Ticket } from '../helpdesk/types.js';
 import { ago, formatClock, formatDuration, formatTime, formatWhen, roughDuration, zoneLabel } from './format.js';
 import {
   button,

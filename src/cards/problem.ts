@@ -1,6 +1,6 @@
 // Cards for everything that can go wrong: each says what happened and what to do next.
-import type { RefusalReason } from '../src/access.js';
-import type { FilterError } from '../src/commands/filters/types.js';
+import type { RefusalReason } from '../access.js';
+import type { FilterError } from '../commands/filters/types.js';
 import { hint } from './filterHints.js';
 import { card, clip, esc, grey, header, joinL, l, markdown, type HeaderColor, type Json, type L10n } from './kit.js';
 import { ignoredNote } from './ticket.js';

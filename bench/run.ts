@@ -23,7 +23,7 @@ import { toTicket } from '../src/helpdesk/map.js';
 import { resilientHelpdesk } from '../src/helpdesk/resilient.js';
 import { realSleep } from '../src/resilience/timing.js';
 import { memoryState } from '../src/state/memory.js';
-import { createLogger } from '../src/log.js';
+import { createLogger } from '../src/obs/log.js';
 import { delivery, messageEvent } from '../src/sandbox/deliveries.js';
 import { StandIn, type RawTicket } from '../src/sandbox/standin/index.js';
 import { helpdeskOptions } from '../src/upstream.js';

@@ -10,7 +10,7 @@
 //
 // One simulated day is 4,320 steps (86,400 s / 20 s); at 50 ms a step it takes under four minutes.
 // Anything the bot logs as a warning or error is counted (SHOW_WARNINGS=1 prints it).
-import { createLogger } from '../src/log.js';
+import { createLogger } from '../src/obs/log.js';
 import { startSandbox } from '../src/sandbox/mode.js';
 
 const SANDBOX_STEP_S = 20;

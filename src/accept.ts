@@ -12,8 +12,8 @@ import type { Clock } from './clock.js';
 import type { Delivery } from './feishu/events.js';
 import type { CardAction } from './feishu/types.js';
 import type { Job } from './jobs.js';
-import type { Logger } from './log.js';
-import type { DeliveryOutcome, Metrics } from './metrics.js';
+import type { Logger } from './obs/log.js';
+import type { DeliveryOutcome, Metrics } from './obs/metrics.js';
 import { StateUnavailable, type Claims } from './state/types.js';
 
 /** 200 with the body to send, or a refusal the platform will redeliver (503) or reject (400). */

@@ -10,8 +10,8 @@ import type { Config } from './config.js';
 import { webhookIntake, webhookRoute } from './feishu/intake.js';
 import { isReceiving, type ConnectionStatus } from './feishu/longConnection.js';
 import { jobId } from './jobs.js';
-import type { Logger } from './log.js';
-import type { Metrics } from './metrics.js';
+import type { Logger } from './obs/log.js';
+import type { Metrics } from './obs/metrics.js';
 import type { State } from './state/types.js';
 
 export interface AppDeps {

@@ -17,8 +17,8 @@ import type { CardAction, ChatEvent, ChatType, IncomingMessage, Mention } from '
 import { newStats, type CallOptions, type CallStats, type Helpdesk } from './helpdesk/api.js';
 import type { Config } from './config.js';
 import type { Job } from './jobs.js';
-import type { Logger } from './log.js';
-import type { Metrics } from './metrics.js';
+import type { Logger } from './obs/log.js';
+import type { Metrics } from './obs/metrics.js';
 import { StateUnavailable, type AddOptions } from './state/types.js';
 import { refreshBoards, showBoard } from './watch/board.js';
 import type { WatchContext } from './watch/context.js';

@@ -1,8 +1,8 @@
 // Entry point: read app.yaml and the environment, validate, start, and stop gracefully on SIGTERM.
 import { loadConfigFile } from './configFile.js';
-import { createLogger } from './log.js';
-import { createMetrics } from './metrics.js';
-import { serveMetrics } from './metricsServer.js';
+import { createLogger } from './obs/log.js';
+import { createMetrics } from './obs/metrics.js';
+import { serveMetrics } from './obs/metricsServer.js';
 import { startSandbox } from './sandbox/mode.js';
 import { PortUnavailableError, startBot } from './start.js';
 

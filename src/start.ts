@@ -12,8 +12,8 @@ import { connectionGauge, LongConnection, type ConnectionStatus } from './feishu
 import { realSleep } from './resilience/timing.js';
 import { ButtonValues } from './actions/values.js';
 import { jobId } from './jobs.js';
-import type { Logger } from './log.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import type { Logger } from './obs/log.js';
+import { createMetrics, type Metrics } from './obs/metrics.js';
 import PQueue from 'p-queue';
 import { createState } from './state/index.js';
 import { resilientUpstream } from './upstream.js';

@@ -10,8 +10,8 @@ import type { WindowLimit } from './resilience/limiter.js';
 import { resilientHelpdesk, type ResilientHelpdeskOptions } from './helpdesk/resilient.js';
 import type { RetryPolicy } from './resilience/retry.js';
 import type { Timing } from './resilience/timing.js';
-import type { Logger } from './log.js';
-import type { Metrics } from './metrics.js';
+import type { Logger } from './obs/log.js';
+import type { Metrics } from './obs/metrics.js';
 import type { State } from './state/types.js';
 
 export interface Upstream {

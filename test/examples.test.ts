@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleDates, filterExamples, helpExamples, parseTicketQuery } from '../src/commands/filters/index.js';
 import { listParams } from '../src/helpdesk/api.js';
-import { memoryLogger } from '../src/log.js';
+import { memoryLogger } from '../src/obs/log.js';
 import { addressMessage } from '../src/sandbox/console/mentions.js';
 import { DemoActivity } from '../src/sandbox/activity.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/mode.js';

@@ -9,7 +9,7 @@ import { createLarkClient, platformHttp } from '../feishu/client.js';
 import { refusalFix } from '../feishu/longConnection.js';
 import { fromThrown, HelpdeskError } from '../helpdesk/errors.js';
 import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../helpdesk/events.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../obs/log.js';
 import { NEEDED_SCOPES } from './scopes.js';
 
 export type Status = 'pass' | 'warn' | 'fail' | 'skip';

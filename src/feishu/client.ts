@@ -1,7 +1,7 @@
 // The one place the SDK client is built. Every Feishu API call in the bot goes through it.
 import type * as lark from '@larksuiteoapi/node-sdk';
 import axios from 'axios';
-import type { Fields, Logger } from '../log.js';
+import type { Fields, Logger } from '../obs/log.js';
 import { checkSlot } from '../resilience/slot.js';
 import { sdk } from './sdk.js';
 

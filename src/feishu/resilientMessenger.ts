@@ -4,8 +4,8 @@
 import type { QueueLimit, WindowLimit } from '../resilience/limiter.js';
 import { withRetries, type RetryPolicy, type Verdict } from '../resilience/retry.js';
 import type { Timing } from '../resilience/timing.js';
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
+import type { Logger } from '../obs/log.js';
+import type { Metrics } from '../obs/metrics.js';
 import type { LimitKey, State } from '../state/types.js';
 import { SendError, type Messenger, type SendOptions } from './messenger.js';
 

@@ -1,8 +1,8 @@
 // The helpdesk as the bot uses it: sdkHelpdesk (one SDK call each) wrapped in caches with single
 // flight, client-side rate limits, retries with backoff, and the command's deadline. Same interface.
 // Caches and limits live in the state (this process's, or shared by every instance).
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
+import type { Logger } from '../obs/log.js';
+import type { Metrics } from '../obs/metrics.js';
 import type { CallOptions, Helpdesk } from './api.js';
 import { canonicalKey, SharedLoads, type CacheLimit } from '../resilience/cache.js';
 import { HelpdeskError } from './errors.js';

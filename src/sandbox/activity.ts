@@ -4,7 +4,7 @@
 // Choices come from a seeded generator: the same seed plays the same story.
 // A ticket a minute is far denser than a real helpdesk's history (and than the seed's 300 in six
 // weeks), and would grow the stand-in without end: older closed tickets it brought are retired.
-import type { Logger } from '../log.js';
+import type { Logger } from '../obs/log.js';
 import { arrivingTicket, closingOutcome, createRng, DEMO_AGENTS, seedConversations, type Rng } from './seed.js';
 import { TAGS } from './seed/words.js';
 import type { RawTicketUser, StandIn } from './standin/index.js';

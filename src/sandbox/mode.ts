@@ -5,8 +5,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { ENV_OVERRIDES, loadConfig, type Config, type Connection } from '../config.js';
 import { isReceiving } from '../feishu/longConnection.js';
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
+import type { Logger } from '../obs/log.js';
+import type { Metrics } from '../obs/metrics.js';
 import { startBot, type RunningBot } from '../start.js';
 import { DemoActivity } from './activity.js';
 import { consoleRoutes, CONSOLE_PATH } from './console/index.js';

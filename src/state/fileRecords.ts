@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Clock } from '../clock.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../obs/log.js';
 import { MAX_SET_MEMBERS, type Records } from './types.js';
 
 /** What the file holds. Times are epoch ms; 0 means "never expires". */

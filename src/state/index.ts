@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Clock } from '../clock.js';
 import { settingName, type Config } from '../config.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../obs/log.js';
 import type { Sleep } from '../resilience/timing.js';
 import { memoryState } from './memory.js';
 import type { State } from './types.js';

@@ -7,8 +7,8 @@ import type { Config } from '../config.js';
 import type { Messenger } from '../feishu/messenger.js';
 import type { ChatType } from '../feishu/types.js';
 import type { Job } from '../jobs.js';
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
+import type { Logger } from '../obs/log.js';
+import type { Metrics } from '../obs/metrics.js';
 import type { AddOptions } from '../state/types.js';
 import type { WatchStore } from './store.js';
 

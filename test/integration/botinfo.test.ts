@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fetchBotOpenId } from '../../src/feishu/botInfo.js';
 import { createLarkClient } from '../../src/feishu/client.js';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { StandIn } from '../../src/sandbox/standin/index.js';
 import { SECRETS } from './harness.js';
 

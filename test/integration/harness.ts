@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config, type Connection } from '../../src/config.js';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '../../src/sandbox/deliveries.js';
 import { cardButtons } from '../../src/sandbox/standin/cards.js';
 import { StandIn, type GatewaySettings, type PushOptions, type RawTicket } from '../../src/sandbox/standin/index.js';

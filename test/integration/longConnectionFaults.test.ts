@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { messageEvent } from '../../src/sandbox/deliveries.js';
 import { startBot, type RunningBot } from '../../src/start.js';
 import { credentialsFor } from '../support/secrets.js';

@@ -5,7 +5,7 @@ import { newStats, type CallOptions, type CallStats, type Helpdesk } from '../..
 import { fromCode, HelpdeskError } from '../../src/helpdesk/errors.js';
 import { resilientHelpdesk, type ResilientHelpdeskOptions } from '../../src/helpdesk/resilient.js';
 import type { Ticket, TicketFilter, TicketPage } from '../../src/helpdesk/types.js';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { fakeTime, settle, type FakeTime } from './fakeTime.js';
 import { stateFor } from './helpers.js';
 

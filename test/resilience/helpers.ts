@@ -1,7 +1,7 @@
 // Shared by the resilience tests that run the real bot against the stand-in.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
-import type { Logger } from '../../src/log.js';
+import type { Logger } from '../../src/obs/log.js';
 import type { Timing } from '../../src/resilience/timing.js';
 import type { RawTicket } from '../../src/sandbox/standin/index.js';
 import { memoryState } from '../../src/state/memory.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { chatGone, SendError, type Messenger } from '../../src/feishu/messenger.js';
 import { resilientMessenger, type ResilientMessengerOptions } from '../../src/feishu/resilientMessenger.js';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { fakeTime } from './fakeTime.js';
 import { stateFor } from './helpers.js';
 

@@ -2,7 +2,7 @@
 // pushed to the bot as the helpdesk's ticket event; and the sandbox that sets up a watch and a
 // board in the console's group, with "new ticket now" in the console's API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { DemoActivity, OPEN_FLOOR } from '../../src/sandbox/activity.js';
 import { DEMO_COMMANDS, SANDBOX_RETENTION, startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
 import { StandIn } from '../../src/sandbox/standin/index.js';

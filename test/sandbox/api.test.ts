@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { AESCipher } from '@larksuiteoapi/node-sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { consoleApi } from '../../src/sandbox/console/api.js';
 import { webhookTransport } from '../../src/sandbox/console/transport.js';
 import { addressMessage } from '../../src/sandbox/console/mentions.js';

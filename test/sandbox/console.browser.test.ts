@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { welcomeCard } from '../../src/cards/welcome.js';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
 import { HOSTILE_TICKET_ID } from '../../src/sandbox/seed.js';
 import { freePort, npmStart, REPO, type Started } from '../support/process.js';

@@ -2,7 +2,7 @@
 // as frames through the stand-in's WebSocket (the SDK's WSClient on the bot's side) instead of
 // webhook POSTs; everything else looks the same to the person at the console.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
 import { FIRST_TICKET_ID } from '../../src/sandbox/seed.js';
 import { freePort, npmStart, type Started } from '../support/process.js';

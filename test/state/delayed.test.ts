@@ -4,7 +4,7 @@
 // delayed rather than dropping it.
 import { describe, expect, it } from 'vitest';
 import { coalesce, type Job } from '../../src/jobs.js';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { MemoryWork } from '../../src/state/memory.js';
 import { sharedRedisStates } from '../support/redis.js';
 import { systemProgram } from '../support/system.js';

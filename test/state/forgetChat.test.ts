@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { FileRecords } from '../../src/state/fileRecords.js';
 import type { Records } from '../../src/state/types.js';
 import { WatchStore, type Watch } from '../../src/watch/store.js';

@@ -3,7 +3,7 @@
 // clicks as queued work, and a Redis outage (503s and /healthz, then recovery with nothing lost).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { cardActionEvent, delivery, messageEvent } from '../../src/sandbox/deliveries.js';
 import { StandIn } from '../../src/sandbox/standin/index.js';
 import { startBot, type RunningBot } from '../../src/start.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { FileRecords } from '../../src/state/fileRecords.js';
 import { MAX_SET_MEMBERS, type Records } from '../../src/state/types.js';
 import { sharedRedisStates } from '../support/redis.js';

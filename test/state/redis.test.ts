@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Job } from '../../src/jobs.js';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { SharedLoads } from '../../src/resilience/cache.js';
 import { realSleep } from '../../src/resilience/timing.js';
 import { createState } from '../../src/state/index.js';

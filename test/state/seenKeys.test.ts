@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
+import { createLogger } from '../../src/obs/log.js';
 import { memoryState } from '../../src/state/memory.js';
 import { SeenKeys } from '../../src/state/seenKeys.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { memoryLogger } from '../../src/log.js';
+import { memoryLogger } from '../../src/obs/log.js';
 import { realSleep } from '../../src/resilience/timing.js';
 import { createState } from '../../src/state/index.js';
 import type { State } from '../../src/state/types.js';

@@ -5,7 +5,7 @@
 // applied as Feishu applies it.
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../obs/log.js';
 import { cardActionEvent, menuEvent, messageEvent } from '../deliveries.js';
 import { cardButtons } from '../standin/cards.js';
 import { newChatId, newMessageId } from '../standin/ids.js';

@@ -3,7 +3,7 @@
 // the same credential variables as the bot, so one environment serves both, and it is driven
 // through its control API (src/sandbox/standin/control.ts): curl or a script plays the users.
 import { webhookTransport, longConnectionTransport } from '../console/transport.js';
-import { createLogger } from '../../log.js';
+import { createLogger } from '../../obs/log.js';
 import { DemoActivity } from '../activity.js';
 import { seedConversations, seedTickets } from '../seed.js';
 import { HELPDESK_BOT } from '../seed/people.js';

@@ -2,7 +2,7 @@
 // of reach (no offline queue), so a delivery gets its 503 at once instead of hanging; the client
 // keeps reconnecting by itself, and the bot recovers as soon as Redis answers again.
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../obs/log.js';
 import { StateUnavailable } from '../types.js';
 
 /** A command that takes longer than this is treated as Redis being unavailable. */

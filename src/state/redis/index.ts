@@ -2,7 +2,7 @@
 // caches and records (watches, live cards, boards), all under one key prefix per Feishu app.
 import { hostname } from 'node:os';
 import type { Clock } from '../../clock.js';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../obs/log.js';
 import type { Sleep } from '../../resilience/timing.js';
 import type { State } from '../types.js';
 import { RedisCache } from './cache.js';

@@ -10,7 +10,7 @@
 import { Queue, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Job } from '../../jobs.js';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../obs/log.js';
 import { StateUnavailable, type AddOptions, type JobRunner, type WorkQueue } from '../types.js';
 
 export const LOCK_MS = 10_000;

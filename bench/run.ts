@@ -17,7 +17,7 @@
 //      side by side, at the default limits (which hold for all of them together) and lifted.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { loadConfig, type Connection } from '../src/config.js';
+import { loadConfig, type Connection } from '../src/config/load.js';
 import type { Helpdesk } from '../src/helpdesk/api.js';
 import { toTicket } from '../src/helpdesk/map.js';
 import { resilientHelpdesk } from '../src/helpdesk/resilient.js';

@@ -6,7 +6,7 @@ import express from 'express';
 import { createAccept, type Accept } from './accept.js';
 import type { Bot } from './bot.js';
 import type { Clock } from './clock.js';
-import type { Config } from './config.js';
+import type { Config } from './config/load.js';
 import { webhookIntake, webhookRoute } from './feishu/intake.js';
 import { isReceiving, type ConnectionStatus } from './feishu/longConnection.js';
 import { jobId } from './jobs.js';

@@ -15,7 +15,7 @@ import { showView, type Audience, type Outcome } from './commands/views.js';
 import { sendUuid, type Messenger } from './feishu/messenger.js';
 import type { CardAction, ChatEvent, ChatType, IncomingMessage, Mention } from './feishu/types.js';
 import { newStats, type CallOptions, type CallStats, type Helpdesk } from './helpdesk/api.js';
-import type { Config } from './config.js';
+import type { Config } from './config/load.js';
 import type { Job } from './jobs.js';
 import type { Logger } from './obs/log.js';
 import type { Metrics } from './obs/metrics.js';

@@ -1,5 +1,5 @@
 // Entry point: read app.yaml and the environment, validate, start, and stop gracefully on SIGTERM.
-import { loadConfigFile } from './configFile.js';
+import { loadConfigFile } from './config/file.js';
 import { createLogger } from './obs/log.js';
 import { createMetrics } from './obs/metrics.js';
 import { serveMetrics } from './obs/metricsServer.js';

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { createApp, type BotApp } from './app.js';
 import { createBot } from './bot.js';
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import type { Config } from './config/load.js';
 import { fetchBotOpenId } from './feishu/botInfo.js';
 import { createLarkClient } from './feishu/client.js';
 import { connectionGauge, LongConnection, type ConnectionStatus } from './feishu/longConnection.js';

@@ -2,7 +2,7 @@
 // wrapped in caches, client-side rate limits, retries and deadlines, configured from app.yaml.
 // The caches and limits are the state's: per process, or shared by every instance on Redis.
 import type * as lark from '@larksuiteoapi/node-sdk';
-import type { Config } from './config.js';
+import type { Config } from './config/load.js';
 import { sdkMessenger, type Messenger } from './feishu/messenger.js';
 import { resilientMessenger, type ResilientMessengerOptions } from './feishu/resilientMessenger.js';
 import { sdkHelpdesk, type Helpdesk } from './helpdesk/api.js';

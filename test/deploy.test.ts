@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENV_OVERRIDES, loadConfig } from '../src/config.js';
+import { ENV_OVERRIDES, loadConfig } from '../src/config/load.js';
 
 type Service = { build?: unknown; image?: string; environment?: Record<string, string>; command?: string[]; volumes?: string[]; ports?: string[]; depends_on?: Record<string, unknown> };
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };

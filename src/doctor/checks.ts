@@ -3,8 +3,8 @@
 // not passing, what to fix. Nothing it prints contains a secret.
 import type * as Lark from '@larksuiteoapi/node-sdk';
 import { sdk as lark } from '../feishu/sdk.js';
-import type { Config } from '../config.js';
-import { loadConfigFile } from '../configFile.js';
+import type { Config } from '../config/load.js';
+import { loadConfigFile } from '../config/file.js';
 import { createLarkClient, platformHttp } from '../feishu/client.js';
 import { refusalFix } from '../feishu/longConnection.js';
 import { fromThrown, HelpdeskError } from '../helpdesk/errors.js';

@@ -1,6 +1,6 @@
 // The scopes the bot needs, and what each is for, as the doctor checks them. A need is met by any
 // one of its scopes. The README's set-up list names the same (test/doctor.test.ts holds them together).
-import type { Config } from '../config.js';
+import type { Config } from '../config/load.js';
 
 export interface NeededScope {
   anyOf: string[];

@@ -7,7 +7,7 @@
 import type * as Lark from '@larksuiteoapi/node-sdk';
 import { sdk as lark } from './sdk.js';
 import type { Accept } from '../accept.js';
-import { APP_ID_SHAPE } from '../config.js';
+import { APP_ID_SHAPE } from '../config/load.js';
 import type { Logger } from '../obs/log.js';
 import { platformHttp, sdkLogger } from './client.js';
 import { interpret, type Delivery } from './events.js';

@@ -2,7 +2,7 @@
 // forwards to Feishu, never shows them; Prometheus scrapes this one inside the network.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { settingName } from '../config.js';
+import { settingName } from '../config/load.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 

@@ -3,7 +3,7 @@
 // exactly as production builds it; only the SDK's base URL and the credentials differ. The console
 // and its API are mounted on the bot's own server.
 import { randomBytes, randomInt } from 'node:crypto';
-import { ENV_OVERRIDES, loadConfig, type Config, type Connection } from '../config.js';
+import { ENV_OVERRIDES, loadConfig, type Config, type Connection } from '../config/load.js';
 import { isReceiving } from '../feishu/longConnection.js';
 import type { Logger } from '../obs/log.js';
 import type { Metrics } from '../obs/metrics.js';

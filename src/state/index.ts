@@ -3,7 +3,7 @@
 // load) is loaded only when it is used.
 import { resolve } from 'node:path';
 import type { Clock } from '../clock.js';
-import { settingName, type Config } from '../config.js';
+import { settingName, type Config } from '../config/load.js';
 import type { Logger } from '../obs/log.js';
 import type { Sleep } from '../resilience/timing.js';
 import { memoryState } from './memory.js';

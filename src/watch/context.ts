@@ -3,7 +3,7 @@ import type { AccessRules, Privacy } from '../access.js';
 import { hiddenFields } from '../access.js';
 import type { View } from '../actions/values.js';
 import type { Audience, ViewDeps } from '../commands/views.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/load.js';
 import type { Messenger } from '../feishu/messenger.js';
 import type { ChatType } from '../feishu/types.js';
 import type { Job } from '../jobs.js';

@@ -1,7 +1,7 @@
 // The upstream:, cache: and server.shutdown_timeout_ms settings: defaults, app.yaml, validation.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load.js';
 
 const load = (yaml: string) => loadConfig(yaml, {});
 

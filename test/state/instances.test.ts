@@ -2,7 +2,7 @@
 // stand-in, as two instances behind a load balancer: duplicates across them, a shared cache, slow
 // clicks as queued work, and a Redis outage (503s and /healthz, then recovery with nothing lost).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { cardActionEvent, delivery, messageEvent } from '../../src/sandbox/deliveries.js';
 import { StandIn } from '../../src/sandbox/standin/index.js';

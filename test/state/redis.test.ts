@@ -2,7 +2,7 @@
 // claims, shared rate limits with their pacing, shared caches with the load lease, durable work,
 // and what happens while Redis is away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load.js';
 import type { Job } from '../../src/jobs.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { SharedLoads } from '../../src/resilience/cache.js';

@@ -7,7 +7,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { realSleep } from '../../src/resilience/timing.js';
 import { createState } from '../../src/state/index.js';

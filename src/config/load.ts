@@ -4,8 +4,8 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
-import type { AccessRules, Privacy } from './access.js';
-import { parseCommand } from './commands/parse.js';
+import type { AccessRules, Privacy } from '../access.js';
+import { parseCommand } from '../commands/parse.js';
 
 /** Environment variables that override a setting, by the setting's path in app.yaml. */
 export const ENV_OVERRIDES = {

@@ -3,13 +3,13 @@
 // an Express app behind it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import { createAccept, type Accept } from './accept.js';
+import { createAccept, type Accept } from './intake/accept.js';
 import type { Bot } from './bot.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/load.js';
-import { webhookIntake, webhookRoute } from './feishu/intake.js';
-import { isReceiving, type ConnectionStatus } from './feishu/longConnection.js';
-import { jobId } from './jobs.js';
+import { webhookIntake, webhookRoute } from './intake/webhook.js';
+import { isReceiving, type ConnectionStatus } from './intake/longConnection.js';
+import { jobId } from './jobs/job.js';
 import type { Logger } from './obs/log.js';
 import type { Metrics } from './obs/metrics.js';
 import type { State } from './state/types.js';

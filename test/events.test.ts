@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interpret } from '../src/feishu/events.js';
+import { interpret } from '../src/intake/interpret.js';
 import { parseCommand } from '../src/commands/parse.js';
 import { botAddedEvent, botRemovedEvent, cardActionEvent, chatDisbandedEvent, menuEvent, messageEvent, p2pChatEnteredEvent, ticketCreatedEvent, ticketUpdatedEvent, urlVerification } from '../src/sandbox/deliveries.js';
 import { fullTicket } from './fixtures/tickets.js';

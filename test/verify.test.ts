@@ -1,6 +1,6 @@
 import { AESCipher } from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
-import { createVerifier, verifyDelivery, type IntakeSecrets } from '../src/feishu/verify.js';
+import { createVerifier, verifyDelivery, type IntakeSecrets } from '../src/intake/verify.js';
 import { delivery, encrypt, messageEvent, sign, urlVerification } from '../src/sandbox/deliveries.js';
 
 const secrets: IntakeSecrets = { encryptKey: 'test-encrypt-key', verificationToken: 'test-verification-token', toleranceSeconds: 300 };

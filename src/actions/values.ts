@@ -11,7 +11,7 @@
 // ranges) still answer, with the ranges they were made with, until they expire.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { ChatType } from '../feishu/types.js';
+import type { ChatType } from '../jobs/types.js';
 import type { TicketFilter } from '../helpdesk/types.js';
 import type { TimeWords } from '../commands/filters/types.js';
 import { readTimeWords } from '../commands/filters/time.js';

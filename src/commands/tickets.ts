@@ -1,7 +1,7 @@
 // /tickets <filters>: the words become a list view, or a card saying which word was not understood.
 import type { Problem } from '../cards/problem.js';
 import type { View } from '../actions/values.js';
-import type { Mention } from '../feishu/types.js';
+import type { Mention } from '../jobs/types.js';
 import { lastReachablePage } from '../helpdesk/paging.js';
 import { examplesFor, parseTicketQuery } from './filters/index.js';
 

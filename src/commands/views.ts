@@ -8,7 +8,7 @@ import { problemCard, type Problem } from '../cards/problem.js';
 import { ticketCard, type ConversationState, type MaskedField } from '../cards/ticket.js';
 import type { ButtonValues, ListState, PageView, View } from '../actions/values.js';
 import type { Clock } from '../clock.js';
-import type { ChatType } from '../feishu/types.js';
+import type { ChatType } from '../jobs/types.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import { lastReachablePage, pages } from '../helpdesk/paging.js';
 import type { TicketFilter, TicketPage } from '../helpdesk/types.js';

@@ -6,7 +6,7 @@ import { sdk as lark } from '../feishu/sdk.js';
 import type { Config } from '../config/load.js';
 import { loadConfigFile } from '../config/file.js';
 import { createLarkClient, platformHttp } from '../feishu/client.js';
-import { refusalFix } from '../feishu/longConnection.js';
+import { refusalFix } from '../intake/longConnection.js';
 import { fromThrown, HelpdeskError } from '../helpdesk/errors.js';
 import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../helpdesk/events.js';
 import type { Logger } from '../obs/log.js';

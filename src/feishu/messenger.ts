@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Json } from '../cards/kit.js';
 import { LateForSlot } from '../resilience/slot.js';
-import type { ChatGoneReason } from './types.js';
+import type { ChatGoneReason } from '../jobs/types.js';
 
 export interface SendOptions {
   /** The chat the message goes to, for the per-chat rate limit. */

@@ -4,7 +4,7 @@
 // and its API are mounted on the bot's own server.
 import { randomBytes, randomInt } from 'node:crypto';
 import { ENV_OVERRIDES, loadConfig, type Config, type Connection } from '../config/load.js';
-import { isReceiving } from '../feishu/longConnection.js';
+import { isReceiving } from '../intake/longConnection.js';
 import type { Logger } from '../obs/log.js';
 import type { Metrics } from '../obs/metrics.js';
 import { startBot, type RunningBot } from '../start.js';

@@ -2,7 +2,7 @@
 // to set up; what it remembers is lost with the process, and each process limits itself alone.
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
-import type { Job } from '../jobs.js';
+import type { Job } from '../jobs/job.js';
 import type { Logger } from '../obs/log.js';
 import { acquire, SlidingWindow } from '../resilience/limiter.js';
 import type { Sleep } from '../resilience/timing.js';

@@ -1,7 +1,7 @@
 // The state the bot shares between deliveries, jobs and instances, behind one small interface with
 // two implementations: memory (one process, the embedded default) and Redis (many instances).
 // Nothing above this layer knows which one it is talking to.
-import type { Job } from '../jobs.js';
+import type { Job } from '../jobs/job.js';
 import type { QueueLimit, WindowLimit } from '../resilience/limiter.js';
 
 /**

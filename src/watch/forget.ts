@@ -2,7 +2,7 @@
 // boards and live cards are dropped, so no ticket makes the bot try to post or patch there again.
 // Nothing is sent to the chat. Told by the platform's event, or, if that was missed, by a post
 // the platform refused with the matching code.
-import type { ChatGoneReason } from '../feishu/types.js';
+import type { ChatGoneReason } from '../jobs/types.js';
 import type { WatchContext } from './context.js';
 
 /** How the bot learnt the chat is gone: the platform's event, or a refused post (its error). */

@@ -6,11 +6,11 @@
 // chat, one patch per card and one recount per window.
 import { checkChat } from '../access.js';
 import { matches } from '../commands/filters/match.js';
-import type { TicketEvent } from '../feishu/types.js';
+import type { TicketEvent } from '../jobs/types.js';
 import { newStats } from '../helpdesk/api.js';
 import { HelpdeskError } from '../helpdesk/errors.js';
 import type { Ticket } from '../helpdesk/types.js';
-import { coalesce } from '../jobs.js';
+import { coalesce } from '../jobs/job.js';
 import type { WatchContext } from './context.js';
 
 /** A chat's matches are posted together at the end of this window... */

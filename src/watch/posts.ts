@@ -5,7 +5,7 @@
 import type { Json } from '../cards/kit.js';
 import { digestCard, watchPostCard } from '../cards/watch.js';
 import { chatGone, sendUuid } from '../feishu/messenger.js';
-import type { ChatGoneReason } from '../feishu/types.js';
+import type { ChatGoneReason } from '../jobs/types.js';
 import { StateUnavailable } from '../state/types.js';
 import { audienceFor, valueFor, type WatchContext } from './context.js';
 import { forgetChat } from './forget.js';

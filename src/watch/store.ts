@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { L10n } from '../cards/kit.js';
 import type { ListState, View } from '../actions/values.js';
-import type { ChatType } from '../feishu/types.js';
+import type { ChatType } from '../jobs/types.js';
 import type { Ticket } from '../helpdesk/types.js';
 import type { Records } from '../state/types.js';
 

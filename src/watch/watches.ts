@@ -10,7 +10,7 @@ import type { ListState } from '../actions/values.js';
 import { canonical } from '../actions/values.js';
 import { ticketsView } from '../commands/tickets.js';
 import type { Audience, Outcome } from '../commands/views.js';
-import type { Mention } from '../feishu/types.js';
+import type { Mention } from '../jobs/types.js';
 import type { CallOptions } from '../helpdesk/api.js';
 import { readTickets } from './counts.js';
 import { valueFor, type WatchContext } from './context.js';

@@ -1,7 +1,7 @@
 // Shared fixtures for the filter-language tests: a fixed clock, a context with mentions, and
 // independent arithmetic for expected epoch values (no luxon here, so the tests check the code).
 import { expect } from 'vitest';
-import type { Mention } from '../../src/feishu/types.js';
+import type { Mention } from '../../src/jobs/types.js';
 import { parseTicketQuery } from '../../src/commands/filters/index.js';
 import type { FilterContext, FilterError, TicketQuery } from '../../src/commands/filters/index.js';
 

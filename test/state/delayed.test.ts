@@ -3,7 +3,7 @@
 // one job, in one process and across instances on Redis; a process that stops runs what it had
 // delayed rather than dropping it.
 import { describe, expect, it } from 'vitest';
-import { coalesce, type Job } from '../../src/jobs.js';
+import { coalesce, type Job } from '../../src/jobs/job.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { MemoryWork } from '../../src/state/memory.js';
 import { sharedRedisStates } from '../support/redis.js';

@@ -3,7 +3,7 @@
 // and what happens while Redis is away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import type { Job } from '../../src/jobs.js';
+import type { Job } from '../../src/jobs/job.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { SharedLoads } from '../../src/resilience/cache.js';
 import { realSleep } from '../../src/resilience/timing.js';

@@ -1,6 +1,6 @@
 // Public shapes of the `/tickets` filter language. The parser is pure: everything it needs from the
 // outside world (clock, zone, who is asking, who was mentioned) arrives in FilterContext.
-import type { Mention } from '../../feishu/types.js';
+import type { Mention } from '../../jobs/types.js';
 import type { TicketFilter } from '../../helpdesk/types.js';
 
 export interface FilterContext {

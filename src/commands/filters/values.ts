@@ -1,7 +1,7 @@
 // Reading the value that follows a keyword (`agent @_user_2`, `channel qr`, `page 3`, ...).
 // Each reader answers with the value or with a short English `expected` hint for the error.
 
-import type { Mention } from '../../feishu/types.js';
+import type { Mention } from '../../jobs/types.js';
 import { parseCount } from './numbers.js';
 import type { Token } from './tokenizer.js';
 import { isMeWord, lookupChannel, lookupKey, lookupWord } from './vocabulary.js';

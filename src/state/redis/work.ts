@@ -9,7 +9,7 @@
 // twice. BullMQ's defaults (30 s lock, 30 s check) could take a minute.
 import { Queue, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Job } from '../../jobs.js';
+import type { Job } from '../../jobs/job.js';
 import type { Logger } from '../../obs/log.js';
 import { StateUnavailable, type AddOptions, type JobRunner, type WorkQueue } from '../types.js';
 

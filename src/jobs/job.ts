@@ -1,6 +1,6 @@
 // Work that runs after a delivery is acknowledged. Plain data (JSON-safe), so that it can be queued
 // anywhere (in process, or in Redis for any instance to run) and run by whichever worker is free.
-import type { CardAction, ChatEvent, IncomingMessage, TicketEvent } from './feishu/types.js';
+import type { CardAction, ChatEvent, IncomingMessage, TicketEvent } from './types.js';
 
 export type Job =
   | {

@@ -1,7 +1,7 @@
 // Turns an im.message.receive_v1 message into plain command text plus the people it mentions.
 // Mentions stay in the text as their placeholders (@_user_N) so a command can take one as an
 // argument; only the bot's own placeholders and @_all are removed.
-import type { Mention } from './types.js';
+import type { Mention } from '../jobs/types.js';
 
 export interface RawMention {
   key?: unknown;

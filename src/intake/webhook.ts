@@ -7,10 +7,10 @@
 // Express's own body parsers use, with the same limit and error kinds.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
-import type { Accept } from '../accept.js';
+import type { Accept } from './accept.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../obs/log.js';
-import { interpret } from './events.js';
+import { interpret } from './interpret.js';
 import { createVerifier, type IntakeSecrets } from './verify.js';
 
 export interface IntakeOptions {

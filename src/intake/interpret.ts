@@ -4,7 +4,7 @@
 // Both intakes (webhook and long connection) hand their payloads here. Each event type the bot
 // handles is one entry of EVENTS.
 import { messageText, splitMentions } from './message.js';
-import type { CardAction, ChatEvent, ChatGoneReason, ChatType, IncomingMessage, TicketEvent } from './types.js';
+import type { CardAction, ChatEvent, ChatGoneReason, ChatType, IncomingMessage, TicketEvent } from '../jobs/types.js';
 
 export type Delivery =
   | { kind: 'challenge'; challenge: string }

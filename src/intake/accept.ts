@@ -7,14 +7,14 @@
 // acknowledged command survives this instance; if it cannot be stored, the platform redelivers.
 // Nothing here waits for a helpdesk call: a card callback is answered by onCardAction, which
 // keeps to its own deadline.
-import type { Json } from './cards/kit.js';
-import type { Clock } from './clock.js';
-import type { Delivery } from './feishu/events.js';
-import type { CardAction } from './feishu/types.js';
-import type { Job } from './jobs.js';
-import type { Logger } from './obs/log.js';
-import type { DeliveryOutcome, Metrics } from './obs/metrics.js';
-import { StateUnavailable, type Claims } from './state/types.js';
+import type { Json } from '../cards/kit.js';
+import type { Clock } from '../clock.js';
+import type { Delivery } from './interpret.js';
+import type { CardAction } from '../jobs/types.js';
+import type { Job } from '../jobs/job.js';
+import type { Logger } from '../obs/log.js';
+import type { DeliveryOutcome, Metrics } from '../obs/metrics.js';
+import { StateUnavailable, type Claims } from '../state/types.js';
 
 /** 200 with the body to send, or a refusal the platform will redeliver (503) or reject (400). */
 export type Answer = { status: 200; body: Json } | { status: 400 | 503; body: { error: string } };

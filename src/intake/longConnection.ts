@@ -5,12 +5,12 @@
 // when it returns and the platform pushes the event again after 3 s. A refusal (full queue,
 // shutting down) throws, so the SDK acknowledges with code 500 and the platform pushes it again.
 import type * as Lark from '@larksuiteoapi/node-sdk';
-import { sdk as lark } from './sdk.js';
-import type { Accept } from '../accept.js';
+import { sdk as lark } from '../feishu/sdk.js';
+import type { Accept } from './accept.js';
 import { APP_ID_SHAPE } from '../config/load.js';
 import type { Logger } from '../obs/log.js';
-import { platformHttp, sdkLogger } from './client.js';
-import { interpret, type Delivery } from './events.js';
+import { platformHttp, sdkLogger } from '../feishu/client.js';
+import { interpret, type Delivery } from './interpret.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 

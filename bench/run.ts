@@ -26,7 +26,7 @@ import { memoryState } from '../src/state/memory.js';
 import { createLogger } from '../src/obs/log.js';
 import { delivery, messageEvent } from '../src/sandbox/deliveries.js';
 import { StandIn, type RawTicket } from '../src/sandbox/standin/index.js';
-import { helpdeskOptions } from '../src/upstream.js';
+import { helpdeskOptions } from '../src/runtime/upstream.js';
 import { fullTicket } from '../test/fixtures/tickets.js';
 import { SECRETS } from '../test/integration/harness.js';
 import { Redis } from 'ioredis';

@@ -4,7 +4,7 @@ import { createLogger } from './obs/log.js';
 import { createMetrics } from './obs/metrics.js';
 import { serveMetrics } from './obs/metricsServer.js';
 import { startSandbox } from './sandbox/mode.js';
-import { PortUnavailableError, startBot } from './start.js';
+import { PortUnavailableError, startBot } from './runtime/start.js';
 
 async function main() {
   const result = loadConfigFile(process.env);

@@ -7,7 +7,7 @@ import { ENV_OVERRIDES, loadConfig, type Config, type Connection } from '../conf
 import { isReceiving } from '../intake/longConnection.js';
 import type { Logger } from '../obs/log.js';
 import type { Metrics } from '../obs/metrics.js';
-import { startBot, type RunningBot } from '../start.js';
+import { startBot, type RunningBot } from '../runtime/start.js';
 import { DemoActivity } from './activity.js';
 import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
 import { longConnectionTransport, webhookTransport } from './console/transport.js';

@@ -9,7 +9,7 @@ import { memoryLogger } from '../../src/obs/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '../../src/sandbox/deliveries.js';
 import { cardButtons } from '../../src/sandbox/standin/cards.js';
 import { StandIn, type GatewaySettings, type PushOptions, type RawTicket } from '../../src/sandbox/standin/index.js';
-import { startBot, type RunningBot } from '../../src/start.js';
+import { startBot, type RunningBot } from '../../src/runtime/start.js';
 import { credentialsFor, SECRETS } from '../support/secrets.js';
 import { until } from '../support/wait.js';
 import { isReceiving } from '../../src/intake/longConnection.js';

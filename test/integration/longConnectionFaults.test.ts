@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { messageEvent } from '../../src/sandbox/deliveries.js';
-import { startBot, type RunningBot } from '../../src/start.js';
+import { startBot, type RunningBot } from '../../src/runtime/start.js';
 import { credentialsFor } from '../support/secrets.js';
 import { fullTicket } from '../fixtures/tickets.js';
 import { PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from './harness.js';

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { cardActionEvent, delivery, messageEvent } from '../../src/sandbox/deliveries.js';
 import { StandIn } from '../../src/sandbox/standin/index.js';
-import { startBot, type RunningBot } from '../../src/start.js';
+import { startBot, type RunningBot } from '../../src/runtime/start.js';
 import { buttons } from '../integration/harness.js';
 import { ticketsFrom } from '../resilience/helpers.js';
 import { startRedis, type RedisServer } from '../support/redis.js';

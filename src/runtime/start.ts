@@ -2,24 +2,24 @@
 // sandbox and by tests, so all of them run exactly the same wiring.
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { createApp, type BotApp } from './app.js';
-import { createBot } from './bot.js';
-import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config/load.js';
-import { fetchBotOpenId } from './feishu/botInfo.js';
-import { createLarkClient } from './feishu/client.js';
-import { connectionGauge, LongConnection, type ConnectionStatus } from './intake/longConnection.js';
-import { realSleep } from './resilience/timing.js';
-import { ButtonValues } from './actions/values.js';
-import { jobId } from './jobs/job.js';
-import type { Logger } from './obs/log.js';
-import { createMetrics, type Metrics } from './obs/metrics.js';
+import { createApp, type BotApp } from './http.js';
+import { createBot } from '../bot/index.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Config } from '../config/load.js';
+import { fetchBotOpenId } from '../feishu/botInfo.js';
+import { createLarkClient } from '../feishu/client.js';
+import { connectionGauge, LongConnection, type ConnectionStatus } from '../intake/longConnection.js';
+import { realSleep } from '../resilience/timing.js';
+import { ButtonValues } from '../actions/values.js';
+import { jobId } from '../jobs/job.js';
+import type { Logger } from '../obs/log.js';
+import { createMetrics, type Metrics } from '../obs/metrics.js';
 import PQueue from 'p-queue';
-import { createState } from './state/index.js';
+import { createState } from '../state/index.js';
 import { resilientUpstream } from './upstream.js';
-import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from './helpdesk/events.js';
-import type { HelpdeskError } from './helpdesk/errors.js';
-import { WatchStore } from './watch/store.js';
+import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../helpdesk/events.js';
+import type { HelpdeskError } from '../helpdesk/errors.js';
+import { WatchStore } from '../watch/store.js';
 import type * as lark from '@larksuiteoapi/node-sdk';
 
 export interface RunningBot {

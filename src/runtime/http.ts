@@ -3,16 +3,16 @@
 // an Express app behind it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import { createAccept, type Accept } from './intake/accept.js';
-import type { Bot } from './bot.js';
-import type { Clock } from './clock.js';
-import type { Config } from './config/load.js';
-import { webhookIntake, webhookRoute } from './intake/webhook.js';
-import { isReceiving, type ConnectionStatus } from './intake/longConnection.js';
-import { jobId } from './jobs/job.js';
-import type { Logger } from './obs/log.js';
-import type { Metrics } from './obs/metrics.js';
-import type { State } from './state/types.js';
+import { createAccept, type Accept } from '../intake/accept.js';
+import type { Bot } from '../bot/index.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/load.js';
+import { webhookIntake, webhookRoute } from '../intake/webhook.js';
+import { isReceiving, type ConnectionStatus } from '../intake/longConnection.js';
+import { jobId } from '../jobs/job.js';
+import type { Logger } from '../obs/log.js';
+import type { Metrics } from '../obs/metrics.js';
+import type { State } from '../state/types.js';
 
 export interface AppDeps {
   config: Config;

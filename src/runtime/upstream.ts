@@ -2,17 +2,17 @@
 // wrapped in caches, client-side rate limits, retries and deadlines, configured from app.yaml.
 // The caches and limits are the state's: per process, or shared by every instance on Redis.
 import type * as lark from '@larksuiteoapi/node-sdk';
-import type { Config } from './config/load.js';
-import { sdkMessenger, type Messenger } from './feishu/messenger.js';
-import { resilientMessenger, type ResilientMessengerOptions } from './feishu/resilientMessenger.js';
-import { sdkHelpdesk, type Helpdesk } from './helpdesk/api.js';
-import type { WindowLimit } from './resilience/limiter.js';
-import { resilientHelpdesk, type ResilientHelpdeskOptions } from './helpdesk/resilient.js';
-import type { RetryPolicy } from './resilience/retry.js';
-import type { Timing } from './resilience/timing.js';
-import type { Logger } from './obs/log.js';
-import type { Metrics } from './obs/metrics.js';
-import type { State } from './state/types.js';
+import type { Config } from '../config/load.js';
+import { sdkMessenger, type Messenger } from '../feishu/messenger.js';
+import { resilientMessenger, type ResilientMessengerOptions } from '../feishu/resilientMessenger.js';
+import { sdkHelpdesk, type Helpdesk } from '../helpdesk/api.js';
+import type { WindowLimit } from '../resilience/limiter.js';
+import { resilientHelpdesk, type ResilientHelpdeskOptions } from '../helpdesk/resilient.js';
+import type { RetryPolicy } from '../resilience/retry.js';
+import type { Timing } from '../resilience/timing.js';
+import type { Logger } from '../obs/log.js';
+import type { Metrics } from '../obs/metrics.js';
+import type { State } from '../state/types.js';
 
 export interface Upstream {
   helpdesk: Helpdesk;

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ButtonValues, canonical, type Action } from '../src/actions/values.js';
+import { ButtonValues, canonical, type Action } from '../src/views/buttons.js';
 
 const key = ButtonValues.keyFrom('app-secret', 'encrypt-key');
 let now = 1_763_800_000_000;

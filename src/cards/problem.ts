@@ -1,5 +1,5 @@
 // Cards for everything that can go wrong: each says what happened and what to do next.
-import type { RefusalReason } from '../access.js';
+import type { RefusalReason } from '../views/access.js';
 import type { FilterError } from '../commands/filters/types.js';
 import { hint } from './filterHints.js';
 import { card, clip, esc, grey, header, joinL, l, markdown, type HeaderColor, type Json, type L10n } from './kit.js';

@@ -1,6 +1,6 @@
 // Text (bot mention already removed) -> which command, with its raw arguments. Filters for
 // /tickets are parsed by filters/, where the asker and mentions are known.
-import { closestWord } from '../text/distance.js';
+import { closestWord } from './distance.js';
 import type { Problem } from '../cards/problem.js';
 
 export type Command =

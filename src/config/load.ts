@@ -4,7 +4,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
-import type { AccessRules, Privacy } from '../access.js';
+import type { AccessRules, Privacy } from '../views/access.js';
 import { parseCommand } from '../commands/parse.js';
 
 /** Environment variables that override a setting, by the setting's path in app.yaml. */

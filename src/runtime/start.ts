@@ -10,7 +10,7 @@ import { fetchBotOpenId } from '../feishu/botInfo.js';
 import { createLarkClient } from '../feishu/client.js';
 import { connectionGauge, LongConnection, type ConnectionStatus } from '../intake/longConnection.js';
 import { realSleep } from '../resilience/timing.js';
-import { ButtonValues } from '../actions/values.js';
+import { ButtonValues } from '../views/buttons.js';
 import { jobId } from '../jobs/job.js';
 import type { Logger } from '../obs/log.js';
 import { createMetrics, type Metrics } from '../obs/metrics.js';

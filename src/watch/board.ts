@@ -4,7 +4,7 @@
 import { boardCard } from '../cards/board.js';
 import { problemCard } from '../cards/problem.js';
 import { problemFor } from '../commands/problems.js';
-import type { Audience, Outcome } from '../commands/views.js';
+import type { Audience, Outcome } from '../views/show.js';
 import { messageGone } from '../feishu/messenger.js';
 import type { CallOptions } from '../helpdesk/api.js';
 import { StateUnavailable } from '../state/types.js';

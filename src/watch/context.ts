@@ -1,8 +1,8 @@
 // What the watch features (watches, posts, live cards, boards) need from the rest of the bot.
-import type { AccessRules, Privacy } from '../access.js';
-import { hiddenFields } from '../access.js';
-import type { View } from '../actions/values.js';
-import type { Audience, ViewDeps } from '../commands/views.js';
+import type { AccessRules, Privacy } from '../views/access.js';
+import { hiddenFields } from '../views/access.js';
+import type { View } from '../views/buttons.js';
+import type { Audience, ViewDeps } from '../views/show.js';
 import type { Config } from '../config/load.js';
 import type { Messenger } from '../feishu/messenger.js';
 import type { ChatType } from '../jobs/types.js';

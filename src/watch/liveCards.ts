@@ -5,8 +5,8 @@
 // per window however many events arrive, and never past the platform's 14 days.
 import type { Json } from '../cards/kit.js';
 import { watchPostCard } from '../cards/watch.js';
-import type { View } from '../actions/values.js';
-import { showView, type Audience } from '../commands/views.js';
+import type { View } from '../views/buttons.js';
+import { showView, type Audience } from '../views/show.js';
 import { messageGone } from '../feishu/messenger.js';
 import { StateUnavailable } from '../state/types.js';
 import { signature } from './board.js';

@@ -4,7 +4,7 @@
 // cards and of the boards. Posting, patching and recounting are jobs of their own, coalesced per
 // window (a delayed job with one id per window), so a burst of events costs one post round per
 // chat, one patch per card and one recount per window.
-import { checkChat } from '../access.js';
+import { checkChat } from '../views/access.js';
 import { matches } from '../commands/filters/match.js';
 import type { TicketEvent } from '../jobs/types.js';
 import { newStats } from '../helpdesk/api.js';

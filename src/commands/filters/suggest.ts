@@ -2,7 +2,7 @@
 // when the distance is small for the word's length (a 2-letter word gets no guess: `明天` is
 // not a typo of `今天`). Two swapped letters count as one edit (`opne` -> `open`).
 
-import { editDistance } from '../../text/distance.js';
+import { editDistance } from '../distance.js';
 import { lookupKey, SUGGESTION_CANDIDATES } from './vocabulary.js';
 
 /** Longest word worth comparing; anything longer is not a typo of a vocabulary word. */

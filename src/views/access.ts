@@ -1,7 +1,7 @@
 // Who may use the bot, where. Checked for every typed command and every click, before any
 // helpdesk call, with the same rules; pure so each rule is testable.
-import type { MaskedField } from './cards/ticket.js';
-import type { ChatType } from './jobs/types.js';
+import type { MaskedField } from '../cards/ticket.js';
+import type { ChatType } from '../jobs/types.js';
 
 export interface AccessRules {
   allowDirectMessages: boolean;

@@ -1,9 +1,9 @@
 // /tickets <filters>: the words become a list view, or a card saying which word was not understood.
 import type { Problem } from '../cards/problem.js';
-import type { View } from '../actions/values.js';
+import type { View } from './buttons.js';
 import type { Mention } from '../jobs/types.js';
 import { lastReachablePage } from '../helpdesk/paging.js';
-import { examplesFor, parseTicketQuery } from './filters/index.js';
+import { examplesFor, parseTicketQuery } from '../commands/filters/index.js';
 
 export interface Asker {
   openId: string;

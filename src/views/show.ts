@@ -6,15 +6,15 @@ import type { Json } from '../cards/kit.js';
 import { listCard } from '../cards/list.js';
 import { problemCard, type Problem } from '../cards/problem.js';
 import { ticketCard, type ConversationState, type MaskedField } from '../cards/ticket.js';
-import type { ButtonValues, ListState, PageView, View } from '../actions/values.js';
+import type { ButtonValues, ListState, PageView, View } from './buttons.js';
 import type { Clock } from '../clock.js';
 import type { ChatType } from '../jobs/types.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import { lastReachablePage, pages } from '../helpdesk/paging.js';
 import type { TicketFilter, TicketPage } from '../helpdesk/types.js';
 import { isUnassigned, readTickets } from '../watch/counts.js';
-import { readTimeWords, resolveTime, type TimeSpec } from './filters/time.js';
-import { problemFor } from './problems.js';
+import { readTimeWords, resolveTime, type TimeSpec } from '../commands/filters/time.js';
+import { problemFor } from '../commands/problems.js';
 
 export interface ViewDeps {
   helpdesk: Helpdesk;

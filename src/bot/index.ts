@@ -7,7 +7,7 @@ import { toastFor } from '../cards/toast.js';
 import { welcomeCard } from '../cards/welcome.js';
 import { checkAccess, checkChat, hiddenFields, type AccessRules, type Privacy, type Verdict, type Who } from '../views/access.js';
 import type { ButtonValues, View } from '../views/buttons.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../resilience/clock.js';
 import { exampleDates, helpExamples } from '../commands/filters/index.js';
 import { parseCommand } from '../commands/parse.js';
 import { ticketsView } from '../views/tickets.js';

@@ -8,7 +8,7 @@
 // Nothing here waits for a helpdesk call: a card callback is answered by onCardAction, which
 // keeps to its own deadline.
 import type { Json } from '../cards/kit.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../resilience/clock.js';
 import type { Delivery } from './interpret.js';
 import type { CardAction } from '../jobs/types.js';
 import type { Job } from '../jobs/job.js';

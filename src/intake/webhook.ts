@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
 import type { Accept } from './accept.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../resilience/clock.js';
 import type { Logger } from '../obs/log.js';
 import { interpret } from './interpret.js';
 import { createVerifier, type IntakeSecrets } from './verify.js';

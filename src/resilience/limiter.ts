@@ -5,7 +5,7 @@
 // A request reserves the earliest time at which every window it is subject to (say its chat's and
 // the app's) still has room, then sleeps until then. Knowing the wait up front is what lets a
 // request that could not be served in time fail fast with "busy" instead of queueing in vain.
-import type { Clock } from '../clock.js';
+import type { Clock } from './clock.js';
 import { LATE_MS } from './slot.js';
 import type { Sleep } from './timing.js';
 

@@ -1,7 +1,7 @@
 // Time as the resilience layers see it: a clock, a sleep and a random source, injected so tests of
 // limits, backoff and deadlines run on a fake timeline instead of the wall clock.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Clock } from '../clock.js';
+import type { Clock } from './clock.js';
 
 /** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { createAccept, type Accept } from '../intake/accept.js';
 import type { Bot } from '../bot/index.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../resilience/clock.js';
 import type { Config } from '../config/load.js';
 import { webhookIntake, webhookRoute } from '../intake/webhook.js';
 import { isReceiving, type ConnectionStatus } from '../intake/longConnection.js';

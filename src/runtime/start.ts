@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { createApp, type BotApp } from './http.js';
 import { createBot } from '../bot/index.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../resilience/clock.js';
 import type { Config } from '../config/load.js';
 import { fetchBotOpenId } from '../feishu/botInfo.js';
 import { createLarkClient } from '../feishu/client.js';

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../resilience/clock.js';
 import type { Logger } from '../obs/log.js';
 import { MAX_SET_MEMBERS, type Records } from './types.js';
 

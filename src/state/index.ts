@@ -2,7 +2,7 @@
 // records kept in state.file). The Redis backend (ioredis and BullMQ: about 37 MB and 130 ms to
 // load) is loaded only when it is used.
 import { resolve } from 'node:path';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../resilience/clock.js';
 import { settingName, type Config } from '../config/load.js';
 import type { Logger } from '../obs/log.js';
 import type { Sleep } from '../resilience/timing.js';

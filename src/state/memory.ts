@@ -1,7 +1,7 @@
 // The embedded default: all state in this process, as one instance needs it. No Redis, nothing
 // to set up; what it remembers is lost with the process, and each process limits itself alone.
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../resilience/clock.js';
 import type { Job } from '../jobs/job.js';
 import type { Logger } from '../obs/log.js';
 import { acquire, SlidingWindow } from '../resilience/limiter.js';

@@ -3,7 +3,7 @@
 // recency order, and dropping a whole generation at once leaves no per-entry bookkeeping behind.
 // At the default 100,000 keys it holds about 8 MiB where an LRU cache held about 20 MiB (its hash
 // table doubles under churn, beside its order and TTL arrays), and its size is flat once full.
-import type { Clock } from '../clock.js';
+import type { Clock } from '../resilience/clock.js';
 
 export interface SeenLimit {
   /** Each key is remembered at least this long after it was marked (and at most twice as long)... */

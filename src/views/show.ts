@@ -7,7 +7,7 @@ import { listCard } from '../cards/list.js';
 import { problemCard, type Problem } from '../cards/problem.js';
 import { ticketCard, type ConversationState, type MaskedField } from '../cards/ticket.js';
 import type { ButtonValues, ListState, PageView, View } from './buttons.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../resilience/clock.js';
 import type { ChatType } from '../jobs/types.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import { lastReachablePage, pages } from '../helpdesk/paging.js';

@@ -1,7 +1,7 @@
 // State shared by every instance through one Redis: claims, durable work (BullMQ), rate limits,
 // caches and records (watches, live cards, boards), all under one key prefix per Feishu app.
 import { hostname } from 'node:os';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../resilience/clock.js';
 import type { Logger } from '../../obs/log.js';
 import type { Sleep } from '../../resilience/timing.js';
 import type { State } from '../types.js';

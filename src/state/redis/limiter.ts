@@ -7,7 +7,7 @@
 // pacing within the window.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../resilience/clock.js';
 import type { QueueLimit } from '../../resilience/limiter.js';
 import type { Sleep } from '../../resilience/timing.js';
 import type { LimitKey, Limiter } from '../types.js';

@@ -23,7 +23,7 @@ import { StateUnavailable, type AddOptions } from '../state/types.js';
 import { refreshBoards, showBoard } from '../watch/board.js';
 import type { WatchContext } from '../watch/context.js';
 import { forgetChat } from '../watch/forget.js';
-import type { BoardCounts } from '../watch/counts.js';
+import type { BoardCounts } from '../cards/board.js';
 import { noteShown, refreshCards } from '../watch/liveCards.js';
 import { onTicketEvent } from '../watch/onTicket.js';
 import { postMatches } from '../watch/posts.js';

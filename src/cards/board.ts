@@ -1,9 +1,22 @@
 // The queue board: open tickets by status, unassigned, the oldest open ticket and the open tickets
 // of each agent, every count a button that opens the matching list. It is kept current by the bot.
-import type { BoardCounts } from '../watch/counts.js';
 import { formatClock, roughDuration } from './format.js';
 import { button, card, clip, columns, esc, footerRow, grey, header, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';
+
+/** What the board shows (counted by src/watch/counts.ts). */
+export interface BoardCounts {
+  /** Each open status with the number of tickets in it. */
+  byStatus: { status: number; count: number }[];
+  /** Open tickets in all (the API's total). */
+  open: number;
+  /** How many open tickets were read for the figures below (all of them, unless capped). */
+  read: number;
+  unassigned: number;
+  /** Agents with open tickets (any agent on a ticket, as the list API's agent filter counts). */
+  agents: { id: string; name: string; count: number }[];
+  oldest?: { id: string; createdAt: number };
+}
 
 export interface BoardActions {
   status(code: number): Json;

@@ -1,35 +1,10 @@
 // Cards for everything that can go wrong: each says what happened and what to do next.
-import type { RefusalReason } from '../views/access.js';
 import type { FilterError } from '../commands/filters/types.js';
+import type { Problem, RefusalReason } from '../commands/problems.js';
 import { hint } from './filterHints.js';
 import { card, clip, esc, grey, header, joinL, l, markdown, type HeaderColor, type Json, type L10n } from './kit.js';
 import { ignoredNote } from './ticket.js';
 
-export type Problem =
-  | { kind: 'ticket-not-found'; ticketId: string; ignored?: string }
-  | { kind: 'too-long'; length: number; limit: number }
-  | { kind: 'not-a-ticket-id'; input: string }
-  | { kind: 'missing-ticket-id'; command: string }
-  | { kind: 'unknown-command'; word: string; suggestion?: string }
-  | { kind: 'unauthorized' }
-  | { kind: 'rate-limited' }
-  | { kind: 'busy' }
-  | { kind: 'upstream'; what: 'ticket' | 'list' }
-  /** `examples`: queries to show, best first, both languages mixed (each language gets its own). */
-  | { kind: 'filter'; error: FilterError; examples: string[] }
-  | { kind: 'page-out-of-reach'; page: number; lastPage: number }
-  | { kind: 'refused'; reason: RefusalReason; contact: string }
-  | { kind: 'unknown-menu-item'; key: string }
-  /** /watch with a time or page filter: a watch looks at tickets as they change, not at a period. */
-  | { kind: 'watch-filter'; word: string; why: 'time' | 'page' }
-  /** This chat (or the whole bot) has as many watches as it may. */
-  | { kind: 'watch-limit'; max: number; scope: 'chat' | 'bot' }
-  /** The same query is already watched here. */
-  | { kind: 'watch-duplicate'; number: number }
-  /** /unwatch with something other than a watch's number. */
-  | { kind: 'unwatch-number'; input: string; count: number }
-  /** Not on access.watch: may use the bot, but not start or stop watches. */
-  | { kind: 'watch-refused'; contact: string };
 
 interface Look {
   color: HeaderColor;

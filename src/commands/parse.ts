@@ -1,7 +1,7 @@
 // Text (bot mention already removed) -> which command, with its raw arguments. Filters for
 // /tickets are parsed by filters/, where the asker and mentions are known.
 import { closestWord } from './distance.js';
-import type { Problem } from '../cards/problem.js';
+import type { Problem } from './problems.js';
 
 export type Command =
   /** `ignored`: words after the id, which are not used (the card says so). */

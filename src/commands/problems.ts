@@ -1,6 +1,36 @@
-// The one mapping from a helpdesk failure to what the user is told.
-import type { Problem } from '../cards/problem.js';
+// Everything that can go wrong with a command, as data (cards/problem.ts draws each one), and the
+// one mapping from a helpdesk failure to what the user is told.
+import type { FilterError } from './filters/types.js';
 import { HelpdeskError } from '../helpdesk/errors.js';
+
+/** Why someone may not use the bot here (see views/access.ts). */
+export type RefusalReason = 'user-denied' | 'chat-denied' | 'direct-messages-off' | 'groups-off' | 'user-not-allowed' | 'chat-not-allowed';
+
+export type Problem =
+  | { kind: 'ticket-not-found'; ticketId: string; ignored?: string }
+  | { kind: 'too-long'; length: number; limit: number }
+  | { kind: 'not-a-ticket-id'; input: string }
+  | { kind: 'missing-ticket-id'; command: string }
+  | { kind: 'unknown-command'; word: string; suggestion?: string }
+  | { kind: 'unauthorized' }
+  | { kind: 'rate-limited' }
+  | { kind: 'busy' }
+  | { kind: 'upstream'; what: 'ticket' | 'list' }
+  /** `examples`: queries to show, best first, both languages mixed (each language gets its own). */
+  | { kind: 'filter'; error: FilterError; examples: string[] }
+  | { kind: 'page-out-of-reach'; page: number; lastPage: number }
+  | { kind: 'refused'; reason: RefusalReason; contact: string }
+  | { kind: 'unknown-menu-item'; key: string }
+  /** /watch with a time or page filter: a watch looks at tickets as they change, not at a period. */
+  | { kind: 'watch-filter'; word: string; why: 'time' | 'page' }
+  /** This chat (or the whole bot) has as many watches as it may. */
+  | { kind: 'watch-limit'; max: number; scope: 'chat' | 'bot' }
+  /** The same query is already watched here. */
+  | { kind: 'watch-duplicate'; number: number }
+  /** /unwatch with something other than a watch's number. */
+  | { kind: 'unwatch-number'; input: string; count: number }
+  /** Not on access.watch: may use the bot, but not start or stop watches. */
+  | { kind: 'watch-refused'; contact: string };
 
 export function problemFor(error: unknown, what: 'ticket' | 'list', ticketId?: string): Problem {
   const kind = error instanceof HelpdeskError ? error.kind : 'upstream';

@@ -2,8 +2,25 @@
 // whose concurrent loads of one key share a single upstream call: in one process by joining the
 // load under way; across instances by a lease, so one instance loads while the others wait for
 // its answer. Failures are never kept: the next request tries again.
-import type { CacheStore } from '../state/types.js';
 import type { Timing } from './timing.js';
+
+/**
+ * A cache of JSON-safe values under string keys, with a TTL fixed per cache: what SharedLoads keeps
+ * its answers in (each state backend has one: src/state/).
+ */
+export interface CacheStore<V> {
+  get(key: string): Promise<V | undefined>;
+  set(key: string, value: V): Promise<void>;
+  /**
+   * Takes the right to load `key` for `ttlMs`, so that only one instance calls upstream for it
+   * while the others wait for the value. Always true in one process (single flight does it).
+   */
+  lease(key: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease back early (the load failed: let the next one try). */
+  unlease(key: string): Promise<void>;
+  /** How long to wait between looks while another instance holds the lease. */
+  readonly pollMs: number;
+}
 
 export interface CacheLimit {
   maxEntries: number;

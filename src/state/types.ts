@@ -2,7 +2,10 @@
 // two implementations: memory (one process, the embedded default) and Redis (many instances).
 // Nothing above this layer knows which one it is talking to.
 import type { Job } from '../jobs/job.js';
+import type { CacheStore } from '../resilience/cache.js';
 import type { QueueLimit, WindowLimit } from '../resilience/limiter.js';
+
+export type { CacheStore };
 
 /**
  * De-duplication in two steps, so a delivery that cannot be taken is never remembered as done:
@@ -63,21 +66,6 @@ export interface Limiter {
    * (on the bot's clock) or after `queue.maxWaitMs`.
    */
   acquire(windows: readonly LimitKey[], latest: number, queue: QueueLimit): Promise<boolean>;
-}
-
-/** A cache of JSON-safe values under string keys, with a TTL fixed per cache. */
-export interface CacheStore<V> {
-  get(key: string): Promise<V | undefined>;
-  set(key: string, value: V): Promise<void>;
-  /**
-   * Takes the right to load `key` for `ttlMs`, so that only one instance calls upstream for it
-   * while the others wait for the value. Always true in one process (single flight does it).
-   */
-  lease(key: string, ttlMs: number): Promise<boolean>;
-  /** Gives the lease back early (the load failed: let the next one try). */
-  unlease(key: string): Promise<void>;
-  /** How long to wait between looks while another instance holds the lease. */
-  readonly pollMs: number;
 }
 
 export interface Health {

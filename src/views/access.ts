@@ -1,6 +1,7 @@
 // Who may use the bot, where. Checked for every typed command and every click, before any
 // helpdesk call, with the same rules; pure so each rule is testable.
 import type { MaskedField } from '../cards/ticket.js';
+import type { RefusalReason } from '../commands/problems.js';
 import type { ChatType } from '../jobs/types.js';
 
 export interface AccessRules {
@@ -24,7 +25,6 @@ export interface Who {
   chatType: ChatType;
 }
 
-export type RefusalReason = 'user-denied' | 'chat-denied' | 'direct-messages-off' | 'groups-off' | 'user-not-allowed' | 'chat-not-allowed';
 
 export type Verdict = { ok: true } | { ok: false; reason: RefusalReason };
 

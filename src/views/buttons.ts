@@ -42,7 +42,7 @@ export interface ListState {
   mine?: boolean;
   /**
    * Only tickets no agent has (the board's "Unassigned"). The list API has no such filter: the bot
-   * reads the matching tickets and keeps these (see src/watch/counts.ts).
+   * reads the matching tickets and keeps these (see src/helpdesk/read.ts).
    */
   unassigned?: boolean;
 }

@@ -4,7 +4,8 @@
 import { describeQuery, filtersUsed } from '../cards/describe.js';
 import type { Json } from '../cards/kit.js';
 import { listCard } from '../cards/list.js';
-import { problemCard, type Problem } from '../cards/problem.js';
+import { problemCard } from '../cards/problem.js';
+import type { Problem } from '../commands/problems.js';
 import { ticketCard, type ConversationState, type MaskedField } from '../cards/ticket.js';
 import type { ButtonValues, ListState, PageView, View } from './buttons.js';
 import type { Clock } from '../resilience/clock.js';
@@ -12,7 +13,7 @@ import type { ChatType } from '../jobs/types.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import { lastReachablePage, pages } from '../helpdesk/paging.js';
 import type { TicketFilter, TicketPage } from '../helpdesk/types.js';
-import { isUnassigned, readTickets } from '../watch/counts.js';
+import { isUnassigned, readTickets } from '../helpdesk/read.js';
 import { readTimeWords, resolveTime, type TimeSpec } from '../commands/filters/time.js';
 import { problemFor } from '../commands/problems.js';
 

@@ -8,7 +8,8 @@ import type { Audience, Outcome } from '../views/show.js';
 import { messageGone } from '../feishu/messenger.js';
 import type { CallOptions } from '../helpdesk/api.js';
 import { StateUnavailable } from '../state/types.js';
-import { countBoard, OPEN, type BoardCounts } from './counts.js';
+import type { BoardCounts } from '../cards/board.js';
+import { countBoard, OPEN } from './counts.js';
 import { audienceFor, valueFor, type WatchContext } from './context.js';
 import { EDITABLE_MS } from './store.js';
 

@@ -10,7 +10,7 @@ import { showView, type Audience } from '../views/show.js';
 import { messageGone } from '../feishu/messenger.js';
 import { StateUnavailable } from '../state/types.js';
 import { signature } from './board.js';
-import type { BoardCounts } from './counts.js';
+import type { BoardCounts } from '../cards/board.js';
 import { audienceFor, valueFor, type WatchContext } from './context.js';
 import { EDITABLE_MS, type LiveCard } from './store.js';
 

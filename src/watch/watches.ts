@@ -3,7 +3,8 @@
 // are noted as seen, so only tickets created later, or that come to match later, are posted.
 import { describeQuery } from '../cards/describe.js';
 import { esc, l, mapL, type L10n } from '../cards/kit.js';
-import { problemCard, type Problem } from '../cards/problem.js';
+import { problemCard } from '../cards/problem.js';
+import type { Problem } from '../commands/problems.js';
 import { watchCreatedCard, watchListCard } from '../cards/watch.js';
 import type { Who } from '../views/access.js';
 import type { ListState } from '../views/buttons.js';
@@ -12,7 +13,7 @@ import { ticketsView } from '../views/tickets.js';
 import type { Audience, Outcome } from '../views/show.js';
 import type { Mention } from '../jobs/types.js';
 import type { CallOptions } from '../helpdesk/api.js';
-import { readTickets } from './counts.js';
+import { readTickets } from '../helpdesk/read.js';
 import { valueFor, type WatchContext } from './context.js';
 import { MAX_WATCHES, WatchStore, type Watch } from './store.js';
 

@@ -1,10 +1,12 @@
 // Entry point: read app.yaml and the environment, validate, start, and stop gracefully on SIGTERM.
 import { loadConfigFile } from './config/file.js';
+import { settingName } from './config/load.js';
 import { createLogger } from './obs/log.js';
 import { createMetrics } from './obs/metrics.js';
 import { serveMetrics } from './obs/metricsServer.js';
 import { startSandbox } from './sandbox/mode.js';
 import { PortUnavailableError, startBot } from './runtime/start.js';
+import { messageOf } from './obs/errors.js';
 
 async function main() {
   const result = loadConfigFile(process.env);
@@ -13,11 +15,11 @@ async function main() {
   const log = createLogger(config.log.level);
   // Every path already handles its own failures; this is the last guard, so a bug in one
   // command is logged instead of taking down the bot for everyone.
-  process.on('unhandledRejection', (reason) => log.error('unhandled_rejection', { error: reason instanceof Error ? reason.message : String(reason) }));
+  process.on('unhandledRejection', (reason) => log.error('unhandled_rejection', { error: messageOf(reason) }));
 
   // The metrics port is opened first: if it cannot be, nothing has been accepted yet.
   const metrics = createMetrics();
-  const metricsServer = config.metrics.enabled ? await serveMetrics(metrics, config.metrics, log).catch((e: Error) => failOnce(e.message)) : undefined;
+  const metricsServer = config.metrics.enabled ? await serveMetrics(metrics, config.metrics, log, settingName('metrics.port')).catch((e: Error) => failOnce(e.message)) : undefined;
   if (config.metrics.enabled && !metricsServer) return;
   const scrape = metricsServer ? { metrics: metricsServer.url } : {};
 

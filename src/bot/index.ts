@@ -29,6 +29,7 @@ import { onTicketEvent } from '../watch/onTicket.js';
 import { postMatches } from '../watch/posts.js';
 import type { WatchStore } from '../watch/store.js';
 import { showWatches, startWatch, stopWatchById, stopWatchByNumber } from '../watch/watches.js';
+import { messageOf } from '../obs/errors.js';
 
 export interface BotDeps {
   helpdesk: Helpdesk;
@@ -136,7 +137,7 @@ export function createBot(deps: BotDeps): Bot {
   const keepCurrent = (messageId: string, answer: Shown, audience: Audience, sentAt: number, clicked = false): Promise<void> =>
     answer.shown
       ? noteShown(watch, messageId, { view: answer.shown, ok: answer.outcome === 'ok', ...(answer.counts ? { counts: answer.counts } : {}) }, audience, sentAt, clicked).catch(
-          (error: unknown) => log.warn('card.not_remembered', { message_id: messageId, error: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) => log.warn('card.not_remembered', { message_id: messageId, error: messageOf(error) }),
         )
       : Promise.resolve();
 
@@ -213,7 +214,7 @@ export function createBot(deps: BotDeps): Bot {
    */
   const why = (error: unknown): string => {
     if (error instanceof StateUnavailable) throw error;
-    return error instanceof Error ? error.message : String(error);
+    return messageOf(error);
   };
 
   /** Resolves with `ok` and what was sent, or with why it could not be sent, for the log. */
@@ -419,7 +420,7 @@ export function createBot(deps: BotDeps): Bot {
       // Too slow for the 3 s callback window: answer now, and update the card as queued work, so
       // the update survives this instance (the lookup under way fills the cache it will read).
       const queued = await deps.enqueue({ kind: 'card-update', action }).catch((error: unknown) => {
-        log.warn('click.not_queued', { error: error instanceof Error ? error.message : String(error), chat_id: click.chatId });
+        log.warn('click.not_queued', { error: messageOf(error), chat_id: click.chatId });
         return false;
       });
       return toastFor(queued ? 'loading' : 'busy');

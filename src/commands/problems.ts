@@ -1,7 +1,7 @@
 // Everything that can go wrong with a command, as data (cards/problem.ts draws each one), and the
 // one mapping from a helpdesk failure to what the user is told.
 import type { FilterError } from './filters/types.js';
-import { HelpdeskError } from '../helpdesk/errors.js';
+import { PlatformError } from '../feishu/errors.js';
 
 /** Why someone may not use the bot here (see views/access.ts). */
 export type RefusalReason = 'user-denied' | 'chat-denied' | 'direct-messages-off' | 'groups-off' | 'user-not-allowed' | 'chat-not-allowed';
@@ -33,7 +33,7 @@ export type Problem =
   | { kind: 'watch-refused'; contact: string };
 
 export function problemFor(error: unknown, what: 'ticket' | 'list', ticketId?: string): Problem {
-  const kind = error instanceof HelpdeskError ? error.kind : 'upstream';
+  const kind = error instanceof PlatformError ? error.kind : 'upstream';
   switch (kind) {
     case 'not-found':
       return ticketId ? { kind: 'ticket-not-found', ticketId } : { kind: 'upstream', what };

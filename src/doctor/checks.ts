@@ -7,7 +7,7 @@ import type { Config } from '../config/load.js';
 import { loadConfigFile } from '../config/file.js';
 import { createLarkClient, platformHttp } from '../feishu/client.js';
 import { refusalFix } from '../intake/longConnection.js';
-import { fromThrown, HelpdeskError } from '../helpdesk/errors.js';
+import { fromThrown, PlatformError } from '../feishu/errors.js';
 import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../helpdesk/events.js';
 import type { Logger } from '../obs/log.js';
 import { NEEDED_SCOPES } from './scopes.js';
@@ -210,7 +210,7 @@ async function helpdeskEvents(client: Lark.Client): Promise<Check> {
     await subscribeTicketEvents(client);
     return { name, status: 'pass', detail: `subscribed to ${TICKET_EVENT_TYPES.join(' and ')} (watches, live cards and boards)` };
   } catch (error) {
-    const e = error instanceof HelpdeskError ? error : fromThrown(error);
+    const e = error instanceof PlatformError ? error : fromThrown(error);
     return {
       name,
       status: 'warn',

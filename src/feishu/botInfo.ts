@@ -1,21 +1,17 @@
 // The bot's own open_id, which tells its mention apart from everyone else's in group messages.
 // Asked once at start-up; a failure names what the operator should check.
 import type * as lark from '@larksuiteoapi/node-sdk';
-import { fromThrown } from '../helpdesk/errors.js';
+import { startupRetries } from '../resilience/retry.js';
+import { realSleep, type Sleep } from '../resilience/timing.js';
+import { fromThrown, kindOf, PlatformError, retryVerdict } from './errors.js';
 
-const ATTEMPTS = 3;
-const PAUSE_MS = 1000;
-
-export async function fetchBotOpenId(client: lark.Client, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ask(client);
-    } catch (error) {
-      const e = fromThrown(error);
-      // Wrong credentials will not fix themselves; a network blip or a 5xx might.
-      if (!e.retryable || attempt === ATTEMPTS) throw new Error(explain(e.kind, e.message));
-      await sleep(PAUSE_MS);
-    }
+export async function fetchBotOpenId(client: lark.Client, sleep: Sleep = realSleep): Promise<string> {
+  try {
+    // Wrong credentials will not fix themselves; a network blip or a 5xx might.
+    return await startupRetries(() => ask(client).catch((error: unknown) => Promise.reject(fromThrown(error))), retryVerdict, sleep);
+  } catch (error) {
+    const e = fromThrown(error);
+    throw new Error(explain(e.kind, e.message));
   }
 }
 
@@ -23,7 +19,10 @@ async function ask(client: lark.Client): Promise<string> {
   const res: { code?: number; msg?: string; bot?: { open_id?: string } } = await client.request({ method: 'GET', url: '/open-apis/bot/v3/info' });
   const openId = res?.bot?.open_id;
   if (res?.code === 0 && typeof openId === 'string' && openId.startsWith('ou_')) return openId;
-  throw Object.assign(new Error(`bot info answered code ${String(res?.code)}: ${String(res?.msg ?? '')}`), { response: { status: 200, data: res } });
+  throw new PlatformError(typeof res?.code === 'number' ? kindOf(res.code, 200) : 'upstream', `bot info answered code ${String(res?.code)}: ${String(res?.msg ?? '')}`, {
+    status: 200,
+    ...(typeof res?.code === 'number' ? { code: res.code } : {}),
+  });
 }
 
 function explain(kind: string, detail: string): string {

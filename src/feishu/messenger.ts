@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Json } from '../cards/kit.js';
 import { LateForSlot } from '../resilience/slot.js';
+import { fromCode, fromThrown, PlatformError } from './errors.js';
 import type { ChatGoneReason } from '../jobs/types.js';
 
 export interface SendOptions {
@@ -36,22 +37,12 @@ export interface Messenger {
   updateByToken(token: string, card: Json, options?: SendOptions): Promise<void>;
 }
 
-export class SendError extends Error {
-  constructor(
-    message: string,
-    readonly details: { status?: number; code?: number; retryAfterMs?: number } = {},
-  ) {
-    super(message);
-    this.name = 'SendError';
-  }
-}
-
 /**
  * The platform will never take an update of this message again: past the 14 days (230031), or the
  * message no longer exists (99992354, not a valid message id; 230011, recalled).
  */
 export function messageGone(error: unknown): boolean {
-  return error instanceof SendError && [230031, 99992354, 230011].includes(error.details.code ?? 0);
+  return error instanceof PlatformError && [230031, 99992354, 230011].includes(error.details.code ?? 0);
 }
 
 /**
@@ -61,7 +52,7 @@ export function messageGone(error: unknown): boolean {
  * other failure.
  */
 export function chatGone(error: unknown): ChatGoneReason | undefined {
-  if (!(error instanceof SendError)) return undefined;
+  if (!(error instanceof PlatformError)) return undefined;
   if (error.details.code === 230002) return 'bot-removed';
   if (error.details.code === 232009) return 'chat-disbanded';
   return undefined;
@@ -116,11 +107,11 @@ function created(res: unknown, op: string): Sent {
   const data = (res as { data?: { message_id?: unknown; chat_id?: unknown } } | undefined)?.data;
   const messageId = data?.message_id;
   const chatId = data?.chat_id;
-  if (typeof messageId !== 'string' || typeof chatId !== 'string') throw new SendError(`${op} failed: the answer names no message_id and chat_id`);
+  if (typeof messageId !== 'string' || typeof chatId !== 'string') throw new PlatformError('upstream', `${op} failed: the answer names no message_id and chat_id`);
   return { messageId, chatId };
 }
 
-/** Calls the SDK and turns every failure into a SendError; resolves with the platform's answer. */
+/** Calls the SDK and turns every failure into a PlatformError; resolves with the platform's answer. */
 async function send(fn: () => Promise<unknown>): Promise<unknown> {
   let res: { code?: unknown; msg?: unknown } | undefined;
   try {
@@ -128,18 +119,8 @@ async function send(fn: () => Promise<unknown>): Promise<unknown> {
   } catch (e) {
     // Not sent at all: the retry loop gives it another slot.
     if (e instanceof LateForSlot) throw e;
-    const err = e as { message?: unknown; response?: { status?: number; data?: { code?: unknown; msg?: unknown }; headers?: Record<string, unknown> } };
-    const status = err.response?.status;
-    const code = typeof err.response?.data?.code === 'number' ? err.response.data.code : undefined;
-    const reset = Number(err.response?.headers?.['x-ogw-ratelimit-reset']);
-    throw new SendError(status ? `send failed: HTTP ${status}${code !== undefined ? ` code ${code}` : ''}` : `send failed: ${String(err.message)}`, {
-      ...(status !== undefined ? { status } : {}),
-      ...(code !== undefined ? { code } : {}),
-      ...(Number.isFinite(reset) && reset >= 0 ? { retryAfterMs: reset * 1000 } : {}),
-    });
+    throw fromThrown(e, 'send failed:');
   }
-  if (res && typeof res.code === 'number' && res.code !== 0) {
-    throw new SendError(`send failed: code ${res.code} ${String(res.msg ?? '')}`.trim(), { code: res.code });
-  }
+  if (res && typeof res.code === 'number' && res.code !== 0) throw fromCode(res.code, res.msg, undefined, 'send failed: the platform');
   return res;
 }

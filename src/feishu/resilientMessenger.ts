@@ -2,12 +2,14 @@
 // of what may succeed later, and the command's deadline. Replies carry a uuid, so a retried reply
 // whose first attempt did land is not shown twice.
 import type { QueueLimit, WindowLimit } from '../resilience/limiter.js';
-import { withRetries, type RetryPolicy, type Verdict } from '../resilience/retry.js';
+import { withRetries, type RetryPolicy } from '../resilience/retry.js';
 import type { Timing } from '../resilience/timing.js';
 import type { Logger } from '../obs/log.js';
 import type { Metrics } from '../obs/metrics.js';
 import type { LimitKey, State } from '../state/types.js';
-import { SendError, type Messenger, type SendOptions } from './messenger.js';
+import { PlatformError, retryVerdict } from './errors.js';
+import type { Messenger, SendOptions } from './messenger.js';
+import { messageOf } from '../obs/errors.js';
 
 export interface ResilientMessengerOptions {
   retry: RetryPolicy;
@@ -20,7 +22,7 @@ export interface ResilientMessengerOptions {
   metrics?: Metrics;
 }
 
-const RATE_LIMITED = 99991400;
+/** The messages API's "too frequent" (to one chat), told apart in the metrics. */
 const TOO_FREQUENT = 230020;
 
 /**
@@ -54,14 +56,14 @@ export function resilientMessenger(inner: Messenger, options: ResilientMessenger
           }
         },
         call,
-        classify,
+        classify: retryVerdict,
         onLate: () => metrics?.late(op),
-        busy: () => new SendError(`send failed: no ${op} slot within the time budget`),
-        timedOut: () => new SendError('send failed: no answer in time'),
+        busy: () => new PlatformError('busy', `send failed: no ${op} slot within the time budget`),
+        timedOut: () => new PlatformError('timeout', 'send failed: no answer in time'),
         onAttempt: (error) => metrics?.upstream(op, sendResult(error)),
         onRetry: (error, attempt, delayMs) => {
           metrics?.retry(op);
-          log.debug('send.retry', { op, attempt, delay_ms: delayMs, error: (error as Error).message });
+          log.debug('send.retry', { op, attempt, delay_ms: delayMs, error: messageOf(error) });
         },
         onGiveUp: (why) => {
           if (why === 'deadline' || why === 'no-slot') log.warn('send.deadline_passed', { op, why, ...(messageId ? { message_id: messageId } : {}) });
@@ -83,27 +85,19 @@ export function resilientMessenger(inner: Messenger, options: ResilientMessenger
   };
 }
 
-/**
- * Rate limits (429, 99991400, 230020 "too frequent"), server errors and failures without an answer
- * (network, timeout) are retried; any other business code is final.
- */
-function classify(error: unknown): Verdict {
-  if (!(error instanceof SendError)) return { retry: false };
-  const { status, code, retryAfterMs } = error.details;
-  const retry =
-    status === 429 || code === RATE_LIMITED || code === TOO_FREQUENT || (status !== undefined && status >= 500) || (status === undefined && code === undefined);
-  if (!retry) return { retry: false };
-  return retryAfterMs !== undefined ? { retry: true, afterMs: retryAfterMs } : { retry: true };
-}
-
 /** An attempt's result as a metric label: a small fixed set, never the platform's message text. */
 function sendResult(error: unknown): string {
   if (error === undefined) return 'ok';
-  if (!(error instanceof SendError)) return 'error';
-  const { status, code } = error.details;
-  if (status === 429 || code === RATE_LIMITED) return 'rate-limited';
-  if (code === TOO_FREQUENT) return 'too-frequent';
-  if (status !== undefined && status >= 500) return 'upstream';
-  if (status === undefined && code === undefined) return 'no-answer'; // network error or timeout
-  return 'rejected';
+  if (!(error instanceof PlatformError)) return 'error';
+  if (error.details.code === TOO_FREQUENT) return 'too-frequent';
+  switch (error.kind) {
+    case 'rate-limited':
+    case 'upstream':
+      return error.kind;
+    case 'network':
+    case 'timeout':
+      return 'no-answer';
+    default:
+      return 'rejected';
+  }
 }

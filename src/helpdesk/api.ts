@@ -3,7 +3,7 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { sdk } from '../feishu/sdk.js';
 import { LateForSlot } from '../resilience/slot.js';
-import { HelpdeskError, fromCode, fromThrown } from './errors.js';
+import { PlatformError, fromCode, fromThrown } from '../feishu/errors.js';
 import { conversationOf } from './conversation.js';
 import { toMessage, toTicket } from './map.js';
 import type { Conversation, Message, Ticket, TicketFilter, TicketPage } from './types.js';
@@ -38,7 +38,7 @@ export function sdkHelpdesk(client: lark.Client): Helpdesk {
       if (options?.stats) options.stats.upstreamCalls++;
       const res = await call(() => client.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, sdk.withHelpDeskCredential()));
       const ticket = toTicket(res.data?.ticket);
-      if (!ticket) throw new HelpdeskError('upstream', 'helpdesk answered without a ticket');
+      if (!ticket) throw new PlatformError('upstream', 'helpdesk answered without a ticket');
       return ticket;
     },
     async listTickets(filter, page, pageSize, options) {
@@ -70,7 +70,7 @@ async function call<T extends { code?: number; msg?: string }>(fn: () => Promise
     if (e instanceof LateForSlot) throw e;
     throw fromThrown(e);
   }
-  if (!res || typeof res !== 'object') throw new HelpdeskError('upstream', 'helpdesk answered with an empty body');
+  if (!res || typeof res !== 'object') throw new PlatformError('upstream', 'helpdesk answered with an empty body');
   if (res.code !== 0 && res.code !== undefined) throw fromCode(res.code, res.msg);
   return res;
 }

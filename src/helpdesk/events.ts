@@ -3,7 +3,7 @@
 // (every instance; asking again is harmless) and the doctor asks too, to see that it works.
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { sdk } from '../feishu/sdk.js';
-import { fromCode, fromThrown, HelpdeskError } from './errors.js';
+import { fromCode, fromThrown, PlatformError } from '../feishu/errors.js';
 
 /** The events the bot acts on: a ticket created, a ticket changed. */
 export const TICKET_EVENTS = [
@@ -14,7 +14,7 @@ export const TICKET_EVENTS = [
 /** The event types as they arrive (header.event_type), for messages to the operator. */
 export const TICKET_EVENT_TYPES = TICKET_EVENTS.map((e) => `${e.type}.${e.subtype.split('.').pop()}`);
 
-/** Subscribes to the ticket events; throws a HelpdeskError saying why not. */
+/** Subscribes to the ticket events; throws a PlatformError saying why not. */
 export async function subscribeTicketEvents(client: lark.Client): Promise<void> {
   let res: { code?: number; msg?: string };
   try {
@@ -26,7 +26,7 @@ export async function subscribeTicketEvents(client: lark.Client): Promise<void> 
 }
 
 /** What the operator should do about a failed subscription. */
-export function subscribeFix(error: HelpdeskError): string {
+export function subscribeFix(error: PlatformError): string {
   switch (error.kind) {
     case 'unauthorized':
       return 'check helpdesk.id and helpdesk.token (FEISHU_HELPDESK_ID, FEISHU_HELPDESK_TOKEN) and that the app has the helpdesk:all:readonly scope';

@@ -5,12 +5,13 @@ import type { Logger } from '../obs/log.js';
 import type { Metrics } from '../obs/metrics.js';
 import type { CallOptions, Helpdesk } from './api.js';
 import { canonicalKey, SharedLoads, type CacheLimit } from '../resilience/cache.js';
-import { HelpdeskError } from './errors.js';
+import { PlatformError, retryVerdict } from '../feishu/errors.js';
 import type { QueueLimit, WindowLimit } from '../resilience/limiter.js';
-import { withRetries, type RetryPolicy, type Verdict } from '../resilience/retry.js';
+import { withRetries, type RetryPolicy } from '../resilience/retry.js';
 import type { Timing } from '../resilience/timing.js';
 import { StateUnavailable, type State } from '../state/types.js';
 import type { Conversation, Ticket, TicketPage } from './types.js';
+import { messageOf } from '../obs/errors.js';
 
 export interface ResilientHelpdeskOptions {
   retry: RetryPolicy;
@@ -28,7 +29,7 @@ export interface ResilientHelpdeskOptions {
 }
 
 export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOptions, state: Pick<State, 'limiter' | 'cache'>, time: Timing, log: Logger): Helpdesk {
-  const storeFailed = (error: unknown) => log.warn('cache.unavailable', { error: error instanceof Error ? error.message : String(error) });
+  const storeFailed = (error: unknown) => log.warn('cache.unavailable', { error: messageOf(error) });
   const { metrics } = options;
   const observe = (cache: string) => (result: 'hit' | 'shared' | 'miss') => metrics?.cache(cache, result);
   const tickets = new SharedLoads<Ticket>(state.cache<Ticket>('ticket', options.cache.ticket), time, storeFailed, observe('ticket'));
@@ -54,21 +55,21 @@ export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOpt
           const asked = time.clock();
           const admitted = await state.limiter.acquire([windows[api]], latest, options.limits.queue).catch((error: unknown) => {
             // No shared limit to keep to: the call is not made, and the user hears "busy".
-            if (error instanceof StateUnavailable) throw new HelpdeskError('busy', error.message);
+            if (error instanceof StateUnavailable) throw new PlatformError('busy', error.message);
             throw error;
           });
           metrics?.slot(api, admitted ? (time.clock() - asked) / 1000 : undefined);
           return admitted;
         },
         call,
-        classify,
+        classify: retryVerdict,
         onLate: () => metrics?.late(api),
-        busy: () => new HelpdeskError('busy', `no ${api} slot within the time budget`),
-        timedOut: () => new HelpdeskError('timeout', 'helpdesk did not answer in time'),
-        onAttempt: (error) => metrics?.upstream(api, error === undefined ? 'ok' : error instanceof HelpdeskError ? error.kind : 'error'),
+        busy: () => new PlatformError('busy', `no ${api} slot within the time budget`),
+        timedOut: () => new PlatformError('timeout', 'helpdesk did not answer in time'),
+        onAttempt: (error) => metrics?.upstream(api, error === undefined ? 'ok' : error instanceof PlatformError ? error.kind : 'error'),
         onRetry: (error, attempt, delayMs) => {
           metrics?.retry(api);
-          log.debug('helpdesk.retry', { api, attempt, delay_ms: delayMs, error: error instanceof HelpdeskError ? error.kind : 'unknown' });
+          log.debug('helpdesk.retry', { api, attempt, delay_ms: delayMs, error: error instanceof PlatformError ? error.kind : 'unknown' });
         },
       },
       options.retry,
@@ -97,10 +98,4 @@ export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOpt
       return conversations.get(id, () => upstream('ticket_messages', () => inner.getConversation(id, counted(o)), o), loadOptions(o));
     },
   };
-}
-
-/** Rate limits, server errors, timeouts and network errors are retried; business errors never. */
-function classify(error: unknown): Verdict {
-  if (!(error instanceof HelpdeskError) || !error.retryable) return { retry: false };
-  return error.details.retryAfterMs !== undefined ? { retry: true, afterMs: error.details.retryAfterMs } : { retry: true };
 }

@@ -15,6 +15,7 @@ import type { Job } from '../jobs/job.js';
 import type { Logger } from '../obs/log.js';
 import type { DeliveryOutcome, Metrics } from '../obs/metrics.js';
 import { StateUnavailable, type Claims } from '../state/types.js';
+import { messageOf } from '../obs/errors.js';
 
 /** 200 with the body to send, or a refusal the platform will redeliver (503) or reject (400). */
 export type Answer = { status: 200; body: Json } | { status: 400 | 503; body: { error: string } };
@@ -78,7 +79,7 @@ export function createAccept(options: AcceptOptions): Accept {
     }
     // Stored: from here a failure to remember it only risks running it twice, which the
     // reply's uuid makes harmless, so the delivery is acknowledged either way.
-    await claims.settle(key, options.dedupeTtlMs).catch((error: unknown) => log.warn('delivery.settle_failed', { key, error: String(error) }));
+    await claims.settle(key, options.dedupeTtlMs).catch((error: unknown) => log.warn('delivery.settle_failed', { key, error: messageOf(error) }));
     return count('accepted', ok());
   };
 

@@ -12,6 +12,7 @@ import type { Clock } from '../resilience/clock.js';
 import type { Logger } from '../obs/log.js';
 import { interpret } from './interpret.js';
 import { createVerifier, type IntakeSecrets } from './verify.js';
+import { messageOf } from '../obs/errors.js';
 
 export interface IntakeOptions {
   secrets: IntakeSecrets;
@@ -80,7 +81,7 @@ export function webhookIntake(options: IntakeOptions): (req: IncomingMessage, re
 
   return (req, res, route) => {
     handle(req, res, route).catch((error: unknown) => {
-      log.error('delivery.failed', { route, error: error instanceof Error ? error.message : String(error) });
+      log.error('delivery.failed', { route, error: messageOf(error) });
       if (!res.headersSent) answer(res, 500, { error: 'internal error' });
     });
   };

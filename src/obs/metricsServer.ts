@@ -2,9 +2,9 @@
 // forwards to Feishu, never shows them; Prometheus scrapes this one inside the network.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { settingName } from '../config/load.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import { messageOf } from './errors.js';
 
 export interface MetricsServer {
   /** Where Prometheus scrapes, for the log: http://<host or localhost>:<port>/metrics */
@@ -12,7 +12,8 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-export function serveMetrics(metrics: Metrics, where: { port: number; host: string }, log: Logger): Promise<MetricsServer> {
+/** `setting` names the setting that moves the port, for the message when it cannot be opened. */
+export function serveMetrics(metrics: Metrics, where: { port: number; host: string }, log: Logger, setting = 'metrics.port'): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
@@ -22,7 +23,7 @@ export function serveMetrics(metrics: Metrics, where: { port: number; host: stri
     metrics.registry.metrics().then(
       (text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(req.method === 'HEAD' ? undefined : text),
       (error: unknown) => {
-        log.error('metrics.failed', { error: error instanceof Error ? error.message : String(error) });
+        log.error('metrics.failed', { error: messageOf(error) });
         res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('metrics could not be collected\n');
       },
     );
@@ -30,7 +31,7 @@ export function serveMetrics(metrics: Metrics, where: { port: number; host: stri
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? 'is already in use' : error.code === 'EACCES' ? 'may not be opened by this user' : `cannot be opened (${error.code ?? error.message})`;
-      reject(new Error(`${settingName('metrics.port')}: port ${where.port} ${why}. Set another port, 0 for any free one, or metrics.enabled: false`));
+      reject(new Error(`${setting}: port ${where.port} ${why}. Set another port, 0 for any free one, or metrics.enabled: false`));
     });
     const listening = () => {
       const { port } = server.address() as AddressInfo;

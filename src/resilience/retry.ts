@@ -2,7 +2,7 @@
 // against the time left, and retry what is worth retrying after a backoff with full jitter.
 // Nothing (slot wait, call, backoff sleep) is started that would end after the deadline.
 import { inSlot, LATE_MS, LateForSlot } from './slot.js';
-import { within, type Timing } from './timing.js';
+import { within, type Sleep, type Timing } from './timing.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -11,7 +11,7 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Cap of any one backoff delay. */
   maxDelayMs: number;
-  /** One attempt's time limit (the remaining budget may cut it shorter). */
+  /** One attempt's time limit (the remaining budget may cut it shorter); Infinity: none of its own. */
   timeoutMs: number;
   /** A call is started only if at least this much of the budget is left for it. */
   minAttemptMs: number;
@@ -24,8 +24,11 @@ export interface Verdict {
 }
 
 export interface Attempts<T> {
-  /** Waits for a rate-limit slot starting no later than `latest`; false if there is none in time. */
-  admit(latest: number): Promise<boolean>;
+  /**
+   * Waits for a rate-limit slot starting no later than `latest`; false if there is none in time.
+   * Without it the call has no rate limit, so no slot to keep either.
+   */
+  admit?(latest: number): Promise<boolean>;
   call(): Promise<T>;
   classify(error: unknown): Verdict;
   /** Thrown when not even a first call could be started in time. */
@@ -70,11 +73,13 @@ export async function withRetries<T>(job: Attempts<T>, policy: RetryPolicy, dead
     }
     late = false;
     if (time.clock() > latestStart()) throw giveUp('deadline');
-    if (!(await job.admit(latestStart()))) throw giveUp('no-slot');
+    if (job.admit && !(await job.admit(latestStart()))) throw giveUp('no-slot');
     const admitted = time.clock();
     try {
-      const call = inSlot(() => time.clock() - admitted > LATE_MS, job.call);
-      const result = await within(call, Math.min(policy.timeoutMs, deadline() - time.clock()), time.sleep, () => job.timedOut());
+      const call = job.admit ? inSlot(() => time.clock() - admitted > LATE_MS, job.call) : job.call();
+      const limit = Math.min(policy.timeoutMs, deadline() - time.clock());
+      // Without a limit (a call with a timeout of its own and no deadline), the call is simply awaited.
+      const result = Number.isFinite(limit) ? await within(call, limit, time.sleep, () => job.timedOut()) : await call;
       job.onAttempt?.(undefined);
       return result;
     } catch (error) {
@@ -90,4 +95,26 @@ export async function withRetries<T>(job: Attempts<T>, policy: RetryPolicy, dead
     }
   }
   throw giveUp(failure && !job.classify(failure.error).retry ? 'final' : 'attempts');
+}
+
+/**
+ * A call made once at start-up (the bot's open_id, the ticket-event subscription): up to three
+ * attempts, a second or so apart, while `classify` says trying again may help. The same loop as
+ * every other call, without rate limits or a deadline.
+ */
+export function startupRetries<T>(call: () => Promise<T>, classify: (error: unknown) => Verdict, sleep: Sleep, waits: { attempts: number; delayMs: number } = { attempts: 3, delayMs: 1000 }): Promise<T> {
+  const time: Timing = { clock: Date.now, sleep, random: Math.random };
+  // The HTTP client's own timeout bounds each attempt.
+  const policy: RetryPolicy = { maxAttempts: waits.attempts, baseDelayMs: waits.delayMs, maxDelayMs: waits.delayMs * 4, timeoutMs: Infinity, minAttemptMs: 0 };
+  return withRetries(
+    {
+      call,
+      classify,
+      busy: () => new Error('not started'),
+      timedOut: () => new Error('no answer in time'),
+    },
+    policy,
+    () => Infinity,
+    time,
+  );
 }

@@ -18,7 +18,8 @@ import PQueue from 'p-queue';
 import { createState } from '../state/index.js';
 import { resilientUpstream } from './upstream.js';
 import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../helpdesk/events.js';
-import type { HelpdeskError } from '../helpdesk/errors.js';
+import { fromThrown, retryVerdict } from '../feishu/errors.js';
+import { startupRetries } from '../resilience/retry.js';
 import { WatchStore } from '../watch/store.js';
 import type * as lark from '@larksuiteoapi/node-sdk';
 
@@ -172,30 +173,18 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
 
 /** Ticket events (and the recounts and redraws they cause) worked on at once by one instance. */
 const EVENT_CONCURRENCY = 2;
-/** Attempts to subscribe at start-up, and the waits between them. */
-const SUBSCRIBE_RETRIES_MS = [1000, 5000];
-
 /** Subscribes to the helpdesk's ticket events, retrying what may pass; logs the outcome. */
 async function subscribe(client: lark.Client, log: Logger): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await subscribeTicketEvents(client);
-      log.info('helpdesk.subscribed', { events: TICKET_EVENT_TYPES });
-      return;
-    } catch (e) {
-      const error = e as HelpdeskError;
-      const wait = SUBSCRIBE_RETRIES_MS[attempt];
-      if (error.retryable && wait !== undefined) {
-        await new Promise((r) => setTimeout(r, wait).unref());
-        continue;
-      }
-      log.error('helpdesk.subscribe_failed', {
-        error: error.message,
-        consequence: 'watches, live cards and boards get no ticket events; everything else works',
-        fix: subscribeFix(error),
-      });
-      return;
-    }
+  try {
+    await startupRetries(() => subscribeTicketEvents(client), retryVerdict, realSleep, { attempts: 3, delayMs: 2000 });
+    log.info('helpdesk.subscribed', { events: TICKET_EVENT_TYPES });
+  } catch (e) {
+    const error = fromThrown(e);
+    log.error('helpdesk.subscribe_failed', {
+      error: error.message,
+      consequence: 'watches, live cards and boards get no ticket events; everything else works',
+      fix: subscribeFix(error),
+    });
   }
 }
 

@@ -10,6 +10,7 @@ import { TAGS } from './seed/words.js';
 import type { RawTicketUser, StandIn } from './standin/index.js';
 import { applyChange } from './standin/tickets.js';
 import { HELPDESK_BOT } from './seed/people.js';
+import { messageOf } from '../obs/errors.js';
 
 /** A ticket to bring, as the control API asks for it; anything not given is picked at random. */
 export interface Arrival {
@@ -72,7 +73,7 @@ export class DemoActivity {
 
   start(): void {
     if (this.options.intervalMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => void this.next().catch((error: unknown) => this.options.log.warn('sandbox.activity_failed', { error: String(error) })), this.options.intervalMs);
+    this.timer = setInterval(() => void this.next().catch((error: unknown) => this.options.log.warn('sandbox.activity_failed', { error: messageOf(error) })), this.options.intervalMs);
     this.timer.unref();
   }
 

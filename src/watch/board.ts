@@ -12,6 +12,7 @@ import type { BoardCounts } from '../cards/board.js';
 import { countBoard, OPEN } from './counts.js';
 import { audienceFor, valueFor, type WatchContext } from './context.js';
 import { EDITABLE_MS } from './store.js';
+import { messageOf } from '../obs/errors.js';
 
 /** The agent filter takes open_ids only (as the button values check). */
 const OPEN_ID = /^ou_[A-Za-z0-9_-]{1,64}$/;
@@ -64,7 +65,7 @@ export async function refreshBoards(ctx: WatchContext): Promise<void> {
   const started = ctx.clock();
   const counts = await countBoard(ctx.helpdesk, { fresh: true, deadline: started + ctx.commandBudgetMs }).catch((error: unknown) => {
     // The next ticket event recounts; the boards keep their numbers meanwhile.
-    ctx.log.warn('board.count_failed', { error: error instanceof Error ? error.message : String(error) });
+    ctx.log.warn('board.count_failed', { error: messageOf(error) });
     return undefined;
   });
   if (!counts) return;
@@ -86,7 +87,7 @@ export async function refreshBoards(ctx: WatchContext): Promise<void> {
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;
       if (messageGone(error)) await ctx.store.dropBoard(messageId);
-      ctx.log.warn('board.patch_failed', { message_id: messageId, error: error instanceof Error ? error.message : String(error) });
+      ctx.log.warn('board.patch_failed', { message_id: messageId, error: messageOf(error) });
     }
   }
   ctx.log.info('boards.refreshed', { boards: boards.length, patched, open: counts.open, latency_ms: ctx.clock() - started });

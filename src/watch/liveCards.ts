@@ -13,6 +13,7 @@ import { signature } from './board.js';
 import type { BoardCounts } from '../cards/board.js';
 import { audienceFor, valueFor, type WatchContext } from './context.js';
 import { EDITABLE_MS, type LiveCard } from './store.js';
+import { messageOf } from '../obs/errors.js';
 
 /** Cards of one ticket patched on one change, at most (the newest). */
 const MAX_REFRESHED = 100;
@@ -78,7 +79,7 @@ export async function refreshCards(ticketId: string, ctx: WatchContext): Promise
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;
       if (messageGone(error)) await ctx.store.dropCard(ticketId, messageId);
-      ctx.log.warn('card.patch_failed', { message_id: messageId, ticket_id: ticketId, error: error instanceof Error ? error.message : String(error) });
+      ctx.log.warn('card.patch_failed', { message_id: messageId, ticket_id: ticketId, error: messageOf(error) });
     }
   }
   ctx.log.info('cards.refreshed', { ticket_id: ticketId, cards: cards.length, patched, latency_ms: ctx.clock() - started });

@@ -8,7 +8,7 @@ import { checkChat } from '../views/access.js';
 import { matches } from '../commands/filters/match.js';
 import type { TicketEvent } from '../jobs/types.js';
 import { newStats } from '../helpdesk/api.js';
-import { HelpdeskError } from '../helpdesk/errors.js';
+import { PlatformError } from '../feishu/errors.js';
 import type { Ticket } from '../helpdesk/types.js';
 import { coalesce } from '../jobs/job.js';
 import type { WatchContext } from './context.js';
@@ -31,7 +31,7 @@ export async function onTicketEvent(event: TicketEvent, ctx: WatchContext): Prom
   try {
     ticket = await ctx.helpdesk.getTicket(event.ticketId, { fresh: true, deadline: started + ctx.commandBudgetMs, stats });
   } catch (error) {
-    if (error instanceof HelpdeskError && (error.kind === 'not-found' || error.kind === 'bad-request' || error.kind === 'unauthorized')) {
+    if (error instanceof PlatformError && (error.kind === 'not-found' || error.kind === 'bad-request' || error.kind === 'unauthorized')) {
       // Not a ticket this helpdesk credential can see: nothing to do, now or later.
       ctx.log.warn('ticket_event.skipped', { event_id: event.eventId, ticket_id: event.ticketId, change: event.change, reason: error.kind });
       return;

@@ -12,6 +12,7 @@ import { forgetChat } from './forget.js';
 import { BUSY_FOR_MS, schedulePosts } from './onTicket.js';
 import type { PendingPost, Watch } from './store.js';
 import { watchLabel, watchList } from './watches.js';
+import { messageOf } from '../obs/errors.js';
 
 export async function postMatches(chatId: string, window: string, ctx: WatchContext): Promise<void> {
   const posts = await ctx.store.takePosts(chatId);
@@ -76,7 +77,7 @@ export async function postMatches(chatId: string, window: string, ctx: WatchCont
       if (error instanceof StateUnavailable) throw error;
       // Refused or its turn never came: logged, not retried (the matches are noted as posted, so
       // a retry could only post them twice).
-      const why = error instanceof Error ? error.message : String(error);
+      const why = messageOf(error);
       ctx.log.warn('watch.post_failed', { chat_id: watch.chatId, watch_id: watch.id, error: why });
       // The bot left the chat (the event was missed) or it was disbanded: nothing more is tried there.
       gone = chatGone(error);

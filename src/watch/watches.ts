@@ -16,6 +16,7 @@ import type { CallOptions } from '../helpdesk/api.js';
 import { readTickets } from '../helpdesk/read.js';
 import { valueFor, type WatchContext } from './context.js';
 import { MAX_WATCHES, WatchStore, type Watch } from './store.js';
+import { messageOf } from '../obs/errors.js';
 
 const problem = (p: Problem): Outcome => ({ card: problemCard(p), outcome: p.kind, ticketIds: [] });
 
@@ -48,7 +49,7 @@ export async function startWatch(args: string, who: Who, mentions: Mention[], au
   const watch: Watch = { id: WatchStore.newWatchId(), chatId: who.chatId, chatType: who.chatType, list, createdBy: who.userOpenId, createdAt: now };
   // What matches already is noted first, so none of it is posted as if it were new.
   const matching = await readTickets(ctx.helpdesk, list.filter, call).catch((error: unknown) => {
-    ctx.log.warn('watch.baseline_failed', { chat_id: who.chatId, error: error instanceof Error ? error.message : String(error) });
+    ctx.log.warn('watch.baseline_failed', { chat_id: who.chatId, error: messageOf(error) });
     return undefined;
   });
   if (matching) await ctx.store.claimPosted(watch.id, matching.tickets.map((t) => t.id));

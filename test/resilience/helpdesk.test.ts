@@ -2,7 +2,7 @@
 // caching of errors, separate get and list), single flight, limits, retries and the budget.
 import { describe, expect, it } from 'vitest';
 import { newStats, type CallOptions, type CallStats, type Helpdesk } from '../../src/helpdesk/api.js';
-import { fromCode, HelpdeskError } from '../../src/helpdesk/errors.js';
+import { fromCode, PlatformError } from '../../src/feishu/errors.js';
 import { resilientHelpdesk, type ResilientHelpdeskOptions } from '../../src/helpdesk/resilient.js';
 import type { Ticket, TicketFilter, TicketPage } from '../../src/helpdesk/types.js';
 import { memoryLogger } from '../../src/obs/log.js';
@@ -120,7 +120,7 @@ describe('single flight', () => {
 
   it('a failed shared call fails every waiter, and the next lookup calls again', async () => {
     const { helpdesk, calls, time, state } = setup();
-    state.failures.push(new HelpdeskError('unauthorized', 'no'));
+    state.failures.push(new PlatformError('unauthorized', 'no'));
     const both = Promise.allSettled([helpdesk.getTicket('7'), helpdesk.getTicket('7')]);
     expect((await time.run(both)).map((r) => r.status)).toEqual(['rejected', 'rejected']);
     await time.run(helpdesk.getTicket('7'));
@@ -167,10 +167,10 @@ describe('retries', () => {
   });
 
   const transient: [string, Error][] = [
-    ['429 / 99991400', new HelpdeskError('rate-limited', '429', { status: 429, code: 99991400 })],
+    ['429 / 99991400', new PlatformError('rate-limited', '429', { status: 429, code: 99991400 })],
     ['5xx', fromCode(155000, 'internal', 500)],
-    ['a timeout', new HelpdeskError('timeout', 'slow')],
-    ['a network error', new HelpdeskError('network', 'ECONNRESET')],
+    ['a timeout', new PlatformError('timeout', 'slow')],
+    ['a network error', new PlatformError('network', 'ECONNRESET')],
   ];
   it.each(transient)('retries %s, and counts each attempt as an upstream call', async (_name, error) => {
     const { helpdesk, calls, time, state } = setup();
@@ -183,7 +183,7 @@ describe('retries', () => {
 
   it('waits what x-ogw-ratelimit-reset asks for before the retry', async () => {
     const { helpdesk, time, state } = setup();
-    state.failures.push(new HelpdeskError('rate-limited', '429', { status: 429, retryAfterMs: 1000 }));
+    state.failures.push(new PlatformError('rate-limited', '429', { status: 429, retryAfterMs: 1000 }));
     const started = time.clock();
     await time.run(helpdesk.getTicket('1'));
     expect(time.clock() - started).toBeGreaterThanOrEqual(1000);

@@ -1,7 +1,8 @@
 // resilientMessenger over a scripted inner messenger on a fake timeline: which send failures are
 // retried, the per-chat and per-app limits, and the log line when a reply misses its deadline.
 import { describe, expect, it } from 'vitest';
-import { chatGone, SendError, type Messenger } from '../../src/feishu/messenger.js';
+import { kindOf, PlatformError, type PlatformErrorDetails } from '../../src/feishu/errors.js';
+import { chatGone, type Messenger } from '../../src/feishu/messenger.js';
 import { resilientMessenger, type ResilientMessengerOptions } from '../../src/feishu/resilientMessenger.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { fakeTime } from './fakeTime.js';
@@ -14,6 +15,9 @@ const OPTIONS: ResilientMessengerOptions = {
   cutoff: () => Infinity,
 };
 const CARD = { schema: '2.0' };
+/** A failed send as the messenger reports it: classified from its status and code (neither: no answer). */
+const sendError = (message: string, details: PlatformErrorDetails = {}) =>
+  new PlatformError(details.status === undefined && details.code === undefined ? 'network' : kindOf(details.code, details.status), message, details);
 
 function setup(options: Partial<ResilientMessengerOptions> = {}) {
   const time = fakeTime(0);
@@ -43,11 +47,11 @@ function setup(options: Partial<ResilientMessengerOptions> = {}) {
 }
 
 describe('send retries', () => {
-  const retried: [string, SendError][] = [
-    ['HTTP 429 / 99991400', new SendError('429', { status: 429, code: 99991400 })],
-    ['230020 too frequent', new SendError('freq', { status: 400, code: 230020 })],
-    ['HTTP 502', new SendError('502', { status: 502 })],
-    ['no answer (network, timeout)', new SendError('send failed: socket hang up')],
+  const retried: [string, PlatformError][] = [
+    ['HTTP 429 / 99991400', sendError('429', { status: 429, code: 99991400 })],
+    ['230020 too frequent', sendError('freq', { status: 400, code: 230020 })],
+    ['HTTP 502', sendError('502', { status: 502 })],
+    ['no answer (network, timeout)', sendError('send failed: socket hang up')],
   ];
   it.each(retried)('retries %s', async (_name, error) => {
     const { messenger, time, sent, failures } = setup();
@@ -56,11 +60,11 @@ describe('send retries', () => {
     expect(sent).toHaveLength(3);
   });
 
-  const final: [string, SendError][] = [
-    ['230025 card too large', new SendError('big', { status: 400, code: 230025 })],
-    ['230002 bot not in chat', new SendError('out', { status: 400, code: 230002 })],
-    ['99991672 scope not granted', new SendError('scope', { status: 400, code: 99991672 })],
-    ['a business code in a 2xx body', new SendError('code', { code: 230001 })],
+  const final: [string, PlatformError][] = [
+    ['230025 card too large', sendError('big', { status: 400, code: 230025 })],
+    ['230002 bot not in chat', sendError('out', { status: 400, code: 230002 })],
+    ['99991672 scope not granted', sendError('scope', { status: 400, code: 99991672 })],
+    ['a business code in a 2xx body', sendError('code', { code: 230001 })],
   ];
   it.each(final)('never retries %s', async (_name, error) => {
     const { messenger, time, sent, failures } = setup();
@@ -71,7 +75,7 @@ describe('send retries', () => {
 
   it('honours x-ogw-ratelimit-reset', async () => {
     const { messenger, time, sent, failures } = setup();
-    failures.push(new SendError('429', { status: 429, code: 99991400, retryAfterMs: 2000 }));
+    failures.push(sendError('429', { status: 429, code: 99991400, retryAfterMs: 2000 }));
     await time.run(messenger.updateByToken('c-token', CARD, { chatId: 'oc_1' }));
     expect(sent.map((s) => s.at)).toEqual([0, 2000]);
   });
@@ -80,7 +84,7 @@ describe('send retries', () => {
 describe('new messages', () => {
   it('retries a send with the same uuid and answers with the message the platform made', async () => {
     const { messenger, time, sent, failures } = setup();
-    failures.push(new SendError('502', { status: 502 }));
+    failures.push(sendError('502', { status: 502 }));
     const result = await time.run(messenger.send({ chatId: 'oc_1' }, CARD, 'u1'));
     expect(sent.map((s) => s.id)).toEqual(['oc_1', 'oc_1']);
     expect(result).toEqual({ messageId: 'om_sent_2', chatId: 'oc_1' });
@@ -126,9 +130,9 @@ describe('message limits', () => {
 
 describe('chatGone', () => {
   it('names the two refusals that mean the bot can never post to the chat again, and nothing else', () => {
-    expect(chatGone(new SendError('out', { status: 400, code: 230002 }))).toBe('bot-removed');
-    expect(chatGone(new SendError('dissolved', { status: 400, code: 232009 }))).toBe('chat-disbanded');
-    for (const other of [new SendError('bad', { status: 400, code: 230001 }), new SendError('muted', { status: 400, code: 230035 }), new SendError('503', { status: 503 }), new Error('230002')]) {
+    expect(chatGone(sendError('out', { status: 400, code: 230002 }))).toBe('bot-removed');
+    expect(chatGone(sendError('dissolved', { status: 400, code: 232009 }))).toBe('chat-disbanded');
+    for (const other of [sendError('bad', { status: 400, code: 230001 }), sendError('muted', { status: 400, code: 230035 }), sendError('503', { status: 503 }), new Error('230002')]) {
       expect(chatGone(other)).toBeUndefined();
     }
   });

@@ -17,7 +17,8 @@
 //      side by side, at the default limits (which hold for all of them together) and lifted.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { loadConfig, type Connection } from '../src/config/load.js';
+import { loadConfig } from '../src/config/load.js';
+import { type Connection } from '../src/config/schema.js';
 import type { Helpdesk } from '../src/helpdesk/api.js';
 import { toTicket } from '../src/helpdesk/map.js';
 import { resilientHelpdesk } from '../src/helpdesk/resilient.js';
@@ -150,7 +151,7 @@ async function cacheMemory(): Promise<void> {
   const log = createLogger('error');
   const state = memoryState({ ...time, log, dedupeMaxEntries: 1, dedupeTtlMs: 1, workMaxPending: 1 });
   const helpdesk = resilientHelpdesk(inner, options, state, time, log);
-  const entries = loaded.config.cache.ticket.maxEntries;
+  const entries = loaded.config.cache.ticket_max_entries;
   const settle = () => {
     for (let i = 0; i < 3; i++) gc();
     return process.memoryUsage().heapUsed;
@@ -163,8 +164,8 @@ async function cacheMemory(): Promise<void> {
   row(`ticket cache full (default ${entries} entries)`, `${f(used / 1024 / 1024)} MiB heap, ${f(used / entries / 1024, 2)} KiB per ticket`);
 
   // List pages: rows as the list API returns them, here complete tickets (the most a row can be).
-  const pageSize = loaded.config.display.pageSize;
-  const pages = loaded.config.cache.list.maxEntries;
+  const pageSize = loaded.config.display.page_size;
+  const pages = loaded.config.cache.list_max_entries;
   const listing: Helpdesk = { ...inner, listTickets: async (_f, page) => ({ total: 10_000, tickets: Array.from({ length: pageSize }, (_, i) => structuredClone({ ...sample, id: idOf(page * pageSize + i) })) }) };
   const lists = resilientHelpdesk(listing, options, state, time, log);
   const start = settle();

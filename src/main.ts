@@ -1,6 +1,6 @@
 // Entry point: read app.yaml and the environment, validate, start, and stop gracefully on SIGTERM.
 import { loadConfigFile } from './config/file.js';
-import { settingName } from './config/load.js';
+import { settingName } from './config/schema.js';
 import { createLogger } from './obs/log.js';
 import { createMetrics } from './obs/metrics.js';
 import { serveMetrics } from './obs/metricsServer.js';
@@ -61,7 +61,7 @@ async function main() {
   const shutdown = async (why: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { why, queued: running?.app.state.work.depth ?? 0, timeout_ms: config.server.shutdownTimeoutMs });
+    log.info('stopping', { why, queued: running?.app.state.work.depth ?? 0, timeout_ms: config.server.shutdown_timeout_ms });
     const finished = running ? await running.stop() : true;
     log.info('stopped', { finished_all_work: finished });
     await metricsServer?.close();

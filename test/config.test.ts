@@ -14,14 +14,14 @@ const creds = {
 describe('loadConfig', () => {
   it('runs in sandbox mode with no credentials, on the shipped app.yaml', () => {
     const result = loadConfig(readFileSync('app.yaml', 'utf8'), {});
-    expect(result).toMatchObject({ ok: true, config: { mode: 'sandbox', server: { port: 3000, bodyLimitBytes: 524288 }, display: { timezone: 'Asia/Shanghai' } } });
+    expect(result).toMatchObject({ ok: true, config: { mode: 'sandbox', server: { port: 3000, body_limit_bytes: 524288 }, display: { timezone: 'Asia/Shanghai' } } });
   });
 
   it('keeps watches in state.file by default; an empty one keeps them in memory only', () => {
     const shipped = loadConfig(readFileSync('app.yaml', 'utf8'), creds);
-    expect(shipped).toMatchObject({ ok: true, config: { state: { file: 'data/helpdesk-bot-state.json' }, watch: { maxPerChat: 20, digestAfter: 3, boardRefreshSeconds: 5 }, access: { watch: [] } } });
+    expect(shipped).toMatchObject({ ok: true, config: { state: { file: 'data/helpdesk-bot-state.json' }, watch: { max_per_chat: 20, digest_after: 3, board_refresh_seconds: 5 }, access: { watch: [] } } });
     const none = loadConfig('state: { file: "" }', creds);
-    expect(none.ok && none.config.state.file).toBeUndefined();
+    expect(none.ok && none.config.state.file).toBe('');
     const moved = loadConfig(readFileSync('app.yaml', 'utf8'), { ...creds, STATE_FILE: '/var/lib/helpdesk-bot/state.json' });
     expect(moved.ok && moved.config.state.file).toBe('/var/lib/helpdesk-bot/state.json');
   });
@@ -43,10 +43,10 @@ describe('loadConfig', () => {
       ok: true,
       config: {
         mode: 'production',
-        feishu: { appId: 'cli_0123456789abcdef', appSecret: 'secret', verificationToken: 'vt', encryptKey: 'ek', domain: 'http://127.0.0.1:9999' },
+        feishu: { app_id: 'cli_0123456789abcdef', app_secret: 'secret', verification_token: 'vt', encrypt_key: 'ek', domain: 'http://127.0.0.1:9999' },
         helpdesk: { id: '123', token: 'ht' },
         server: { port: 8080 },
-        state: { redisUrl: 'redis://:pw@redis.internal:6380/2', startupWaitMs: 30_000 },
+        state: { redis_url: 'redis://:pw@redis.internal:6380/2', startup_wait_ms: 30_000 },
         metrics: { enabled: true, port: 9100, host: '' },
       },
     });
@@ -64,7 +64,7 @@ describe('loadConfig', () => {
 
   it('keeps all state in process without a Redis URL', () => {
     const result = loadConfig(readFileSync('app.yaml', 'utf8'), { ...creds, REDIS_URL: '' });
-    expect(result.ok && result.config.state).toEqual({ startupWaitMs: 30_000, file: 'data/helpdesk-bot-state.json' });
+    expect(result.ok && result.config.state).toEqual({ redis_url: '', startup_wait_ms: 30_000, file: 'data/helpdesk-bot-state.json' });
   });
 
   it.each([
@@ -86,7 +86,7 @@ describe('loadConfig', () => {
 
   it('lets the environment override app.yaml', () => {
     const result = loadConfig('feishu:\n  app_id: from_yaml\n  domain: lark\n', { ...creds });
-    expect(result).toMatchObject({ ok: true, config: { feishu: { appId: 'cli_0123456789abcdef', domain: 'https://open.larksuite.com' } } });
+    expect(result).toMatchObject({ ok: true, config: { feishu: { app_id: 'cli_0123456789abcdef', domain: 'https://open.larksuite.com' } } });
   });
 
   it('lists every problem at once, naming the setting and its variable', () => {
@@ -116,7 +116,7 @@ describe('loadConfig', () => {
   it('takes the long connection without an encrypt key or verification token', () => {
     const { FEISHU_VERIFICATION_TOKEN: _t, FEISHU_ENCRYPT_KEY: _k, ...rest } = creds;
     const result = loadConfig('', { ...rest, FEISHU_CONNECTION: 'long-connection' });
-    expect(result).toMatchObject({ ok: true, config: { feishu: { connection: 'long-connection', encryptKey: '', verificationToken: '', longConnection: { pingTimeoutSeconds: 30 } } } });
+    expect(result).toMatchObject({ ok: true, config: { feishu: { connection: 'long-connection', encrypt_key: '', verification_token: '', long_connection: { ping_timeout_seconds: 30 } } } });
     const webhook = loadConfig('', rest);
     expect(webhook.ok).toBe(false);
     const problems = (webhook as { problems: string[] }).problems;

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENV_OVERRIDES, loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/config/load.js';
+import { ENV_OVERRIDES } from '../src/config/schema.js';
 
 type Service = { build?: unknown; image?: string; environment?: Record<string, string>; command?: string[]; volumes?: string[]; ports?: string[]; depends_on?: Record<string, unknown> };
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
@@ -35,7 +36,7 @@ describe('docker-compose.yml', () => {
     // As compose would fill them in from the operator's environment.
     const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/\$\{(\w+):[?-]([^}]*)\}/, (_, name: string, rest: string) => (name === 'FEISHU_DOMAIN' ? rest : name === 'FEISHU_APP_ID' ? 'cli_0123456789abcdef' : `x-${name}`))]));
     const result = loadConfig(readFileSync('app.yaml', 'utf8'), filled);
-    expect(result).toMatchObject({ ok: true, config: { mode: 'production', server: { port: 3000 }, state: { redisUrl: 'redis://redis:6379/0' } } });
+    expect(result).toMatchObject({ ok: true, config: { mode: 'production', server: { port: 3000 }, state: { redis_url: 'redis://redis:6379/0' } } });
   });
 });
 

@@ -5,7 +5,7 @@ import type { Json } from '../cards/kit.js';
 import { problemCard } from '../cards/problem.js';
 import { toastFor } from '../cards/toast.js';
 import { welcomeCard } from '../cards/welcome.js';
-import { checkAccess, checkChat, hiddenFields, type AccessRules, type Privacy, type Verdict, type Who } from '../views/access.js';
+import { checkAccess, checkChat, hiddenFields, type Verdict, type Who } from '../views/access.js';
 import type { ButtonValues, View } from '../views/buttons.js';
 import type { Clock } from '../resilience/clock.js';
 import { exampleDates, helpExamples } from '../commands/filters/index.js';
@@ -15,7 +15,7 @@ import { showView, type Audience, type Outcome } from '../views/show.js';
 import { sendUuid, type Messenger } from '../feishu/messenger.js';
 import type { CardAction, ChatEvent, ChatType, IncomingMessage, Mention } from '../jobs/types.js';
 import { newStats, type CallOptions, type CallStats, type Helpdesk } from '../helpdesk/api.js';
-import type { Config } from '../config/load.js';
+import type { AccessConfig, Config, PrivacyConfig } from '../config/schema.js';
 import type { Job } from '../jobs/job.js';
 import type { Logger } from '../obs/log.js';
 import type { Metrics } from '../obs/metrics.js';
@@ -44,8 +44,8 @@ export interface BotDeps {
   callbackBudgetMs: number;
   /** Each command's (and click's) time budget: lookups and the reply finish within it. */
   commandBudgetMs: number;
-  access: AccessRules & { contact: string; watch: string[] };
-  privacy: Privacy;
+  access: AccessConfig;
+  privacy: PrivacyConfig;
   /** How long a reply may wait for its chat's turn under the message limits, from the command's start. */
   replyWaitMs: number;
   /**
@@ -229,7 +229,7 @@ export function createBot(deps: BotDeps): Bot {
     const chatType: ChatType = event.kind === 'bot-added' ? 'group' : 'p2p';
     // A group is welcomed by its rules for chats: whoever added the bot, others there may ask.
     const verdict = event.kind === 'bot-added' ? checkChat(deps.access, event.chatId, chatType) : checkAccess(deps.access, { userOpenId: event.userOpenId, chatId: event.chatId, chatType });
-    const card = verdict.ok ? welcomeCard({ masking: deps.privacy.masking, maskedFields: deps.privacy.fields }) : refusedCard(verdict);
+    const card = verdict.ok ? welcomeCard({ masking: deps.privacy.masking, maskedFields: deps.privacy.masked_fields }) : refusedCard(verdict);
     // Like a reply, it waits for the chat's turn outside the workers.
     const { delivered } = await deliver(deps.messenger.send({ chatId: event.chatId }, card, sendUuid(event.eventId), { chatId: event.chatId, deadline: clock() + deps.replyWaitMs }), 'sent');
     log.info('welcome', { reason: event.kind, chat_id: event.chatId, chat_type: chatType, outcome: verdict.ok ? 'ok' : `refused:${verdict.reason}`, delivered });

@@ -1,7 +1,8 @@
 // Reads the settings the way every entry point does (npm start, npm run doctor): the file named by
 // BOT_CONFIG (default ./app.yaml), overridden by the environment.
 import { readFileSync } from 'node:fs';
-import { loadConfig, type Config } from './load.js';
+import { loadConfig } from './load.js';
+import type { Config } from './schema.js';
 
 export type Loaded = { ok: true; config: Config; yamlText: string; file: string } | { ok: false; problems: string[]; file: string };
 

@@ -3,7 +3,7 @@
 // not passing, what to fix. Nothing it prints contains a secret.
 import type * as Lark from '@larksuiteoapi/node-sdk';
 import { sdk as lark } from '../feishu/sdk.js';
-import type { Config } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { loadConfigFile } from '../config/file.js';
 import { createLarkClient, platformHttp } from '../feishu/client.js';
 import { refusalFix } from '../intake/longConnection.js';
@@ -54,7 +54,7 @@ export async function runDoctor(env: Record<string, string | undefined>, options
     return finish(checks, []);
   }
   const { config } = loaded;
-  const secrets = [config.feishu.appSecret, config.feishu.encryptKey, config.feishu.verificationToken, config.helpdesk.token];
+  const secrets = [config.feishu.app_secret, config.feishu.encrypt_key, config.feishu.verification_token, config.helpdesk.token];
   if (config.mode === 'sandbox') {
     add({
       name: 'configuration',
@@ -65,10 +65,10 @@ export async function runDoctor(env: Record<string, string | undefined>, options
     skipRest(LATER, 'needs a real app');
     return finish(checks, secrets);
   }
-  add({ name: 'configuration', status: 'pass', detail: `${loaded.file} and the environment are valid: app ${config.feishu.appId}, ${config.feishu.connection} mode, platform ${config.feishu.domain}` });
+  add({ name: 'configuration', status: 'pass', detail: `${loaded.file} and the environment are valid: app ${config.feishu.app_id}, ${config.feishu.connection} mode, platform ${config.feishu.domain}` });
 
   const client = createLarkClient(
-    { appId: config.feishu.appId, appSecret: config.feishu.appSecret, domain: config.feishu.domain, helpdeskId: config.helpdesk.id, helpdeskToken: config.helpdesk.token, timeoutMs: config.upstream.timeoutMs },
+    { appId: config.feishu.app_id, appSecret: config.feishu.app_secret, domain: config.feishu.domain, helpdeskId: config.helpdesk.id, helpdeskToken: config.helpdesk.token, timeoutMs: config.upstream.timeout_ms },
     silent,
   );
 
@@ -109,7 +109,7 @@ async function tenantToken(client: Lark.Client, config: Config): Promise<Check> 
           fix: 'check feishu.app_id and feishu.app_secret (FEISHU_APP_ID, FEISHU_APP_SECRET) against Credentials & Basic Info in the developer console',
         };
   try {
-    const res = (await client.auth.tenantAccessToken.internal({ data: { app_id: config.feishu.appId, app_secret: config.feishu.appSecret } })) as { code?: number; msg?: string };
+    const res = (await client.auth.tenantAccessToken.internal({ data: { app_id: config.feishu.app_id, app_secret: config.feishu.app_secret } })) as { code?: number; msg?: string };
     return res.code === 0 ? { name, status: 'pass', detail: 'the platform accepts the app id and secret' } : refused(res.code, res.msg);
   } catch (error) {
     // The SDK asks for a token of its own first: a refusal surfaces here as a thrown error.
@@ -239,14 +239,14 @@ async function longConnection(config: Config, { watchMs = 3000, connectTimeoutMs
   const outcome = await new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
     const timer = setTimeout(() => resolve({ ok: false, error: `no connection within ${Math.round(connectTimeoutMs / 1000)} s` }), connectTimeoutMs);
     client = new lark.WSClient({
-      appId: config.feishu.appId,
-      appSecret: config.feishu.appSecret,
+      appId: config.feishu.app_id,
+      appSecret: config.feishu.app_secret,
       domain: config.feishu.domain,
       httpInstance: platformHttp(15_000),
       logger: QUIET,
       loggerLevel: lark.LoggerLevel.error,
       autoReconnect: false,
-      handshakeTimeoutMs: config.feishu.longConnection.handshakeTimeoutMs,
+      handshakeTimeoutMs: config.feishu.long_connection.handshake_timeout_ms,
       source: 'helpdesk-bot-doctor',
       onReady: () => {
         clearTimeout(timer);
@@ -290,7 +290,7 @@ function webhookReminder(): Check {
 
 /** Where the app's scopes are granted, as precisely as the domain allows. */
 function consoleUrl(config: Config): string {
-  const { domain, appId } = config.feishu;
+  const { domain, app_id: appId } = config.feishu;
   if (domain === 'https://open.larksuite.com' || domain === 'https://open.feishu.cn') return `(${domain}/app/${appId}/auth)`;
   return `of app ${appId}`;
 }

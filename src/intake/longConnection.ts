@@ -7,7 +7,7 @@
 import type * as Lark from '@larksuiteoapi/node-sdk';
 import { sdk as lark } from '../feishu/sdk.js';
 import type { Accept } from './accept.js';
-import { APP_ID_SHAPE } from '../config/load.js';
+import { APP_ID_SHAPE } from '../config/schema.js';
 import type { Logger } from '../obs/log.js';
 import { platformHttp, sdkLogger } from '../feishu/client.js';
 import { interpret, type Delivery } from './interpret.js';

@@ -6,7 +6,7 @@ import express from 'express';
 import { createAccept, type Accept } from '../intake/accept.js';
 import type { Bot } from '../bot/index.js';
 import type { Clock } from '../resilience/clock.js';
-import type { Config } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { webhookIntake, webhookRoute } from '../intake/webhook.js';
 import { isReceiving, type ConnectionStatus } from '../intake/longConnection.js';
 import { jobId } from '../jobs/job.js';
@@ -46,7 +46,7 @@ export function createApp(deps: AppDeps): BotApp {
 
   const accept = createAccept({
     claims: state.claims,
-    dedupeTtlMs: config.server.dedupeTtlSeconds * 1000,
+    dedupeTtlMs: config.server.dedupe_ttl_seconds * 1000,
     log,
     metrics,
     clock: deps.clock,
@@ -56,11 +56,11 @@ export function createApp(deps: AppDeps): BotApp {
   });
   const webhook = webhookIntake({
     secrets: {
-      encryptKey: config.feishu.encryptKey,
-      verificationToken: config.feishu.verificationToken,
-      toleranceSeconds: config.server.timestampToleranceSeconds,
+      encryptKey: config.feishu.encrypt_key,
+      verificationToken: config.feishu.verification_token,
+      toleranceSeconds: config.server.timestamp_tolerance_seconds,
     },
-    bodyLimitBytes: config.server.bodyLimitBytes,
+    bodyLimitBytes: config.server.body_limit_bytes,
     botOpenId: deps.botOpenId,
     clock: deps.clock,
     log,

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { createApp, type BotApp } from './http.js';
 import { createBot } from '../bot/index.js';
 import { systemClock, type Clock } from '../resilience/clock.js';
-import type { Config } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { fetchBotOpenId } from '../feishu/botInfo.js';
 import { createLarkClient } from '../feishu/client.js';
 import { connectionGauge, LongConnection, type ConnectionStatus } from '../intake/longConnection.js';
@@ -15,7 +15,7 @@ import { jobId } from '../jobs/job.js';
 import type { Logger } from '../obs/log.js';
 import { createMetrics, type Metrics } from '../obs/metrics.js';
 import PQueue from 'p-queue';
-import { createState } from '../state/index.js';
+import { createState } from './state.js';
 import { resilientUpstream } from './upstream.js';
 import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../helpdesk/events.js';
 import { fromThrown, retryVerdict } from '../feishu/errors.js';
@@ -71,16 +71,16 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   }
   const client = createLarkClient(
     {
-      appId: config.feishu.appId,
-      appSecret: config.feishu.appSecret,
+      appId: config.feishu.app_id,
+      appSecret: config.feishu.app_secret,
       domain: config.feishu.domain,
       helpdeskId: config.helpdesk.id,
       helpdeskToken: config.helpdesk.token,
-      timeoutMs: config.upstream.timeoutMs,
+      timeoutMs: config.upstream.timeout_ms,
     },
     log,
   );
-  const botOpenId = await (config.feishu.botOpenId ? Promise.resolve(config.feishu.botOpenId) : fetchBotOpenId(client)).catch(async (error: unknown) => {
+  const botOpenId = await (config.feishu.bot_open_id ? Promise.resolve(config.feishu.bot_open_id) : fetchBotOpenId(client)).catch(async (error: unknown) => {
     await state.close();
     throw error;
   });
@@ -89,7 +89,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   const metrics = options.metrics ?? createMetrics();
   const upstream = resilientUpstream(client, config, state, { clock, sleep: realSleep, random: Math.random }, log, () => stopBy, metrics);
   // Commands prepare their answers this many at a time; their replies wait for their turn outside.
-  const workers = new PQueue({ concurrency: config.server.workConcurrency });
+  const workers = new PQueue({ concurrency: config.server.work_concurrency });
   metrics.gauge('work_queue_depth', 'Jobs this instance holds: waiting, running, or with a reply still to send (at most server.work_max_pending).', () => state.work.depth);
   metrics.gauge('workers_busy', 'Commands preparing their answers right now (at most server.work_concurrency).', () => workers.pending);
   // Ticket events take their turn in a pool of their own (see BotDeps.eventWorker).
@@ -100,14 +100,14 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     log,
     metrics,
     clock,
-    values: new ButtonValues(ButtonValues.keyFrom(config.feishu.appSecret, config.feishu.encryptKey), clock),
+    values: new ButtonValues(ButtonValues.keyFrom(config.feishu.app_secret, config.feishu.encrypt_key), clock),
     timezone: config.display.timezone,
-    pageSize: config.display.pageSize,
-    callbackBudgetMs: config.server.callbackBudgetMs,
-    commandBudgetMs: config.upstream.commandBudgetMs,
+    pageSize: config.display.page_size,
+    callbackBudgetMs: config.server.callback_budget_ms,
+    commandBudgetMs: config.upstream.command_budget_ms,
     access: config.access,
     privacy: config.privacy,
-    replyWaitMs: config.upstream.replyWaitMs,
+    replyWaitMs: config.upstream.reply_wait_ms,
     worker: (task) => workers.add(task),
     eventWorker: (task) => eventWorkers.add(task),
     enqueue: (job, addOptions) => state.work.add(jobId(job), job, addOptions),
@@ -135,12 +135,12 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   if (config.feishu.connection === 'long-connection') {
     // One bot core, two intakes: the long connection hands its payloads to the same accept step.
     longConnection = new LongConnection({
-      appId: config.feishu.appId,
-      appSecret: config.feishu.appSecret,
+      appId: config.feishu.app_id,
+      appSecret: config.feishu.app_secret,
       domain: config.feishu.domain,
-      encryptKey: config.feishu.encryptKey,
-      pingTimeoutSeconds: config.feishu.longConnection.pingTimeoutSeconds,
-      handshakeTimeoutMs: config.feishu.longConnection.handshakeTimeoutMs,
+      encryptKey: config.feishu.encrypt_key,
+      pingTimeoutSeconds: config.feishu.long_connection.ping_timeout_seconds,
+      handshakeTimeoutMs: config.feishu.long_connection.handshake_timeout_ms,
       botOpenId,
       accept: app.accept,
       log,
@@ -157,7 +157,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     app,
     connection,
     metrics,
-    async stop(deadlineMs = config.server.shutdownTimeoutMs) {
+    async stop(deadlineMs = config.server.shutdown_timeout_ms) {
       stopBy = clock() + deadlineMs;
       // Stop accepting first (frames now get code 500 and go to another connection), let the
       // acknowledgements under way go out, close the socket, then finish the queued work.

@@ -2,7 +2,7 @@
 // wrapped in caches, client-side rate limits, retries and deadlines, configured from app.yaml.
 // The caches and limits are the state's: per process, or shared by every instance on Redis.
 import type * as lark from '@larksuiteoapi/node-sdk';
-import type { Config } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { sdkMessenger, type Messenger } from '../feishu/messenger.js';
 import { resilientMessenger, type ResilientMessengerOptions } from '../feishu/resilientMessenger.js';
 import { sdkHelpdesk, type Helpdesk } from '../helpdesk/api.js';
@@ -29,19 +29,21 @@ export function resilientUpstream(client: lark.Client, config: Config, state: St
 }
 
 export function helpdeskOptions(config: Config, cutoff: () => number): ResilientHelpdeskOptions {
-  const { limits, commandBudgetMs, replyReserveMs } = config.upstream;
+  const { limits, command_budget_ms, reply_reserve_ms } = config.upstream;
+  const { cache } = config;
+  const ticket = { ttlMs: cache.ticket_ttl_ms, maxEntries: cache.ticket_max_entries };
   return {
     retry: retryPolicy(config),
     limits: {
-      get: perSecond(config, limits.ticketGetPerSecond),
-      list: perSecond(config, limits.ticketListPerSecond),
-      messages: perSecond(config, limits.ticketMessagesPerSecond),
+      get: perSecond(config, limits.ticket_get_per_second),
+      list: perSecond(config, limits.ticket_list_per_second),
+      messages: perSecond(config, limits.ticket_messages_per_second),
       queue: queueLimit(config),
     },
     // The conversation belongs to the ticket's details: it is kept as long and as many.
-    cache: { ...config.cache, conversation: config.cache.ticket },
-    budgetMs: commandBudgetMs,
-    replyReserveMs,
+    cache: { ticket, list: { ttlMs: cache.list_ttl_ms, maxEntries: cache.list_max_entries }, conversation: ticket },
+    budgetMs: command_budget_ms,
+    replyReserveMs: reply_reserve_ms,
     cutoff,
   };
 }
@@ -51,19 +53,25 @@ export function helpdeskOptions(config: Config, cutoff: () => number): Resilient
  * a late answer beats none, so a reply may queue for its chat's turn up to upstream.reply_wait_ms.
  */
 export function messengerOptions(config: Config, cutoff: () => number): ResilientMessengerOptions {
-  const { limits, replyWaitMs } = config.upstream;
+  const { limits, reply_wait_ms } = config.upstream;
   return {
     retry: retryPolicy(config),
     limits: {
-      perApp: perSecond(config, limits.messagesPerSecond),
-      perChat: perSecond(config, limits.messagesPerChatPerSecond),
-      queue: { maxQueue: limits.messagesMaxQueue, maxWaitMs: replyWaitMs },
+      perApp: perSecond(config, limits.messages_per_second),
+      perChat: perSecond(config, limits.messages_per_chat_per_second),
+      queue: { maxQueue: limits.messages_max_queue, maxWaitMs: reply_wait_ms },
     },
-    budgetMs: replyWaitMs,
+    budgetMs: reply_wait_ms,
     cutoff,
   };
 }
 
-const retryPolicy = ({ upstream: up }: Config): RetryPolicy => ({ ...up.retry, timeoutMs: up.timeoutMs, minAttemptMs: up.minAttemptMs });
-const perSecond = ({ upstream: up }: Config, rate: number): WindowLimit => ({ rate, windowMs: 1000 + up.limits.windowMarginMs });
-const queueLimit = ({ upstream: up }: Config) => ({ maxQueue: up.limits.maxQueue, maxWaitMs: up.limits.maxWaitMs });
+const retryPolicy = ({ upstream: up }: Config): RetryPolicy => ({
+  maxAttempts: up.retry.max_attempts,
+  baseDelayMs: up.retry.base_delay_ms,
+  maxDelayMs: up.retry.max_delay_ms,
+  timeoutMs: up.timeout_ms,
+  minAttemptMs: up.min_attempt_ms,
+});
+const perSecond = ({ upstream: up }: Config, rate: number): WindowLimit => ({ rate, windowMs: 1000 + up.limits.window_margin_ms });
+const queueLimit = ({ upstream: up }: Config) => ({ maxQueue: up.limits.max_queue, maxWaitMs: up.limits.max_wait_ms });

@@ -3,7 +3,8 @@
 // exactly as production builds it; only the SDK's base URL and the credentials differ. The console
 // and its API are mounted on the bot's own server.
 import { randomBytes, randomInt } from 'node:crypto';
-import { ENV_OVERRIDES, loadConfig, type Config, type Connection } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
+import { ENV_OVERRIDES, type Config, type Connection } from '../config/schema.js';
 import { isReceiving } from '../intake/longConnection.js';
 import type { Logger } from '../obs/log.js';
 import type { Metrics } from '../obs/metrics.js';
@@ -137,8 +138,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // Only /healthz reports the mode, and the records (watches, live cards, boards) are not kept
     // in a file: the demo platform, its chats and its messages are new at every start. Everything
     // else runs as in production.
-    const { file: _file, ...state } = config.state;
-    const bot = await startBot({ ...config, mode: 'sandbox', state }, { log, routes, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.host ? { host: options.host } : {}) });
+    const bot = await startBot({ ...config, mode: 'sandbox', state: { ...config.state, file: '' } }, { log, routes, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.host ? { host: options.host } : {}) });
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
     const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && v !== 'FEISHU_DOMAIN' && v !== 'FEISHU_CONNECTION');

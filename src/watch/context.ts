@@ -1,9 +1,8 @@
 // What the watch features (watches, posts, live cards, boards) need from the rest of the bot.
-import type { AccessRules, Privacy } from '../views/access.js';
 import { hiddenFields } from '../views/access.js';
 import type { View } from '../views/buttons.js';
 import type { Audience, ViewDeps } from '../views/show.js';
-import type { Config } from '../config/load.js';
+import type { AccessConfig, Config, PrivacyConfig } from '../config/schema.js';
 import type { Messenger } from '../feishu/messenger.js';
 import type { ChatType } from '../jobs/types.js';
 import type { Job } from '../jobs/job.js';
@@ -17,8 +16,8 @@ export interface WatchContext extends ViewDeps {
   store: WatchStore;
   messenger: Messenger;
   log: Logger;
-  access: AccessRules & { contact: string; watch: string[] };
-  privacy: Privacy;
+  access: AccessConfig;
+  privacy: PrivacyConfig;
   settings: Config['watch'];
   /** A lookup's time budget. */
   commandBudgetMs: number;

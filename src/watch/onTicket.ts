@@ -59,7 +59,7 @@ export async function onTicketEvent(event: TicketEvent, ctx: WatchContext): Prom
   if (hasCards) await ctx.enqueue({ kind: 'cards-refresh', ticketId: ticket.id, window: cards.window }, { delayMs: cards.delayMs });
   const hasBoards = (await ctx.store.boards()).length > 0;
   if (hasBoards) {
-    const boards = coalesce(now, ctx.settings.boardRefreshSeconds * 1000);
+    const boards = coalesce(now, ctx.settings.board_refresh_seconds * 1000);
     await ctx.enqueue({ kind: 'boards-refresh', window: boards.window }, { delayMs: boards.delayMs });
   }
   ctx.metrics.watch('ticket_events');

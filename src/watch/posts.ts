@@ -28,7 +28,7 @@ export async function postMatches(chatId: string, window: string, ctx: WatchCont
     if (watch) groups.set(watch, [...(groups.get(watch) ?? []), post]);
   }
   const total = [...groups.values()].reduce((n, g) => n + g.length, 0);
-  const flooded = total > ctx.settings.digestAfter;
+  const flooded = total > ctx.settings.digest_after;
   let sent = 0;
   let digests = 0;
   let gone: ChatGoneReason | undefined;

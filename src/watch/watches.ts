@@ -43,7 +43,7 @@ export async function startWatch(args: string, who: Who, mentions: Mention[], au
   const existing = await ctx.store.chatWatches(who.chatId);
   const same = existing.findIndex((w) => canonical(w.list.filter) === canonical(list.filter));
   if (same >= 0) return problem({ kind: 'watch-duplicate', number: same + 1 });
-  if (existing.length >= ctx.settings.maxPerChat) return problem({ kind: 'watch-limit', max: ctx.settings.maxPerChat, scope: 'chat' });
+  if (existing.length >= ctx.settings.max_per_chat) return problem({ kind: 'watch-limit', max: ctx.settings.max_per_chat, scope: 'chat' });
   if ((await ctx.store.allWatches()).length >= MAX_WATCHES) return problem({ kind: 'watch-limit', max: MAX_WATCHES, scope: 'bot' });
 
   const watch: Watch = { id: WatchStore.newWatchId(), chatId: who.chatId, chatType: who.chatType, list, createdBy: who.userOpenId, createdAt: now };
@@ -61,7 +61,7 @@ export async function startWatch(args: string, who: Who, mentions: Mention[], au
     number: existing.length + 1,
     ...(matching ? { matchingNow: matching.total } : {}),
     ...(matching && matching.total > matching.tickets.length ? { capped: matching.tickets.length } : {}),
-    digestAfter: ctx.settings.digestAfter,
+    digestAfter: ctx.settings.digest_after,
     actions: {
       matching: valueFor(ctx, audience, { kind: 'list', list: { ...list, page: 1 } }, { newMessage: true }),
       watches: valueFor(ctx, audience, { kind: 'watches' }),
@@ -75,7 +75,7 @@ export async function showWatches(audience: Audience, ctx: WatchContext, note?: 
   const watches = await ctx.store.chatWatches(audience.chatId);
   const card = watchListCard({
     watches: watches.map((w) => ({ label: watchLabel(w, ctx.timezone), since: w.createdAt, unwatch: valueFor(ctx, audience, { kind: 'unwatch', watchId: w.id }) })),
-    max: ctx.settings.maxPerChat,
+    max: ctx.settings.max_per_chat,
     timezone: ctx.timezone,
     now: ctx.clock(),
     ...(note ? { note } : {}),

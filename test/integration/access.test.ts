@@ -153,8 +153,8 @@ describe('clicks are authorised like commands', () => {
 });
 
 describe('checkAccess', () => {
-  const open: AccessRules = { allowDirectMessages: true, allowGroups: true, users: { allow: [], deny: [] }, chats: { allow: [], deny: [] } };
+  const open: AccessRules = { allow_direct_messages: true, allow_groups: true, users: { allow: [], deny: [] }, chats: { allow: [], deny: [] } };
   it('checks deny lists before anything else', () => {
-    expect(checkAccess({ ...open, allowGroups: false, users: { allow: [], deny: ['ou_x'] } }, { userOpenId: 'ou_x', chatId: 'oc_1', chatType: 'group' })).toEqual({ ok: false, reason: 'user-denied' });
+    expect(checkAccess({ ...open, allow_groups: false, users: { allow: [], deny: ['ou_x'] } }, { userOpenId: 'ou_x', chatId: 'oc_1', chatType: 'group' })).toEqual({ ok: false, reason: 'user-denied' });
   });
 });

@@ -1,7 +1,7 @@
 // The ways in besides typing a command: the welcome card when the bot joins a group or someone
 // opens a DM, the bot menu, and a bare ticket id. Each over both intakes, through the real SDK.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/config/load.js';
+import type { Connection } from '../../src/config/schema.js';
 import { botAddedEvent, menuEvent, p2pChatEnteredEvent } from '../../src/sandbox/deliveries.js';
 import type { SentMessage } from '../../src/sandbox/standin/index.js';
 import { fullTicket } from '../fixtures/tickets.js';

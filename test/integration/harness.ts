@@ -4,7 +4,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config, type Connection } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/load.js';
+import { type Config, type Connection } from '../../src/config/schema.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '../../src/sandbox/deliveries.js';
 import { cardButtons } from '../../src/sandbox/standin/cards.js';

@@ -36,7 +36,7 @@ describe('large text messages', () => {
   it('a body over the limit still gets 413', async () => {
     const event = messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'p2p', chatId: 'oc_dm_test', senderOpenId: 'ou_user_asker', messageId: 'om_huge', text: 'x'.repeat(600 * 1024) });
     const d = delivery(event, { encryptKey: SECRETS.encryptKey });
-    expect(Buffer.byteLength(d.body)).toBeGreaterThan(h.config.server.bodyLimitBytes);
+    expect(Buffer.byteLength(d.body)).toBeGreaterThan(h.config.server.body_limit_bytes);
     const res = await fetch(h.bot.url + '/webhook/event', { method: 'POST', headers: d.headers, body: d.body });
     expect(res.status).toBe(413);
   });

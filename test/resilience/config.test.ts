@@ -10,16 +10,16 @@ describe('upstream and cache settings', () => {
     const result = load('');
     if (!result.ok) throw new Error(result.problems.join('\n'));
     expect(result.config.upstream).toEqual({
-      timeoutMs: 5000,
-      commandBudgetMs: 8000,
-      replyReserveMs: 2000,
-      replyWaitMs: 60_000,
-      minAttemptMs: 300,
-      retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2000 },
-      limits: { ticketGetPerSecond: 10, ticketListPerSecond: 5, ticketMessagesPerSecond: 10, messagesPerSecond: 50, messagesPerChatPerSecond: 5, windowMarginMs: 100, maxQueue: 100, maxWaitMs: 5000, messagesMaxQueue: 1000 },
+      timeout_ms: 5000,
+      command_budget_ms: 8000,
+      reply_reserve_ms: 2000,
+      reply_wait_ms: 60_000,
+      min_attempt_ms: 300,
+      retry: { max_attempts: 4, base_delay_ms: 200, max_delay_ms: 2000 },
+      limits: { ticket_get_per_second: 10, ticket_list_per_second: 5, ticket_messages_per_second: 10, messages_per_second: 50, messages_per_chat_per_second: 5, window_margin_ms: 100, max_queue: 100, max_wait_ms: 5000, messages_max_queue: 1000 },
     });
-    expect(result.config.cache).toEqual({ ticket: { ttlMs: 30_000, maxEntries: 5000 }, list: { ttlMs: 30_000, maxEntries: 1000 } });
-    expect(result.config.server.shutdownTimeoutMs).toBe(15_000);
+    expect(result.config.cache).toEqual({ ticket_ttl_ms: 30_000, ticket_max_entries: 5000, list_ttl_ms: 30_000, list_max_entries: 1000 });
+    expect(result.config.server.shutdown_timeout_ms).toBe(15_000);
   });
 
   it('refuses a reply wait shorter than the command budget', () => {
@@ -34,15 +34,15 @@ describe('upstream and cache settings', () => {
     if (!fromFile.ok || !defaults.ok) throw new Error('app.yaml or the defaults do not load');
     expect(fromFile.config.upstream).toEqual(defaults.config.upstream);
     expect(fromFile.config.cache).toEqual(defaults.config.cache);
-    expect(fromFile.config.server.shutdownTimeoutMs).toBe(defaults.config.server.shutdownTimeoutMs);
+    expect(fromFile.config.server.shutdown_timeout_ms).toBe(defaults.config.server.shutdown_timeout_ms);
   });
 
   it('reads nested settings', () => {
     const result = load('upstream: { retry: { max_attempts: 2 }, limits: { ticket_get_per_second: 3 } }\ncache: { list_ttl_ms: 500 }');
     if (!result.ok) throw new Error(result.problems.join('\n'));
-    expect(result.config.upstream.retry.maxAttempts).toBe(2);
-    expect(result.config.upstream.limits.ticketGetPerSecond).toBe(3);
-    expect(result.config.cache.list.ttlMs).toBe(500);
+    expect(result.config.upstream.retry.max_attempts).toBe(2);
+    expect(result.config.upstream.limits.ticket_get_per_second).toBe(3);
+    expect(result.config.cache.list_ttl_ms).toBe(500);
   });
 
   it('names every bad setting at once', () => {

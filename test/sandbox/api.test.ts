@@ -78,8 +78,8 @@ describe('sandbox mode, in-process', () => {
 
   it('builds the bot from a production Config: the stand-in as the domain, random credentials', () => {
     expect(sandbox.config.feishu.domain).toBe(sandbox.standin.url);
-    expect(sandbox.config.feishu.encryptKey.length).toBeGreaterThanOrEqual(24);
-    expect(sandbox.config.feishu.appId).toMatch(/^cli_[0-9a-f]{16}$/);
+    expect(sandbox.config.feishu.encrypt_key.length).toBeGreaterThanOrEqual(24);
+    expect(sandbox.config.feishu.app_id).toMatch(/^cli_[0-9a-f]{16}$/);
   });
 
   it('serves the console as files under a strict Content-Security-Policy, and nothing else under /console', async () => {

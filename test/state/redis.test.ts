@@ -7,7 +7,7 @@ import type { Job } from '../../src/jobs/job.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { SharedLoads } from '../../src/resilience/cache.js';
 import { realSleep } from '../../src/resilience/timing.js';
-import { createState } from '../../src/state/index.js';
+import { createState } from '../../src/runtime/state.js';
 import { StateUnavailable, type State } from '../../src/state/types.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
 import { systemProgram } from '../support/system.js';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { realSleep } from '../../src/resilience/timing.js';
-import { createState } from '../../src/state/index.js';
+import { createState } from '../../src/runtime/state.js';
 import type { State } from '../../src/state/types.js';
 import { freePort } from './process.js';
 

@@ -3,7 +3,7 @@
 // refusing a watch's post. The real bot against the stand-in, which models the bot's membership:
 // once the bot is out of a chat, sends there are refused with 230002, as the platform does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/config/load.js';
+import type { Connection } from '../../src/config/schema.js';
 import { botAddedEvent, botRemovedEvent } from '../../src/sandbox/deliveries.js';
 import { WatchStore } from '../../src/watch/store.js';
 import { sample } from '../support/metrics.js';

@@ -114,7 +114,7 @@ describe('a watch post', () => {
 
 /** The list API's total for a filter, asked of the stand-in directly (as the platform would answer). */
 async function apiTotal(query: string): Promise<number> {
-  const token = (await (await fetch(`${h.standin.url}/open-apis/auth/v3/tenant_access_token/internal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: h.config.feishu.appId, app_secret: h.config.feishu.appSecret }) })).json()) as { tenant_access_token: string };
+  const token = (await (await fetch(`${h.standin.url}/open-apis/auth/v3/tenant_access_token/internal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: h.config.feishu.app_id, app_secret: h.config.feishu.app_secret }) })).json()) as { tenant_access_token: string };
   const res = await fetch(`${h.standin.url}/open-apis/helpdesk/v1/tickets?page=1&page_size=1&${query}`, {
     headers: { authorization: `Bearer ${token.tenant_access_token}`, 'x-lark-helpdesk-authorization': Buffer.from(`${h.config.helpdesk.id}:${h.config.helpdesk.token}`).toString('base64') },
   });

@@ -3,35 +3,33 @@
 // load) is loaded only when it is used.
 import { resolve } from 'node:path';
 import type { Clock } from '../resilience/clock.js';
-import { settingName, type Config } from '../config/load.js';
+import { settingName, type Config } from '../config/schema.js';
 import type { Logger } from '../obs/log.js';
 import type { Sleep } from '../resilience/timing.js';
-import { memoryState } from './memory.js';
-import type { State } from './types.js';
+import { memoryState } from '../state/memory.js';
+import type { State } from '../state/types.js';
 
-export type { State } from './types.js';
-export { StateUnavailable } from './types.js';
 
 export async function createState(config: Config, time: { clock: Clock; sleep: Sleep }, log: Logger): Promise<State> {
-  const { redisUrl, startupWaitMs } = config.state;
+  const { redis_url: redisUrl, startup_wait_ms: startupWaitMs } = config.state;
   if (!redisUrl) {
     return memoryState({
       ...time,
       log,
-      dedupeMaxEntries: config.server.dedupeMaxEntries,
-      dedupeTtlMs: config.server.dedupeTtlSeconds * 1000,
-      workMaxPending: config.server.workMaxPending,
+      dedupeMaxEntries: config.server.dedupe_max_entries,
+      dedupeTtlMs: config.server.dedupe_ttl_seconds * 1000,
+      workMaxPending: config.server.work_max_pending,
       ...(config.state.file ? { recordsFile: resolve(config.state.file) } : {}),
       recordsSetting: settingName('state.file'),
     });
   }
-  const { redisState } = await import('./redis/index.js');
+  const { redisState } = await import('../state/redis/index.js');
   return redisState({
     url: redisUrl,
-    appId: config.feishu.appId,
+    appId: config.feishu.app_id,
     setting: settingName('state.redis_url'),
     startupWaitMs,
-    workMaxPending: config.server.workMaxPending,
+    workMaxPending: config.server.work_max_pending,
     ...time,
     log,
   });

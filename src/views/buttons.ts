@@ -1,6 +1,7 @@
 // Button values: small, versioned, signed objects that carry everything a click needs (the view to
 // show, the whole query and page, and the chat the card was sent to), so any instance of the bot
-// can answer any click with no shared state.
+// can answer any click with no shared state. This codec only encodes, signs and checks them; what
+// a view is lives in view.ts.
 //
 // A value comes back from the platform as untrusted input. It is accepted only if its HMAC matches
 // (so nobody can widen a query, switch chats or claim a DM), then validated field by field anyway
@@ -13,42 +14,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ChatType } from '../jobs/types.js';
 import type { TicketFilter } from '../helpdesk/types.js';
-import type { TimeWords } from '../commands/filters/types.js';
 import { readTimeWords } from '../commands/filters/time.js';
+import { WATCH_ID, type ListState, type View } from './view.js';
 
 export const VALUE_VERSION = 2;
 /** Versions still accepted: buttons on cards sent before an upgrade keep working. */
 const ACCEPTED_VERSIONS = [1, 2] as const;
-
-/** What the user is looking at, or asks to look at. */
-export type View =
-  | { kind: 'list'; list: ListState }
-  | { kind: 'ticket'; ticketId: string; back?: ListState }
-  /** The queue board, counted now. */
-  | { kind: 'board' }
-  /** The chat's watches. */
-  | { kind: 'watches' }
-  /** The chat's watches once this one is removed (its Unwatch button). */
-  | { kind: 'unwatch'; watchId: string };
-
-export interface ListState {
-  /** Without time ranges, except those of a version 1 value (which has no words). */
-  filter: TicketFilter;
-  /** Time filters as words, resolved when the list is shown. */
-  times?: TimeWords;
-  page: number;
-  names: Record<string, string>;
-  /** The agent filter is the person who asked ("mine"), whose name the bot does not know. */
-  mine?: boolean;
-  /**
-   * Only tickets no agent has (the board's "Unassigned"). The list API has no such filter: the bot
-   * reads the matching tickets and keeps these (see src/helpdesk/read.ts).
-   */
-  unassigned?: boolean;
-}
-
-/** The views shown by the list and ticket cards (commands/views.ts). */
-export type PageView = Extract<View, { kind: 'list' | 'ticket' }>;
 
 export interface Action {
   view: View;
@@ -102,9 +73,6 @@ const listSchema = z.strictObject({
   w: z.strictObject({ c: timeWords.optional(), u: timeWords.optional() }).optional(),
   a: z.literal(1).optional(),
 });
-
-/** A watch's id (see src/watch/store.ts). */
-export const WATCH_ID = /^w[a-z0-9]{8,24}$/;
 
 const wireSchema = z.strictObject({
   v: z.union(ACCEPTED_VERSIONS.map((v) => z.literal(v))),

@@ -1,6 +1,6 @@
 // /tickets <filters>: the words become a list view, or a card saying which word was not understood.
 import type { Problem } from '../commands/problems.js';
-import type { View } from './buttons.js';
+import type { View } from './view.js';
 import type { Mention } from '../jobs/types.js';
 import { lastReachablePage } from '../helpdesk/paging.js';
 import { examplesFor, parseTicketQuery } from '../commands/filters/index.js';

@@ -1,6 +1,6 @@
 // What the watch features (watches, posts, live cards, boards) need from the rest of the bot.
 import { hiddenFields } from '../views/access.js';
-import type { View } from '../views/buttons.js';
+import type { View } from '../views/view.js';
 import type { Audience, ViewDeps } from '../views/show.js';
 import type { AccessConfig, Config, PrivacyConfig } from '../config/schema.js';
 import type { Messenger } from '../feishu/messenger.js';

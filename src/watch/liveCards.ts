@@ -5,7 +5,7 @@
 // per window however many events arrive, and never past the platform's 14 days.
 import type { Json } from '../cards/kit.js';
 import { watchPostCard } from '../cards/watch.js';
-import type { View } from '../views/buttons.js';
+import type { View } from '../views/view.js';
 import { showView, type Audience } from '../views/show.js';
 import { messageGone } from '../feishu/messenger.js';
 import { StateUnavailable } from '../state/types.js';

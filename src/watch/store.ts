@@ -2,7 +2,7 @@
 // file, or in Redis for every instance). Every key and every bound lives here.
 import { randomBytes } from 'node:crypto';
 import type { L10n } from '../cards/kit.js';
-import type { ListState, View } from '../views/buttons.js';
+import type { ListState, View } from '../views/view.js';
 import type { ChatType } from '../jobs/types.js';
 import type { Ticket } from '../helpdesk/types.js';
 import type { Records } from '../state/types.js';

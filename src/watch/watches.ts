@@ -7,7 +7,7 @@ import { problemCard } from '../cards/problem.js';
 import type { Problem } from '../commands/problems.js';
 import { watchCreatedCard, watchListCard } from '../cards/watch.js';
 import type { Who } from '../views/access.js';
-import type { ListState } from '../views/buttons.js';
+import type { ListState } from '../views/view.js';
 import { canonical } from '../views/buttons.js';
 import { ticketsView } from '../views/tickets.js';
 import type { Audience, Outcome } from '../views/show.js';

@@ -92,7 +92,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   const workers = new PQueue({ concurrency: config.server.work_concurrency });
   metrics.gauge('work_queue_depth', 'Jobs this instance holds: waiting, running, or with a reply still to send (at most server.work_max_pending).', () => state.work.depth);
   metrics.gauge('workers_busy', 'Commands preparing their answers right now (at most server.work_concurrency).', () => workers.pending);
-  // Ticket events take their turn in a pool of their own (see BotDeps.eventWorker).
+  // Ticket events take their turn in a pool of their own (see BotContext.eventWorker).
   const eventWorkers = new PQueue({ concurrency: EVENT_CONCURRENCY });
   const bot = createBot({
     helpdesk: upstream.helpdesk,
@@ -113,7 +113,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     enqueue: (job, addOptions) => state.work.add(jobId(job), job, addOptions),
     menu: config.menu,
     store: new WatchStore(state.records),
-    watch: config.watch,
+    settings: config.watch,
   });
   state.work.start((job) => bot.run(job));
   let longConnection: LongConnection | undefined;

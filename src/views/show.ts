@@ -14,6 +14,7 @@ import type { ChatType } from '../jobs/types.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import { lastReachablePage, pages } from '../helpdesk/paging.js';
 import type { TicketFilter, TicketPage } from '../helpdesk/types.js';
+import type { Audience } from './audience.js';
 import { isUnassigned, readTickets } from '../helpdesk/read.js';
 import { readTimeWords, resolveTime, type TimeSpec } from '../commands/filters/time.js';
 import { problemFor } from '../commands/problems.js';
@@ -24,13 +25,6 @@ export interface ViewDeps {
   timezone: string;
   pageSize: number;
   clock: Clock;
-}
-
-/** Where the card goes: decides the buttons' bound chat and what is hidden. */
-export interface Audience {
-  chatId: string;
-  chatType: ChatType;
-  hide: readonly MaskedField[];
 }
 
 export interface Outcome {

@@ -4,13 +4,15 @@
 import { boardCard } from '../cards/board.js';
 import { problemCard } from '../cards/problem.js';
 import { problemFor } from '../commands/problems.js';
-import type { Audience, Outcome } from '../views/show.js';
+import type { Outcome } from '../views/show.js';
+import type { Audience } from '../views/audience.js';
 import { messageGone } from '../feishu/messenger.js';
 import type { CallOptions } from '../helpdesk/api.js';
 import { StateUnavailable } from '../state/types.js';
 import type { BoardCounts } from '../cards/board.js';
 import { countBoard, OPEN } from './counts.js';
-import { audienceFor, valueFor, type WatchContext } from './context.js';
+import { audienceFor, valueFor } from '../views/audience.js';
+import type { WatchContext } from './context.js';
 import { EDITABLE_MS } from './store.js';
 import { messageOf } from '../obs/errors.js';
 

@@ -1,10 +1,7 @@
 // What the watch features (watches, posts, live cards, boards) need from the rest of the bot.
-import { hiddenFields } from '../views/access.js';
-import type { View } from '../views/view.js';
-import type { Audience, ViewDeps } from '../views/show.js';
+import type { ViewDeps } from '../views/show.js';
 import type { AccessConfig, Config, PrivacyConfig } from '../config/schema.js';
 import type { Messenger } from '../feishu/messenger.js';
-import type { ChatType } from '../jobs/types.js';
 import type { Job } from '../jobs/job.js';
 import type { Logger } from '../obs/log.js';
 import type { Metrics } from '../obs/metrics.js';
@@ -27,13 +24,3 @@ export interface WatchContext extends ViewDeps {
   enqueue(job: Job, options?: AddOptions): Promise<boolean>;
   metrics: Pick<Metrics, 'watch'>;
 }
-
-export const audienceFor = (ctx: Pick<WatchContext, 'privacy'>, chatId: string, chatType: ChatType): Audience => ({
-  chatId,
-  chatType,
-  hide: hiddenFields(ctx.privacy, chatType),
-});
-
-/** A button bound to the chat of the card it is on. */
-export const valueFor = (ctx: Pick<WatchContext, 'values'>, audience: Audience, view: View, extra: { fresh?: boolean; newMessage?: boolean } = {}) =>
-  ctx.values.encode({ view, fresh: extra.fresh ?? false, ...(extra.newMessage ? { newMessage: true } : {}), chatId: audience.chatId, chatType: audience.chatType });

@@ -6,12 +6,14 @@
 import type { Json } from '../cards/kit.js';
 import { watchPostCard } from '../cards/watch.js';
 import type { View } from '../views/view.js';
-import { showView, type Audience } from '../views/show.js';
+import { showView } from '../views/show.js';
+import { type Audience } from '../views/audience.js';
 import { messageGone } from '../feishu/messenger.js';
 import { StateUnavailable } from '../state/types.js';
 import { signature } from './board.js';
 import type { BoardCounts } from '../cards/board.js';
-import { audienceFor, valueFor, type WatchContext } from './context.js';
+import { audienceFor, valueFor } from '../views/audience.js';
+import type { WatchContext } from './context.js';
 import { EDITABLE_MS, type LiveCard } from './store.js';
 import { messageOf } from '../obs/errors.js';
 

@@ -10,11 +10,13 @@ import type { Who } from '../views/access.js';
 import type { ListState } from '../views/view.js';
 import { canonical } from '../views/buttons.js';
 import { ticketsView } from '../views/tickets.js';
-import type { Audience, Outcome } from '../views/show.js';
+import type { Outcome } from '../views/show.js';
+import type { Audience } from '../views/audience.js';
 import type { Mention } from '../jobs/types.js';
 import type { CallOptions } from '../helpdesk/api.js';
 import { readTickets } from '../helpdesk/read.js';
-import { valueFor, type WatchContext } from './context.js';
+import { valueFor } from '../views/audience.js';
+import type { WatchContext } from './context.js';
 import { MAX_WATCHES, WatchStore, type Watch } from './store.js';
 import { messageOf } from '../obs/errors.js';
 

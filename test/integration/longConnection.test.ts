@@ -25,7 +25,7 @@ describe('commands over the long connection', () => {
   });
 
   it('answers /ticket <id> with exactly one reply card, with no encrypt key or token set', async () => {
-    expect(h.config.feishu).toMatchObject({ connection: 'long-connection', encryptKey: '', verificationToken: '' });
+    expect(h.config.feishu).toMatchObject({ connection: 'long-connection', encrypt_key: '', verification_token: '' });
     const { status, messageId } = await h.say(`/ticket ${TICKET}`);
     expect(status).toBe(200);
     const [reply] = await h.replies(messageId);

@@ -1,0 +1,26 @@
+// What every part of the bot works with: one context, built once from the Config (runtime/start.ts)
+// and handed to commands, clicks, chat events and the watch features alike. It is the watch
+// features' context (helpdesk, messenger, button values, rules, budgets) and what only the bot's
+// own answers need.
+import type { Metrics } from '../obs/metrics.js';
+import type { WatchContext } from '../watch/context.js';
+
+export interface BotContext extends WatchContext {
+  metrics: Metrics;
+  /** How long a card callback may take before it answers with a toast and updates the card later. */
+  callbackBudgetMs: number;
+  /**
+   * Runs the part of a command that prepares its answer (parse, access, lookups) in one of the
+   * bounded workers (server.work_concurrency). The reply then waits for its chat's turn outside
+   * them, so one busy chat cannot hold them all.
+   */
+  worker<T>(task: () => Promise<T>): Promise<T>;
+  /**
+   * Runs the work of ticket events (matching, recounting, redrawing) in a small pool of its own,
+   * so a burst of events (a bulk import) waits its turn there and never holds the workers that
+   * answer people; the rate limits are shared, each taking its slot in turn.
+   */
+  eventWorker<T>(task: () => Promise<T>): Promise<T>;
+  /** Bot menu event keys -> the command a tap runs. */
+  menu: Record<string, string>;
+}

@@ -61,7 +61,7 @@ async function main() {
   const shutdown = async (why: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { why, queued: running?.app.state.work.depth ?? 0, timeout_ms: config.server.shutdown_timeout_ms });
+    log.info('stopping', { why, queued: running?.state.work.depth ?? 0, timeout_ms: config.server.shutdown_timeout_ms });
     const finished = running ? await running.stop() : true;
     log.info('stopped', { finished_all_work: finished });
     await metricsServer?.close();

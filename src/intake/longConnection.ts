@@ -14,16 +14,14 @@ import { interpret, type Delivery } from './interpret.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 
-/** What /healthz (and the metrics) say about how events arrive. */
-export type ConnectionStatus =
-  | { mode: 'webhook' }
-  | { mode: 'long-connection'; state: ConnectionState; reconnects: number; reconnectAttempts: number; error?: string };
-
-/** Events can arrive: always for the webhook, only while connected for the long connection. */
-export const isReceiving = (status: ConnectionStatus): boolean => status.mode === 'webhook' || status.state === 'connected';
-
-/** 1 while events can arrive, 0 otherwise: the connection as a gauge. */
-export const connectionGauge = (status: ConnectionStatus): 0 | 1 => (isReceiving(status) ? 1 : 0);
+/** The connection as /healthz and the metrics see it. */
+export interface LongConnectionStatus {
+  mode: 'long-connection';
+  state: ConnectionState;
+  reconnects: number;
+  reconnectAttempts: number;
+  error?: string;
+}
 
 export interface LongConnectionOptions {
   appId: string;
@@ -113,7 +111,7 @@ export class LongConnection {
     void this.client.start({ eventDispatcher: this.dispatcher });
   }
 
-  status(): ConnectionStatus {
+  status(): LongConnectionStatus {
     const sdk = this.client.getConnectionStatus();
     const state: ConnectionState = this.stopped ? 'stopped' : sdk.state === 'idle' ? 'connecting' : sdk.state;
     return {

@@ -14,7 +14,7 @@ import { interpret } from './interpret.js';
 import { createVerifier, type IntakeSecrets } from './verify.js';
 import { messageOf } from '../obs/errors.js';
 
-export interface IntakeOptions {
+export interface WebhookOptions {
   secrets: IntakeSecrets;
   bodyLimitBytes: number;
   /** Tells the bot's own mention from everyone else's. */
@@ -41,7 +41,7 @@ export function webhookRoute(req: IncomingMessage): string | undefined {
   return (WEBHOOK_ROUTES as readonly string[]).includes(path) ? path : undefined;
 }
 
-export function webhookIntake(options: IntakeOptions): (req: IncomingMessage, res: ServerResponse, route: string) => void {
+export function webhookIntake(options: WebhookOptions): (req: IncomingMessage, res: ServerResponse, route: string) => void {
   const { log } = options;
   const verify = createVerifier(options.secrets);
 

@@ -2,13 +2,15 @@
 // sandbox and by tests, so all of them run exactly the same wiring.
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { createApp, type BotApp } from './http.js';
+import { createHttp, type BotHttp } from './http.js';
 import { createBot } from '../bot/index.js';
 import { systemClock, type Clock } from '../resilience/clock.js';
 import type { Config } from '../config/schema.js';
 import { fetchBotOpenId } from '../feishu/botInfo.js';
 import { createLarkClient } from '../feishu/client.js';
-import { connectionGauge, LongConnection, type ConnectionStatus } from '../intake/longConnection.js';
+import { createAccept } from '../intake/accept.js';
+import { createIntake, isReceiving, type Intake, type IntakeStatus } from '../intake/intake.js';
+import type { State } from '../state/types.js';
 import { realSleep } from '../resilience/timing.js';
 import { ButtonValues } from '../views/buttons.js';
 import { jobId } from '../jobs/job.js';
@@ -27,9 +29,10 @@ export interface RunningBot {
   url: string;
   port: number;
   botOpenId: string;
-  app: BotApp;
+  /** De-duplication, the work queue, limits, caches and records. */
+  state: State;
   /** How events arrive, and for the long connection whether it is up (also for metrics). */
-  connection(): ConnectionStatus;
+  connection(): IntakeStatus;
   /** The bot's metrics (main.ts serves them on the metrics port). */
   metrics: Metrics;
   /**
@@ -50,7 +53,7 @@ export interface StartOptions {
   /** Where the bot counts what it does; its own registry if not given. */
   metrics?: Metrics;
   /** Extra routes on the bot's own server (sandbox mode only). */
-  routes?: (app: BotApp['app']) => void;
+  routes?: (app: BotHttp['app']) => void;
   /**
    * The platform refused the long connection for good (bad credentials, too many connections):
    * the bot can receive nothing until the operator fixes it. main.ts stops the process.
@@ -116,53 +119,74 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     settings: config.watch,
   });
   state.work.start((job) => bot.run(job));
-  let longConnection: LongConnection | undefined;
-  const connection = (): ConnectionStatus => longConnection?.status() ?? { mode: 'webhook' };
-  metrics.gauge('receiving', '1 while events can arrive (always over the webhook; over the long connection while it is connected), else 0.', () => connectionGauge(connection()));
-  if (config.feishu.connection === 'long-connection') {
-    metrics.gauge('long_connection_reconnects', 'Times the long connection was re-established since start.', () => {
-      const status = connection();
-      return status.mode === 'long-connection' ? status.reconnects : 0;
+  // Deliveries refused from here on (stopping) get 503 and the platform redelivers them.
+  let accepting = true;
+  const accept = createAccept({
+    claims: state.claims,
+    dedupeTtlMs: config.server.dedupe_ttl_seconds * 1000,
+    log,
+    metrics,
+    clock,
+    accepting: () => accepting,
+    enqueue: (job) => state.work.add(jobId(job), job),
+    onCardAction: (action) => bot.onCardAction(action),
+  });
+  // One bot core, one accept step, whichever way the deliveries come.
+  let intake: Intake;
+  try {
+    intake = createIntake({
+      connection: config.feishu.connection,
+      appId: config.feishu.app_id,
+      appSecret: config.feishu.app_secret,
+      domain: config.feishu.domain,
+      secrets: { encryptKey: config.feishu.encrypt_key, verificationToken: config.feishu.verification_token, toleranceSeconds: config.server.timestamp_tolerance_seconds },
+      bodyLimitBytes: config.server.body_limit_bytes,
+      longConnection: { pingTimeoutSeconds: config.feishu.long_connection.ping_timeout_seconds, handshakeTimeoutMs: config.feishu.long_connection.handshake_timeout_ms },
+      botOpenId,
+      accept,
+      clock,
+      log,
+      onRefused(status, reason) {
+        metrics.refused(status, reason);
+        metrics.delivery('refused');
+      },
+      onFatal: (message) => options.onFatal?.(message),
     });
+  } catch (error) {
+    await state.work.drain(0);
+    await state.close();
+    throw error;
   }
-  const app = createApp({ config, bot, state, botOpenId, log, metrics, clock, connection, ...(options.routes ? { routes: options.routes } : {}) });
-  const server = await listen(app.handle, config.server.port, options.host).catch(async (error: unknown) => {
+  const connection = () => intake.status();
+  metrics.gauge('receiving', '1 while events can arrive (always over the webhook; over the long connection while it is connected), else 0.', () => (isReceiving(connection()) ? 1 : 0));
+  metrics.gauge('long_connection_reconnects', 'Times the long connection was re-established since start (0 over the webhook).', () => {
+    const status = connection();
+    return status.mode === 'long-connection' ? status.reconnects : 0;
+  });
+  const http = createHttp({ mode: config.mode, state, intake, accepting: () => accepting, ...(options.routes ? { routes: options.routes } : {}) });
+  const server = await listen(http.handle, config.server.port, options.host).catch(async (error: unknown) => {
     await state.work.drain(0);
     await state.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
-  if (config.feishu.connection === 'long-connection') {
-    // One bot core, two intakes: the long connection hands its payloads to the same accept step.
-    longConnection = new LongConnection({
-      appId: config.feishu.app_id,
-      appSecret: config.feishu.app_secret,
-      domain: config.feishu.domain,
-      encryptKey: config.feishu.encrypt_key,
-      pingTimeoutSeconds: config.feishu.long_connection.ping_timeout_seconds,
-      handshakeTimeoutMs: config.feishu.long_connection.handshake_timeout_ms,
-      botOpenId,
-      accept: app.accept,
-      log,
-      onFatal: (message) => options.onFatal?.(message),
-    });
-    longConnection.start();
-  }
+  intake.start();
   // The helpdesk pushes ticket events only once asked; not being able to ask stops nothing else.
   void subscribe(client, log);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     botOpenId,
-    app,
+    state,
     connection,
     metrics,
     async stop(deadlineMs = config.server.shutdown_timeout_ms) {
       stopBy = clock() + deadlineMs;
       // Stop accepting first (frames now get code 500 and go to another connection), let the
-      // acknowledgements under way go out, close the socket, then finish the queued work.
-      const drained = app.stop(deadlineMs);
-      await longConnection?.close();
+      // acknowledgements under way go out, close the intake, then finish the queued work.
+      accepting = false;
+      const drained = state.work.drain(deadlineMs);
+      await intake.stop();
       const finished = await drained;
       await close(server);
       await state.close();
@@ -212,7 +236,7 @@ export class PortUnavailableError extends Error {
 }
 
 /** Without a host, Node listens on every address, IPv6 and IPv4 ("localhost" works either way). */
-function listen(handle: BotApp['handle'], port: number, host: string | undefined): Promise<Server> {
+function listen(handle: BotHttp['handle'], port: number, host: string | undefined): Promise<Server> {
   return new Promise((resolve, reject) => {
     // node:http directly: Express 5's listen() hands a listen error to its callback as if it had worked.
     const server = createServer(handle);

@@ -5,7 +5,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
 import { ENV_OVERRIDES, type Config, type Connection } from '../config/schema.js';
-import { isReceiving } from '../intake/longConnection.js';
+import { isReceiving } from '../intake/intake.js';
 import type { Logger } from '../obs/log.js';
 import type { Metrics } from '../obs/metrics.js';
 import { startBot, type RunningBot } from '../runtime/start.js';

@@ -13,7 +13,7 @@ import { StandIn, type GatewaySettings, type PushOptions, type RawTicket } from 
 import { startBot, type RunningBot } from '../../src/runtime/start.js';
 import { credentialsFor, SECRETS } from '../support/secrets.js';
 import { until } from '../support/wait.js';
-import { isReceiving } from '../../src/intake/longConnection.js';
+import { isReceiving } from '../../src/intake/intake.js';
 
 export { SECRETS };
 

@@ -13,7 +13,7 @@ import { credentialsFor } from '../support/secrets.js';
 import { fullTicket } from '../fixtures/tickets.js';
 import { PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from './harness.js';
 import { until } from '../support/wait.js';
-import { isReceiving } from '../../src/intake/longConnection.js';
+import { isReceiving } from '../../src/intake/intake.js';
 
 const TICKET = fullTicket.ticket_id;
 const open: { close(): Promise<void> }[] = [];

@@ -41,7 +41,7 @@ watch:
     expect(page.content).toContain('A watch takes no page');
     const typo = await replyTo(h, '/watch opne');
     expect(typo.content).toContain('Did you mean **open**?');
-    expect(await new WatchStore(h.bot.app.state.records).chatWatches(DM)).toEqual([]);
+    expect(await new WatchStore(h.bot.state.records).chatWatches(DM)).toEqual([]);
   });
 
   it('lets only the people in access.watch start or stop watches; anyone may list them', async () => {
@@ -55,7 +55,7 @@ watch:
     const clicked = await h.click(list, unwatch.value, { operator: 'ou_someone_else' });
     expect(JSON.stringify(clicked.body)).toContain('You cannot change watches');
     expect((await replyTo(h, '/unwatch 1', { sender: 'ou_someone_else' })).content).toContain('You cannot change watches');
-    expect(await new WatchStore(h.bot.app.state.records).chatWatches(DM)).toHaveLength(1);
+    expect(await new WatchStore(h.bot.state.records).chatWatches(DM)).toHaveLength(1);
   });
 
   it('refuses a second watch of the same filters, and more than watch.max_per_chat', async () => {
@@ -103,7 +103,7 @@ watch:
   });
 
   it('posts nothing to a chat the access rules no longer allow', async () => {
-    const store = new WatchStore(h.bot.app.state.records);
+    const store = new WatchStore(h.bot.state.records);
     await store.addWatch({ id: 'w00denied00chat00', chatId: 'oc_denied_later', chatType: 'group', list: { filter: { tags: ['VIP'] }, page: 1, names: {} }, createdBy: WATCHER, createdAt: Date.now() });
     // The group is now on the deny list (as if app.yaml changed): its watch is skipped.
     h.config.access.chats.deny.push('oc_denied_later');

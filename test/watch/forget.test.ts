@@ -34,7 +34,7 @@ describe.each<Connection>(['webhook', 'long-connection'])('the bot removed from 
   afterAll(() => h.close());
 
   it('forgets the chat\'s watch, board and live card, sends nothing there, and leaves other chats alone', async () => {
-    const store = new WatchStore(h.bot.app.state.records);
+    const store = new WatchStore(h.bot.state.records);
     await watchIn(h, chat);
     await watchIn(h, GROUP);
     const board = await h.replies((await h.say('/board', { chatType: 'group', chatId: chat })).messageId);
@@ -93,7 +93,7 @@ describe('the bot removed from a group without the event reaching it', () => {
   afterAll(() => h.close());
 
   it('forgets the chat when the platform refuses a watch post with 230002, once, and tries no more', async () => {
-    const store = new WatchStore(h.bot.app.state.records);
+    const store = new WatchStore(h.bot.state.records);
     await watchIn(h, chat);
     h.standin.removeBot(chat);
 

@@ -41,7 +41,7 @@ export const postRounds = (h: Harness, chatId: string) => logged(h, 'watch.poste
  */
 export const remembered = (h: Harness, messageId: string) =>
   until(`message ${messageId} to be a live card`, async () => {
-    const store = new WatchStore(h.bot.app.state.records);
+    const store = new WatchStore(h.bot.state.records);
     const card = await store.getCard(messageId);
     return card && (await store.cardsOf(card.view.ticketId)).some((c) => c.messageId === messageId) ? card : undefined;
   });

@@ -81,7 +81,7 @@ describe('a ticket card replied to /ticket', () => {
     await h.standin.createTicket(ticket);
     const said = await h.say(`/ticket ${ticket.ticket_id}`);
     const [reply] = await h.replies(said.messageId);
-    const store = new WatchStore(h.bot.app.state.records);
+    const store = new WatchStore(h.bot.state.records);
     // As if it had been sent 14 days ago, less a moment.
     const card = await remembered(h, reply!.messageId);
     await store.forgetCard(reply!.messageId);
@@ -129,7 +129,7 @@ describe('/board', () => {
     const said = await h.say('/board', { chatType: 'group' });
     board = (await h.replies(said.messageId))[0]!;
     counting = h.standin.callsTo('ticket_list');
-    await until('the board to be remembered', () => new WatchStore(h.bot.app.state.records).getBoard(board.messageId));
+    await until('the board to be remembered', () => new WatchStore(h.bot.state.records).getBoard(board.messageId));
   });
 
   it('counts open tickets by status exactly as the list API reports them', async () => {

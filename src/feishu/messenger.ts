@@ -2,10 +2,12 @@
 // update a card after a callback.
 import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
-import type { Json } from '../cards/kit.js';
 import { LateForSlot } from '../resilience/slot.js';
 import { fromCode, fromThrown, PlatformError } from './errors.js';
 import type { ChatGoneReason } from '../jobs/types.js';
+
+/** A card's JSON, as cards/ builds it: sent as it is. */
+export type Card = Record<string, unknown>;
 
 export interface SendOptions {
   /** The chat the message goes to, for the per-chat rate limit. */
@@ -25,16 +27,16 @@ export interface Sent {
 
 export interface Messenger {
   /** Replies with a card; idempotent per message id, even across instances. Resolves with the reply. */
-  reply(messageId: string, card: Json, options?: SendOptions): Promise<Sent>;
+  reply(messageId: string, card: Card, options?: SendOptions): Promise<Sent>;
   /**
    * Sends a card as a new message (not a reply); idempotent per `uuid` for an hour, even across
    * instances, so a redelivered event posts it once.
    */
-  send(to: Recipient, card: Json, uuid: string, options?: SendOptions): Promise<Sent>;
+  send(to: Recipient, card: Card, uuid: string, options?: SendOptions): Promise<Sent>;
   /** Replaces the content of a card message the bot sent. */
-  patch(messageId: string, card: Json, options?: SendOptions): Promise<void>;
+  patch(messageId: string, card: Card, options?: SendOptions): Promise<void>;
   /** Replaces a card after a callback, with the callback's update token. */
-  updateByToken(token: string, card: Json, options?: SendOptions): Promise<void>;
+  updateByToken(token: string, card: Card, options?: SendOptions): Promise<void>;
 }
 
 /**

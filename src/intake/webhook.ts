@@ -1,6 +1,6 @@
 // The webhook endpoint: raw body -> verify -> interpret -> accept (shared with every intake).
 //
-// It is a plain Node request handler that app.ts puts in front of Express: a delivery needs none of
+// It is a plain Node request handler that the HTTP intake (intake.ts) puts in front of Express: a delivery needs none of
 // Express's routing, and answering it directly (one write of a small JSON body, no ETag) costs far
 // less than the framework's route, so the intake's CPU per delivery stays close to a bare JSON
 // route's although it checks a signature and decrypts. The body is read by raw-body, the reader

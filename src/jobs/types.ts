@@ -40,7 +40,7 @@ export type ChatGoneReason = 'bot-removed' | 'chat-disbanded';
 
 /**
  * Platform events the bot acts on after the acknowledgement, other than messages and clicks.
- * Plain data: each is also a Job (src/jobs.ts), queued and run like a message.
+ * Plain data: each is also a Job (job.ts), queued and run like a message.
  */
 export type ChatEvent =
   /** The bot was added to a group (im.chat.member.bot.added_v1): post the welcome card there. */

@@ -15,7 +15,7 @@ export function ticketsView(args: string, asker: Asker, now: number, timezone: s
   if (!parsed.ok) return { problem: { kind: 'filter', error: parsed.error, examples: examplesFor(parsed.error, now, timezone) } };
   const { filter, times, page, names } = parsed.query;
   const mine = filter.agentId === asker.openId && !names[asker.openId];
-  // Times travel as words and are resolved whenever the list is shown (see views.ts).
+  // Times travel as words and are resolved whenever the list is shown (see show.ts).
   const { created: _created, updated: _updated, ...rest } = filter;
   return { view: { kind: 'list', list: { filter: rest, ...(Object.keys(times).length ? { times } : {}), page, names, ...(mine ? { mine } : {}) } } };
 }

@@ -2,7 +2,7 @@
 # run as the unprivileged `node` user. See README, "Running in a container".
 #
 #   docker build -t helpdesk-bot .
-#   docker run --rm -p 3000:3000 helpdesk-bot                  # sandbox mode: http://localhost:3000/console
+#   docker run --rm -p 3000:3000 -e SANDBOX=1 helpdesk-bot     # sandbox mode: http://localhost:3000/console
 #   docker run --rm -p 3000:3000 -e FEISHU_APP_ID=… … helpdesk-bot
 
 # Build stage: dev dependencies (esbuild) to compile src/ into dist/main.js.

@@ -4,7 +4,6 @@ import { settingName } from './config/schema.js';
 import { createLogger } from './obs/log.js';
 import { createMetrics } from './obs/metrics.js';
 import { serveMetrics } from './obs/metricsServer.js';
-import { startSandbox } from './sandbox/mode.js';
 import { PortUnavailableError, startBot } from './runtime/start.js';
 import { messageOf } from './obs/errors.js';
 
@@ -17,9 +16,19 @@ async function main() {
   // command is logged instead of taking down the bot for everyone.
   process.on('unhandledRejection', (reason) => log.error('unhandled_rejection', { error: messageOf(reason) }));
 
-  // The metrics port is opened first: if it cannot be, nothing has been accepted yet.
+  // The metrics port is opened first: if it cannot be, nothing has been accepted yet. A sandbox
+  // takes any free port when its own is taken (a second sandbox on the same machine).
   const metrics = createMetrics();
-  const metricsServer = config.metrics.enabled ? await serveMetrics(metrics, config.metrics, log, settingName('metrics.port')).catch((e: Error) => failOnce(e.message)) : undefined;
+  const serve = (port: number) => serveMetrics(metrics, { ...config.metrics, port }, log, settingName('metrics.port'));
+  const metricsServer = config.metrics.enabled
+    ? await serve(config.metrics.port)
+        .catch((e: Error) => {
+          if (config.mode !== 'sandbox' || config.metrics.port === 0) throw e;
+          log.info('sandbox.metrics_port', { message: `metrics.port ${config.metrics.port} is taken; the sandbox serves its metrics on a free port`, port: config.metrics.port });
+          return serve(0);
+        })
+        .catch((e: Error) => failOnce(e.message))
+    : undefined;
   if (config.metrics.enabled && !metricsServer) return;
   const scrape = metricsServer ? { metrics: metricsServer.url } : {};
 
@@ -28,6 +37,8 @@ async function main() {
     // line says so and how to connect a real app.
     const activity = sandboxActivityMs(process.env.SANDBOX_ACTIVITY_SECONDS);
     if (typeof activity === 'string') return fail([activity]);
+    // Loaded only here: a production start loads no sandbox code (the bundle keeps it in a chunk of its own).
+    const { startSandbox } = await import('./sandbox/mode.js');
     const sandbox = await startSandbox({
       port: config.server.port,
       log,

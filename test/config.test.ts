@@ -151,4 +151,17 @@ describe('loadConfig', () => {
     const unknown = loadConfig('menu:\n  oops: /tikets open\n', creds);
     expect((unknown as { problems: string[] }).problems).toEqual(['menu.oops: "/tikets open" is not a command the bot knows; use one such as /help, /tickets mine open or /ticket <id>']);
   });
+
+  it('refuses the sandbox under NODE_ENV=production unless SANDBOX=1, naming the settings a real app needs', () => {
+    const refused = loadConfig('', { NODE_ENV: 'production' });
+    expect(refused.ok).toBe(false);
+    const problems = (refused as { problems: string[] }).problems;
+    expect(problems).toContain('feishu.app_id (or FEISHU_APP_ID) is not set: NODE_ENV is production, where the bot does not fall back to the sandbox');
+    expect(problems.filter((p) => p.includes('is not set'))).toHaveLength(6);
+    expect(problems.at(-1)).toContain('SANDBOX=1');
+    const overLongConnection = loadConfig('feishu: { connection: long-connection }', { NODE_ENV: 'production' });
+    expect((overLongConnection as { problems: string[] }).problems.filter((p) => p.includes('is not set'))).toHaveLength(4);
+    expect(loadConfig('', { NODE_ENV: 'production', SANDBOX: '1' })).toMatchObject({ ok: true, config: { mode: 'sandbox' } });
+    expect(loadConfig('', { NODE_ENV: 'development' })).toMatchObject({ ok: true, config: { mode: 'sandbox' } });
+  });
 });

@@ -1,7 +1,8 @@
 // Configuration: app.yaml, overridden by environment variables, validated once at start-up by the
 // one schema (schema.ts). loadConfig never throws and never reads the process environment itself:
 // main.ts passes both in, so every rule is testable. All problems are reported at once, each naming
-// the setting to fix.
+// the setting to fix. With no credentials the bot runs the sandbox, except under NODE_ENV=production
+// (unless SANDBOX=1).
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, ENV_OVERRIDES, isWhole, settingName, type Config } from './schema.js';
@@ -25,7 +26,21 @@ export function loadConfig(yamlText: string, env: Record<string, string | undefi
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((i) => describeIssue(i, file)) };
   }
-  return { ok: true, config: parsed.data };
+  const config = parsed.data;
+  if (config.mode === 'sandbox' && env.NODE_ENV === 'production' && env.SANDBOX !== '1') return { ok: false, problems: productionWithoutCredentials(config) };
+  return { ok: true, config };
+}
+
+/**
+ * A production process with no credentials is a failed secret mount, not a wish for the demo: it
+ * stops, naming what to set, instead of serving the sandbox's console to whoever finds it.
+ */
+function productionWithoutCredentials(config: Config): string[] {
+  const needed = ['feishu.app_id', 'feishu.app_secret', ...(config.feishu.connection === 'webhook' ? ['feishu.verification_token', 'feishu.encrypt_key'] : []), 'helpdesk.id', 'helpdesk.token'];
+  return [
+    ...needed.map((path) => `${settingName(path)} is not set: NODE_ENV is production, where the bot does not fall back to the sandbox`),
+    'SANDBOX=1 runs the sandbox (the demo helpdesk and its public console) under NODE_ENV=production on purpose',
+  ];
 }
 
 function applyEnv(doc: Record<string, unknown>, env: Record<string, string | undefined>) {

@@ -19,7 +19,6 @@ export async function createState(config: Config, time: { clock: Clock; sleep: S
       ...time,
       log,
       dedupeMaxEntries: config.server.dedupeMaxEntries,
-      dedupeTtlMs: config.server.dedupeTtlSeconds * 1000,
       workMaxPending: config.server.workMaxPending,
       ...(config.state.file ? { recordsFile: resolve(config.state.file) } : {}),
       recordsSetting: settingName('state.file'),

@@ -7,17 +7,17 @@ import type { Logger } from '../log.js';
 import { acquire, SlidingWindow } from '../resilience/limiter.js';
 import type { Sleep } from '../resilience/timing.js';
 import { FileRecords } from './fileRecords.js';
-import { SeenKeys, type SeenLimit } from './seenKeys.js';
+import { SeenKeys } from './seenKeys.js';
 import type { AddOptions, CacheStore, Claims, Health, JobRunner, LimitKey, Limiter, State, WorkQueue } from './types.js';
 
 export interface MemoryStateOptions {
   clock: Clock;
   sleep: Sleep;
   log: Logger;
-  /** Keys remembered for de-duplication (the oldest half is forgotten at once when full)... */
+  /** Keys remembered for de-duplication (the oldest half is forgotten at once when full). */
   dedupeMaxEntries: number;
-  /** ...each for at least this long. */
-  dedupeTtlMs: number;
+  /** Unused: each settle() names how long its key is remembered. Still accepted from older callers. */
+  dedupeTtlMs?: number;
   /** Jobs held at once (waiting, running, or with a reply waiting); more are refused. */
   workMaxPending: number;
   /** Where watches, live cards and boards are kept across restarts; undefined: memory only. */
@@ -39,7 +39,7 @@ export function memoryState(options: MemoryStateOptions): State {
   });
   return {
     backend: 'memory',
-    claims: new MemoryClaims({ maxEntries: options.dedupeMaxEntries, ttlMs: options.dedupeTtlMs }, options.clock),
+    claims: new MemoryClaims(options.dedupeMaxEntries, options.clock),
     work,
     limiter: new MemoryLimiter(options.clock, options.sleep),
     cache: <V>(_name: string, limit: { ttlMs: number; maxEntries: number }) => new MemoryCache<V>(limit, options.clock),
@@ -51,22 +51,26 @@ export function memoryState(options: MemoryStateOptions): State {
 }
 
 /**
- * Handled keys in SeenKeys (two generations of Sets: flat memory once full); keys being taken right
- * now in a small Map, each until its hold ends (settled or released long before, normally).
+ * Handled keys in SeenKeys (two generations of Maps: flat memory once full), one per TTL settled
+ * with (the bot uses one); keys being taken right now in a small Map, each until its hold ends
+ * (settled or released long before, normally).
  */
 class MemoryClaims implements Claims {
-  private readonly done: SeenKeys;
+  private readonly done = new Map<number, SeenKeys>();
   private readonly held = new Map<string, number>();
 
   constructor(
-    limit: SeenLimit,
+    /** Keys remembered per TTL; more and the older half is forgotten at once. */
+    private readonly maxEntries: number,
     private readonly clock: Clock,
-  ) {
-    this.done = new SeenKeys(limit, clock);
-  }
+  ) {}
 
   async claim(key: string, holdMs: number) {
-    if (this.done.has(key)) return 'done' as const;
+    for (const [ttl, seen] of this.done) {
+      if (seen.has(key)) return 'done' as const;
+      // A TTL no longer settled with goes once its keys have.
+      if (seen.size === 0) this.done.delete(ttl);
+    }
     const now = this.clock();
     const until = this.held.get(key);
     if (until !== undefined && until > now) return 'held' as const;
@@ -75,18 +79,17 @@ class MemoryClaims implements Claims {
     return 'mine' as const;
   }
 
-  /** Remembered for the configured dedupe TTL (the only one the bot uses). */
-  async settle(key: string) {
+  /** Remembered for `ttlMs` from now (settled again: from then, under the latest TTL only). */
+  async settle(key: string, ttlMs: number) {
     this.held.delete(key);
-    this.done.mark(key);
+    for (const [ttl, seen] of this.done) if (ttl !== ttlMs) seen.forget(key);
+    let seen = this.done.get(ttlMs);
+    if (!seen) this.done.set(ttlMs, (seen = new SeenKeys({ ttlMs, maxEntries: this.maxEntries }, this.clock)));
+    seen.mark(key);
   }
 
   async release(key: string) {
     this.held.delete(key);
-  }
-
-  get size(): number {
-    return this.done.size;
   }
 }
 

@@ -8,7 +8,7 @@ import { acquire, SlidingWindow } from '../resilience/limiter.js';
 import type { Sleep } from '../resilience/timing.js';
 import { FileRecords } from './fileRecords.js';
 import { SeenKeys } from './seenKeys.js';
-import type { AddOptions, CacheStore, Claims, Health, JobRunner, LimitKey, Limiter, State, WorkQueue } from './types.js';
+import { retryDelayMs, WORK_RETRY, type AddOptions, type CacheStore, type Claims, type Health, type JobRunner, type LimitKey, type Limiter, type RetryPolicy, type State, type WorkQueue } from './types.js';
 
 export interface MemoryStateOptions {
   clock: Clock;
@@ -24,13 +24,15 @@ export interface MemoryStateOptions {
   recordsFile?: string;
   /** The setting that names the file, for messages to the operator. */
   recordsSetting?: string;
+  /** How a job that rejects is tried again (tests shorten it); WORK_RETRY otherwise, as on Redis. */
+  workRetry?: RetryPolicy;
 }
 
 /** Windows remembered (one per chat, plus the app's and the helpdesk's); far more than are active. */
 const TRACKED_WINDOWS = 10_000;
 
 export function memoryState(options: MemoryStateOptions): State {
-  const work = new MemoryWork(options.workMaxPending, options.log);
+  const work = new MemoryWork(options.workMaxPending, options.log, options.workRetry);
   const records = new FileRecords({
     ...(options.recordsFile ? { file: options.recordsFile } : {}),
     setting: options.recordsSetting ?? 'state.file',
@@ -98,18 +100,21 @@ const MAX_HELD = 1000;
 
 /**
  * Jobs run as soon as they are added (delayed ones when their time comes); the bot bounds its own
- * lookups (server.work_concurrency).
+ * lookups (server.work_concurrency). A job whose run rejects is tried again as on Redis: after
+ * 1 s, 2 s, 4 s, … (WORK_RETRY), then given up and logged.
  */
 export class MemoryWork implements WorkQueue {
   private readonly held = new Map<string, Promise<void>>();
-  private readonly waiting: { id: string; job: Job }[] = [];
-  private readonly delayed = new Map<string, { job: Job; timer: NodeJS.Timeout }>();
+  private readonly waiting: Pending[] = [];
+  /** Delayed jobs, and jobs waiting to be tried again. */
+  private readonly delayed = new Map<string, Pending & { timer: NodeJS.Timeout }>();
   private run: JobRunner | undefined;
   private stopped = false;
 
   constructor(
     private readonly maxPending: number,
     private readonly log: Logger,
+    private readonly retry: RetryPolicy = WORK_RETRY,
   ) {}
 
   async add(id: string, job: Job, options: AddOptions = {}): Promise<boolean> {
@@ -117,18 +122,14 @@ export class MemoryWork implements WorkQueue {
     if (this.depth >= this.maxPending) return false;
     // While draining, follow-up work of the jobs still running (a coalesced post) runs at once:
     // nothing delayed may be left behind when the process ends.
-    if (!this.stopped && options.delayMs !== undefined && options.delayMs > 0) {
-      const timer = setTimeout(() => this.due(id), options.delayMs);
-      this.delayed.set(id, { job, timer });
-    } else {
-      this.begin(id, job);
-    }
+    if (!this.stopped && options.delayMs !== undefined && options.delayMs > 0) this.later({ id, job, attempt: 1 }, options.delayMs);
+    else this.begin({ id, job, attempt: 1 });
     return true;
   }
 
   start(run: JobRunner): void {
     this.run = run;
-    for (const { id, job } of this.waiting.splice(0)) this.launch(id, job, run);
+    for (const pending of this.waiting.splice(0)) this.launch(pending, run);
   }
 
   get depth(): number {
@@ -137,7 +138,8 @@ export class MemoryWork implements WorkQueue {
 
   async drain(timeoutMs: number): Promise<boolean> {
     this.stopped = true;
-    // Delayed jobs were accepted: they run now rather than being lost with the process.
+    // Delayed jobs (and those waiting to be tried again) were accepted: they run now rather than
+    // being lost with the process.
     for (const id of [...this.delayed.keys()]) {
       clearTimeout(this.delayed.get(id)!.timer);
       this.due(id);
@@ -157,26 +159,57 @@ export class MemoryWork implements WorkQueue {
     }
   }
 
+  private later(pending: Pending, ms: number): void {
+    const timer = setTimeout(() => this.due(pending.id), ms);
+    this.delayed.set(pending.id, { ...pending, timer });
+  }
+
   private due(id: string): void {
     const entry = this.delayed.get(id);
     if (!entry) return;
     this.delayed.delete(id);
-    this.begin(id, entry.job);
+    this.begin({ id, job: entry.job, attempt: entry.attempt });
   }
 
-  private begin(id: string, job: Job): void {
-    if (this.run) this.launch(id, job, this.run);
-    else this.waiting.push({ id, job });
+  private begin(pending: Pending): void {
+    if (this.run) this.launch(pending, this.run);
+    else this.waiting.push(pending);
   }
 
-  private launch(id: string, job: Job, run: JobRunner): void {
-    // A job that rejects asks to be run again later; in one process there is nothing that could
-    // have become available meanwhile, so the failure is logged instead.
-    const task = run(job)
-      .catch((error: unknown) => this.log.error('work.failed', { job: job.kind, error: error instanceof Error ? error.message : String(error) }))
-      .finally(() => this.held.delete(id));
+  private launch(pending: Pending, run: JobRunner): void {
+    const { id, job, attempt } = pending;
+    let running: Promise<void>;
+    try {
+      running = run(job);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    const task = running
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          // While draining nothing would be left to try it again: it is given up at once.
+          if (attempt < this.retry.attempts && !this.stopped) {
+            this.log.warn('work.retry', { job: job.kind, attempt, error: message });
+            this.later({ id, job, attempt: attempt + 1 }, retryDelayMs(this.retry, attempt));
+          } else {
+            this.log.error('work.failed', { job: job.kind, attempt, error: message });
+          }
+        },
+      )
+      .finally(() => {
+        if (this.held.get(id) === task) this.held.delete(id);
+      });
     this.held.set(id, task);
   }
+}
+
+/** A job this queue holds, and which attempt at it is next. */
+interface Pending {
+  id: string;
+  job: Job;
+  attempt: number;
 }
 
 class MemoryLimiter implements Limiter {

@@ -24,6 +24,20 @@ export interface Claims {
 /** Runs a job to the end (its reply sent or given up); rejects to have it run again later. */
 export type JobRunner = (job: Job) => Promise<void>;
 
+/** How a job whose run rejected is tried again: the same on every backend. */
+export interface RetryPolicy {
+  /** Runs in all, the first included; after the last, the job is given up ("work.failed"). */
+  attempts: number;
+  /** The wait before the second run; it doubles before each one after that. */
+  delayMs: number;
+}
+
+/** After 1 s, 2 s, 4 s, …: 10 runs span about 17 minutes of an outage of the shared state. */
+export const WORK_RETRY: RetryPolicy = { attempts: 10, delayMs: 1000 };
+
+/** The wait before the next run, after `attemptsMade` runs that rejected (BullMQ's "exponential"). */
+export const retryDelayMs = (policy: RetryPolicy, attemptsMade: number): number => Math.round(2 ** (attemptsMade - 1) * policy.delayMs);
+
 export interface AddOptions {
   /**
    * Run it no sooner than this many ms from now. A delayed job keeps its id while it waits, so

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import type { Sleep } from '../../resilience/timing.js';
-import type { State } from '../types.js';
+import type { RetryPolicy, State } from '../types.js';
 import { RedisCache } from './cache.js';
 import { RedisClaims } from './claims.js';
 import { commandClient, Link, redisAddress, workerClient } from './connection.js';
@@ -20,6 +20,8 @@ export interface RedisStateOptions {
   setting: string;
   startupWaitMs: number;
   workMaxPending: number;
+  /** How a job that rejects is tried again (tests shorten it); WORK_RETRY otherwise. */
+  workRetry?: RetryPolicy;
   clock: Clock;
   sleep: Sleep;
   log: Logger;
@@ -35,7 +37,15 @@ export function redisState(options: RedisStateOptions): State {
   // The worker's link is only logged: our own commands' link decides health.
   workerConnection.on('error', () => undefined);
   const prefix = `helpdesk-bot:${options.appId}:`;
-  const work = new RedisWork({ commands, worker: workerConnection, prefix: `helpdesk-bot:${options.appId}`, maxPending: options.workMaxPending, name, log });
+  const work = new RedisWork({
+    commands,
+    worker: workerConnection,
+    prefix: `helpdesk-bot:${options.appId}`,
+    maxPending: options.workMaxPending,
+    name,
+    log,
+    ...(options.workRetry ? { retry: options.workRetry } : {}),
+  });
 
   return {
     backend: 'redis',

@@ -11,17 +11,12 @@ import { Queue, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Job } from '../../jobs.js';
 import type { Logger } from '../../log.js';
-import { StateUnavailable, type AddOptions, type JobRunner, type WorkQueue } from '../types.js';
+import { StateUnavailable, WORK_RETRY, type AddOptions, type JobRunner, type RetryPolicy, type WorkQueue } from '../types.js';
 
 export const LOCK_MS = 10_000;
 export const STALLED_CHECK_MS = 5_000;
 /** A job put back more often than this (it keeps killing its instance?) is given up as failed. */
 const MAX_STALLED = 3;
-/**
- * A job whose run rejected (the shared state went away mid-way) is tried again after 1 s, 2 s,
- * 4 s, … : 10 attempts span about 17 minutes of outage.
- */
-const ATTEMPTS = 10;
 
 export interface RedisWorkOptions {
   /** For adding jobs: fails fast while Redis is unreachable. */
@@ -34,6 +29,11 @@ export interface RedisWorkOptions {
   /** Names this instance's worker in Redis (for operators inspecting the queue). */
   name: string;
   log: Logger;
+  /**
+   * How a job whose run rejected (the shared state went away mid-way) is tried again: WORK_RETRY
+   * (tests shorten it).
+   */
+  retry?: RetryPolicy;
 }
 
 const QUEUE = 'jobs';
@@ -48,8 +48,8 @@ export class RedisWork implements WorkQueue {
       connection: options.commands,
       prefix: options.prefix,
       defaultJobOptions: {
-        attempts: ATTEMPTS,
-        backoff: { type: 'exponential', delay: 1000 },
+        attempts: (options.retry ?? WORK_RETRY).attempts,
+        backoff: { type: 'exponential', delay: (options.retry ?? WORK_RETRY).delayMs },
         // Kept an hour after completion (its id then also refuses a late second add), a day after failing.
         removeOnComplete: { age: 3600, count: 10_000 },
         removeOnFail: { age: 24 * 3600 },

@@ -66,7 +66,7 @@ export class RedisWork implements WorkQueue {
   async add(id: string, job: Job, options: AddOptions = {}): Promise<boolean> {
     const delay = options.delayMs !== undefined && options.delayMs > 0 ? { delay: Math.ceil(options.delayMs) } : {};
     try {
-      await this.queue.add(job.kind, job, { jobId: id.replaceAll(':', '_'), ...delay });
+      await this.queue.add(job.kind, job, { jobId: bullId(id), ...delay });
     } catch (error) {
       throw error instanceof StateUnavailable ? error : new StateUnavailable(error instanceof Error ? error.message : String(error));
     }
@@ -130,4 +130,15 @@ export class RedisWork implements WorkQueue {
     await this.worker?.close(true).catch(() => undefined);
     await this.queue.close().catch(() => undefined);
   }
+}
+
+/**
+ * The job id BullMQ stores `id` under. BullMQ refuses ids with a ':' and ids that read as integers;
+ * this keeps every other id as it is and stays one-to-one, so two ids are never one job: '%' and
+ * ':' are percent-escaped, and an integer gets a prefix that no escaped id can have ('%' is only
+ * ever followed by '25' or '3A' in those).
+ */
+export function bullId(id: string): string {
+  const escaped = id.replaceAll('%', '%25').replaceAll(':', '%3A');
+  return `${parseInt(escaped, 10)}` === escaped ? `%i${escaped}` : escaped;
 }

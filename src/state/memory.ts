@@ -33,6 +33,7 @@ const TRACKED_WINDOWS = 10_000;
 
 export function memoryState(options: MemoryStateOptions): State {
   const work = new MemoryWork(options.workMaxPending, options.log, options.workRetry);
+  const caches = new Map<string, MemoryCache<unknown>>();
   const records = new FileRecords({
     ...(options.recordsFile ? { file: options.recordsFile } : {}),
     setting: options.recordsSetting ?? 'state.file',
@@ -44,7 +45,12 @@ export function memoryState(options: MemoryStateOptions): State {
     claims: new MemoryClaims(options.dedupeMaxEntries, options.clock),
     work,
     limiter: new MemoryLimiter(options.clock, options.sleep),
-    cache: <V>(_name: string, limit: { ttlMs: number; maxEntries: number }) => new MemoryCache<V>(limit, options.clock),
+    // One store per name, as on Redis, where every store of a name sees the same values.
+    cache: <V>(name: string, limit: { ttlMs: number; maxEntries: number }) => {
+      let cache = caches.get(name);
+      if (!cache) caches.set(name, (cache = new MemoryCache<unknown>(limit, options.clock)));
+      return cache as CacheStore<V>;
+    },
     health: (): Health => ({ ok: true }),
     records,
     ready: () => records.load(),
@@ -239,12 +245,15 @@ class MemoryCache<V> implements CacheStore<V> {
     this.values = new LRUCache({ max: limit.maxEntries, ttl: limit.ttlMs, ttlResolution: 0, perf: { now: clock } });
   }
 
+  // Copies in and out, as a store outside the process would give: a caller that changes what it
+  // stored or was given changes no one else's value.
   async get(key: string) {
-    return this.values.get(key)?.value;
+    const entry = this.values.get(key);
+    return entry && structuredClone(entry.value);
   }
 
   async set(key: string, value: V) {
-    this.values.set(key, { value });
+    this.values.set(key, { value: structuredClone(value) });
   }
 
   /** Concurrent loads in one process already share one call (resilience/cache.ts). */

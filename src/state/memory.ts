@@ -242,7 +242,8 @@ class MemoryCache<V> implements CacheStore<V> {
 
   constructor(limit: { ttlMs: number; maxEntries: number }, clock: Clock) {
     // ttlResolution 0: read the (injected) clock on every check rather than a cached "now".
-    this.values = new LRUCache({ max: limit.maxEntries, ttl: limit.ttlMs, ttlResolution: 0, perf: { now: clock } });
+    // The TTL in whole ms, rounded up, as Redis keeps it (LRUCache takes nothing else).
+    this.values = new LRUCache({ max: limit.maxEntries, ttl: Math.max(1, Math.ceil(limit.ttlMs)), ttlResolution: 0, perf: { now: clock } });
   }
 
   // Copies in and out, as a store outside the process would give: a caller that changes what it

@@ -227,6 +227,8 @@ class MemoryLimiter implements Limiter {
   ) {}
 
   acquire(keys: readonly LimitKey[], latest: number, queue: { maxQueue: number; maxWaitMs: number }): Promise<boolean> {
+    // No window, nothing to wait for (the shared pacing would look for a slot forever).
+    if (keys.length === 0) return Promise.resolve(true);
     const windows = keys.map(({ key, limit }) => {
       let window = this.windows.get(key);
       if (!window) this.windows.set(key, (window = new SlidingWindow(limit)));

@@ -149,7 +149,7 @@ async function cacheMemory(): Promise<void> {
   const options = { ...helpdeskOptions(loaded.config, () => Infinity), limits: helpdeskOptions(loadLifted(), () => Infinity).limits };
   const time = { clock: Date.now, sleep: realSleep, random: Math.random };
   const log = createLogger('error');
-  const state = memoryState({ ...time, log, dedupeMaxEntries: 1, dedupeTtlMs: 1, workMaxPending: 1 });
+  const state = memoryState({ ...time, log, dedupeMaxEntries: 1, workMaxPending: 1 });
   const helpdesk = resilientHelpdesk(inner, options, state, time, log);
   const entries = loaded.config.cache.ticket_max_entries;
   const settle = () => {

@@ -6,19 +6,23 @@ import type { Timing } from './timing.js';
 
 /**
  * A cache of JSON-safe values under string keys, with a TTL fixed per cache: what SharedLoads keeps
- * its answers in (each state backend has one: src/state/).
+ * its answers in (each state backend in src/state/ has one). Values go in and come
+ * out as copies: changing one changes nothing stored. Memory: at most `maxEntries` values, the
+ * least recently used going first. Redis: shared by every instance; `maxEntries` is not used
+ * (every value stays for the TTL).
  */
 export interface CacheStore<V> {
   get(key: string): Promise<V | undefined>;
   set(key: string, value: V): Promise<void>;
   /**
    * Takes the right to load `key` for `ttlMs`, so that only one instance calls upstream for it
-   * while the others wait for the value. Always true in one process (single flight does it).
+   * while the others wait for the value. Memory: always true (in one process, single flight does
+   * it). Redis: true for one taker until it unleases or `ttlMs` is up, false for the others.
    */
   lease(key: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease back early (the load failed: let the next one try). */
   unlease(key: string): Promise<void>;
-  /** How long to wait between looks while another instance holds the lease. */
+  /** How long to wait between looks while another instance holds the lease: memory 0, Redis 50. */
   readonly pollMs: number;
 }
 

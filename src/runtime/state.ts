@@ -17,7 +17,6 @@ export async function createState(config: Config, time: { clock: Clock; sleep: S
       ...time,
       log,
       dedupeMaxEntries: config.server.dedupe_max_entries,
-      dedupeTtlMs: config.server.dedupe_ttl_seconds * 1000,
       workMaxPending: config.server.work_max_pending,
       ...(config.state.file ? { recordsFile: resolve(config.state.file) } : {}),
       recordsSetting: settingName('state.file'),

@@ -113,7 +113,7 @@ export class FileRecords implements Records {
   }
 
   async members(set: string): Promise<string[]> {
-    return [...(this.liveSet(set, this.options.clock())?.keys() ?? [])];
+    return inOrder(this.liveSet(set, this.options.clock()));
   }
 
   async remove(set: string, members: readonly string[]): Promise<void> {
@@ -126,7 +126,7 @@ export class FileRecords implements Records {
   }
 
   async take(set: string): Promise<string[]> {
-    const members = [...(this.liveSet(set, this.options.clock())?.keys() ?? [])];
+    const members = inOrder(this.liveSet(set, this.options.clock()));
     if (this.sets.delete(set)) this.changed();
     return members;
   }
@@ -231,11 +231,37 @@ export class FileRecords implements Records {
 const expired = (e: number, now: number) => e !== NEVER && e <= now;
 const rank = (e: number, now: number) => (e === NEVER ? Number.MAX_SAFE_INTEGER : e <= now ? -1 : e);
 
-/** Keeps at most `max` members, dropping those that expire soonest. */
+/**
+ * A set's members as Redis keeps a sorted set scored by expiry: soonest to expire first, those that
+ * never do last, and members with the same expiry in the byte order of their UTF-8.
+ */
+function sorted(live: Map<string, number>): [string, number][] {
+  const score = (e: number) => (e === NEVER ? Number.MAX_SAFE_INTEGER : e);
+  return [...live].sort((a, b) => score(a[1]) - score(b[1]) || byteOrder(a[0], b[0]));
+}
+
+/**
+ * Compares as the UTF-8 bytes would (code point order). UTF-16 units order the same, except that
+ * surrogates (U+D800-DFFF, the halves of code points above U+FFFF) must come after U+E000-FFFF.
+ */
+function byteOrder(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return fixUp(x) - fixUp(y);
+  }
+  return a.length - b.length;
+}
+
+const fixUp = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);
+
+const inOrder = (live: Map<string, number> | undefined): string[] => (live ? sorted(live).map(([member]) => member) : []);
+
+/** Keeps at most `max` members, dropping the first in order: those that expire soonest. */
 function trimSet(live: Map<string, number>, max: number): void {
   if (live.size <= max) return;
-  const soonest = [...live].sort((a, b) => (a[1] === NEVER ? 1 : b[1] === NEVER ? -1 : a[1] - b[1]));
-  for (const [member] of soonest.slice(0, live.size - max)) live.delete(member);
+  for (const [member] of sorted(live).slice(0, live.size - max)) live.delete(member);
 }
 
 function readShape(text: string): FileShape | undefined {

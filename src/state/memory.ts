@@ -7,30 +7,31 @@ import type { Logger } from '../obs/log.js';
 import { acquire, SlidingWindow } from '../resilience/limiter.js';
 import type { Sleep } from '../resilience/timing.js';
 import { FileRecords } from './fileRecords.js';
-import { SeenKeys, type SeenLimit } from './seenKeys.js';
-import type { AddOptions, CacheStore, Claims, Health, JobRunner, LimitKey, Limiter, State, WorkQueue } from './types.js';
+import { SeenKeys } from './seenKeys.js';
+import { retryDelayMs, WORK_RETRY, type AddOptions, type CacheStore, type Claims, type Health, type JobRunner, type LimitKey, type Limiter, type RetryPolicy, type State, type WorkQueue } from './types.js';
 
 export interface MemoryStateOptions {
   clock: Clock;
   sleep: Sleep;
   log: Logger;
-  /** Keys remembered for de-duplication (the oldest half is forgotten at once when full)... */
+  /** Keys remembered for de-duplication (the oldest half is forgotten at once when full). */
   dedupeMaxEntries: number;
-  /** ...each for at least this long. */
-  dedupeTtlMs: number;
   /** Jobs held at once (waiting, running, or with a reply waiting); more are refused. */
   workMaxPending: number;
   /** Where watches, live cards and boards are kept across restarts; undefined: memory only. */
   recordsFile?: string;
   /** The setting that names the file, for messages to the operator. */
   recordsSetting?: string;
+  /** How a job that rejects is tried again (tests shorten it); WORK_RETRY otherwise, as on Redis. */
+  workRetry?: RetryPolicy;
 }
 
 /** Windows remembered (one per chat, plus the app's and the helpdesk's); far more than are active. */
 const TRACKED_WINDOWS = 10_000;
 
 export function memoryState(options: MemoryStateOptions): State {
-  const work = new MemoryWork(options.workMaxPending, options.log);
+  const work = new MemoryWork(options.workMaxPending, options.log, options.workRetry);
+  const caches = new Map<string, MemoryCache<unknown>>();
   const records = new FileRecords({
     ...(options.recordsFile ? { file: options.recordsFile } : {}),
     setting: options.recordsSetting ?? 'state.file',
@@ -39,10 +40,15 @@ export function memoryState(options: MemoryStateOptions): State {
   });
   return {
     backend: 'memory',
-    claims: new MemoryClaims({ maxEntries: options.dedupeMaxEntries, ttlMs: options.dedupeTtlMs }, options.clock),
+    claims: new MemoryClaims(options.dedupeMaxEntries, options.clock),
     work,
     limiter: new MemoryLimiter(options.clock, options.sleep),
-    cache: <V>(_name: string, limit: { ttlMs: number; maxEntries: number }) => new MemoryCache<V>(limit, options.clock),
+    // One store per name, as on Redis, where every store of a name sees the same values.
+    cache: <V>(name: string, limit: { ttlMs: number; maxEntries: number }) => {
+      let cache = caches.get(name);
+      if (!cache) caches.set(name, (cache = new MemoryCache<unknown>(limit, options.clock)));
+      return cache as CacheStore<V>;
+    },
     health: (): Health => ({ ok: true }),
     records,
     ready: () => records.load(),
@@ -51,22 +57,26 @@ export function memoryState(options: MemoryStateOptions): State {
 }
 
 /**
- * Handled keys in SeenKeys (two generations of Sets: flat memory once full); keys being taken right
- * now in a small Map, each until its hold ends (settled or released long before, normally).
+ * Handled keys in SeenKeys (two generations of Maps: flat memory once full), one per TTL settled
+ * with (the bot uses one); keys being taken right now in a small Map, each until its hold ends
+ * (settled or released long before, normally).
  */
 class MemoryClaims implements Claims {
-  private readonly done: SeenKeys;
+  private readonly done = new Map<number, SeenKeys>();
   private readonly held = new Map<string, number>();
 
   constructor(
-    limit: SeenLimit,
+    /** Keys remembered per TTL; more and the older half is forgotten at once. */
+    private readonly maxEntries: number,
     private readonly clock: Clock,
-  ) {
-    this.done = new SeenKeys(limit, clock);
-  }
+  ) {}
 
   async claim(key: string, holdMs: number) {
-    if (this.done.has(key)) return 'done' as const;
+    for (const [ttl, seen] of this.done) {
+      if (seen.has(key)) return 'done' as const;
+      // A TTL no longer settled with goes once its keys have.
+      if (seen.size === 0) this.done.delete(ttl);
+    }
     const now = this.clock();
     const until = this.held.get(key);
     if (until !== undefined && until > now) return 'held' as const;
@@ -75,18 +85,17 @@ class MemoryClaims implements Claims {
     return 'mine' as const;
   }
 
-  /** Remembered for the configured dedupe TTL (the only one the bot uses). */
-  async settle(key: string) {
+  /** Remembered for `ttlMs` from now (settled again: from then, under the latest TTL only). */
+  async settle(key: string, ttlMs: number) {
     this.held.delete(key);
-    this.done.mark(key);
+    for (const [ttl, seen] of this.done) if (ttl !== ttlMs) seen.forget(key);
+    let seen = this.done.get(ttlMs);
+    if (!seen) this.done.set(ttlMs, (seen = new SeenKeys({ ttlMs, maxEntries: this.maxEntries }, this.clock)));
+    seen.mark(key);
   }
 
   async release(key: string) {
     this.held.delete(key);
-  }
-
-  get size(): number {
-    return this.done.size;
   }
 }
 
@@ -95,18 +104,21 @@ const MAX_HELD = 1000;
 
 /**
  * Jobs run as soon as they are added (delayed ones when their time comes); the bot bounds its own
- * lookups (server.work_concurrency).
+ * lookups (server.work_concurrency). A job whose run rejects is tried again as on Redis: after
+ * 1 s, 2 s, 4 s, … (WORK_RETRY), then given up and logged.
  */
 export class MemoryWork implements WorkQueue {
   private readonly held = new Map<string, Promise<void>>();
-  private readonly waiting: { id: string; job: Job }[] = [];
-  private readonly delayed = new Map<string, { job: Job; timer: NodeJS.Timeout }>();
+  private readonly waiting: Pending[] = [];
+  /** Delayed jobs, and jobs waiting to be tried again. */
+  private readonly delayed = new Map<string, Pending & { timer: NodeJS.Timeout }>();
   private run: JobRunner | undefined;
   private stopped = false;
 
   constructor(
     private readonly maxPending: number,
     private readonly log: Logger,
+    private readonly retry: RetryPolicy = WORK_RETRY,
   ) {}
 
   async add(id: string, job: Job, options: AddOptions = {}): Promise<boolean> {
@@ -114,18 +126,14 @@ export class MemoryWork implements WorkQueue {
     if (this.depth >= this.maxPending) return false;
     // While draining, follow-up work of the jobs still running (a coalesced post) runs at once:
     // nothing delayed may be left behind when the process ends.
-    if (!this.stopped && options.delayMs !== undefined && options.delayMs > 0) {
-      const timer = setTimeout(() => this.due(id), options.delayMs);
-      this.delayed.set(id, { job, timer });
-    } else {
-      this.begin(id, job);
-    }
+    if (!this.stopped && options.delayMs !== undefined && options.delayMs > 0) this.later({ id, job, attempt: 1 }, options.delayMs);
+    else this.begin({ id, job, attempt: 1 });
     return true;
   }
 
   start(run: JobRunner): void {
     this.run = run;
-    for (const { id, job } of this.waiting.splice(0)) this.launch(id, job, run);
+    for (const pending of this.waiting.splice(0)) this.launch(pending, run);
   }
 
   get depth(): number {
@@ -134,7 +142,8 @@ export class MemoryWork implements WorkQueue {
 
   async drain(timeoutMs: number): Promise<boolean> {
     this.stopped = true;
-    // Delayed jobs were accepted: they run now rather than being lost with the process.
+    // Delayed jobs (and those waiting to be tried again) were accepted: they run now rather than
+    // being lost with the process.
     for (const id of [...this.delayed.keys()]) {
       clearTimeout(this.delayed.get(id)!.timer);
       this.due(id);
@@ -154,26 +163,57 @@ export class MemoryWork implements WorkQueue {
     }
   }
 
+  private later(pending: Pending, ms: number): void {
+    const timer = setTimeout(() => this.due(pending.id), ms);
+    this.delayed.set(pending.id, { ...pending, timer });
+  }
+
   private due(id: string): void {
     const entry = this.delayed.get(id);
     if (!entry) return;
     this.delayed.delete(id);
-    this.begin(id, entry.job);
+    this.begin({ id, job: entry.job, attempt: entry.attempt });
   }
 
-  private begin(id: string, job: Job): void {
-    if (this.run) this.launch(id, job, this.run);
-    else this.waiting.push({ id, job });
+  private begin(pending: Pending): void {
+    if (this.run) this.launch(pending, this.run);
+    else this.waiting.push(pending);
   }
 
-  private launch(id: string, job: Job, run: JobRunner): void {
-    // A job that rejects asks to be run again later; in one process there is nothing that could
-    // have become available meanwhile, so the failure is logged instead.
-    const task = run(job)
-      .catch((error: unknown) => this.log.error('work.failed', { job: job.kind, error: error instanceof Error ? error.message : String(error) }))
-      .finally(() => this.held.delete(id));
+  private launch(pending: Pending, run: JobRunner): void {
+    const { id, job, attempt } = pending;
+    let running: Promise<void>;
+    try {
+      running = run(job);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    const task = running
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          // While draining nothing would be left to try it again: it is given up at once.
+          if (attempt < this.retry.attempts && !this.stopped) {
+            this.log.warn('work.retry', { job: job.kind, attempt, error: message });
+            this.later({ id, job, attempt: attempt + 1 }, retryDelayMs(this.retry, attempt));
+          } else {
+            this.log.error('work.failed', { job: job.kind, attempt, error: message });
+          }
+        },
+      )
+      .finally(() => {
+        if (this.held.get(id) === task) this.held.delete(id);
+      });
     this.held.set(id, task);
   }
+}
+
+/** A job this queue holds, and which attempt at it is next. */
+interface Pending {
+  id: string;
+  job: Job;
+  attempt: number;
 }
 
 class MemoryLimiter implements Limiter {
@@ -185,6 +225,8 @@ class MemoryLimiter implements Limiter {
   ) {}
 
   acquire(keys: readonly LimitKey[], latest: number, queue: { maxQueue: number; maxWaitMs: number }): Promise<boolean> {
+    // No window, nothing to wait for (the shared pacing would look for a slot forever).
+    if (keys.length === 0) return Promise.resolve(true);
     const windows = keys.map(({ key, limit }) => {
       let window = this.windows.get(key);
       if (!window) this.windows.set(key, (window = new SlidingWindow(limit)));
@@ -200,15 +242,19 @@ class MemoryCache<V> implements CacheStore<V> {
 
   constructor(limit: { ttlMs: number; maxEntries: number }, clock: Clock) {
     // ttlResolution 0: read the (injected) clock on every check rather than a cached "now".
-    this.values = new LRUCache({ max: limit.maxEntries, ttl: limit.ttlMs, ttlResolution: 0, perf: { now: clock } });
+    // The TTL in whole ms, rounded up, as Redis keeps it (LRUCache takes nothing else).
+    this.values = new LRUCache({ max: limit.maxEntries, ttl: Math.max(1, Math.ceil(limit.ttlMs)), ttlResolution: 0, perf: { now: clock } });
   }
 
+  // Copies in and out, as a store outside the process would give: a caller that changes what it
+  // stored or was given changes no one else's value.
   async get(key: string) {
-    return this.values.get(key)?.value;
+    const entry = this.values.get(key);
+    return entry && structuredClone(entry.value);
   }
 
   async set(key: string, value: V) {
-    this.values.set(key, { value });
+    this.values.set(key, { value: structuredClone(value) });
   }
 
   /** Concurrent loads in one process already share one call (resilience/cache.ts). */

@@ -65,5 +65,5 @@ export async function commandLines(lines: readonly string[], messageIds: readonl
 
 /** The in-process state (the embedded default) on a test's timeline. */
 export function stateFor(time: Timing, log: Logger): State {
-  return memoryState({ clock: time.clock, sleep: time.sleep, log, dedupeMaxEntries: 1000, dedupeTtlMs: 3_600_000, workMaxPending: 1000 });
+  return memoryState({ clock: time.clock, sleep: time.sleep, log, dedupeMaxEntries: 1000, workMaxPending: 1000 });
 }

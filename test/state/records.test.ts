@@ -1,13 +1,13 @@
-// The records (watches, live cards, boards) behind one contract, run against both backends: this
-// process's memory with its file, and a real redis-server shared by two states. Then what only the
-// file does: reload, atomic writes, a bound, and clear errors for a bad file or directory.
+// The records (watches, live cards, boards) beyond the contract every backend keeps
+// (contract.test.ts): what only the file does (reload, atomic writes, a bound, clear errors for a
+// bad file or directory), and on a real redis-server, two instances sharing them and a restart of
+// Redis itself.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/obs/log.js';
 import { FileRecords } from '../../src/state/fileRecords.js';
-import { MAX_SET_MEMBERS, type Records } from '../../src/state/types.js';
 import { sharedRedisStates } from '../support/redis.js';
 import { systemProgram } from '../support/system.js';
 import { until } from '../support/wait.js';
@@ -15,71 +15,10 @@ import { until } from '../support/wait.js';
 const redisServer = systemProgram('redis');
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'records-test-')), 'state.json');
 
-/** The contract, for a pair of stores that must see the same records (two instances, or one). */
-function contract(name: string, stores: () => [Records, Records]) {
-  describe(name, () => {
-    let a: Records;
-    let b: Records;
-    beforeAll(() => {
-      [a, b] = stores();
-    });
-    const key = (k: string) => `${name}:${k}:${Math.random().toString(36).slice(2)}`;
-
-    it('keeps values, forgets them when deleted or when their time is up', async () => {
-      const k = key('v');
-      await a.put(k, { n: 1, list: ['x'] });
-      expect(await b.get(k)).toEqual({ n: 1, list: ['x'] });
-      expect(await b.getMany([k, key('missing')])).toEqual([{ n: 1, list: ['x'] }, undefined]);
-      await b.delete(k);
-      expect(await a.get(k)).toBeUndefined();
-      const short = key('ttl');
-      await a.put(short, 'soon gone', 500);
-      expect(await b.get(short)).toBe('soon gone');
-      await until('the value to expire', async () => (await b.get(short)) === undefined);
-    });
-
-    it('adds to a set once: the caller that added a member is told so, the next is not', async () => {
-      const set = key('s');
-      expect(await a.add(set, ['1', '2'])).toEqual(['1', '2']);
-      expect((await b.add(set, ['2', '3'])).sort()).toEqual(['3']);
-      expect((await a.members(set)).sort()).toEqual(['1', '2', '3']);
-      // Many adding the same member at once: exactly one gets it.
-      const raced = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).add(set, ['same'])));
-      expect(raced.filter((r) => r.length === 1)).toHaveLength(1);
-      await b.remove(set, ['1', 'same']);
-      expect((await a.members(set)).sort()).toEqual(['2', '3']);
-    });
-
-    it('lets each member expire on its own, and takes a set whole', async () => {
-      const set = key('e');
-      await a.add(set, ['brief'], 500);
-      await a.add(set, ['lasting'], 60_000);
-      await until('the brief member to expire', async () => !(await b.members(set)).includes('brief'));
-      expect(await b.members(set)).toEqual(['lasting']);
-      // Expired, it can be added again as new.
-      expect(await a.add(set, ['brief'], 60_000)).toEqual(['brief']);
-      expect((await b.take(set)).sort()).toEqual(['brief', 'lasting']);
-      expect(await a.members(set)).toEqual([]);
-      expect(await a.take(set)).toEqual([]);
-    });
-
-    it(`keeps at most ${MAX_SET_MEMBERS} members in a set, dropping those that expire soonest`, async () => {
-      const set = key('big');
-      await a.add(set, ['first-to-go'], 10_000);
-      const many = Array.from({ length: MAX_SET_MEMBERS }, (_, i) => `m${i}`);
-      for (let i = 0; i < many.length; i += 1000) await a.add(set, many.slice(i, i + 1000), 3600_000);
-      const members = await b.members(set);
-      expect(members).toHaveLength(MAX_SET_MEMBERS);
-      expect(members).not.toContain('first-to-go');
-    });
-  });
-}
-
 describe('in process, kept in a file', () => {
   const file = tempFile();
   const log = memoryLogger();
   const records = new FileRecords({ file, setting: 'state.file', clock: Date.now, log });
-  contract('memory', () => [records, records]);
 
   it('writes every change out, atomically, and reads it back at the next start', async () => {
     const k = 'watch:w0123456789abcdef';
@@ -167,7 +106,20 @@ describe('in process, kept in a file', () => {
 
 describe.skipIf(!redisServer)('in Redis, shared by two instances (real redis-server)', () => {
   const { states, redis } = sharedRedisStates(redisServer!, 'cli_5a7e0000000000b2');
-  contract('redis', () => [states[0]!.records, states[1]!.records]);
+
+  it('are the same for every instance: what one keeps the other reads, and of many adding one member one gets it', async () => {
+    const [a, b] = [states[0]!.records, states[1]!.records];
+    await a.put('shared', { n: 1 });
+    expect(await b.get('shared')).toEqual({ n: 1 });
+    await b.delete('shared');
+    expect(await a.get('shared')).toBeUndefined();
+    expect(await a.add('shared-set', ['1', '2'], 60_000)).toEqual(['1', '2']);
+    expect(await b.add('shared-set', ['2', '3'])).toEqual(['3']);
+    const raced = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).add('shared-set', ['same'])));
+    expect(raced.filter((r) => r.length === 1)).toHaveLength(1);
+    expect(await b.take('shared-set')).toEqual(['1', '2', '3', 'same']);
+    expect(await a.members('shared-set')).toEqual([]);
+  });
 
   it('keeps records across a Redis restart (append-only file on)', async () => {
     await states[0]!.records.put('watch:wsurvivor', { id: 'wsurvivor' });

@@ -44,6 +44,22 @@ describe('SeenKeys', () => {
     expect(quiet.seen.size).toBe(0);
   });
 
+  it('forgets a key exactly one TTL after it was marked; marked again, its TTL starts over', () => {
+    const { seen, at } = setup();
+    at(300);
+    seen.mark('k');
+    seen.mark('again');
+    at(300 + TTL - 1);
+    expect(seen.has('k')).toBe(true);
+    seen.mark('again');
+    at(300 + TTL);
+    expect(seen.has('k')).toBe(false);
+    at(300 + 2 * TTL - 2);
+    expect(seen.has('again')).toBe(true);
+    at(300 + 2 * TTL - 1);
+    expect(seen.has('again')).toBe(false);
+  });
+
   it('never holds more than maxEntries; under pressure the most recent half stays', () => {
     const { seen } = setup(100);
     for (let i = 0; i < 1000; i++) {
@@ -55,10 +71,10 @@ describe('SeenKeys', () => {
   });
 });
 
-describe('the memory backend\'s claims', () => {
+describe('the memory backend\'s claims (the contract for every backend: contract.test.ts)', () => {
   it('hold a key while it is taken, remember it once settled, and let a released one go again', async () => {
     let now = 0;
-    const state = memoryState({ clock: () => now, sleep: async () => {}, log: createLogger('error'), dedupeMaxEntries: 100, dedupeTtlMs: TTL, workMaxPending: 1 });
+    const state = memoryState({ clock: () => now, sleep: async () => {}, log: createLogger('error'), dedupeMaxEntries: 100, workMaxPending: 1 });
     const { claims } = state;
     expect(await claims.claim('a', 50)).toBe('mine');
     expect(await claims.claim('a', 50)).toBe('held');

@@ -2,7 +2,7 @@
 // that one instance loads a missing value while the others wait for it.
 import { randomBytes } from 'node:crypto';
 import type { CacheStore } from '../types.js';
-import type { Commands, Link } from './connection.js';
+import { wholeMs, type Commands, type Link } from './connection.js';
 
 export class RedisCache<V> implements CacheStore<V> {
   /** Lease values this instance holds, by key. */
@@ -23,12 +23,12 @@ export class RedisCache<V> implements CacheStore<V> {
   }
 
   async set(key: string, value: V): Promise<void> {
-    await this.link.run(() => this.client.set(this.prefix.values + key, JSON.stringify(value), 'PX', this.ttlMs));
+    await this.link.run(() => this.client.set(this.prefix.values + key, JSON.stringify(value), 'PX', wholeMs(this.ttlMs)));
   }
 
   async lease(key: string, ttlMs: number): Promise<boolean> {
     const token = randomBytes(8).toString('hex');
-    const taken = await this.link.run(() => this.client.set(this.prefix.leases + key, token, 'PX', Math.ceil(ttlMs), 'NX'));
+    const taken = await this.link.run(() => this.client.set(this.prefix.leases + key, token, 'PX', wholeMs(ttlMs), 'NX'));
     if (taken !== 'OK') return false;
     this.leases.set(key, token);
     return true;

@@ -3,7 +3,7 @@
 // same message at once cannot both take it.
 import { randomBytes } from 'node:crypto';
 import type { Claims } from '../types.js';
-import type { Commands, Link } from './connection.js';
+import { wholeMs, type Commands, type Link } from './connection.js';
 
 // KEYS[1]; ARGV: value if taken, hold ms. Returns "mine", or the value found ("done" or "held:…").
 const CLAIM = `
@@ -28,7 +28,7 @@ export class RedisClaims implements Claims {
 
   async claim(key: string, holdMs: number) {
     const hold = `held:${randomBytes(8).toString('hex')}`;
-    const found = await this.link.run(() => this.commands.claimKey(this.prefix + 'claim:' + key, hold, holdMs));
+    const found = await this.link.run(() => this.commands.claimKey(this.prefix + 'claim:' + key, hold, wholeMs(holdMs)));
     if (found === 'mine') {
       this.holds.set(key, hold);
       return 'mine' as const;
@@ -38,7 +38,7 @@ export class RedisClaims implements Claims {
 
   async settle(key: string, ttlMs: number) {
     this.holds.delete(key);
-    await this.link.run(() => this.client.set(this.prefix + 'claim:' + key, 'done', 'PX', ttlMs));
+    await this.link.run(() => this.client.set(this.prefix + 'claim:' + key, 'done', 'PX', wholeMs(ttlMs)));
   }
 
   async release(key: string) {

@@ -8,6 +8,9 @@ import { StateUnavailable } from '../types.js';
 /** A command that takes longer than this is treated as Redis being unavailable. */
 const COMMAND_TIMEOUT_MS = 1000;
 
+/** A TTL as Redis takes it (PX: a whole number of ms, at least 1), rounded up as memory would keep it. */
+export const wholeMs = (ms: number): number => Math.max(1, Math.ceil(ms));
+
 /** host:port of a Redis URL, for messages: never the password. */
 export function redisAddress(url: string): string {
   const parsed = new URL(url);

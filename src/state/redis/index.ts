@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { Clock } from '../../resilience/clock.js';
 import type { Logger } from '../../obs/log.js';
 import type { Sleep } from '../../resilience/timing.js';
-import type { State } from '../types.js';
+import type { CacheStore, RetryPolicy, State } from '../types.js';
 import { RedisCache } from './cache.js';
 import { RedisClaims } from './claims.js';
 import { commandClient, Link, redisAddress, workerClient } from './connection.js';
@@ -20,6 +20,8 @@ export interface RedisStateOptions {
   setting: string;
   startupWaitMs: number;
   workMaxPending: number;
+  /** How a job that rejects is tried again (tests shorten it); WORK_RETRY otherwise. */
+  workRetry?: RetryPolicy;
   clock: Clock;
   sleep: Sleep;
   log: Logger;
@@ -35,15 +37,31 @@ export function redisState(options: RedisStateOptions): State {
   // The worker's link is only logged: our own commands' link decides health.
   workerConnection.on('error', () => undefined);
   const prefix = `helpdesk-bot:${options.appId}:`;
-  const work = new RedisWork({ commands, worker: workerConnection, prefix: `helpdesk-bot:${options.appId}`, maxPending: options.workMaxPending, name, log });
+  const work = new RedisWork({
+    commands,
+    worker: workerConnection,
+    prefix: `helpdesk-bot:${options.appId}`,
+    maxPending: options.workMaxPending,
+    name,
+    log,
+    ...(options.workRetry ? { retry: options.workRetry } : {}),
+  });
+  // One store per name: the leases it took are its own to give back.
+  const caches = new Map<string, RedisCache<unknown>>();
 
   return {
     backend: 'redis',
     claims: new RedisClaims(commands, link, prefix),
     work,
     limiter: new RedisLimiter(commands, link, prefix, options.clock, options.sleep),
-    cache: <V>(cacheName: string, limit: { ttlMs: number }) =>
-      new RedisCache<V>(commands, link, { values: `${prefix}cache:${cacheName}:`, leases: `${prefix}lease:${cacheName}:` }, limit.ttlMs),
+    cache: <V>(cacheName: string, limit: { ttlMs: number }) => {
+      let cache = caches.get(cacheName);
+      if (!cache) {
+        cache = new RedisCache<unknown>(commands, link, { values: `${prefix}cache:${cacheName}:`, leases: `${prefix}lease:${cacheName}:` }, limit.ttlMs);
+        caches.set(cacheName, cache);
+      }
+      return cache as CacheStore<V>;
+    },
     health: () => (link.ok ? { ok: true } : { ok: false, reason: link.reason }),
     records: new RedisRecords(commands, link, `${prefix}records:`),
     async ready() {

@@ -3,7 +3,7 @@
 // soonest-expiring members when it grows past its bound. Each set operation is one Lua script:
 // "add and tell me which were new" is atomic across instances.
 import { MAX_SET_MEMBERS, type Records } from '../types.js';
-import type { Commands, Link } from './connection.js';
+import { wholeMs, type Commands, type Link } from './connection.js';
 
 /** Stands in for "never expires" as a score (year 33658). */
 const NEVER = 1e15;
@@ -80,7 +80,7 @@ export class RedisRecords implements Records {
   async put<V>(key: string, value: V, ttlMs?: number): Promise<void> {
     const text = JSON.stringify(value);
     await this.link.run(() =>
-      ttlMs === undefined ? this.commands.set(this.valueKey(key), text) : this.commands.set(this.valueKey(key), text, 'PX', Math.max(1, Math.ceil(ttlMs))),
+      ttlMs === undefined ? this.commands.set(this.valueKey(key), text) : this.commands.set(this.valueKey(key), text, 'PX', wholeMs(ttlMs)),
     );
   }
 
@@ -90,7 +90,7 @@ export class RedisRecords implements Records {
 
   async add(set: string, members: readonly string[], ttlMs?: number): Promise<string[]> {
     if (members.length === 0) return [];
-    const ttl = ttlMs === undefined ? 0 : Math.max(1, Math.ceil(ttlMs));
+    const ttl = ttlMs === undefined ? 0 : wholeMs(ttlMs);
     return this.link.run(() => this.commands.recordsAdd(this.setKey(set), ttl, MAX_SET_MEMBERS, ...members));
   }
 

@@ -11,17 +11,12 @@ import { Queue, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Job } from '../../jobs/job.js';
 import type { Logger } from '../../obs/log.js';
-import { StateUnavailable, type AddOptions, type JobRunner, type WorkQueue } from '../types.js';
+import { StateUnavailable, WORK_RETRY, type AddOptions, type JobRunner, type RetryPolicy, type WorkQueue } from '../types.js';
 
 export const LOCK_MS = 10_000;
 export const STALLED_CHECK_MS = 5_000;
 /** A job put back more often than this (it keeps killing its instance?) is given up as failed. */
 const MAX_STALLED = 3;
-/**
- * A job whose run rejected (the shared state went away mid-way) is tried again after 1 s, 2 s,
- * 4 s, … : 10 attempts span about 17 minutes of outage.
- */
-const ATTEMPTS = 10;
 
 export interface RedisWorkOptions {
   /** For adding jobs: fails fast while Redis is unreachable. */
@@ -34,6 +29,11 @@ export interface RedisWorkOptions {
   /** Names this instance's worker in Redis (for operators inspecting the queue). */
   name: string;
   log: Logger;
+  /**
+   * How a job whose run rejected (the shared state went away mid-way) is tried again: WORK_RETRY
+   * (tests shorten it).
+   */
+  retry?: RetryPolicy;
 }
 
 const QUEUE = 'jobs';
@@ -48,8 +48,8 @@ export class RedisWork implements WorkQueue {
       connection: options.commands,
       prefix: options.prefix,
       defaultJobOptions: {
-        attempts: ATTEMPTS,
-        backoff: { type: 'exponential', delay: 1000 },
+        attempts: (options.retry ?? WORK_RETRY).attempts,
+        backoff: { type: 'exponential', delay: (options.retry ?? WORK_RETRY).delayMs },
         // Kept an hour after completion (its id then also refuses a late second add), a day after failing.
         removeOnComplete: { age: 3600, count: 10_000 },
         removeOnFail: { age: 24 * 3600 },
@@ -66,7 +66,7 @@ export class RedisWork implements WorkQueue {
   async add(id: string, job: Job, options: AddOptions = {}): Promise<boolean> {
     const delay = options.delayMs !== undefined && options.delayMs > 0 ? { delay: Math.ceil(options.delayMs) } : {};
     try {
-      await this.queue.add(job.kind, job, { jobId: id.replaceAll(':', '_'), ...delay });
+      await this.queue.add(job.kind, job, { jobId: bullId(id), ...delay });
     } catch (error) {
       throw error instanceof StateUnavailable ? error : new StateUnavailable(error instanceof Error ? error.message : String(error));
     }
@@ -130,4 +130,15 @@ export class RedisWork implements WorkQueue {
     await this.worker?.close(true).catch(() => undefined);
     await this.queue.close().catch(() => undefined);
   }
+}
+
+/**
+ * The job id BullMQ stores `id` under. BullMQ refuses ids with a ':' and ids that read as integers;
+ * this keeps every other id as it is and stays one-to-one, so two ids are never one job: '%' and
+ * ':' are percent-escaped, and an integer gets a prefix that no escaped id can have ('%' is only
+ * ever followed by '25' or '3A' in those).
+ */
+export function bullId(id: string): string {
+  const escaped = id.replaceAll('%', '%25').replaceAll(':', '%3A');
+  return `${parseInt(escaped, 10)}` === escaped ? `%i${escaped}` : escaped;
 }

@@ -1,5 +1,5 @@
 # The bot as a container: the compiled bundle on Node 20 (Alpine), production dependencies only,
-# run as the unprivileged `node` user. See README, "Running in a container".
+# run as the unprivileged `node` user. See docs/operations.md, "Container".
 #
 #   docker build -t helpdesk-bot .
 #   docker run --rm -p 3000:3000 -e SANDBOX=1 helpdesk-bot     # sandbox mode: http://localhost:3000/console
@@ -34,6 +34,6 @@ EXPOSE 3000 9464
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD wget -q -O /dev/null "http://127.0.0.1:${PORT:-3000}/healthz" || exit 1
 # node itself, not npm, so SIGTERM reaches the bot and it drains its work (server.shutdown_timeout_ms,
-# 15 s: give `docker stop` a longer --time than its default 10 s). The flags are npm start's (README,
+# 15 s: give `docker stop` a longer --time than its default 10 s). The flags are npm start's (docs/operations.md,
 # "Memory"); test/container.test.ts checks they stay the same.
 CMD ["node", "--enable-source-maps", "--max-semi-space-size=4", "dist/main.js"]

@@ -148,9 +148,13 @@ describe('runDoctor', () => {
     expect(shape.detail).toContain('cli_ followed by 16 hex digits');
   });
 
-  it('checks the scopes the README tells an operator to add, and those the stand-in grants', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const setUp = readme.slice(readme.indexOf('## Setting up the Feishu app'), readme.indexOf('### Webhook or long connection?'));
+  it('checks the scopes the set-up page tells an operator to add, and those the stand-in grants', () => {
+    const page = readFileSync(new URL('../docs/setup.md', import.meta.url), 'utf8');
+    const start = page.indexOf('## The app in the developer console');
+    const end = page.indexOf('## Webhook or long connection?');
+    expect(start, 'the set-up steps in docs/setup.md').toBeGreaterThanOrEqual(0);
+    expect(end, 'the set-up steps end before "Webhook or long connection?"').toBeGreaterThan(start);
+    const setUp = page.slice(start, end);
     for (const need of NEEDED_SCOPES) {
       expect(need.anyOf.some((scope) => setUp.includes(`\`${scope}\``)), need.anyOf.join(' or ')).toBe(true);
       expect(need.anyOf.some((scope) => DEFAULT_SCOPES.some((s) => s.name === scope)), need.anyOf.join(' or ')).toBe(true);

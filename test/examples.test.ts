@@ -1,7 +1,8 @@
-// Every example the bot shows (help card, error cards) and every /tickets example in the README
-// finds tickets in the demo helpdesk: checked against the demo data seeded at many different
-// moments (any weekday, just after midnight, the first of a month), and through the running sandbox.
-import { readFileSync } from 'node:fs';
+// Every example the bot shows (help card, error cards) and every /tickets and /watch example in the
+// README and the pages under docs/ finds tickets in the demo helpdesk: checked against the demo data
+// seeded at many different moments (any weekday, just after midnight, the first of a month), and
+// through the running sandbox.
+import { readdirSync, readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleDates, filterExamples, helpExamples, parseTicketQuery } from '../src/commands/filters/index.js';
@@ -18,10 +19,12 @@ import { SECRETS } from './support/secrets.js';
 
 const zone = 'Asia/Shanghai';
 const you = DEMO_AGENTS[0]!; // the console's user, so `mine` is 陈静
-const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const readmeExamples = [...new Set([...README.matchAll(/`\/tickets ([^`…<]+)`/g)].map((m) => m[1]!.trim()))];
-/** Every watch the README shows, and those the help card and the console's Try chips show. */
-const watchExamples = [...new Set([...README.matchAll(/`\/(?:watch|关注) ([^`…<]+)`/g), ...README.matchAll(/"text":"\/watch ([^"]+)"/g)].map((m) => m[1]!.trim()))];
+/** The README and every page under docs/: where people read the examples. */
+const pages = ['../README.md', ...readdirSync(new URL('../docs/', import.meta.url)).filter((f) => f.endsWith('.md')).map((f) => `../docs/${f}`)];
+const texts = pages.map((page) => readFileSync(new URL(page, import.meta.url), 'utf8'));
+const docExamples = [...new Set(texts.flatMap((t) => [...t.matchAll(/`\/tickets ([^`…<]+)`/g)]).map((m) => m[1]!.trim()))];
+/** Every watch the README and docs/ show (in backticks, or in the stand-in's curl examples); the help card's and the console's Try chips' are added below. */
+const watchExamples = [...new Set(texts.flatMap((t) => [...t.matchAll(/`\/(?:watch|关注) ([^`…<]+)`/g), ...t.matchAll(/"text":"\/watch ([^"]+)"/g)]).map((m) => m[1]!.trim()))];
 
 /** Moments to seed at: every day of a week at 09:30 and 00:20, and the first of a month at 00:20. */
 const MOMENTS = [
@@ -47,13 +50,14 @@ describe('examples find tickets in the demo helpdesk, whenever it is seeded', ()
   it.each(MOMENTS.map((now) => [DateTime.fromMillis(now, { zone }).toFormat('ccc yyyy-MM-dd HH:mm'), now]))('seeded %s', (_, now) => {
     const tickets = seedTickets(now, { timezone: zone });
     const { day, from, to } = exampleDates(now, zone);
-    const examples = [...filterExamples(now, zone).map((e) => e.text), ...helpExamples(now, zone), day, `${from}..${to}`, ...readmeExamples];
+    const examples = [...filterExamples(now, zone).map((e) => e.text), ...helpExamples(now, zone), day, `${from}..${to}`, ...docExamples];
     const empty = examples.filter((e) => count(e, now, tickets) === 0);
     expect(empty).toEqual([]);
   });
 
-  it('the README has /tickets examples, and the test reads them all', () => {
-    expect(readmeExamples.length).toBeGreaterThanOrEqual(3);
+  it('the README and docs/ have /tickets examples, and the test reads them all', () => {
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    expect(docExamples.length).toBeGreaterThanOrEqual(3);
   });
 
   it.each(MOMENTS.slice(0, 3).map((now) => [DateTime.fromMillis(now, { zone }).toFormat('ccc yyyy-MM-dd HH:mm'), now]))('every /watch example has open tickets that match, seeded %s', (_, now) => {

@@ -1,5 +1,5 @@
 // A real redis-server for the shared-state tests, on a free 127.0.0.1 port with its own data
-// directory (append-only file on, as the README asks of production), that a test can stop and
+// directory (append-only file on, as docs/operations.md asks of production), that a test can stop and
 // start again. Use with systemProgram('redis') and describe.skipIf.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,12 +1,25 @@
+// @ts-check
 // Renders Feishu card JSON 2.0 as DOM, for the sandbox console. Plain browser JavaScript, no build.
 // Safety rule: card text is only ever put into the page with createTextNode / textContent. The card
 // markdown (bold, italic, strike, code, links, <font>, <text_tag>, <at>, entities) is parsed here
 // into a small tree and built node by node; no string from a card is ever parsed as HTML. Links are
 // made only for http and https URLs. Unknown elements show as "unsupported element: tag".
 
+/**
+ * Card JSON as it comes: untrusted, so every field is checked where it is used.
+ * @typedef {Record<string, any>} Json
+ */
+/** @typedef {'zh_cn' | 'en_us'} Locale */
+/**
+ * What rendering needs: the viewer's language, and what a button's callback does.
+ * @typedef {{ locale: Locale, onAction: (value: object, button: HTMLButtonElement) => void }} Ctx
+ */
+
 const HEADER_TEMPLATES = new Set(['blue', 'wathet', 'turquoise', 'green', 'yellow', 'orange', 'red', 'carmine', 'violet', 'purple', 'indigo', 'grey', 'default']);
+/** @type {Set<unknown>} */
 const TAG_COLORS = new Set(['neutral', 'blue', 'turquoise', 'lime', 'orange', 'violet', 'indigo', 'wathet', 'green', 'yellow', 'red', 'purple', 'carmine']);
 const FONT_COLORS = new Set([...TAG_COLORS, 'grey', 'default']);
+/** @type {Record<string, string>} */
 const BUTTON_TYPES = { primary: 'primary', primary_filled: 'primary', default: 'default', text: 'text', primary_text: 'text', danger: 'danger', danger_filled: 'danger', danger_text: 'danger', laser: 'primary' };
 const MAX_DEPTH = 16;
 
@@ -30,7 +43,12 @@ export function renderCard(card, options) {
   return root;
 }
 
-/** The text of a text object (or element) in the viewer's language: i18n_content, else content. */
+/**
+ * The text of a text object (or element) in the viewer's language: i18n_content, else content.
+ * @param {unknown} node
+ * @param {Locale} locale
+ * @returns {string}
+ */
 export function pickText(node, locale) {
   if (typeof node === 'string') return node;
   if (!isObject(node)) return '';
@@ -39,6 +57,10 @@ export function pickText(node, locale) {
   return typeof node.content === 'string' ? node.content : '';
 }
 
+/**
+ * @param {Json} header
+ * @param {Ctx} ctx
+ */
 function renderHeader(header, ctx) {
   const template = HEADER_TEMPLATES.has(header.template) ? header.template : 'default';
   const box = el('div', `card-header tpl-${template}`);
@@ -68,7 +90,12 @@ function renderHeader(header, ctx) {
   return box;
 }
 
-/** A text object: markdown when it says so, otherwise plain text. */
+/**
+ * A text object: markdown when it says so, otherwise plain text.
+ * @param {unknown} node
+ * @param {Ctx} ctx
+ * @returns {Node}
+ */
 function renderTextObject(node, ctx) {
   if (isObject(node) && (node.tag === 'markdown' || node.tag === 'lark_md')) return renderMarkdown(pickText(node, ctx.locale));
   const span = el('span', 'plain');
@@ -76,10 +103,22 @@ function renderTextObject(node, ctx) {
   return span;
 }
 
+/**
+ * @param {HTMLElement} parent
+ * @param {unknown[]} elements
+ * @param {Ctx} ctx
+ * @param {number} depth
+ */
 function renderElements(parent, elements, ctx, depth) {
   for (const element of elements) parent.append(renderElement(element, ctx, depth));
 }
 
+/**
+ * @param {unknown} node
+ * @param {Ctx} ctx
+ * @param {number} depth
+ * @returns {HTMLElement}
+ */
 function renderElement(node, ctx, depth) {
   if (!isObject(node)) return unsupported(typeof node);
   if (depth > MAX_DEPTH) return unsupported(String(node.tag), 'nested too deep');
@@ -116,6 +155,11 @@ function renderElement(node, ctx, depth) {
   }
 }
 
+/**
+ * @param {Json} node
+ * @param {Ctx} ctx
+ * @param {number} depth
+ */
 function renderColumns(node, ctx, depth) {
   // flex_mode "flow": columns wrap onto more lines as the card narrows (as Feishu lays them out).
   const row = el('div', node.flex_mode === 'flow' ? 'columns columns-flow' : 'columns');
@@ -136,6 +180,10 @@ function renderColumns(node, ctx, depth) {
   return row;
 }
 
+/**
+ * @param {Json} node
+ * @param {Ctx} ctx
+ */
 function renderButton(node, ctx) {
   const type = BUTTON_TYPES[node.type] ?? 'default';
   const button = el('button', `btn btn-${type}`);
@@ -156,6 +204,10 @@ function renderButton(node, ctx) {
   return button;
 }
 
+/**
+ * @param {Json} node
+ * @param {Ctx} ctx
+ */
 function renderTable(node, ctx) {
   const columns = (Array.isArray(node.columns) ? node.columns : []).filter(isObject);
   const rows = (Array.isArray(node.rows) ? node.rows : []).filter(isObject);
@@ -218,6 +270,12 @@ function renderTable(node, ctx) {
   return box;
 }
 
+/**
+ * @param {unknown} value
+ * @param {unknown} dataType
+ * @param {Ctx} ctx
+ * @returns {Node}
+ */
 function renderCell(value, dataType, ctx) {
   if (value === undefined || value === null) return document.createTextNode('');
   if ((dataType === 'markdown' || dataType === 'lark_md') && typeof value === 'string') return renderMarkdown(value);
@@ -231,6 +289,11 @@ function renderCell(value, dataType, ctx) {
   return document.createTextNode(String(value));
 }
 
+/**
+ * @param {Json} node
+ * @param {Ctx} ctx
+ * @param {number} depth
+ */
 function renderPanel(node, ctx, depth) {
   const box = el('div', 'panel');
   const toggle = el('button', 'panel-header');
@@ -244,30 +307,44 @@ function renderPanel(node, ctx, depth) {
   toggle.append(caret);
   const content = el('div', 'panel-body');
   renderElements(content, Array.isArray(node.elements) ? node.elements : [], ctx, depth + 1);
+  /** @param {boolean} expanded */
   const set = (expanded) => {
     toggle.setAttribute('aria-expanded', String(expanded));
     content.hidden = !expanded;
     box.classList.toggle('expanded', expanded);
   };
   set(node.expanded === true);
-  toggle.addEventListener('click', () => set(content.hidden));
+  // Only this script sets `hidden`, always to a boolean (never 'until-found').
+  toggle.addEventListener('click', () => set(/** @type {boolean} */ (content.hidden)));
   box.append(toggle, content);
   return box;
 }
 
+/**
+ * @param {string} text
+ * @param {unknown} color
+ */
 function textTag(text, color) {
   const span = el('span', `tag tag-${TAG_COLORS.has(color) ? color : 'neutral'}`);
   span.textContent = text;
   return span;
 }
 
+/**
+ * @param {string} tag
+ * @param {string} [why]
+ */
 function unsupported(tag, why) {
   const box = el('div', 'unsupported');
   box.textContent = `unsupported element: ${tag}${why ? ` (${why})` : ''}`;
   return box;
 }
 
-/** Only absolute http(s) URLs; anything else (javascript:, data:, relative) is not a link. */
+/**
+ * Only absolute http(s) URLs; anything else (javascript:, data:, relative) is not a link.
+ * @param {unknown} raw
+ * @returns {string | undefined}
+ */
 function safeUrl(raw) {
   if (typeof raw !== 'string') return undefined;
   try {
@@ -280,6 +357,7 @@ function safeUrl(raw) {
 
 // ---- card markdown ----
 
+/** @type {Record<string, string>} */
 const NAMED_ENTITIES = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: '\u00a0' };
 
 /**
@@ -294,7 +372,26 @@ export function renderMarkdown(source) {
   return fragment;
 }
 
+/**
+ * A node of parsed card markdown: text, or a container of more nodes.
+ * @typedef {{ kind: 'text' | 'code', text: string } | { kind: 'br' } | { kind: 'at', id: string } | MdContainer} MdNode
+ */
+/**
+ * @typedef {object} MdContainer
+ * @property {'root' | 'heading' | 'strong' | 'em' | 'strike' | 'font' | 'tag' | 'link' | 'span'} kind
+ * @property {MdNode[]} children
+ * @property {string} [marker] the markup that opened it (put back as text when it is never closed)
+ * @property {number} [level] heading
+ * @property {string} [color] font, tag
+ * @property {string} [href] link
+ */
+
+/**
+ * @param {string} src
+ * @returns {MdNode[]}
+ */
 function parseMarkdown(src) {
+  /** @type {MdContainer} */
   const root = { kind: 'root', children: [] };
   const stack = [root];
   let text = '';
@@ -303,10 +400,16 @@ function parseMarkdown(src) {
     if (text) top().children.push({ kind: 'text', text });
     text = '';
   };
+  /** @param {MdNode} node */
   const push = (node) => {
     flush();
     top().children.push(node);
   };
+  /**
+   * @param {MdContainer['kind']} kind
+   * @param {string} marker
+   * @param {{ level?: number, color?: string }} [extra]
+   */
   const open = (kind, marker, extra = {}) => {
     flush();
     const node = { kind, marker, children: [], ...extra };
@@ -315,19 +418,22 @@ function parseMarkdown(src) {
   };
   // Pops containers down to (and including) the nearest `kind`; those above it were never closed,
   // so they turn back into their literal marker followed by their content.
+  /** @param {string} kind */
   const closeTo = (kind) => {
     flush();
     while (stack.length > 1) {
-      const node = stack.pop();
+      const node = /** @type {MdContainer} */ (stack.pop());
       if (node.kind === kind) return;
       revert(node);
     }
   };
+  /** @param {MdContainer} node */
   const revert = (node) => {
     const parent = top();
     parent.children.pop();
-    parent.children.push({ kind: 'text', text: node.marker }, ...node.children);
+    parent.children.push({ kind: 'text', text: /** @type {string} */ (node.marker) }, ...node.children);
   };
+  /** @param {string} kind */
   const has = (kind) => stack.some((n) => n.kind === kind);
 
   let i = 0;
@@ -367,7 +473,7 @@ function parseMarkdown(src) {
       const decoded = entity && decodeEntity(entity[1]);
       if (decoded !== undefined && decoded !== null) {
         text += decoded;
-        i += entity[0].length;
+        i += /** @type {RegExpExecArray} */ (entity)[0].length;
         continue;
       }
     }
@@ -415,10 +521,14 @@ function parseMarkdown(src) {
   }
   flush();
   if (has('heading')) closeTo('heading');
-  while (stack.length > 1) revert(stack.pop());
+  while (stack.length > 1) revert(/** @type {MdContainer} */ (stack.pop()));
   return root.children;
 }
 
+/**
+ * @param {string} body
+ * @returns {string | undefined}
+ */
 function decodeEntity(body) {
   if (body[0] === '#') {
     const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
@@ -427,7 +537,21 @@ function decodeEntity(body) {
   return NAMED_ENTITIES[body];
 }
 
-/** The few tags card markdown knows; anything else is literal text. */
+/**
+ * A tag card markdown knows, at the start of the text: one that opens or closes a container, or one
+ * that stands alone.
+ * @typedef {{ length: number, raw: string } & (
+ *   | { open: true, close?: undefined, node?: undefined, kind: 'font' | 'tag', extra: { color: string } }
+ *   | { open?: undefined, close: true, node?: undefined, kind: 'font' | 'tag' }
+ *   | { open?: undefined, close?: undefined, node: MdNode }
+ * )} MatchedTag
+ */
+
+/**
+ * The few tags card markdown knows; anything else is literal text.
+ * @param {string} rest
+ * @returns {MatchedTag | undefined}
+ */
 function matchTag(rest) {
   let m;
   if ((m = /^<font\s+color\s*=\s*(['"]?)([#\w-]{1,20})\1\s*>/i.exec(rest))) return { length: m[0].length, open: true, kind: 'font', raw: m[0], extra: { color: m[2].toLowerCase() } };
@@ -439,6 +563,10 @@ function matchTag(rest) {
   return undefined;
 }
 
+/**
+ * @param {MdNode} node
+ * @returns {Node}
+ */
 function build(node) {
   switch (node.kind) {
     case 'text':
@@ -463,6 +591,10 @@ function build(node) {
   }
 }
 
+/**
+ * @param {MdContainer} node
+ * @returns {HTMLElement}
+ */
 function container(node) {
   switch (node.kind) {
     case 'strong':
@@ -478,12 +610,12 @@ function container(node) {
     case 'font': {
       const span = el('span', 'md-font');
       if (FONT_COLORS.has(node.color)) span.classList.add(`c-${node.color}`);
-      else if (/^#[0-9a-f]{3,8}$/.test(node.color)) span.style.color = node.color;
+      else if (/^#[0-9a-f]{3,8}$/.test(/** @type {string} */ (node.color))) span.style.color = /** @type {string} */ (node.color);
       return span;
     }
     case 'link': {
       const a = el('a', 'md-link');
-      a.href = node.href;
+      a.href = /** @type {string} */ (node.href);
       a.target = '_blank';
       a.rel = 'noopener noreferrer';
       return a;
@@ -495,16 +627,32 @@ function container(node) {
 
 // ---- helpers ----
 
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} name
+ * @param {string} [className]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function el(name, className) {
   const node = document.createElement(name);
   if (className) node.className = className;
   return node;
 }
 
+/**
+ * @param {unknown} value
+ * @returns {value is Json}
+ */
 function isObject(value) {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * @param {unknown} value
+ * @param {number} min
+ * @param {number} max
+ * @param {number} fallback
+ */
 function clampNumber(value, min, max, fallback) {
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The sandbox console: a chat with the bot. Messages, clicks and menu taps go to the sandbox API,
 // which sends them to the bot as real Feishu deliveries (or frames over its long connection); the
 // conversation is polled back from the stand-in platform, cards included, and re-rendered in place
@@ -8,6 +9,33 @@ const POLL_MS = 700;
 const TOAST_MS = 4000;
 const API = '/sandbox/api';
 
+/** @typedef {'zh_cn' | 'en_us'} Locale */
+/** @typedef {'dm' | 'group'} ChatName */
+/**
+ * The page's words in one language.
+ * @typedef {Record<'title' | 'dm' | 'group' | 'dmShort' | 'groupShort' | 'placeholder' | 'send' | 'mention' | 'examples' | 'menu' | 'activity' | 'newTicket' | 'empty' | 'updated' | 'language' | 'chat' | 'conversation' | 'message' | 'failed', string>
+ *   & { note: (you: string, bot: string, longConnection: boolean) => string, arrived: (ticketId: string) => string }} Strings
+ */
+/**
+ * What the sandbox API's /info answers (src/sandbox/console/api.ts).
+ * @typedef {object} Info
+ * @property {{ name: string, openId: string }} you
+ * @property {{ name: string }} bot
+ * @property {{ name: string }[]} people
+ * @property {Record<Locale, string[]>} examples
+ * @property {{ key: string, command: string }[]} menu
+ * @property {string} connection
+ * @property {boolean} [activity]
+ */
+/**
+ * A message of a chat, as /chats/:chat/messages answers: typed in the console, or sent by the bot.
+ * @typedef {{ from: 'user', id: string, at: number, updatedAt: number, sender: string, text: string, updates?: undefined, card?: undefined }
+ *   | { from: 'bot', id: string, at: number, updatedAt: number, updates: number, card?: unknown, text?: string }} ChatItem
+ */
+/** @typedef {{ type: string, content?: string, i18n?: Record<string, string> }} ToastData */
+/** @typedef {{ data: ToastData, node: HTMLElement, show: () => void }} ToastEntry */
+
+/** @type {Record<Locale, Strings>} */
 const STRINGS = {
   zh_cn: {
     title: '服务台机器人 · 沙盒控制台',
@@ -64,6 +92,17 @@ const STRINGS = {
 };
 
 const params = new URLSearchParams(location.search);
+/**
+ * @type {{
+ *   locale: Locale,
+ *   chat: ChatName,
+ *   info: Info,
+ *   history: { sent: string[], at: number, draft: string },
+ *   scrollTo: string | undefined,
+ *   chats: Record<ChatName, { cursor: number, items: Map<string, ChatItem>, nodes: Map<string, HTMLElement> }>,
+ *   toasts: ToastEntry[],
+ * }}
+ */
 const state = {
   locale: pickLocale(),
   chat: params.get('chat') === 'group' ? 'group' : 'dm',
@@ -75,20 +114,37 @@ const state = {
   chats: { dm: { cursor: 0, items: new Map(), nodes: new Map() }, group: { cursor: 0, items: new Map(), nodes: new Map() } },
   toasts: [],
 };
-const $ = (id) => document.getElementById(id);
+/**
+ * An element of the page by its id (index.html has every one this script asks for).
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
+/** @returns {Locale} */
 function pickLocale() {
   const asked = params.get('lang') ?? localStorage.getItem('console.lang');
   if (asked === 'zh_cn' || asked === 'en_us') return asked;
   return navigator.language?.toLowerCase().startsWith('zh') ? 'zh_cn' : 'en_us';
 }
 
+/**
+ * @template {keyof Strings} K
+ * @param {K} key
+ * @returns {Strings[K]}
+ */
 const t = (key) => STRINGS[state.locale][key];
 
 // ---- talking to the sandbox API ----
 
+/**
+ * @param {string} path
+ * @param {unknown} [body] sent as a POST; none: a GET
+ * @returns {Promise<any>} the answer's JSON
+ */
 async function api(path, body) {
   const res = await fetch(API + path, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  /** @type {{ error?: unknown }} */
   let data = {};
   try {
     data = await res.json();
@@ -100,6 +156,7 @@ async function api(path, body) {
 }
 
 /** The poll under way, if any: a second call while one runs waits for it instead of starting another. */
+/** @type {Promise<void> | undefined} */
 let polling;
 function poll() {
   polling ??= pollOnce().finally(() => {
@@ -112,6 +169,7 @@ async function pollOnce() {
   const name = state.chat;
   const chat = state.chats[name];
   try {
+    /** @type {{ cursor: number, messages: ChatItem[] }} */
     const data = await api(`/chats/${name}/messages?after=${chat.cursor}`);
     chat.cursor = data.cursor;
     let changed = false;
@@ -128,54 +186,70 @@ async function pollOnce() {
   }
 }
 
-/** Sends a message; false (after saying why) when the sandbox refused it. */
+/**
+ * Sends a message; false (after saying why) when the sandbox refused it.
+ * @param {string} text
+ */
 async function send(text) {
   let sent = true;
   try {
+    /** @type {{ id: string }} */
     const answer = await api('/messages', { chat: state.chat, text });
     state.scrollTo = answer.id;
   } catch (error) {
-    toast({ type: 'error', content: `${t('failed')}: ${error.message}` });
+    toast({ type: 'error', content: `${t('failed')}: ${/** @type {Error} */ (error).message}` });
     sent = false;
   }
   await poll();
   return sent;
 }
 
-/** Taps an item of the bot's menu: the answer comes to the direct message. */
+/**
+ * Taps an item of the bot's menu: the answer comes to the direct message.
+ * @param {string} key
+ * @param {HTMLButtonElement} button
+ */
 async function tapMenu(key, button) {
   button.disabled = true;
   try {
     await api('/menu', { key });
   } catch (error) {
-    toast({ type: 'error', content: error.message });
+    toast({ type: 'error', content: /** @type {Error} */ (error).message });
   } finally {
     button.disabled = false;
   }
   await poll();
 }
 
+/** @param {HTMLButtonElement} button */
 async function newTicket(button) {
   button.disabled = true;
   try {
+    /** @type {{ ticketId: string }} */
     const answer = await api('/new-ticket', {});
     // Both languages, so the toast follows a switch of language while it shows.
     toast({ type: 'success', content: STRINGS.en_us.arrived(answer.ticketId), i18n: { zh_cn: STRINGS.zh_cn.arrived(answer.ticketId), en_us: STRINGS.en_us.arrived(answer.ticketId) } });
   } catch (error) {
-    toast({ type: 'error', content: error.message });
+    toast({ type: 'error', content: /** @type {Error} */ (error).message });
   } finally {
     button.disabled = false;
   }
 }
 
+/**
+ * @param {string} messageId
+ * @param {object} value
+ * @param {HTMLButtonElement} button
+ */
 async function click(messageId, value, button) {
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try {
+    /** @type {{ updated: boolean, toast?: ToastData }} */
     const answer = await api('/actions', { messageId, value });
     if (answer.toast) toast(answer.toast);
   } catch (error) {
-    toast({ type: 'error', content: error.message });
+    toast({ type: 'error', content: /** @type {Error} */ (error).message });
   } finally {
     button.disabled = false;
     button.removeAttribute('aria-busy');
@@ -216,6 +290,7 @@ function renderLog() {
   }
 }
 
+/** @param {ChatItem} item */
 function renderMessage(item) {
   const article = document.createElement('article');
   article.className = `msg msg-${item.from}`;
@@ -240,7 +315,10 @@ function renderMessage(item) {
   return article;
 }
 
-/** The typed text, with mentions of known people highlighted (as text, never as markup). */
+/**
+ * The typed text, with mentions of known people highlighted (as text, never as markup).
+ * @param {string} text
+ */
 function userText(text) {
   const fragment = document.createDocumentFragment();
   const names = [state.info.bot.name, ...state.info.people.map((p) => p.name)].sort((a, b) => b.length - a.length);
@@ -262,6 +340,7 @@ function userText(text) {
   return fragment;
 }
 
+/** @param {string} name */
 function mention(name) {
   const span = document.createElement('span');
   span.className = 'mention';
@@ -269,14 +348,15 @@ function mention(name) {
   return span;
 }
 
+/** @param {ToastData} data */
 function toast(data) {
   const node = document.createElement('div');
   node.className = `toast toast-${['info', 'success', 'warning', 'error'].includes(data.type) ? data.type : 'info'}`;
-  const entry = { data, node };
   const show = () => {
     node.textContent = (data.i18n && typeof data.i18n[state.locale] === 'string' ? data.i18n[state.locale] : data.content) ?? '';
   };
-  entry.show = show;
+  /** @type {ToastEntry} */
+  const entry = { data, node, show };
   show();
   $('toasts').append(node);
   state.toasts.push(entry);
@@ -292,6 +372,10 @@ function applyLocale() {
   document.title = t('title');
   $('title').textContent = t('title');
   // A long and a short label; the page's CSS shows the short one on phones.
+  /**
+   * @param {string} long
+   * @param {string} short
+   */
   const label = (long, short) => {
     const a = document.createElement('span');
     a.className = 'label-long';
@@ -312,22 +396,23 @@ function applyLocale() {
   $('menu-label').textContent = t('menu');
   $('activity-label').textContent = t('activity');
   $('new-ticket').textContent = t('newTicket');
-  $('text').placeholder = t('placeholder');
+  /** @type {HTMLInputElement} */ ($('text')).placeholder = t('placeholder');
   $('text').setAttribute('aria-label', t('message'));
   $('send').textContent = t('send');
   $('mention').setAttribute('aria-label', t('mention'));
   $('mention').title = t('mention');
   $('examples-label').textContent = t('examples');
   renderExamples();
-  for (const button of document.querySelectorAll('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === state.locale));
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-lang]'))) button.setAttribute('aria-pressed', String(button.dataset.lang === state.locale));
   for (const chat of Object.values(state.chats)) chat.nodes.clear();
   for (const entry of state.toasts) entry.show();
   renderLog();
 }
 
+/** @param {ChatName} name */
 function selectChat(name) {
   state.chat = name;
-  for (const tab of document.querySelectorAll('[data-chat]')) tab.setAttribute('aria-selected', String(tab.dataset.chat === name));
+  for (const tab of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-chat]'))) tab.setAttribute('aria-selected', String(tab.dataset.chat === name));
   // The bot's menu is part of the direct message with it, as in Feishu.
   $('menu').hidden = name !== 'dm' || state.info.menu.length === 0;
   renderLog();
@@ -338,7 +423,7 @@ function selectChat(name) {
 
 /** The "Try" chips, in the console's language. */
 function renderExamples() {
-  const input = $('text');
+  const input = /** @type {HTMLInputElement} */ ($('text'));
   const chips = (state.info.examples[state.locale] ?? []).map((example) => {
     const chip = document.createElement('button');
     chip.type = 'button';
@@ -353,6 +438,7 @@ function renderExamples() {
   $('examples').replaceChildren($('examples-label'), ...chips);
 }
 
+/** @param {string} text */
 function remember(text) {
   const { sent } = state.history;
   if (sent[sent.length - 1] !== text) sent.push(text);
@@ -361,7 +447,11 @@ function remember(text) {
   state.history.draft = '';
 }
 
-/** ↑ and ↓ walk through the commands sent, as in a shell; past the newest comes back the draft. */
+/**
+ * ↑ and ↓ walk through the commands sent, as in a shell; past the newest comes back the draft.
+ * @param {KeyboardEvent} event
+ * @param {HTMLInputElement} input
+ */
 function recall(event, input) {
   if ((event.key !== 'ArrowUp' && event.key !== 'ArrowDown') || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
   const h = state.history;
@@ -375,6 +465,10 @@ function recall(event, input) {
   input.setSelectionRange(input.value.length, input.value.length);
 }
 
+/**
+ * @param {HTMLInputElement} input
+ * @param {string} text
+ */
 function insertAtCaret(input, text) {
   const start = input.selectionStart ?? input.value.length;
   const end = input.selectionEnd ?? start;
@@ -387,7 +481,7 @@ function insertAtCaret(input, text) {
 }
 
 function setUpComposer() {
-  const input = $('text');
+  const input = /** @type {HTMLInputElement} */ ($('text'));
   const picker = $('people');
   const toggle = $('mention');
   const close = () => {
@@ -426,7 +520,7 @@ function setUpComposer() {
   }
   // The demo helpdesk: a ticket arrives now; its event reaches the bot like any other.
   $('activity').hidden = !state.info.activity;
-  $('new-ticket').addEventListener('click', () => void newTicket($('new-ticket')));
+  $('new-ticket').addEventListener('click', () => void newTicket(/** @type {HTMLButtonElement} */ ($('new-ticket'))));
   $('composer').addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value.trim();
@@ -438,21 +532,21 @@ function setUpComposer() {
       if (!sent && input.value === '') input.value = text;
     });
   });
-  for (const button of document.querySelectorAll('[data-lang]')) {
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-lang]'))) {
     button.addEventListener('click', () => {
-      state.locale = button.dataset.lang;
+      state.locale = /** @type {Locale} */ (button.dataset.lang);
       localStorage.setItem('console.lang', state.locale);
       applyLocale();
     });
   }
-  for (const tab of document.querySelectorAll('[data-chat]')) tab.addEventListener('click', () => selectChat(tab.dataset.chat));
+  for (const tab of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-chat]'))) tab.addEventListener('click', () => selectChat(/** @type {ChatName} */ (tab.dataset.chat)));
 }
 
 async function start() {
   try {
     state.info = await api('/info');
   } catch (error) {
-    toast({ type: 'error', content: error.message });
+    toast({ type: 'error', content: /** @type {Error} */ (error).message });
   }
   setUpComposer();
   applyLocale();

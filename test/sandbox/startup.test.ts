@@ -2,7 +2,7 @@
 // line naming the port and the PORT variable, in sandbox mode and in production.
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandIn } from '../../src/sandbox/standin/index.js';
+import { StandIn } from '@helpdesk-bot/feishu-standin';
 import { credentialsFor, freePort, npmStart } from '../support/process.js';
 import { SECRETS } from '../support/secrets.js';
 

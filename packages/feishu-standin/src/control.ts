@@ -5,10 +5,10 @@
 // every answer says what the platform saw (the acknowledgement, the HTTP status, the bot's card).
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { botAddedEvent, botRemovedEvent, cardActionEvent, chatDisbandedEvent, menuEvent, messageEvent, p2pChatEnteredEvent } from '../deliveries.js';
-import { CALLBACK_DEADLINE_MS, type Transport } from '../console/transport.js';
-import type { DemoActivity } from '../activity.js';
-import { DEMO_AGENTS } from '../seed.js';
+import { botAddedEvent, botRemovedEvent, cardActionEvent, chatDisbandedEvent, menuEvent, messageEvent, p2pChatEnteredEvent } from './deliveries.js';
+import { CALLBACK_DEADLINE_MS, type Transport } from './transport.js';
+import type { DemoActivity } from '../../../src/sandbox/activity.js';
+import { DEMO_AGENTS } from '../../../src/sandbox/seed.js';
 import { bodyOf } from './body.js';
 import { cardButtons } from './cards.js';
 import { newChatId, newMessageId } from './ids.js';

@@ -8,7 +8,7 @@ import { randomHex } from '@helpdesk-bot/feishu-standin/ids';
 import { longConnectionTransport, webhookTransport } from '@helpdesk-bot/feishu-standin/transport';
 import { createLogger } from '../obs/log.js';
 import { DemoActivity } from './activity.js';
-import { seedConversations, seedTickets } from './seed.js';
+import { DEMO_AGENTS, seedConversations, seedTickets } from './seed.js';
 import { HELPDESK_BOT } from './seed/people.js';
 import { TAGS } from './seed/words.js';
 
@@ -62,7 +62,7 @@ async function main() {
   standin.pushTicketEventsTo(transport);
   const activity = new DemoActivity({ standin, intervalMs: activitySeconds * 1000, helpdeskId: env.FEISHU_HELPDESK_ID!, log: createLogger('warn') });
   activity.start();
-  control = controlRoutes({ standin, appId: env.FEISHU_APP_ID!, botOpenId, transport, activity });
+  control = controlRoutes({ standin, appId: env.FEISHU_APP_ID!, botOpenId, transport, newTicket: (spec) => activity.arrive(spec), agents: DEMO_AGENTS });
   process.stdout.write(
     [
       `Stand-in of the Feishu platform at ${standin.url} (demo helpdesk seeded; bot open_id ${botOpenId}).`,

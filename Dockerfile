@@ -5,17 +5,24 @@
 #   docker run --rm -p 3000:3000 -e SANDBOX=1 helpdesk-bot     # sandbox mode: http://localhost:3000/console
 #   docker run --rm -p 3000:3000 -e FEISHU_APP_ID=… … helpdesk-bot
 
-# Build stage: dev dependencies (esbuild) to compile src/ into dist/main.js.
+# Build stage: dev dependencies (esbuild) to compile src/ into dist/main.js, bundling the workspace
+# packages it imports (packages/: the stand-in the sandbox runs), which are TypeScript sources.
 FROM node:20-alpine AS build
 WORKDIR /app
+# The workspace's manifests with the root's, so npm ci links the workspace packages (their sources
+# come later, and a source change does not reinstall).
 COPY package.json package-lock.json ./
+COPY packages/feishu-standin/package.json ./packages/feishu-standin/
 # Scripts stay off: `prepare` would build before the sources are here.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY scripts/build.mjs ./scripts/
 COPY src ./src
+COPY packages ./packages
 RUN node scripts/build.mjs
 
 # Run stage: production dependencies and the bundle; no sources, no compiler, no npm at run time.
+# The workspace packages are in the bundle and are dev dependencies of the root, so npm ci --omit=dev
+# neither needs packages/ nor links it.
 FROM node:20-alpine
 ENV NODE_ENV=production
 WORKDIR /app

@@ -2,7 +2,7 @@
 // intake (signed, encrypted deliveries: every check, in order, then de-duplication), under the
 // same load, alternating rounds so that a busy moment of the machine hits both. Also the bot
 // without its heap flags, to show what those cost in CPU.
-import type { StandIn } from '../src/sandbox/standin/index.js';
+import type { StandIn } from '@helpdesk-bot/feishu-standin';
 import { command, cpuMs, deliveries, load, median, pct } from './load.js';
 import { startBare, startBotProcess, type Target } from './targets.js';
 

@@ -4,7 +4,7 @@
 // them is not timed and their timestamps stay well inside the bot's 5-minute window.
 import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { delivery, messageEvent } from '../src/sandbox/deliveries.js';
+import { delivery, messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
 import { SECRETS } from '../test/support/secrets.js';
 
 export interface Body {

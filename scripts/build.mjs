@@ -2,11 +2,15 @@
 // esbuild into dist/main.js, and src/doctor.ts into dist/doctor.js (with chunks beside them for
 // what they share and what is imported dynamically), with source maps so stack traces name the
 // TypeScript files and lines.
-// Packages stay in node_modules (the SDK reads its own package.json at run time). Type checking is
+// Packages stay in node_modules (the SDK reads its own package.json at run time), except the
+// repository's own workspace packages (packages/*, such as the stand-in the sandbox runs): those are
+// TypeScript sources, which Node cannot run from node_modules, so they are bundled like src/ (and
+// the production image needs neither their sources nor their links). Type checking is
 // `npm run typecheck`'s job, not the build's, so a build takes well under a second.
 //
 //   node scripts/build.mjs             build
-//   node scripts/build.mjs --if-stale  build only if a source file, package.json or this script is
+//   node scripts/build.mjs --if-stale  build only if a source file (a workspace package's too),
+//                                      package.json (a workspace package's too) or this script is
 //                                      newer than dist/main.js, or one of its sources is gone
 //
 // `npm start` runs it with --if-stale, so an edited source is never run stale; `npm install` runs it
@@ -30,6 +34,8 @@ const ASSETS = [['src/sandbox/console/page', 'page']];
 // package itself otherwise (tests, npm run dev).
 const SDK = '@larksuiteoapi/node-sdk';
 const requireHere = createRequire(join(root, 'package.json'));
+// The workspace packages (root package.json's "workspaces": folders, or folder/* patterns), by name.
+const WORKSPACES = workspacePackages();
 
 if (process.argv.includes('--if-stale') && !stale()) process.exit(0);
 await build();
@@ -37,11 +43,35 @@ await build();
 function stale() {
   if (!existsSync(bundle) || !existsSync(inputsFile)) return true;
   const built = statSync(bundle).mtimeMs;
-  const inputs = [...JSON.parse(readFileSync(inputsFile, 'utf8')), 'package.json', 'scripts/build.mjs', `node_modules/${SDK}/package.json`, ...ASSETS.map(([from]) => from)];
+  const inputs = [
+    ...JSON.parse(readFileSync(inputsFile, 'utf8')),
+    'package.json',
+    ...[...WORKSPACES.values()].map((folder) => join(folder, 'package.json')),
+    'scripts/build.mjs',
+    `node_modules/${SDK}/package.json`,
+    ...ASSETS.map(([from]) => from),
+  ];
   return inputs.some((file) => {
     const path = join(root, file);
     return !existsSync(path) || newest(path) > built;
   });
+}
+
+/** Name -> folder (relative to the root) of each workspace package. */
+function workspacePackages() {
+  const patterns = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces ?? [];
+  const folders = patterns.flatMap((pattern) => {
+    if (!pattern.endsWith('/*')) return [pattern];
+    const parent = pattern.slice(0, -2);
+    if (!existsSync(join(root, parent))) return [];
+    return readdirSync(join(root, parent), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(parent, e.name));
+  });
+  const found = new Map();
+  for (const folder of folders) {
+    const manifest = join(root, folder, 'package.json');
+    if (existsSync(manifest)) found.set(JSON.parse(readFileSync(manifest, 'utf8')).name, folder);
+  }
+  return found;
 }
 
 /** A file's mtime, or the newest in a folder (an asset folder). */
@@ -49,6 +79,25 @@ function newest(path) {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
+}
+
+/** The package an import names: `@scope/name` or `name`, without a subpath. */
+function packageOf(specifier) {
+  return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+}
+
+/** esbuild plugin: every package import external except the workspace packages'. */
+function externalExceptWorkspaces() {
+  return {
+    name: 'external-except-workspaces',
+    setup(build) {
+      // Bare specifiers: packages and node: built-ins (entry points are paths, resolved as usual).
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.kind === 'entry-point' || WORKSPACES.has(packageOf(args.path))) return undefined;
+        return { path: args.path, external: true };
+      });
+    },
+  };
 }
 
 async function build() {
@@ -75,7 +124,10 @@ async function build() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    // Every package import stays an import (as `packages: 'external'` would), except the
+    // workspace packages', which are resolved (through their link in node_modules, to their
+    // sources) and bundled.
+    plugins: [externalExceptWorkspaces()],
     sourcemap: 'linked',
     // Sources are in the map, so a trace resolves to them wherever the repository sits.
     sourcesContent: false,

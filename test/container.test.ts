@@ -9,7 +9,12 @@ import { loadConfig } from '../src/config/load.js';
 import { REPO, startFlags } from './support/process.js';
 
 const read = (file: string) => readFileSync(join(REPO, file), 'utf8');
-const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; workspaces: string[] };
+/** The workspace packages (packages/*): folder and name. */
+const workspaces = readdirSync(join(REPO, 'packages')).map((folder) => ({
+  folder: `packages/${folder}`,
+  name: (JSON.parse(read(`packages/${folder}/package.json`)) as { name: string }).name,
+}));
 /** Instructions, with continuation lines joined and comments dropped. */
 const instructions = read('Dockerfile')
   .replace(/\\\n\s*/g, ' ')
@@ -17,6 +22,7 @@ const instructions = read('Dockerfile')
   .filter((l) => l.trim() !== '' && !l.startsWith('#'));
 const stages = instructions.join('\n').split(/^(?=FROM )/m);
 const runStage = stages.at(-1)!;
+const buildStage = stages.at(-2)!;
 
 describe('Dockerfile', () => {
   it('runs node on dist/main.js with exactly the flags of npm start', () => {
@@ -58,7 +64,24 @@ describe('Dockerfile', () => {
       .map((l) => l.slice(1).replace(/\/$/, ''));
     const copied = instructions.filter((l) => l.startsWith('COPY ') && !l.includes('--from')).flatMap((l) => l.split(' ').slice(1, -1));
     expect(copied.length).toBeGreaterThan(0);
-    for (const source of copied) expect(allowed, source).toContain(source.replace(/\/$/, ''));
+    for (const source of copied) {
+      const path = source.replace(/\/$/, '');
+      expect(allowed.some((a) => path === a || path.startsWith(`${a}/`)), source).toBe(true);
+    }
+  });
+
+  it('builds the workspace packages into the bundle: the build stage has them (manifests before npm ci), the run stage none of them', () => {
+    expect(pkg.workspaces).toEqual(['packages/*']);
+    expect(workspaces.length).toBeGreaterThan(0);
+    const npmCi = buildStage.indexOf('RUN npm ci ');
+    for (const { folder } of workspaces) {
+      const manifest = buildStage.indexOf(`COPY ${folder}/package.json ./${folder}/`);
+      expect(manifest, `${folder}/package.json copied`).toBeGreaterThan(-1);
+      expect(manifest).toBeLessThan(npmCi);
+    }
+    expect(buildStage).toMatch(/^COPY packages \.\/packages$/m);
+    expect(buildStage.indexOf('COPY packages ./packages')).toBeLessThan(buildStage.indexOf('RUN node scripts/build.mjs'));
+    expect(runStage).not.toMatch(/COPY .*packages/);
   });
 });
 
@@ -78,6 +101,19 @@ describe('the compiled bundle', () => {
     for (const name of [...packages, ...required]) {
       const root = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!;
       expect(Object.keys(pkg.dependencies), `${name} must be a production dependency`).toContain(root);
+    }
+  });
+
+  it('bundles the workspace packages: it imports none of them, and they are dev dependencies, so npm ci --omit=dev neither needs packages/ nor links them', () => {
+    const bundle = readdirSync(join(REPO, 'dist'))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => read(`dist/${f}`))
+      .join('\n');
+    for (const { folder, name } of workspaces) {
+      expect(bundle, `${name} bundled, not imported`).not.toMatch(new RegExp(`(?:from |import\\()"${name}`));
+      expect(bundle, `${name}'s sources in the bundle`).toContain(`// ${folder}/src/index.ts`);
+      expect(Object.keys(pkg.dependencies)).not.toContain(name);
+      expect(Object.keys(pkg.devDependencies)).toContain(name);
     }
   });
 

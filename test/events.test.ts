@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { interpret } from '../src/intake/interpret.js';
 import { parseCommand } from '../src/commands/parse.js';
-import { botAddedEvent, botRemovedEvent, cardActionEvent, chatDisbandedEvent, menuEvent, messageEvent, p2pChatEnteredEvent, ticketCreatedEvent, ticketUpdatedEvent, urlVerification } from '../src/sandbox/deliveries.js';
+import { botAddedEvent, botRemovedEvent, cardActionEvent, chatDisbandedEvent, menuEvent, messageEvent, p2pChatEnteredEvent, ticketCreatedEvent, ticketUpdatedEvent, urlVerification } from '@helpdesk-bot/feishu-standin/deliveries';
 import { fullTicket } from './fixtures/tickets.js';
 
 const BOT = 'ou_bot';

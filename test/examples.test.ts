@@ -12,9 +12,8 @@ import { addressMessage } from '../src/sandbox/console/mentions.js';
 import { DemoActivity } from '../src/sandbox/activity.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/mode.js';
 import { DEMO_AGENTS, seedTickets } from '../src/sandbox/seed.js';
-import { StandIn } from '../src/sandbox/standin/index.js';
-import { parseTicketQuery as apiQuery, runTicketQuery } from '../src/sandbox/standin/ticket-query.js';
-import type { RawTicket } from '../src/sandbox/standin/types.js';
+import { StandIn, type RawTicket } from '@helpdesk-bot/feishu-standin';
+import { parseTicketQuery as apiQuery, runTicketQuery } from '@helpdesk-bot/feishu-standin/ticket-query';
 import { SECRETS } from './support/secrets.js';
 
 const zone = 'Asia/Shanghai';

@@ -1,8 +1,8 @@
 // GET /metrics of `npm start`, on the metrics port: the process's own figures and the bot's
 // counters, which a /ticket command moves by exactly one. No ids of people, chats or messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delivery, messageEvent } from '../src/sandbox/deliveries.js';
-import { StandIn } from '../src/sandbox/standin/index.js';
+import { delivery, messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
+import { StandIn } from '@helpdesk-bot/feishu-standin';
 import { fullTicket } from './fixtures/tickets.js';
 import { sample } from './support/metrics.js';
 import { credentialsFor, freePort, npmStart, type Started } from './support/process.js';

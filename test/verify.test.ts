@@ -1,7 +1,7 @@
 import { AESCipher } from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
 import { createVerifier, verifyDelivery, type IntakeSecrets } from '../src/intake/verify.js';
-import { delivery, encrypt, messageEvent, sign, urlVerification } from '../src/sandbox/deliveries.js';
+import { delivery, encrypt, messageEvent, sign, urlVerification } from '@helpdesk-bot/feishu-standin/deliveries';
 
 const secrets: IntakeSecrets = { encryptKey: 'test-encrypt-key', verificationToken: 'test-verification-token', toleranceSeconds: 300 };
 const now = 1_763_800_000_000;

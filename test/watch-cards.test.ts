@@ -8,7 +8,7 @@ import { problemCard } from '../src/cards/problem.js';
 import type { Problem } from '../src/commands/problems.js';
 import { digestCard, watchCreatedCard, watchListCard, watchPostCard } from '../src/cards/watch.js';
 import { toTicket } from '../src/helpdesk/map.js';
-import { checkCard } from '../src/sandbox/standin/cards.js';
+import { checkCard } from '@helpdesk-bot/feishu-standin/cards';
 import type { BoardCounts } from '../src/cards/board.js';
 import { fullTicket, sparseTicket } from './fixtures/tickets.js';
 import { expectGolden } from './golden.js';

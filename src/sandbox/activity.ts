@@ -7,8 +7,7 @@
 import type { Logger } from '../obs/log.js';
 import { arrivingTicket, closingOutcome, createRng, DEMO_AGENTS, seedConversations, type Rng } from './seed.js';
 import { TAGS } from './seed/words.js';
-import type { RawTicketUser, StandIn } from './standin/index.js';
-import { applyChange } from './standin/tickets.js';
+import { applyChange, type RawTicketUser, type StandIn } from '@helpdesk-bot/feishu-standin';
 import { HELPDESK_BOT } from './seed/people.js';
 import { messageOf } from '../obs/errors.js';
 

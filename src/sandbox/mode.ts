@@ -11,12 +11,12 @@ import type { Metrics } from '../obs/metrics.js';
 import { startBot, type RunningBot } from '../runtime/start.js';
 import { DemoActivity } from './activity.js';
 import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
-import { longConnectionTransport, webhookTransport } from './console/transport.js';
+import { longConnectionTransport, webhookTransport } from '@helpdesk-bot/feishu-standin/transport';
 import { DEMO_AGENTS, FIRST_TICKET_ID, HOSTILE_TICKET_ID, seedConversations, seedTickets } from './seed.js';
 import { HELPDESK_BOT } from './seed/people.js';
 import { TAGS } from './seed/words.js';
-import { randomHex } from './standin/ids.js';
-import { StandIn, type Retention } from './standin/index.js';
+import { randomHex } from '@helpdesk-bot/feishu-standin/ids';
+import { StandIn, type Retention } from '@helpdesk-bot/feishu-standin';
 
 export interface SandboxOptions {
   /** The bot's HTTP port; 0 picks a free one. */

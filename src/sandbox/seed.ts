@@ -7,7 +7,7 @@ import { FIRST_TICKET_ID, HOSTILE_TICKET_ID } from './seed/ids.js';
 import { DEMO_AGENTS, DEMO_GUESTS, HELPDESK_BOT, HOSTILE_GUEST } from './seed/people.js';
 import { createRng, type Rng } from './seed/rng.js';
 import { COMMENTS, DISSATISFACTION_REASONS, FIELDS, HOSTILE_COMMENT, TAGS } from './seed/words.js';
-import type { RawCustomizedField, RawI18n, RawTicket, RawTicketTag, RawTicketUser } from './standin/types.js';
+import type { RawCustomizedField, RawI18n, RawTicket, RawTicketTag, RawTicketUser } from '@helpdesk-bot/feishu-standin';
 
 export { DEMO_AGENTS, DEMO_GUESTS, HOSTILE_GUEST } from './seed/people.js';
 export { FIRST_TICKET_ID, HOSTILE_TICKET_ID } from './seed/ids.js';

@@ -8,8 +8,8 @@ import { matches } from '../../src/commands/filters/match.js';
 import { listParams } from '../../src/helpdesk/api.js';
 import { toTicket } from '../../src/helpdesk/map.js';
 import type { TicketFilter } from '../../src/helpdesk/types.js';
-import type { RawTicket } from '../../src/sandbox/standin/index.js';
-import { parseTicketQuery as apiQuery, runTicketQuery } from '../../src/sandbox/standin/ticket-query.js';
+import type { RawTicket } from '@helpdesk-bot/feishu-standin';
+import { parseTicketQuery as apiQuery, runTicketQuery } from '@helpdesk-bot/feishu-standin/ticket-query';
 import { fullTicket, sparseTicket } from '../fixtures/tickets.js';
 import { ctx } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fetchBotOpenId } from '../../src/feishu/botInfo.js';
 import { createLarkClient } from '../../src/feishu/client.js';
 import { memoryLogger } from '../../src/obs/log.js';
-import { StandIn } from '../../src/sandbox/standin/index.js';
+import { StandIn } from '@helpdesk-bot/feishu-standin';
 import { SECRETS } from './harness.js';
 
 let standin: StandIn;

@@ -2,8 +2,8 @@
 // opens a DM, the bot menu, and a bare ticket id. Each over both intakes, through the real SDK.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/config/schema.js';
-import { botAddedEvent, menuEvent, p2pChatEnteredEvent } from '../../src/sandbox/deliveries.js';
-import type { SentMessage } from '../../src/sandbox/standin/index.js';
+import { botAddedEvent, menuEvent, p2pChatEnteredEvent } from '@helpdesk-bot/feishu-standin/deliveries';
+import type { SentMessage } from '@helpdesk-bot/feishu-standin';
 import { fullTicket } from '../fixtures/tickets.js';
 import { makeTickets } from '../fixtures/many.js';
 import { buttons, PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from './harness.js';

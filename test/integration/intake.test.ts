@@ -2,7 +2,7 @@
 // and a /ticket command gets exactly one reply card built from the stand-in's ticket.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { delivery, messageEvent, sign, urlVerification } from '../../src/sandbox/deliveries.js';
+import { delivery, messageEvent, sign, urlVerification } from '@helpdesk-bot/feishu-standin/deliveries';
 import { fullTicket } from '../fixtures/tickets.js';
 import { SECRETS, startHarness, type Harness } from './harness.js';
 

@@ -2,7 +2,7 @@
 // WebSocket: the same command path as the webhook, acknowledgements, pushes again, reconnects,
 // liveness, shutdown and refusals. No encrypt key or verification token is configured.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cardActionEvent, delivery, encrypt, messageEvent } from '../../src/sandbox/deliveries.js';
+import { cardActionEvent, delivery, encrypt, messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
 import { fullTicket } from '../fixtures/tickets.js';
 import { makeTickets } from '../fixtures/many.js';
 import { buttons, PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from './harness.js';

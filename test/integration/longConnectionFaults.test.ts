@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { memoryLogger } from '../../src/obs/log.js';
-import { messageEvent } from '../../src/sandbox/deliveries.js';
+import { messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
 import { startBot, type RunningBot } from '../../src/runtime/start.js';
 import { credentialsFor } from '../support/secrets.js';
 import { fullTicket } from '../fixtures/tickets.js';

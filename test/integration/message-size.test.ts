@@ -2,7 +2,7 @@
 // platform sends it, is acknowledged (not 413) at the default body limit, and the over-long
 // command gets a card saying what the limit is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageEvent, delivery } from '../../src/sandbox/deliveries.js';
+import { messageEvent, delivery } from '@helpdesk-bot/feishu-standin/deliveries';
 import { SECRETS, startHarness, type Harness } from './harness.js';
 
 let h: Harness;

@@ -2,7 +2,7 @@
 // duplicates, retries and rate-limit answers from the platform, cache hits, clicks, and the gauges
 // read at scrape time.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { messageEvent } from '../../src/sandbox/deliveries.js';
+import { messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
 import { ticketsFrom } from '../resilience/helpers.js';
 import { sample } from '../support/metrics.js';
 import { buttons, SECRETS, startHarness, type Harness } from './harness.js';

@@ -3,7 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import type { Logger } from '../../src/obs/log.js';
 import type { Timing } from '../../src/resilience/timing.js';
-import type { RawTicket } from '../../src/sandbox/standin/index.js';
+import type { RawTicket } from '@helpdesk-bot/feishu-standin';
 import { memoryState } from '../../src/state/memory.js';
 import type { State } from '../../src/state/types.js';
 import { fullTicket } from '../fixtures/tickets.js';

@@ -2,8 +2,8 @@
 // stand-in. Deliveries accepted (200) before the signal must all get their reply; later ones get
 // 503 (the platform redelivers them) or find the port closed; the process exits 0.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { delivery, messageEvent } from '../../src/sandbox/deliveries.js';
-import { StandIn } from '../../src/sandbox/standin/index.js';
+import { delivery, messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
+import { StandIn } from '@helpdesk-bot/feishu-standin';
 import { SECRETS } from '../integration/harness.js';
 import { credentialsFor, freePort, mainProcess, type Started } from '../support/process.js';
 import { ticketsFrom } from './helpers.js';

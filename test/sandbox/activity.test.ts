@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/obs/log.js';
 import { DemoActivity, OPEN_FLOOR } from '../../src/sandbox/activity.js';
 import { DEMO_COMMANDS, SANDBOX_RETENTION, startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
-import { StandIn } from '../../src/sandbox/standin/index.js';
+import { StandIn } from '@helpdesk-bot/feishu-standin';
 import { until } from '../support/wait.js';
 import { SECRETS } from '../support/secrets.js';
 

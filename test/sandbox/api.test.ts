@@ -9,12 +9,12 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/obs/log.js';
 import { consoleApi } from '../../src/sandbox/console/api.js';
-import { webhookTransport } from '../../src/sandbox/console/transport.js';
+import { webhookTransport } from '@helpdesk-bot/feishu-standin/transport';
 import { addressMessage } from '../../src/sandbox/console/mentions.js';
-import { sign } from '../../src/sandbox/deliveries.js';
+import { sign } from '@helpdesk-bot/feishu-standin/deliveries';
 import { startSandbox, type Sandbox } from '../../src/sandbox/mode.js';
 import { FIRST_TICKET_ID } from '../../src/sandbox/seed.js';
-import { StandIn } from '../../src/sandbox/standin/index.js';
+import { StandIn } from '@helpdesk-bot/feishu-standin';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const everyElement = fixture('every-element.json');

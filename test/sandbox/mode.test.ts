@@ -1,7 +1,7 @@
 // Outside sandbox mode the console and the sandbox API do not exist: `npm start` with credentials
 // (pointed at a stand-in) answers 404 for them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandIn } from '../../src/sandbox/standin/index.js';
+import { StandIn } from '@helpdesk-bot/feishu-standin';
 import { credentialsFor, freePort, npmStart, type Started } from '../support/process.js';
 import { SECRETS } from '../support/secrets.js';
 

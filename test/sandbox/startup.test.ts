@@ -3,7 +3,7 @@
 // process without credentials stops instead of serving the sandbox; two sandboxes share a machine.
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandIn } from '../../src/sandbox/standin/index.js';
+import { StandIn } from '@helpdesk-bot/feishu-standin';
 import { credentialsFor, freePort, npmStart } from '../support/process.js';
 import { SECRETS } from '../support/secrets.js';
 

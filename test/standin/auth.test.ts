@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StandIn } from '../../src/sandbox/standin/index.js';
+import type { StandIn } from '@helpdesk-bot/feishu-standin';
 import { CREDS, httpFailure, sdkClient, startStandIn } from './harness.js';
 
 let standIn: StandIn;

@@ -2,7 +2,7 @@
 // makes passes (the golden files, and the cards of the integration tests, which go through it).
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkCard } from '../../src/sandbox/standin/cards.js';
+import { checkCard } from '@helpdesk-bot/feishu-standin/cards';
 
 const ok = { schema: '2.0', config: { update_multi: true }, header: { title: { tag: 'plain_text', content: 'T' } }, body: { elements: [{ tag: 'markdown', content: 'x' }] } };
 const withElements = (...elements: unknown[]) => ({ ...ok, body: { elements } });

@@ -3,7 +3,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toMessage } from '../../src/helpdesk/map.js';
-import type { RawTicketMessage, StandIn } from '../../src/sandbox/standin/index.js';
+import type { RawTicketMessage, StandIn } from '@helpdesk-bot/feishu-standin';
 import { httpFailure, sdkClient, startStandIn, ticket } from './harness.js';
 
 const T0 = 1_700_000_000_000;

@@ -8,7 +8,7 @@ import {
   messageEvent,
   sign,
   urlVerification,
-} from '../../src/sandbox/deliveries.js';
+} from '@helpdesk-bot/feishu-standin/deliveries';
 import { silentLogger } from './harness.js';
 
 const KEY = 'encrypt-key-for-tests';

@@ -1,6 +1,6 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StandIn } from '../../src/sandbox/standin/index.js';
+import type { StandIn } from '@helpdesk-bot/feishu-standin';
 import { card2, httpFailure, sdkClient, startStandIn, ticket } from './harness.js';
 
 const TICKET = ticket('7000000000000000001');

@@ -1,7 +1,7 @@
 // Shared set-up: a stand-in with known credentials and a real SDK client pointed at it.
 import * as lark from '@larksuiteoapi/node-sdk';
 import { isAxiosError } from 'axios';
-import { StandIn, type RawTicket, type StandInOptions } from '../../src/sandbox/standin/index.js';
+import { StandIn, type RawTicket, type StandInOptions } from '@helpdesk-bot/feishu-standin';
 
 export const CREDS = {
   appId: 'cli_a5fb0ae6a4c0d00e',

@@ -3,7 +3,7 @@
 // updated_v1 events only while subscribed, in the shapes the SDK's types describe.
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StandIn } from '../../src/sandbox/standin/index.js';
+import type { StandIn } from '@helpdesk-bot/feishu-standin';
 import { CREDS, httpFailure, sdkClient, startStandIn } from './harness.js';
 
 let standIn: StandIn;

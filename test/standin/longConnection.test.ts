@@ -3,8 +3,8 @@
 // acknowledgements, pushes again, the connection cap and the fault switches.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { decodeFrame, encodeFrame, headerMap, METHOD, type Frame } from '../../src/sandbox/standin/frames.js';
-import type { StandIn } from '../../src/sandbox/standin/index.js';
+import { decodeFrame, encodeFrame, headerMap, METHOD, type Frame } from '@helpdesk-bot/feishu-standin/frames';
+import type { StandIn } from '@helpdesk-bot/feishu-standin';
 import { CREDS, startStandIn } from './harness.js';
 import { until } from '../support/wait.js';
 

@@ -1,6 +1,6 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StandIn } from '../../src/sandbox/standin/index.js';
+import type { StandIn } from '@helpdesk-bot/feishu-standin';
 import { card2, CREDS, httpFailure, markdownElements, sdkClient, startStandIn } from './harness.js';
 
 const USER_MESSAGE = 'om_5ce6d572455d361153b7cb51da133945';

@@ -3,8 +3,8 @@
 // platform's own windows forgotten once over.
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { append, dropWhile } from '../../src/sandbox/standin/retention.js';
-import type { Retention, StandIn } from '../../src/sandbox/standin/index.js';
+import { append, dropWhile } from '@helpdesk-bot/feishu-standin/retention';
+import type { Retention, StandIn } from '@helpdesk-bot/feishu-standin';
 import { card2, httpFailure, sdkClient, startStandIn } from './harness.js';
 
 const CHAT_A = 'oc_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';

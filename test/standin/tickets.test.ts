@@ -1,8 +1,8 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RawTicket, StandIn } from '../../src/sandbox/standin/index.js';
-import { parseTicketQuery, runTicketQuery } from '../../src/sandbox/standin/ticket-query.js';
+import type { RawTicket, StandIn } from '@helpdesk-bot/feishu-standin';
+import { parseTicketQuery, runTicketQuery } from '@helpdesk-bot/feishu-standin/ticket-query';
 import { CREDS, httpFailure, sdkClient, startStandIn, ticket } from './harness.js';
 
 const T0 = 1_700_000_000_000;

@@ -9,8 +9,8 @@
 //   3. Redis stopped for a few seconds: no instance exits, deliveries meanwhile get 5xx, and
 //      commands sent after Redis is back are answered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delivery, messageEvent } from '../../src/sandbox/deliveries.js';
-import { StandIn } from '../../src/sandbox/standin/index.js';
+import { delivery, messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
+import { StandIn } from '@helpdesk-bot/feishu-standin';
 import { busiestSecond, ticketsFrom } from '../resilience/helpers.js';
 import { credentialsFor, freePort, npmStart, type Started } from '../support/process.js';
 import { startRedis, type RedisServer } from '../support/redis.js';

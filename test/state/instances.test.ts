@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { memoryLogger } from '../../src/obs/log.js';
-import { cardActionEvent, delivery, messageEvent } from '../../src/sandbox/deliveries.js';
-import { StandIn } from '../../src/sandbox/standin/index.js';
+import { cardActionEvent, delivery, messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
+import { StandIn } from '@helpdesk-bot/feishu-standin';
 import { startBot, type RunningBot } from '../../src/runtime/start.js';
 import { buttons } from '../integration/harness.js';
 import { ticketsFrom } from '../resilience/helpers.js';

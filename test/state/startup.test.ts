@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandIn } from '../../src/sandbox/standin/index.js';
+import { StandIn } from '@helpdesk-bot/feishu-standin';
 import { credentialsFor, freePort, mainProcess, type Started } from '../support/process.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
 import { SECRETS } from '../support/secrets.js';

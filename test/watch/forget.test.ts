@@ -4,7 +4,7 @@
 // once the bot is out of a chat, sends there are refused with 230002, as the platform does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/config/schema.js';
-import { botAddedEvent, botRemovedEvent } from '../../src/sandbox/deliveries.js';
+import { botAddedEvent, botRemovedEvent } from '@helpdesk-bot/feishu-standin/deliveries';
 import { WatchStore } from '../../src/watch/store.js';
 import { sample } from '../support/metrics.js';
 import { until } from '../support/wait.js';

@@ -1,6 +1,6 @@
 // Shared by the watch tests: tickets to create in the stand-in, and what the bot sent where.
 import type { Harness } from '../integration/harness.js';
-import type { RawTicket } from '../../src/sandbox/standin/index.js';
+import type { RawTicket } from '@helpdesk-bot/feishu-standin';
 import { until } from '../support/wait.js';
 import { WatchStore } from '../../src/watch/store.js';
 

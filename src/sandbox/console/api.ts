@@ -6,13 +6,13 @@
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../obs/log.js';
-import { cardActionEvent, menuEvent, messageEvent } from '../deliveries.js';
-import { cardButtons } from '../standin/cards.js';
-import { newChatId, newMessageId } from '../standin/ids.js';
-import { isObject, tryParse } from '../standin/json.js';
-import type { SentMessage, StandIn } from '../standin/index.js';
+import { cardActionEvent, menuEvent, messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
+import { cardButtons } from '@helpdesk-bot/feishu-standin/cards';
+import { newChatId, newMessageId } from '@helpdesk-bot/feishu-standin/ids';
+import { isObject, tryParse } from '@helpdesk-bot/feishu-standin/json';
+import type { SentMessage, StandIn } from '@helpdesk-bot/feishu-standin';
 import { addressMessage, type Person } from './mentions.js';
-import { CALLBACK_DEADLINE_MS, type Transport } from './transport.js';
+import { CALLBACK_DEADLINE_MS, type Transport } from '@helpdesk-bot/feishu-standin/transport';
 
 export interface ConsoleApiDeps {
   standin: StandIn;

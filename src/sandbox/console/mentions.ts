@@ -1,7 +1,7 @@
 // What a person types in the console ("@Helpdesk Bot /tickets agent @王磊") -> the text and
 // mentions of a Feishu message: each "@Name" of a known person becomes a placeholder "@_user_N",
 // numbered in the order of mention, with a matching entry in `mentions`.
-import type { MentionSpec } from '../deliveries.js';
+import type { MentionSpec } from '@helpdesk-bot/feishu-standin/deliveries';
 
 export interface Person {
   openId: string;

@@ -4,7 +4,7 @@
 import { HOSTILE_TICKET_ID } from './ids.js';
 import { HELPDESK_BOT } from './people.js';
 import { rngFor } from './rng.js';
-import type { RawTicket, RawTicketMessage, RawTicketUser } from '../standin/types.js';
+import type { RawTicket, RawTicketMessage, RawTicketUser } from '@helpdesk-bot/feishu-standin';
 
 interface Topic {
   /** Tag or system names that make a ticket about this. */

@@ -1,7 +1,7 @@
 // The demo helpdesk's people: agents (who answer tickets) and guests (who open them), Chinese and
 // English names alike. Ids are fixed open_ids so the console can offer them as mentions.
-import { stableHex } from '../standin/ids.js';
-import type { RawTicketUser } from '../standin/types.js';
+import { stableHex } from '@helpdesk-bot/feishu-standin/ids';
+import type { RawTicketUser } from '@helpdesk-bot/feishu-standin';
 
 const openId = (seed: string): string => `ou_${stableHex(`demo:${seed}`, 32)}`;
 const avatar = (id: string): string => `https://example.com/avatar/${id.slice(3, 15)}.png`;

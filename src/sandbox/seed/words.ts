@@ -1,5 +1,5 @@
 // The demo helpdesk's vocabulary: tags, custom field values, comments and dissatisfaction reasons.
-import type { RawI18n, RawTicketTag } from '../standin/types.js';
+import type { RawI18n, RawTicketTag } from '@helpdesk-bot/feishu-standin';
 
 export const TAGS: readonly RawTicketTag[] = [
   { id: '7474857595946745884', name: '报销' },

@@ -4,7 +4,7 @@
 // helpdesk.ticket.created_v1 / updated_v1 event, through whatever carries events to the bot (signed
 // webhook deliveries, or frames over the long connection). Nothing is pushed without a subscription.
 import type { RequestHandler } from 'express';
-import { ticketCreatedEvent, ticketUpdatedEvent } from '../deliveries.js';
+import { ticketCreatedEvent, ticketUpdatedEvent } from './deliveries.js';
 import { bodyOf } from './body.js';
 import { E } from './codes.js';
 import { isObject } from './json.js';

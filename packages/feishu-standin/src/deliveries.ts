@@ -1,8 +1,8 @@
 // What the platform sends to the bot, byte for byte: encrypted and signed bodies, and the payloads
 // of the events the bot handles. Used by tests and by the sandbox console.
 import { createCipheriv, createHash, randomBytes, randomInt } from 'node:crypto';
-import { idsForOpenId, newChatId, newEventId, newMessageId, stableHex, tenantKeyFor } from './standin/ids.js';
-import type { RawTicket } from './standin/types.js';
+import { idsForOpenId, newChatId, newEventId, newMessageId, stableHex, tenantKeyFor } from './ids.js';
+import type { RawTicket } from './types.js';
 
 /** base64(16-byte random IV + AES-256-CBC/PKCS#7 ciphertext), key = SHA-256(encryptKey). */
 export function encrypt(encryptKey: string, plaintext: string): string {

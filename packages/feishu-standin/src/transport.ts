@@ -1,9 +1,10 @@
-// How the console's messages and clicks reach the bot, the way the platform would bring them:
-// over HTTP (encrypted, signed deliveries to the webhook routes) or over the long connection
-// (plaintext frames pushed through the stand-in's WebSocket, the answer in the acknowledgement).
-import { delivery } from '../deliveries.js';
-import { tryParse } from '../standin/json.js';
-import type { StandIn } from '../standin/index.js';
+// How the platform's deliveries (the sandbox console's messages and clicks, the control API's
+// events) reach the bot, the way the platform would bring them: over HTTP (encrypted, signed
+// deliveries to the webhook routes) or over the long connection (plaintext frames pushed through
+// the stand-in's WebSocket, the answer in the acknowledgement).
+import { delivery } from './deliveries.js';
+import { tryParse } from './json.js';
+import type { StandIn } from './index.js';
 
 export type Delivered = { ok: true; body: unknown } | { ok: false; error: string };
 

@@ -30,6 +30,8 @@ export type { Ack, Attempt, ClientConfig, ConnectionInfo, GatewaySettings, Push,
 export type { EventSink, PushedEvent } from './helpdeskEvents.js';
 export type { TicketChange } from './tickets.js';
 export type { Retention } from './retention.js';
+export { applyChange } from './tickets.js';
+export { DEFAULT_SCOPES } from './scopes.js';
 export type {
   RawCustomizedField,
   RawI18n,
@@ -270,7 +272,7 @@ export class StandIn {
   }
 
   /**
-   * Tells the stand-in about a message the platform delivered to the bot (see ../deliveries.ts),
+   * Tells the stand-in about a message the platform delivered to the bot (see ./deliveries.ts),
    * so that replies to it report its chat and root. Replies to unknown messages still work.
    */
   registerIncoming(messageId: string, chatId: string, rootId?: string): void {
@@ -289,7 +291,7 @@ export class StandIn {
 
   /**
    * The bot is taken out of a group: from now on sends and replies there are refused with 230002.
-   * Delivering im.chat.member.bot.deleted_v1 is up to the caller (see ../deliveries.ts).
+   * Delivering im.chat.member.bot.deleted_v1 is up to the caller (see ./deliveries.ts).
    */
   removeBot(chatId: string): void {
     this.parts.chats.removed(chatId);

@@ -1,16 +1,16 @@
 // npm run standin: the stand-in of the Feishu platform on its own, seeded with the demo helpdesk,
 // for a bot started with `npm start` in another terminal (FEISHU_DOMAIN pointing here). It takes
 // the same credential variables as the bot, so one environment serves both, and it is driven
-// through its control API (src/sandbox/standin/control.ts): curl or a script plays the users.
-import { webhookTransport, longConnectionTransport } from '../console/transport.js';
-import { createLogger } from '../../obs/log.js';
-import { DemoActivity } from '../activity.js';
-import { seedConversations, seedTickets } from '../seed.js';
-import { HELPDESK_BOT } from '../seed/people.js';
-import { TAGS } from '../seed/words.js';
-import { controlRoutes } from './control.js';
-import { randomHex } from './ids.js';
-import { StandIn } from './index.js';
+// through its control API (packages/feishu-standin/src/control.ts): curl or a script plays the users.
+import { StandIn } from '@helpdesk-bot/feishu-standin';
+import { controlRoutes } from '@helpdesk-bot/feishu-standin/control';
+import { randomHex } from '@helpdesk-bot/feishu-standin/ids';
+import { longConnectionTransport, webhookTransport } from '@helpdesk-bot/feishu-standin/transport';
+import { createLogger } from '../obs/log.js';
+import { DemoActivity } from './activity.js';
+import { DEMO_AGENTS, seedConversations, seedTickets } from './seed.js';
+import { HELPDESK_BOT } from './seed/people.js';
+import { TAGS } from './seed/words.js';
 
 const REQUIRED = ['FEISHU_APP_ID', 'FEISHU_APP_SECRET', 'FEISHU_HELPDESK_ID', 'FEISHU_HELPDESK_TOKEN'] as const;
 
@@ -62,7 +62,7 @@ async function main() {
   standin.pushTicketEventsTo(transport);
   const activity = new DemoActivity({ standin, intervalMs: activitySeconds * 1000, helpdeskId: env.FEISHU_HELPDESK_ID!, log: createLogger('warn') });
   activity.start();
-  control = controlRoutes({ standin, appId: env.FEISHU_APP_ID!, botOpenId, transport, activity });
+  control = controlRoutes({ standin, appId: env.FEISHU_APP_ID!, botOpenId, transport, newTicket: (spec) => activity.arrive(spec), agents: DEMO_AGENTS });
   process.stdout.write(
     [
       `Stand-in of the Feishu platform at ${standin.url} (demo helpdesk seeded; bot open_id ${botOpenId}).`,

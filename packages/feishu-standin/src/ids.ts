@@ -1,4 +1,4 @@
-// Identifiers in the platform's formats. Shared with ../deliveries.ts so that stand-in replies and
+// Identifiers in the platform's formats. Shared with ./deliveries.ts so that stand-in replies and
 // simulated deliveries look alike.
 import { createHash, randomBytes } from 'node:crypto';
 

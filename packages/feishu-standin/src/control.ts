@@ -5,23 +5,34 @@
 // every answer says what the platform saw (the acknowledgement, the HTTP status, the bot's card).
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { botAddedEvent, botRemovedEvent, cardActionEvent, chatDisbandedEvent, menuEvent, messageEvent, p2pChatEnteredEvent } from '../deliveries.js';
-import { CALLBACK_DEADLINE_MS, type Transport } from '../console/transport.js';
-import type { DemoActivity } from '../activity.js';
-import { DEMO_AGENTS } from '../seed.js';
+import { botAddedEvent, botRemovedEvent, cardActionEvent, chatDisbandedEvent, menuEvent, messageEvent, p2pChatEnteredEvent } from './deliveries.js';
+import { CALLBACK_DEADLINE_MS, type Transport } from './transport.js';
 import { bodyOf } from './body.js';
 import { cardButtons } from './cards.js';
 import { newChatId, newMessageId } from './ids.js';
 import { tryParse } from './json.js';
 import type { RawTicketUser, StandIn } from './index.js';
 
+/** A ticket to bring (POST /standin/tickets); what is not given is the caller's to choose. */
+export interface TicketSpec {
+  status?: number;
+  /** Tag names. */
+  tags?: string[];
+  agent?: RawTicketUser | null;
+}
+
 export interface ControlOptions {
   standin: StandIn;
   appId: string;
   botOpenId: string;
   transport: Transport;
-  /** The demo helpdesk's tickets arriving (POST /standin/tickets). */
-  activity: DemoActivity;
+  /**
+   * Brings a new ticket into the stand-in's helpdesk (POST /standin/tickets) and resolves to its
+   * id; npm run standin passes the demo helpdesk's arrivals.
+   */
+  newTicket: (spec: TicketSpec) => Promise<string>;
+  /** The agents a ticket can be given to by name (npm run standin: the demo helpdesk's). */
+  agents: readonly RawTicketUser[];
 }
 
 const say = z.strictObject({
@@ -48,7 +59,7 @@ const openId = z.string().regex(/^ou_\w+$/);
 const ticketFields = {
   status: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(50), z.literal(51), z.literal(52)]).optional(),
   tags: z.array(z.string().min(1).max(50)).max(10).optional(),
-  /** A demo agent's name (such as "王磊" or "Emily Zhang") or any open_id; null for none. */
+  /** A known agent's name (one of `agents`, such as the demo's "王磊" or "Emily Zhang") or any open_id; null for none. */
   agent: z.union([openId, z.string().min(1).max(64)]).nullable().optional(),
 };
 const newTicket = z.strictObject(ticketFields);
@@ -156,13 +167,13 @@ export function controlRoutes(options: ControlOptions): express.Router {
 
   // The helpdesk's side: tickets arriving and changing, pushed to the bot as ticket events once it
   // has subscribed (POST /open-apis/helpdesk/v1/events/subscribe).
-  /** The agent named (a demo agent's name or an open_id); a name nobody has is an error for the caller. */
+  /** The agent named (a known agent's name or an open_id); a name nobody has is an error for the caller. */
   const agentOf = (named: string | null | undefined, res: Response): RawTicketUser | null | undefined | false => {
     if (named === undefined || named === null) return named;
-    const found = DEMO_AGENTS.find((a) => a.id === named || a.name === named);
+    const found = options.agents.find((a) => a.id === named || a.name === named);
     if (found) return found;
     if (named.startsWith('ou_')) return { id: named };
-    res.status(400).json({ error: `agent: no demo agent is called "${named}"; use one of ${DEMO_AGENTS.map((a) => a.name).join(', ')}, an open_id, or null` });
+    res.status(400).json({ error: `agent: no demo agent is called "${named}"; use one of ${options.agents.map((a) => a.name).join(', ')}, an open_id, or null` });
     return false;
   };
   const eventOf = (e: { eventId: string; type: string; delivered: boolean; error?: string } | undefined) =>
@@ -178,7 +189,7 @@ export function controlRoutes(options: ControlOptions): express.Router {
     if (!input) return;
     const agent = agentOf(input.agent, res);
     if (agent === false) return;
-    const id = await options.activity.arrive({ ...(input.status !== undefined ? { status: input.status } : {}), ...(input.tags ? { tags: input.tags } : {}), ...(agent !== undefined ? { agent } : {}) });
+    const id = await options.newTicket({ ...(input.status !== undefined ? { status: input.status } : {}), ...(input.tags ? { tags: input.tags } : {}), ...(agent !== undefined ? { agent } : {}) });
     res.json({ ticket: summary(standin.ticket(id)!), event: eventOf(standin.ticketEvents.at(-1)?.ticketId === id ? standin.ticketEvents.at(-1) : undefined) });
   });
   r.patch('/tickets/:id', async (req, res) => {

@@ -157,5 +157,8 @@ async function build() {
     logLevel: 'warning',
   });
   writeFileSync(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'))));
+  // Which source went into which output, and how outputs import each other: what a production start
+  // loads is checked from it (test/unit/repo/bundle.test.ts: no sandbox file in dist/main.js's static closure).
+  writeFileSync(join(out, 'meta.json'), JSON.stringify(result.metafile));
   process.stderr.write(`built dist/main.js in ${Math.round(performance.now() - started)} ms\n`);
 }

@@ -29,7 +29,7 @@ import { delivery, messageEvent } from '@helpdesk-bot/feishu-standin/deliveries'
 import { StandIn, type RawTicket } from '@helpdesk-bot/feishu-standin';
 import { helpdeskOptions } from '../src/runtime/upstream.js';
 import { fullTicket } from '../test/fixtures/tickets.js';
-import { SECRETS } from '../test/integration/harness.js';
+import { SECRETS } from '../test/support/harness.js';
 import { Redis } from 'ioredis';
 import { credentialsFor, freePort, mainProcess, startFlags } from '../test/support/process.js';
 import { startRedis } from '../test/support/redis.js';

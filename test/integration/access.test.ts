@@ -1,9 +1,9 @@
-// Issue 5 through the HTTP path: every access rule, masking by chat kind, clicks under the same
+// Who may use the bot, through the HTTP path: every access rule, masking by chat kind, clicks under the same
 // rules, and the audit line. Each rule gets its own bot (its own config) against one stand-in.
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAccess, type AccessRules } from '../../src/views/access.js';
 import { fullTicket } from '../fixtures/tickets.js';
-import { buttons, startHarness, type Harness } from './harness.js';
+import { buttons, startHarness, type Harness } from '../support/harness.js';
 
 const ALLOWED = 'ou_allowed1';
 const OTHER = 'ou_other22';

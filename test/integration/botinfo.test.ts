@@ -1,9 +1,11 @@
+// The bot's own open_id, asked of the platform at start-up over real HTTP: retried after a platform
+// failure, and a refusal or an unreachable platform named with the setting to check.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fetchBotOpenId } from '../../src/feishu/botInfo.js';
 import { createLarkClient } from '../../src/feishu/client.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { StandIn } from '@helpdesk-bot/feishu-standin';
-import { SECRETS } from './harness.js';
+import { SECRETS } from '../support/harness.js';
 
 let standin: StandIn;
 beforeAll(async () => {

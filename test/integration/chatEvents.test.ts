@@ -6,7 +6,7 @@ import { botAddedEvent, menuEvent, p2pChatEnteredEvent } from '@helpdesk-bot/fei
 import type { SentMessage } from '@helpdesk-bot/feishu-standin';
 import { fullTicket } from '../fixtures/tickets.js';
 import { makeTickets } from '../fixtures/many.js';
-import { buttons, PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from './harness.js';
+import { buttons, PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from '../support/harness.js';
 import { until } from '../support/wait.js';
 
 const NOW = Date.now();

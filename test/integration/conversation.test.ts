@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fullConversation, fullTicket } from '../fixtures/tickets.js';
 import { makeTickets } from '../fixtures/many.js';
-import { buttons, startHarness, type Harness, type Reply } from './harness.js';
+import { buttons, startHarness, type Harness, type Reply } from '../support/harness.js';
 import { until } from '../support/wait.js';
 
 const NOW = Date.now();

@@ -1,10 +1,10 @@
-// Issue 2's must-shows, through real HTTP: the intake refuses what it must, accepts what it must,
+// The intake, through real HTTP: it refuses what it must, accepts what it must,
 // and a /ticket command gets exactly one reply card built from the stand-in's ticket.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { delivery, messageEvent, sign, urlVerification } from '@helpdesk-bot/feishu-standin/deliveries';
 import { fullTicket } from '../fixtures/tickets.js';
-import { SECRETS, startHarness, type Harness } from './harness.js';
+import { SECRETS, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {

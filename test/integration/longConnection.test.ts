@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardActionEvent, delivery, encrypt, messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
 import { fullTicket } from '../fixtures/tickets.js';
 import { makeTickets } from '../fixtures/many.js';
-import { buttons, PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from './harness.js';
+import { buttons, PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from '../support/harness.js';
 import { until } from '../support/wait.js';
 
 const NOW = Date.now();

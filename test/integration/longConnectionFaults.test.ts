@@ -11,7 +11,7 @@ import { messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
 import { startBot, type RunningBot } from '../../src/runtime/start.js';
 import { credentialsFor } from '../support/secrets.js';
 import { fullTicket } from '../fixtures/tickets.js';
-import { PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from './harness.js';
+import { PLAIN_UPSTREAM, SECRETS, startHarness, type Harness } from '../support/harness.js';
 import { until } from '../support/wait.js';
 import { isReceiving } from '../../src/intake/intake.js';
 

@@ -3,7 +3,7 @@
 // command gets a card saying what the limit is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageEvent, delivery } from '@helpdesk-bot/feishu-standin/deliveries';
-import { SECRETS, startHarness, type Harness } from './harness.js';
+import { SECRETS, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {

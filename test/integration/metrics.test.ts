@@ -3,9 +3,9 @@
 // read at scrape time.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
-import { ticketsFrom } from '../resilience/helpers.js';
+import { ticketsFrom } from '../support/load.js';
 import { sample } from '../support/metrics.js';
-import { buttons, SECRETS, startHarness, type Harness } from './harness.js';
+import { buttons, SECRETS, startHarness, type Harness } from '../support/harness.js';
 
 const BASE = 7500000000000000000n;
 const id = (i: number) => String(BASE + BigInt(i));

@@ -1,8 +1,8 @@
-// Issue 3's must-shows through real HTTP: /tickets, the list card, and paging by card callbacks.
+// Ticket lists through real HTTP: /tickets, the list card, and paging by card callbacks.
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTickets } from '../fixtures/many.js';
-import { buttons, startHarness, type Harness, type Reply } from './harness.js';
+import { buttons, startHarness, type Harness, type Reply } from '../support/harness.js';
 
 const NOW = Date.now();
 let h: Harness;

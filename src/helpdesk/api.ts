@@ -35,24 +35,22 @@ export interface Helpdesk {
 export function sdkHelpdesk(client: lark.Client): Helpdesk {
   return {
     async getTicket(id, options) {
-      if (options?.stats) options.stats.upstreamCalls++;
-      const res = await call(() => client.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, sdk.withHelpDeskCredential()));
+      const res = await call(() => client.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, sdk.withHelpDeskCredential()), options);
       const ticket = toTicket(res.data?.ticket);
       if (!ticket) throw new PlatformError('upstream', 'helpdesk answered without a ticket');
       return ticket;
     },
     async listTickets(filter, page, pageSize, options) {
-      if (options?.stats) options.stats.upstreamCalls++;
-      const res = await call(() => client.helpdesk.v1.ticket.list({ params: listParams(filter, page, pageSize) }, sdk.withHelpDeskCredential()));
+      const res = await call(() => client.helpdesk.v1.ticket.list({ params: listParams(filter, page, pageSize) }, sdk.withHelpDeskCredential()), options);
       const tickets = (res.data?.tickets ?? []).map(toTicket).filter((t): t is Ticket => t !== undefined);
       return { total: Number(res.data?.total ?? tickets.length), tickets };
     },
     getConversation(ticketId, options) {
       // Usually one call (page_size 200 holds most conversations); longer ones also need the last page.
       return conversationOf(async (page, pageSize) => {
-        if (options?.stats) options.stats.upstreamCalls++;
-        const res = await call(() =>
-          client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page, page_size: pageSize } }, sdk.withHelpDeskCredential()),
+        const res = await call(
+          () => client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page, page_size: pageSize } }, sdk.withHelpDeskCredential()),
+          options,
         );
         const messages = (res.data?.messages ?? []).map(toMessage).filter((m): m is Message => m !== undefined);
         return { total: Number(res.data?.total ?? messages.length), messages };
@@ -61,13 +59,18 @@ export function sdkHelpdesk(client: lark.Client): Helpdesk {
   };
 }
 
-async function call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>): Promise<T> {
+/** One SDK call, counted in the command's stats as a request that left (one late for its slot did not). */
+async function call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>, options: CallOptions | undefined): Promise<T> {
   let res: T;
+  if (options?.stats) options.stats.upstreamCalls++;
   try {
     res = await fn();
   } catch (e) {
     // Not sent at all: the retry loop gives it another slot.
-    if (e instanceof LateForSlot) throw e;
+    if (e instanceof LateForSlot) {
+      if (options?.stats) options.stats.upstreamCalls--;
+      throw e;
+    }
     throw fromThrown(e);
   }
   if (!res || typeof res !== 'object') throw new PlatformError('upstream', 'helpdesk answered with an empty body');

@@ -59,17 +59,14 @@ export async function load(url: string, bodies: readonly Body[], connections: nu
   const post = (b: Body) =>
     new Promise<void>((resolve, reject) => {
       const started = performance.now();
-      const req = request(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...b.headers, 'content-length': String(b.body.length) } },
-        (res) => {
-          res.on('data', () => {});
-          res.on('end', () => {
-            latencies.push(performance.now() - started);
-            statuses[res.statusCode!] = (statuses[res.statusCode!] ?? 0) + 1;
-            resolve();
-          });
-        },
-      );
+      const req = request({ agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...b.headers, 'content-length': String(b.body.length) } }, (res) => {
+        res.on('data', () => {});
+        res.on('end', () => {
+          latencies.push(performance.now() - started);
+          statuses[res.statusCode!] = (statuses[res.statusCode!] ?? 0) + 1;
+          resolve();
+        });
+      });
       req.on('error', reject);
       req.end(b.body);
     });

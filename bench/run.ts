@@ -18,7 +18,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadConfig } from '../src/config/load.js';
-import { type Connection } from '../src/config/schema.js';
+import type { Connection } from '../src/config/schema.js';
 import type { Helpdesk } from '../src/helpdesk/api.js';
 import { toTicket } from '../src/helpdesk/map.js';
 import { resilientHelpdesk } from '../src/helpdesk/resilient.js';
@@ -42,7 +42,8 @@ import { configFile, startBare, startBotProcess } from './targets.js';
 const BASE = 7600000000000000000n;
 /** Deliveries in flight at once, as the platform's senders would have them. */
 const SENDERS = 32;
-const LIFTED = 'upstream: { limits: { ticket_get_per_second: 10000, ticket_list_per_second: 10000, ticket_messages_per_second: 10000, messages_per_second: 10000, messages_per_chat_per_second: 10000, max_queue: 10000 } }';
+const LIFTED =
+  'upstream: { limits: { ticket_get_per_second: 10000, ticket_list_per_second: 10000, ticket_messages_per_second: 10000, messages_per_second: 10000, messages_per_chat_per_second: 10000, max_queue: 10000 } }';
 const idOf = (i: number) => String(BASE + BigInt(i));
 const tickets: RawTicket[] = Array.from({ length: 2000 }, (_, i) => ({ ...fullTicket, ticket_id: idOf(i) }));
 
@@ -72,7 +73,15 @@ async function withBot(yaml: string, run: (bot: Bot) => Promise<void>, { instanc
   const urls = ports.map((port) => `http://127.0.0.1:${port}`);
   try {
     // Ready: over the long connection that means connected (/healthz says 503 until then).
-    for (const url of urls) await until(() => fetch(url + '/healthz').then((r) => r.ok, () => false), 'the bot to start');
+    for (const url of urls)
+      await until(
+        () =>
+          fetch(url + '/healthz').then(
+            (r) => r.ok,
+            () => false,
+          ),
+        'the bot to start',
+      );
     // A process serving traffic is warm: compile every path once (other tickets; then let the
     // helpdesk's rate window pass) before anything is measured.
     await burst({ urls, standin, connection }, 10 * instances, 10, 10, tickets.length - 10);
@@ -135,8 +144,7 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const f = (x: number, digits = 1) => x.toFixed(digits);
 const row = (what: string, value: string) => console.log(`${what.padEnd(66)} ${value}`);
-const ackLatency = (what: string, acks: number[]) =>
-  row(`${what} (${acks.length})`, `p50 ${f(pct(acks, 50))} ms, p95 ${f(pct(acks, 95))} ms, max ${f(Math.max(...acks))} ms`);
+const ackLatency = (what: string, acks: number[]) => row(`${what} (${acks.length})`, `p50 ${f(pct(acks, 50))} ms, p95 ${f(pct(acks, 95))} ms, max ${f(Math.max(...acks))} ms`);
 
 /** Heap held by a full ticket cache (complete tickets, every field set), measured in this process. */
 async function cacheMemory(): Promise<void> {
@@ -207,26 +215,34 @@ async function sharedState(): Promise<void> {
     const note = (what: string, n: number, value: string) => ((figures[what] ??= {})[n] = value);
     for (const n of [1, 3]) {
       await flush();
-      await withBot('', async (bot) => {
-        const cold = await burst(bot, 40, 40, 40, 0);
-        note('uncached, default limits (40 tickets; get 10/s for all)', n, `${f(cold.perSecond)}/s (${cold.gets} gets)`);
-        const warm = await burst(bot, 200, 40, 40, 0);
-        note('cached, default limits (200; replies 50/s for all)', n, `${f(warm.perSecond)}/s (${warm.gets} gets)`);
-      }, { instances: n, env: { REDIS_URL: redis.url } });
+      await withBot(
+        '',
+        async (bot) => {
+          const cold = await burst(bot, 40, 40, 40, 0);
+          note('uncached, default limits (40 tickets; get 10/s for all)', n, `${f(cold.perSecond)}/s (${cold.gets} gets)`);
+          const warm = await burst(bot, 200, 40, 40, 0);
+          note('cached, default limits (200; replies 50/s for all)', n, `${f(warm.perSecond)}/s (${warm.gets} gets)`);
+        },
+        { instances: n, env: { REDIS_URL: redis.url } },
+      );
       await flush();
-      await withBot(LIFTED, async (bot) => {
-        const cold = await burst(bot, 500, 500, 100, 1000);
-        note('uncached, limits lifted (500 tickets)', n, `${f(cold.perSecond)}/s (${cold.gets} gets)`);
-        const warm = await burst(bot, 1000, 500, 100, 1000);
-        note('cached, limits lifted (1000 for those 500)', n, `${f(warm.perSecond)}/s (${warm.gets} gets)`);
-        // Where instances pay off on any machine: a slow helpdesk keeps each instance's workers
-        // (server.work_concurrency, 8) waiting, and more instances wait in parallel.
-        bot.standin.inject('ticket_get', { delayMs: 200 });
-        const slow = await burst(bot, 240, 240, 100, 1600);
-        bot.standin.clearFaults();
-        note('uncached, helpdesk answering in 200 ms, lifted (240)', n, `${f(slow.perSecond)}/s (${slow.gets} gets)`);
-        ackLatency(`acknowledgements, limits lifted, ${n} instance${n > 1 ? 's' : ''}`, [...cold.acks, ...warm.acks]);
-      }, { instances: n, env: { REDIS_URL: redis.url } });
+      await withBot(
+        LIFTED,
+        async (bot) => {
+          const cold = await burst(bot, 500, 500, 100, 1000);
+          note('uncached, limits lifted (500 tickets)', n, `${f(cold.perSecond)}/s (${cold.gets} gets)`);
+          const warm = await burst(bot, 1000, 500, 100, 1000);
+          note('cached, limits lifted (1000 for those 500)', n, `${f(warm.perSecond)}/s (${warm.gets} gets)`);
+          // Where instances pay off on any machine: a slow helpdesk keeps each instance's workers
+          // (server.work_concurrency, 8) waiting, and more instances wait in parallel.
+          bot.standin.inject('ticket_get', { delayMs: 200 });
+          const slow = await burst(bot, 240, 240, 100, 1600);
+          bot.standin.clearFaults();
+          note('uncached, helpdesk answering in 200 ms, lifted (240)', n, `${f(slow.perSecond)}/s (${slow.gets} gets)`);
+          ackLatency(`acknowledgements, limits lifted, ${n} instance${n > 1 ? 's' : ''}`, [...cold.acks, ...warm.acks]);
+        },
+        { instances: n, env: { REDIS_URL: redis.url } },
+      );
     }
     console.log('');
     row('commands per second', `${'1 instance'.padEnd(26)} 3 instances`);
@@ -264,7 +280,7 @@ async function intakeCost(standin: StandIn): Promise<void> {
     row(name, `${f(x.perSecond, 0)}/s, CPU ${f(x.cpuUs, 0)} µs per delivery, ack p50 ${f(x.p50)} ms, p99 ${f(x.p99)} ms`);
   }
   const times = (x: number) => `${f(x, 2)}×`;
-  console.log('\n(ratios: the median of each round\'s ratio)');
+  console.log("\n(ratios: the median of each round's ratio)");
   row('bot / bare Express: throughput', times(ratios.perSecond));
   row('bot / bare Express: CPU per delivery (target ≤ 1.25×)', times(ratios.cpuUs));
   row('bot / bare Express: p99 acknowledgement (target ≤ 1.2×)', times(ratios.p99));

@@ -42,7 +42,12 @@ export { startFlags };
 
 async function ready(name: string, url: string, proc: Started, began: number): Promise<Target> {
   const limit = Date.now() + 30_000;
-  while (!(await fetch(url + '/healthz').then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(url + '/healthz').then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > limit || proc.child.exitCode !== null) {
       await proc.stop();
       throw new Error(`${name} did not become ready:\n${proc.stderr()}`);

@@ -64,7 +64,9 @@ function workspacePackages() {
     if (!pattern.endsWith('/*')) return [pattern];
     const parent = pattern.slice(0, -2);
     if (!existsSync(join(root, parent))) return [];
-    return readdirSync(join(root, parent), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(parent, e.name));
+    return readdirSync(join(root, parent), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(parent, e.name));
   });
   const found = new Map();
   for (const folder of folders) {
@@ -83,7 +85,10 @@ function newest(path) {
 
 /** The package an import names: `@scope/name` or `name`, without a subpath. */
 function packageOf(specifier) {
-  return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  return specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 }
 
 /** esbuild plugin: every package import external except the workspace packages'. */

@@ -48,9 +48,7 @@ async function main() {
       connection: config.feishu.connection,
       demo: { activityMs: activity },
       ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
-    }).catch((e: Error) =>
-      e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Sandbox start-up failed: ${e.message}`]),
-    );
+    }).catch((e: Error) => (e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Sandbox start-up failed: ${e.message}`])));
     if (!sandbox) return;
     log.info('started', { mode: config.mode, port: sandbox.bot.port, console: sandbox.consoleUrl, ...scrape });
     const stop = async (signal: string) => {

@@ -63,7 +63,13 @@ export function boardCard(d: BoardCardData): Json {
           {
             elements: [
               markdown(
-                joinL([l('**最早的未关闭工单**', '**Oldest open ticket**'), l(`#${esc(c.oldest.id)}，已开启 ${roughDuration(d.now - c.oldest.createdAt).zh_cn}`, `#${esc(c.oldest.id)}, open for ${roughDuration(d.now - c.oldest.createdAt).en_us}`)], l('：', ': ')),
+                joinL(
+                  [
+                    l('**最早的未关闭工单**', '**Oldest open ticket**'),
+                    l(`#${esc(c.oldest.id)}，已开启 ${roughDuration(d.now - c.oldest.createdAt).zh_cn}`, `#${esc(c.oldest.id)}, open for ${roughDuration(d.now - c.oldest.createdAt).en_us}`),
+                  ],
+                  l('：', ': '),
+                ),
               ),
             ],
             weight: 5,

@@ -14,7 +14,10 @@ function statuses(codes: number[]): L10n {
   if (sameSet(codes, OPEN)) return l('未关闭', 'Open');
   if (sameSet(codes, CLOSED)) return l('已关闭', 'Closed');
   if (sameSet(codes, [...OPEN, ...CLOSED])) return l('任意状态', 'Any status');
-  return joinL(codes.map((c) => statusLook(c).label), l('、', ' or '));
+  return joinL(
+    codes.map((c) => statusLook(c).label),
+    l('、', ' or '),
+  );
 }
 
 const PERIODS: Record<string, L10n> = {
@@ -92,9 +95,7 @@ export function describeQuery(filter: TicketFilter, names: Record<string, string
     filter.solved !== undefined ? (filter.solved === 2 ? l('已解决', 'solved') : l('未解决', 'unsolved')) : undefined,
     filter.score !== undefined ? mapL(scoreLabel(filter.score).label, (s, loc) => (loc === 'zh_cn' ? `评分：${s}` : `score: ${s.toLowerCase()}`)) : undefined,
     filter.type !== undefined ? mapL(typeLabel(filter.type), (s, loc) => (loc === 'zh_cn' ? `${s}工单` : `${s.toLowerCase()} tickets`)) : undefined,
-    filter.channel !== undefined
-      ? mapL(channelLabel(filter.channel) ?? same(String(filter.channel)), (s, loc) => (loc === 'zh_cn' ? `渠道：${s}` : `channel: ${s}`))
-      : undefined,
+    filter.channel !== undefined ? mapL(channelLabel(filter.channel) ?? same(String(filter.channel)), (s, loc) => (loc === 'zh_cn' ? `渠道：${s}` : `channel: ${s}`)) : undefined,
     filter.tags?.length ? l(`标签 ${filter.tags.join('、')}`, `tag ${filter.tags.join(', ')}`) : undefined,
     filter.ticketId ? same(`#${filter.ticketId}`) : undefined,
   ];

@@ -41,9 +41,7 @@ const INLINE = /[&<>*_~`[\]()#|\\:@]/g;
 const entity = (ch: string) => `&#${ch.codePointAt(0)};`;
 
 function escLine(line: string): string {
-  const body = line
-    .replace(INLINE, entity)
-    .replace(/www\./gi, (w) => `${w.slice(0, 3)}&#46;`);
+  const body = line.replace(INLINE, entity).replace(/www\./gi, (w) => `${w.slice(0, 3)}&#46;`);
   // Block openers at the line start: list bullets, setext underlines, ordered-list numbers.
   return body.replace(/^([-+=])/, (ch) => entity(ch)).replace(/^(\d{1,9})([.])/, (_, n: string, dot: string) => n + entity(dot));
 }
@@ -104,9 +102,7 @@ export function header(spec: HeaderSpec): Json {
     title: plainText(spec.title),
     ...(spec.subtitle ? { subtitle: plainText(spec.subtitle) } : {}),
     template: spec.color,
-    ...(spec.tags?.length
-      ? { text_tag_list: spec.tags.slice(0, 3).map((t) => ({ tag: 'text_tag', text: plainText(t.text), color: t.color })) }
-      : {}),
+    ...(spec.tags?.length ? { text_tag_list: spec.tags.slice(0, 3).map((t) => ({ tag: 'text_tag', text: plainText(t.text), color: t.color })) } : {}),
     padding: '12px 12px 12px 12px',
   };
 }
@@ -156,13 +152,7 @@ export function columns(cols: ColumnSpec[], extra: Json = {}): Element {
  * it was fetched, what to type next).
  */
 export function footerRow(buttons: Element[], note: L10n): Element[] {
-  return [
-    hr(),
-    columns([
-      ...buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
-      { elements: [markdown(note, { text_align: 'right', text_size: 'notation' })], align: 'center' as const },
-    ]),
-  ];
+  return [hr(), columns([...buttons.map((b) => ({ elements: [b], width: 'auto' as const })), { elements: [markdown(note, { text_align: 'right', text_size: 'notation' })], align: 'center' as const }])];
 }
 
 export function panel(title: L10n, elements: Element[], expanded = false): Element {

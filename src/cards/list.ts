@@ -28,7 +28,6 @@ export interface ListCardData {
   actions: { open: (ticketId: string) => Json; prev?: Json; next?: Json; paged: boolean; refresh: Json };
 }
 
-
 export function listCard(data: ListCardData): Json {
   const p = pages(data.total, data.pageSize);
   const subtitle =
@@ -57,7 +56,10 @@ export function listCard(data: ListCardData): Json {
   const render = (limits: RowLimits) =>
     card(head, [
       ...(notes.length ? [markdown(joinL(notes, '\n'))] : []),
-      ...data.tickets.flatMap((t, i) => [...(i > 0 || notes.length ? [hr()] : []), ticketRow(t, { now: data.now, timezone: data.timezone, open: data.actions.open(t.id), hideGuestName: data.hideGuestName === true }, limits)]),
+      ...data.tickets.flatMap((t, i) => [
+        ...(i > 0 || notes.length ? [hr()] : []),
+        ticketRow(t, { now: data.now, timezone: data.timezone, open: data.actions.open(t.id), hideGuestName: data.hideGuestName === true }, limits),
+      ]),
       ...footer(data),
     ]);
   return fitCard(ROW_LEVELS, render, () => render(ROW_LEVELS[ROW_LEVELS.length - 1]!));

@@ -5,7 +5,6 @@ import { hint } from './filterHints.js';
 import { card, clip, esc, grey, header, joinL, l, markdown, type HeaderColor, type Json, type L10n } from './kit.js';
 import { ignoredNote } from './ticket.js';
 
-
 interface Look {
   color: HeaderColor;
   title: L10n;
@@ -187,7 +186,10 @@ function filterLook(e: FilterError, examples: string[]): Look {
   // Each language gets the examples written in it (falling back to all of them).
   const pick = (zh: boolean) => {
     const mine = examples.filter((x) => HAN.test(x) === zh);
-    return (mine.length ? mine : examples).slice(0, 4).map((x) => `\`/tickets ${x}\``).join('\n');
+    return (mine.length ? mine : examples)
+      .slice(0, 4)
+      .map((x) => `\`/tickets ${x}\``)
+      .join('\n');
   };
   const todo = (first?: L10n): L10n => {
     const tail = l(`例如：\n${pick(true)}`, `For example:\n${pick(false)}`);

@@ -3,27 +3,7 @@
 // panel; custom fields, times and durations wait in collapsed panels. Absent fields are left out.
 import type { Conversation, Message, Person, Ticket } from '../helpdesk/types.js';
 import { ago, formatClock, formatDuration, formatTime, formatWhen, roughDuration, zoneLabel } from './format.js';
-import {
-  button,
-  card,
-  clip,
-  esc,
-  fitCard,
-  footerRow,
-  grey,
-  header,
-  inlineTag,
-  joinL,
-  l,
-  mapL,
-  markdown,
-  panel,
-  plain,
-  same,
-  type Element,
-  type Json,
-  type L10n,
-} from './kit.js';
+import { button, card, clip, esc, fitCard, footerRow, grey, header, inlineTag, joinL, l, mapL, markdown, panel, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { channelLabel, scoreLabel, solvedLabel, statusLook, typeLabel } from './labels.js';
 
 /** Guest details that can be hidden, e.g. in group chats. */
@@ -67,7 +47,11 @@ const LEVELS: Limits[] = [
 ];
 
 export function ticketCard(ticket: Ticket, options: TicketCardOptions): Json {
-  return fitCard(LEVELS, (limits) => render(ticket, options, limits), () => tooLarge(ticket, options));
+  return fitCard(
+    LEVELS,
+    (limits) => render(ticket, options, limits),
+    () => tooLarge(ticket, options),
+  );
 }
 
 const bold = (text: L10n): L10n => mapL(text, (s) => `**${s}**`);
@@ -85,8 +69,7 @@ export function cardHeader(t: Ticket, subtitle?: L10n): Json {
 }
 
 function render(t: Ticket, o: TicketCardOptions, limits: Limits): Json {
-  const hide = o.hide ?? [];
-  const top = present<L10n>([o.ignored !== undefined && grey(ignoredNote(t.id, o.ignored)), summary(t, o.conversation, hide, limits), facts(t, o, limits)]);
+  const top = present<L10n>([o.ignored !== undefined && grey(ignoredNote(t.id, o.ignored)), summary(t, o.conversation, limits), facts(t, o, limits)]);
   return card(cardHeader(t), [
     markdown(joinL(top, '\n')),
     ...conversationPanel(t, o, limits),
@@ -116,7 +99,7 @@ function isGuest(t: Ticket, m: Message): boolean {
 }
 
 /** The customer's first message: what the ticket is about. */
-function summary(t: Ticket, conversation: ConversationState | undefined, hide: readonly MaskedField[], limits: Limits): L10n | undefined {
+function summary(t: Ticket, conversation: ConversationState | undefined, limits: Limits): L10n | undefined {
   if (conversation === 'hidden') return grey(l('对话：群聊中隐藏，私聊机器人可查看', 'Conversation: hidden in group chats; ask the bot in a direct message'));
   if (conversation === 'failed') return grey(l('对话暂时无法加载，其余信息如下。', 'The conversation could not be loaded; the rest of the ticket is below.'));
   if (!conversation) return undefined;
@@ -149,8 +132,12 @@ function guestLine(guest: Person | undefined, hide: readonly MaskedField[], limi
   const name = hide.includes('name') ? undefined : show('name', guest.name ?? guest.id);
   const place = [guest.city, guest.country].filter((x): x is string => x !== undefined).join(', ');
   const parts = present([name, show('department', guest.department), place && !hide.includes('city') && !hide.includes('country') ? esc(clip(place, limits.name)) : undefined, show('email', guest.email)]);
-  const hidden = (['name', 'department', 'email'] as const).some((k) => hide.includes(k) && (k === 'name' ? guest.name : guest[k]) !== undefined) || ((hide.includes('city') || hide.includes('country')) && place !== '');
-  const value = joinL([same(parts.join(' · ')), ...(hidden ? [hiddenHere] : [])].filter((x) => x.en_us !== ''), ' · ');
+  const hidden =
+    (['name', 'department', 'email'] as const).some((k) => hide.includes(k) && (k === 'name' ? guest.name : guest[k]) !== undefined) || ((hide.includes('city') || hide.includes('country')) && place !== '');
+  const value = joinL(
+    [same(parts.join(' · ')), ...(hidden ? [hiddenHere] : [])].filter((x) => x.en_us !== ''),
+    ' · ',
+  );
   return field(l('用户', 'Guest'), value.en_us === '' ? hiddenHere : value);
 }
 
@@ -159,7 +146,10 @@ function peopleLine(t: Ticket, limits: Limits): L10n {
   const ownerText = owner ? same(personName(owner, limits.name)) : grey(l('未分配', 'Unassigned'));
   const others = t.agents.filter((a) => a !== owner && (a.id === undefined || a.id !== owner?.id));
   const list = (people: Person[]) => {
-    const shown = people.slice(0, limits.people).map((p) => personName(p, limits.name)).join(', ');
+    const shown = people
+      .slice(0, limits.people)
+      .map((p) => personName(p, limits.name))
+      .join(', ');
     const more = people.length - limits.people;
     return more > 0 ? l(`${shown} 等 ${people.length} 人`, `${shown} and ${more} more`) : same(shown);
   };
@@ -178,25 +168,22 @@ function ageLine(t: Ticket, now: number, timezone: string, limits: Limits): L10n
     const by = t.closedBy ? personName(t.closedBy, limits.name) : undefined;
     const when = ago(t.closedAt, now, timezone);
     const took = formatDuration(Math.max(0, t.closedAt - t.createdAt));
-    return field(
-      l('已关闭', 'Closed'),
-      l(`${when.zh_cn}${by ? `由 ${by} ` : ''}关闭，历时 ${took.zh_cn}`, `${when.en_us}${by ? ` by ${by}` : ''}, after ${took.en_us}`),
-    );
+    return field(l('已关闭', 'Closed'), l(`${when.zh_cn}${by ? `由 ${by} ` : ''}关闭，历时 ${took.zh_cn}`, `${when.en_us}${by ? ` by ${by}` : ''}, after ${took.en_us}`));
   }
   // Under a minute it has just opened: "Opened just now", as other times on cards say it (ago).
   if (now - t.createdAt < 60_000) return field(l('已开启', 'Opened'), ago(t.createdAt, now, timezone));
   const open = roughDuration(now - t.createdAt);
   const since = status === 5 ? (t.agentLastResponseAt ?? t.updatedAt) : undefined;
   const waiting = since !== undefined && since <= now ? roughDuration(now - since) : undefined;
-  return field(
-    l('已开启', 'Open for'),
-    waiting ? l(`${open.zh_cn}，等待用户回复 ${waiting.zh_cn}`, `${open.en_us}, waiting for the user for ${waiting.en_us}`) : open,
-  );
+  return field(l('已开启', 'Open for'), waiting ? l(`${open.zh_cn}，等待用户回复 ${waiting.zh_cn}`, `${open.en_us}, waiting for the user for ${waiting.en_us}`) : open);
 }
 
 function tagsLine(t: Ticket, limits: Limits): L10n | undefined {
   if (t.tags.length === 0) return undefined;
-  const shown = t.tags.slice(0, limits.tags).map((tag) => inlineTag(esc(clip(tag.name, 30)), 'blue')).join(' ');
+  const shown = t.tags
+    .slice(0, limits.tags)
+    .map((tag) => inlineTag(esc(clip(tag.name, 30)), 'blue'))
+    .join(' ');
   const more = t.tags.length - limits.tags;
   return field(l('标签', 'Tags'), more > 0 ? l(`${shown} 等 ${t.tags.length} 个`, `${shown} and ${more} more`) : same(shown));
 }
@@ -215,7 +202,7 @@ function outcomeLine(t: Ticket): L10n | undefined {
     const reason = t.dissatisfactionReason;
     const why = reason && l(esc(clip(reason.zh_cn ?? reason.en_us ?? reason.ja_jp ?? '', 100)), esc(clip(reason.en_us ?? reason.zh_cn ?? reason.ja_jp ?? '', 100)));
     const score = mapL(s.label, (x, loc) => inlineTag(loc === 'zh_cn' ? `评分 ${t.score} · ${x}` : `Score ${t.score} · ${x}`, s.color));
-    parts.push(why && why.en_us ? joinL([score, why], l('：', ': ')) : score);
+    parts.push(why?.en_us ? joinL([score, why], l('：', ': ')) : score);
   }
   return parts.length ? joinL(parts, ' · ') : undefined;
 }

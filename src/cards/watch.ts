@@ -32,9 +32,7 @@ export function watchCreatedCard(d: WatchCreatedData): Json {
       ? undefined
       : d.matchingNow === 0
         ? l('现在没有符合条件的工单。', 'No tickets match right now.')
-        : mapL(ticketCount(d.matchingNow), (s, loc) =>
-            loc === 'zh_cn' ? `现在已有 ${s}符合条件，它们不会被发出来。` : `${s} match right now; those are not posted.`,
-          );
+        : mapL(ticketCount(d.matchingNow), (s, loc) => (loc === 'zh_cn' ? `现在已有 ${s}符合条件，它们不会被发出来。` : `${s} match right now; those are not posted.`));
   const capped =
     d.capped !== undefined
       ? l(
@@ -69,11 +67,7 @@ export function watchListCard(d: WatchListData): Json {
   const rows: Element[] = d.watches.map((w, i) =>
     columns([
       {
-        elements: [
-          markdown(
-            joinL([mapL(w.label, (s) => `**${i + 1}.** ${esc(clip(s, 120))}`), grey(l(`自 ${formatWhen(w.since, d.now, d.timezone)} 起`, `since ${formatWhen(w.since, d.now, d.timezone)}`))], ' '),
-          ),
-        ],
+        elements: [markdown(joinL([mapL(w.label, (s) => `**${i + 1}.** ${esc(clip(s, 120))}`), grey(l(`自 ${formatWhen(w.since, d.now, d.timezone)} 起`, `since ${formatWhen(w.since, d.now, d.timezone)}`))], ' '))],
         weight: 5,
       },
       ...(w.unwatch ? [{ elements: [button({ text: l('取消关注', 'Unwatch'), value: w.unwatch })], width: 'auto' as const, align: 'center' as const }] : []),
@@ -106,10 +100,7 @@ export interface WatchPostOptions {
 export function watchPostCard(t: Ticket, o: WatchPostOptions): Json {
   const why = o.change === 'created' ? l('新工单', 'New ticket') : l('现在符合条件', 'Now matches');
   const subtitle = joinL([why, mapL(o.label, (s, loc) => (loc === 'zh_cn' ? `关注：${clip(plain(s), 60)}` : `watching ${clip(plain(s), 60)}`))], ' · ');
-  return card(cardHeader(t, subtitle), [
-    markdown(compactFacts(t, o)),
-    ...footerRow([button({ text: l('查看详情', 'Open'), kind: 'primary', value: o.actions.open })], changedAsOf(t, o.now, o.timezone)),
-  ]);
+  return card(cardHeader(t, subtitle), [markdown(compactFacts(t, o)), ...footerRow([button({ text: l('查看详情', 'Open'), kind: 'primary', value: o.actions.open })], changedAsOf(t, o.now, o.timezone))]);
 }
 
 export interface DigestData {

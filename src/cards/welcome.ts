@@ -26,12 +26,7 @@ export function welcomeCard(options: WelcomeOptions): Json {
     'I look up helpdesk tickets from chat and answer with cards. In a group, @mention me; in a direct message, just type.',
   );
   const commands = l(
-    [
-      '**最常用的三个命令**',
-      `\`${EXAMPLE_ID}\` 或 \`/ticket ${EXAMPLE_ID}\`：查看一个工单的全部信息`,
-      '`/tickets 未关闭 今天`：按条件列出工单，用按钮翻页、查看、刷新',
-      '`/help`：全部命令和筛选条件',
-    ].join('\n'),
+    ['**最常用的三个命令**', `\`${EXAMPLE_ID}\` 或 \`/ticket ${EXAMPLE_ID}\`：查看一个工单的全部信息`, '`/tickets 未关闭 今天`：按条件列出工单，用按钮翻页、查看、刷新', '`/help`：全部命令和筛选条件'].join('\n'),
     [
       '**Three commands worth knowing**',
       `\`${EXAMPLE_ID}\` or \`/ticket ${EXAMPLE_ID}\`: one ticket in full`,
@@ -54,10 +49,7 @@ function privacyNote({ masking, maskedFields }: WelcomeOptions): L10n {
     l('、', ', '),
   );
   if (masking === 'off' || maskedFields.length === 0) {
-    return l(
-      '**群聊中**：群里的每个人都能看到我发出的工单卡片，包括用户的联系方式。',
-      '**In groups**: everyone in the group sees the ticket cards I post, guest contact details included.',
-    );
+    return l('**群聊中**：群里的每个人都能看到我发出的工单卡片，包括用户的联系方式。', '**In groups**: everyone in the group sees the ticket cards I post, guest contact details included.');
   }
   if (masking === 'everywhere') {
     return l(`**隐藏的信息**：所有卡片都不显示用户的${fields.zh_cn}。`, `**What is hidden**: ticket cards never show the guest's ${fields.en_us}.`);

@@ -200,8 +200,7 @@ const WHOLE = { whole: true };
 
 /** The rules between settings, checked once the shape is valid; every problem at once. */
 function checkRules(raw: Settings, ctx: z.RefinementCtx): void {
-  const problem = (path: string, message: string, whole = false) =>
-    ctx.addIssue({ code: 'custom', path: path.split('.'), message, ...(whole ? { params: WHOLE } : {}) });
+  const problem = (path: string, message: string, whole = false) => ctx.addIssue({ code: 'custom', path: path.split('.'), message, ...(whole ? { params: WHOLE } : {}) });
   const f = raw.feishu;
   if (modeOf(raw) === 'production') {
     // Over the long connection events arrive in plaintext over a connection the app opened with
@@ -253,9 +252,7 @@ function checkRules(raw: Settings, ctx: z.RefinementCtx): void {
 
 /** Production once any credential is set; the sandbox with none. */
 const modeOf = (raw: Settings): 'production' | 'sandbox' =>
-  [raw.feishu.app_id, raw.feishu.app_secret, raw.feishu.verification_token, raw.feishu.encrypt_key, raw.helpdesk.id, raw.helpdesk.token].some((v) => v !== '')
-    ? 'production'
-    : 'sandbox';
+  [raw.feishu.app_id, raw.feishu.app_secret, raw.feishu.verification_token, raw.feishu.encrypt_key, raw.helpdesk.id, raw.helpdesk.token].some((v) => v !== '') ? 'production' : 'sandbox';
 
 /** The schema app.yaml (with the environment's overrides) is read with; its output is a Config. */
 export const configSchema = shape.superRefine(checkRules).transform((raw) => ({

@@ -127,7 +127,12 @@ async function botInfo(client: Lark.Client): Promise<Check> {
     const bot = res.bot;
     if (res.code !== 0 || !bot?.open_id) return { name, status: 'fail', detail: `bot info answered code ${res.code}: ${res.msg ?? ''}`, fix };
     if (bot.activate_status !== undefined && bot.activate_status !== 2) {
-      return { name, status: 'warn', detail: `the bot "${bot.app_name ?? ''}" (${bot.open_id}) is not active in the tenant (activate_status ${bot.activate_status})`, fix: 'publish the app version and have it approved, and make sure the tenant has not disabled the app' };
+      return {
+        name,
+        status: 'warn',
+        detail: `the bot "${bot.app_name ?? ''}" (${bot.open_id}) is not active in the tenant (activate_status ${bot.activate_status})`,
+        fix: 'publish the app version and have it approved, and make sure the tenant has not disabled the app',
+      };
     }
     return { name, status: 'pass', detail: `the bot capability is on: "${bot.app_name ?? ''}" (${bot.open_id})` };
   } catch (error) {
@@ -190,7 +195,8 @@ async function helpdesk(client: Lark.Client): Promise<Check> {
         fix: 'copy the helpdesk ID and token again from the helpdesk admin console (Settings > API), in the tenant that owns the app',
       };
     }
-    if (code === 99991672) return { name, status: 'fail', detail: 'the app may not read the helpdesk (code 99991672: scope not granted)', fix: 'grant helpdesk:all:readonly under Permissions & Scopes and publish a version' };
+    if (code === 99991672)
+      return { name, status: 'fail', detail: 'the app may not read the helpdesk (code 99991672: scope not granted)', fix: 'grant helpdesk:all:readonly under Permissions & Scopes and publish a version' };
     return {
       name,
       status: 'fail',

@@ -28,9 +28,7 @@ export function platformHttp(timeoutMs: number): lark.HttpInstance {
     if (!config.url?.includes('/open-apis/auth/')) checkSlot();
     return config;
   });
-  http.interceptors.response.use((resp) =>
-    resp.config && (resp.config as { $return_headers?: boolean }).$return_headers ? { data: resp.data, headers: resp.headers } : resp.data,
-  );
+  http.interceptors.response.use((resp) => (resp.config && (resp.config as { $return_headers?: boolean }).$return_headers ? { data: resp.data, headers: resp.headers } : resp.data));
   return http as unknown as lark.HttpInstance;
 }
 
@@ -90,7 +88,10 @@ export function summary(value: unknown): string {
   if (value && typeof value === 'object') {
     const v = value as { message?: unknown; code?: unknown; msg?: unknown; response?: { status?: unknown; data?: { code?: unknown; msg?: unknown } } };
     const parts = [v.response?.status, v.response?.data?.code ?? v.code, v.response?.data?.msg ?? v.msg ?? v.message];
-    return parts.filter((p) => p !== undefined).map(String).join(' ');
+    return parts
+      .filter((p) => p !== undefined)
+      .map(String)
+      .join(' ');
   }
   return '';
 }

@@ -35,8 +35,7 @@ export function resilientMessenger(inner: Messenger, options: ResilientMessenger
   // Sends of this instance waiting for a slot under the message limits (their chat's or the app's).
   let waiting = 0;
   metrics?.gauge('replies_waiting', "Messages (replies, patches, card updates) waiting for their chat's or the app's turn under the message limits.", () => waiting);
-  const windowsFor = (chatId: string | undefined): LimitKey[] =>
-    chatId === undefined ? [app] : [{ key: `messages:${chatId}`, limit: options.limits.perChat }, app];
+  const windowsFor = (chatId: string | undefined): LimitKey[] => (chatId === undefined ? [app] : [{ key: `messages:${chatId}`, limit: options.limits.perChat }, app]);
 
   function send<T>(op: 'reply' | 'send' | 'patch' | 'card_update', call: () => Promise<T>, o: SendOptions | undefined, messageId?: string): Promise<T> {
     const own = o?.deadline ?? time.clock() + options.budgetMs;

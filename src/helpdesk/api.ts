@@ -48,10 +48,7 @@ export function sdkHelpdesk(client: lark.Client): Helpdesk {
     getConversation(ticketId, options) {
       // Usually one call (page_size 200 holds most conversations); longer ones also need the last page.
       return conversationOf(async (page, pageSize) => {
-        const res = await call(
-          () => client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page, page_size: pageSize } }, sdk.withHelpDeskCredential()),
-          options,
-        );
+        const res = await call(() => client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page, page_size: pageSize } }, sdk.withHelpDeskCredential()), options);
         const messages = (res.data?.messages ?? []).map(toMessage).filter((m): m is Message => m !== undefined);
         return { total: Number(res.data?.total ?? messages.length), messages };
       });

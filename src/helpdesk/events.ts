@@ -3,7 +3,7 @@
 // (every instance; asking again is harmless) and the doctor asks too, to see that it works.
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { sdk } from '../feishu/sdk.js';
-import { fromCode, fromThrown, PlatformError } from '../feishu/errors.js';
+import { fromCode, fromThrown, type PlatformError } from '../feishu/errors.js';
 
 /** The events the bot acts on: a ticket created, a ticket changed. */
 export const TICKET_EVENTS = [

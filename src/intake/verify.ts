@@ -20,9 +20,7 @@ export interface SignatureHeaders {
   signature?: string;
 }
 
-export type Verified =
-  | { ok: true; payload: Record<string, unknown> }
-  | { ok: false; status: 400 | 401; reason: string };
+export type Verified = { ok: true; payload: Record<string, unknown> } | { ok: false; status: 400 | 401; reason: string };
 
 export type Verifier = (raw: Buffer, headers: SignatureHeaders, nowMs: number) => Verified;
 
@@ -54,7 +52,7 @@ export function createVerifier(secrets: IntakeSecrets): Verifier {
 
   const unsignedChallenge = (bytes: Buffer): Verified => {
     const inner = decrypt(bytes);
-    if (!inner || inner.type !== 'url_verification' || !checkToken(inner).ok) return refuse(401, 'missing signature');
+    if (inner?.type !== 'url_verification' || !checkToken(inner).ok) return refuse(401, 'missing signature');
     return { ok: true, payload: inner };
   };
 

@@ -53,17 +53,19 @@ const WAIT_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
-    new Counter<L>({ name: PREFIX + name, help, labelNames, registers: [registry] });
-  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
-    new Histogram<L>({ name: PREFIX + name, help, labelNames, buckets, registers: [registry] });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name: PREFIX + name, help, labelNames, registers: [registry] });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) => new Histogram<L>({ name: PREFIX + name, help, labelNames, buckets, registers: [registry] });
 
-  const deliveries = counter('deliveries_total', 'Deliveries by outcome: accepted, duplicate, ignored (not for the bot), refused (4xx), busy (503: queue full or shared state out of reach), stopping (503), failed (500).', ['outcome']);
+  const deliveries = counter(
+    'deliveries_total',
+    'Deliveries by outcome: accepted, duplicate, ignored (not for the bot), refused (4xx), busy (503: queue full or shared state out of reach), stopping (503), failed (500).',
+    ['outcome'],
+  );
   // Every outcome shows from the first scrape (at 0), so a rate over it never starts from nothing.
   for (const outcome of DELIVERY_OUTCOMES) deliveries.inc({ outcome }, 0);
   const refusals = counter('deliveries_refused_total', 'Deliveries refused by the intake, by HTTP status and reason.', ['status', 'reason']);
   const commands = counter('commands_total', 'Typed commands by command and outcome (ok, or the problem shown), and whether the reply was sent.', ['command', 'outcome', 'reply']);
-  const commandSeconds = histogram('command_duration_seconds', 'From a command\'s delivery being accepted to its reply being sent (or given up).', ['command'], COMMAND_BUCKETS);
+  const commandSeconds = histogram('command_duration_seconds', "From a command's delivery being accepted to its reply being sent (or given up).", ['command'], COMMAND_BUCKETS);
   const clicks = counter('clicks_total', 'Card button clicks by view and outcome.', ['view', 'outcome']);
   const clickSeconds = histogram('click_duration_seconds', 'From a click to its card (or update) being ready.', ['view'], COMMAND_BUCKETS);
   const upstream = counter('upstream_requests_total', 'HTTP attempts at Feishu APIs (retries included) by API and result.', ['api', 'result']);
@@ -72,7 +74,11 @@ export function createMetrics(): Metrics {
   const noSlot = counter('rate_limit_refusals_total', 'Calls that got no rate-limit slot in time ("busy"), by API.', ['api']);
   const late = counter('rate_limit_late_total', 'Calls held up past their rate-limit slot (a busy event loop) and given another before anything was sent, by API.', ['api']);
   const caches = counter('cache_requests_total', 'Cache lookups by cache and result: hit, shared (joined a call under way), miss.', ['cache', 'result']);
-  const watch = counter('watch_activity_total', 'Work done on helpdesk ticket events: ticket_events handled, watch posts and digests sent, board_counts, card_updates and board_updates patched; chats_forgotten the bot can no longer post to.', ['what']);
+  const watch = counter(
+    'watch_activity_total',
+    'Work done on helpdesk ticket events: ticket_events handled, watch posts and digests sent, board_counts, card_updates and board_updates patched; chats_forgotten the bot can no longer post to.',
+    ['what'],
+  );
   for (const what of WATCH_ACTIVITY) watch.inc({ what }, 0);
 
   return {
@@ -110,4 +116,8 @@ export function createMetrics(): Metrics {
 }
 
 /** "timestamp outside the allowed window" -> "timestamp_outside_the_allowed_window". */
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');

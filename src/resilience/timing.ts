@@ -13,8 +13,7 @@ export interface Timing {
   random: () => number;
 }
 
-export const realSleep: Sleep = (ms, signal) =>
-  delay(Math.max(0, ms), undefined, signal ? { signal } : undefined).catch(() => undefined);
+export const realSleep: Sleep = (ms, signal) => delay(Math.max(0, ms), undefined, signal ? { signal } : undefined).catch(() => undefined);
 
 /** `work`, or `late()` thrown if it has not settled within `ms`. The timer is cleared either way. */
 export async function within<T>(work: Promise<T>, ms: number, sleep: Sleep, late: () => Error): Promise<T> {

@@ -9,7 +9,6 @@ import type { Sleep } from '../resilience/timing.js';
 import { memoryState } from '../state/memory.js';
 import type { State } from '../state/types.js';
 
-
 export async function createState(config: Config, time: { clock: Clock; sleep: Sleep }, log: Logger): Promise<State> {
   const { redis_url: redisUrl, startup_wait_ms: startupWaitMs } = config.state;
   if (!redisUrl) {

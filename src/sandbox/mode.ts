@@ -116,9 +116,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     const [you, ...others] = DEMO_AGENTS.map((a) => ({ openId: a.id!, name: a.name! }));
     let botUrl = '';
-    const transport = longConnection
-      ? longConnectionTransport(standin)
-      : webhookTransport({ botUrl: () => botUrl, encryptKey: secrets.encryptKey, verificationToken: secrets.verificationToken });
+    const transport = longConnection ? longConnectionTransport(standin) : webhookTransport({ botUrl: () => botUrl, encryptKey: secrets.encryptKey, verificationToken: secrets.verificationToken });
     // Ticket events reach the bot the way the console's messages do.
     standin.pushTicketEventsTo(transport);
     const activity = new DemoActivity({ standin, intervalMs: options.demo?.activityMs ?? 0, helpdeskId: secrets.helpdeskId, timezone: config.display.timezone, log });
@@ -138,7 +136,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // Only /healthz reports the mode, and the records (watches, live cards, boards) are not kept
     // in a file: the demo platform, its chats and its messages are new at every start. Everything
     // else runs as in production.
-    const bot = await startBot({ ...config, mode: 'sandbox', state: { ...config.state, file: '' } }, { log, routes, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.host ? { host: options.host } : {}) });
+    const bot = await startBot(
+      { ...config, mode: 'sandbox', state: { ...config.state, file: '' } },
+      { log, routes, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.host ? { host: options.host } : {}) },
+    );
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
     const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && v !== 'FEISHU_DOMAIN' && v !== 'FEISHU_CONNECTION');

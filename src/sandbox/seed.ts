@@ -196,7 +196,9 @@ function ensureUpdatedToday(specs: Spec[], startOfToday: number): void {
  * it yet (status 1, new, or 3, queued). Tags and guest come from `rng`.
  */
 export function arrivingTicket(now: number, rng: Rng, options: { status: 1 | 3; helpdeskId?: string; tags?: readonly RawTicketTag[]; timezone?: string }): RawTicket {
-  const startOfToday = DateTime.fromMillis(now, { zone: options.timezone ?? 'Asia/Shanghai' }).startOf('day').toMillis();
+  const startOfToday = DateTime.fromMillis(now, { zone: options.timezone ?? 'Asia/Shanghai' })
+    .startOf('day')
+    .toMillis();
   const ctx: Context = { now, startOfToday, helpdeskId: options.helpdeskId ?? '6626871355780366330', rng, ids: new Set(), nextCommentId: 5000 + rng.int(0, 100_000) };
   // A human ticket in the queue, or a new one with the helpdesk's bot: no agent either way.
   return build(ctx, { createdAt: now, endAt: now, status: options.status, type: options.status === 3 ? 2 : 1, agents: [], ...(options.tags ? { tags: [...options.tags] } : {}) });
@@ -281,8 +283,7 @@ function typicalSpan(rng: Rng, status: number): number {
 }
 
 /** A share of the time between two instants, never past the later one. */
-const within = (from: number, to: number, wanted: number, maxShare: number): number =>
-  from + Math.max(0, Math.min(wanted, Math.floor((to - from) * maxShare)));
+const within = (from: number, to: number, wanted: number, maxShare: number): number => from + Math.max(0, Math.min(wanted, Math.floor((to - from) * maxShare)));
 
 function build(ctx: Context, spec: Spec): RawTicket {
   const { rng, now } = ctx;
@@ -296,11 +297,7 @@ function build(ctx: Context, spec: Spec): RawTicket {
 
   // The last activity: today for tickets touched today, otherwise a typical span after creation,
   // always between creation and now.
-  const endAt =
-    spec.endAt ??
-    (spec.updatedToday && createdAt < ctx.startOfToday
-      ? rng.int(ctx.startOfToday, now)
-      : within(createdAt, now, typicalSpan(rng, status), 0.98));
+  const endAt = spec.endAt ?? (spec.updatedToday && createdAt < ctx.startOfToday ? rng.int(ctx.startOfToday, now) : within(createdAt, now, typicalSpan(rng, status), 0.98));
 
   const ticket: RawTicket = {
     ticket_id: spec.id ?? ticketId(ctx, createdAt),
@@ -310,15 +307,17 @@ function build(ctx: Context, spec: Spec): RawTicket {
     status,
     created_at: createdAt,
     updated_at: status === 1 && type === 1 && rng.chance(0.5) ? -1 : endAt,
-    channel: spec.channel ?? rng.weighted([
-      [9, 15],
-      [2, 25],
-      [14, 15],
-      [13, 20],
-      [0, 10],
-      [1, 8],
-      [6, 7],
-    ]),
+    channel:
+      spec.channel ??
+      rng.weighted([
+        [9, 15],
+        [2, 25],
+        [14, 15],
+        [13, 20],
+        [0, 10],
+        [1, 8],
+        [6, 7],
+      ]),
   };
 
   if (hasAgents) {
@@ -386,7 +385,19 @@ export function closingOutcome(rng: Rng, status: number, given: { solve?: number
   const score =
     given.score === undefined
       ? rng.chance(0.7)
-        ? rng.weighted(solve === 2 ? ([[3, 65], [2, 25], [1, 10]] as const) : ([[3, 10], [2, 30], [1, 60]] as const))
+        ? rng.weighted(
+            solve === 2
+              ? ([
+                  [3, 65],
+                  [2, 25],
+                  [1, 10],
+                ] as const)
+              : ([
+                  [3, 10],
+                  [2, 30],
+                  [1, 60],
+                ] as const),
+          )
         : null
       : given.score;
   if (score === null) return { solve };

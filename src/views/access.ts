@@ -14,7 +14,6 @@ export interface Who {
   chatType: ChatType;
 }
 
-
 export type Verdict = { ok: true } | { ok: false; reason: RefusalReason };
 
 export function checkAccess(rules: AccessRules, who: Who): Verdict {

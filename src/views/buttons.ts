@@ -63,12 +63,18 @@ const filterSchema = z.strictObject({
   updated: range.optional(),
 });
 
-const timeWords = z.string().max(40).refine((w) => readTimeWords(w) !== undefined, 'not time words');
+const timeWords = z
+  .string()
+  .max(40)
+  .refine((w) => readTimeWords(w) !== undefined, 'not time words');
 
 const listSchema = z.strictObject({
   f: filterSchema,
   p: int(1, 10_000),
-  n: z.record(openId, text(64)).refine((n) => Object.keys(n).length <= 10, 'too many names').optional(),
+  n: z
+    .record(openId, text(64))
+    .refine((n) => Object.keys(n).length <= 10, 'too many names')
+    .optional(),
   m: z.literal(1).optional(),
   w: z.strictObject({ c: timeWords.optional(), u: timeWords.optional() }).optional(),
   a: z.literal(1).optional(),
@@ -177,7 +183,11 @@ function viewOf(w: Wire): View | undefined {
 }
 
 function listWire(list: ListState): z.infer<typeof listSchema> {
-  const names = Object.fromEntries(Object.entries(list.names).slice(0, 10).map(([k, v]) => [k, [...v].slice(0, 64).join('')]));
+  const names = Object.fromEntries(
+    Object.entries(list.names)
+      .slice(0, 10)
+      .map(([k, v]) => [k, [...v].slice(0, 64).join('')]),
+  );
   // Times travel as words; only a list from a version 1 value has ranges in its filter, and keeps them.
   const filter = list.filter;
   const words = { ...(list.times?.created ? { c: list.times.created } : {}), ...(list.times?.updated ? { u: list.times.updated } : {}) };

@@ -6,11 +6,10 @@ import type { Json } from '../cards/kit.js';
 import { listCard } from '../cards/list.js';
 import { problemCard } from '../cards/problem.js';
 import type { Problem } from '../commands/problems.js';
-import { ticketCard, type ConversationState, type MaskedField } from '../cards/ticket.js';
+import { ticketCard, type ConversationState } from '../cards/ticket.js';
 import type { ButtonValues } from './buttons.js';
 import type { ListState, PageView, View } from './view.js';
 import type { Clock } from '../resilience/clock.js';
-import type { ChatType } from '../jobs/types.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import { lastReachablePage, pages } from '../helpdesk/paging.js';
 import type { TicketFilter, TicketPage } from '../helpdesk/types.js';
@@ -52,10 +51,7 @@ async function showTicket(id: string, back: ListState | undefined, audience: Aud
   const value = (v: View, fresh = false) => deps.values.encode({ view: v, fresh, chatId: audience.chatId, chatType: audience.chatType });
   // A conversation hidden from this chat is not even fetched.
   const wanted = !audience.hide.includes('conversation');
-  const [ticket, conversation] = await Promise.allSettled([
-    deps.helpdesk.getTicket(id, call),
-    wanted ? deps.helpdesk.getConversation(id, call) : Promise.resolve(undefined),
-  ]);
+  const [ticket, conversation] = await Promise.allSettled([deps.helpdesk.getTicket(id, call), wanted ? deps.helpdesk.getConversation(id, call) : Promise.resolve(undefined)]);
   if (ticket.status === 'rejected') {
     const p = problemFor(ticket.reason, 'ticket', id);
     return problem(p.kind === 'ticket-not-found' && hints.ignored ? { ...p, ignored: hints.ignored } : p, [id]);
@@ -113,8 +109,7 @@ async function showList(asked: ListState, audience: Audience, call: CallOptions,
       result = await page(list.page);
       p = pages(result.total, pageSize);
     }
-    const at = (page: number, fresh = false) =>
-      deps.values.encode({ view: { kind: 'list', list: { ...list, page } }, fresh, chatId: audience.chatId, chatType: audience.chatType });
+    const at = (page: number, fresh = false) => deps.values.encode({ view: { kind: 'list', list: { ...list, page } }, fresh, chatId: audience.chatId, chatType: audience.chatType });
     const paged = p.total > 1;
     const card = listCard({
       query: describeQuery(filter, list.names, timezone, { mine: list.mine === true, times: specs, unassigned: list.unassigned === true }),

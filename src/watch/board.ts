@@ -23,8 +23,7 @@ const OPEN_ID = /^ou_[A-Za-z0-9_-]{1,64}$/;
 const MAX_REFRESHED = 200;
 
 function render(counts: BoardCounts, audience: Audience, ctx: WatchContext): Outcome {
-  const list = (filter: object, extra: { unassigned?: boolean } = {}) =>
-    valueFor(ctx, audience, { kind: 'list', list: { filter, page: 1, names: {}, ...extra } }, { newMessage: true });
+  const list = (filter: object, extra: { unassigned?: boolean } = {}) => valueFor(ctx, audience, { kind: 'list', list: { filter, page: 1, names: {}, ...extra } }, { newMessage: true });
   const card = boardCard({
     counts,
     timezone: ctx.timezone,
@@ -32,8 +31,7 @@ function render(counts: BoardCounts, audience: Audience, ctx: WatchContext): Out
     actions: {
       status: (code) => list({ statuses: [code] }),
       unassigned: list(OPEN, { unassigned: true }),
-      agent: (id) =>
-        OPEN_ID.test(id) ? valueFor(ctx, audience, { kind: 'list', list: { filter: { ...OPEN, agentId: id }, page: 1, names: namesOf(counts, id) } }, { newMessage: true }) : undefined,
+      agent: (id) => (OPEN_ID.test(id) ? valueFor(ctx, audience, { kind: 'list', list: { filter: { ...OPEN, agentId: id }, page: 1, names: namesOf(counts, id) } }, { newMessage: true }) : undefined),
       ...(counts.oldest ? { oldest: valueFor(ctx, audience, { kind: 'ticket', ticketId: counts.oldest.id }, { newMessage: true }) } : {}),
       refresh: valueFor(ctx, audience, { kind: 'board' }, { fresh: true }),
     },

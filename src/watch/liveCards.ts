@@ -7,7 +7,7 @@ import type { Json } from '../cards/kit.js';
 import { watchPostCard } from '../cards/watch.js';
 import type { View } from '../views/view.js';
 import { showView } from '../views/show.js';
-import { type Audience } from '../views/audience.js';
+import type { Audience } from '../views/audience.js';
 import { messageGone } from '../feishu/messenger.js';
 import { StateUnavailable } from '../state/types.js';
 import { signature } from './board.js';
@@ -24,14 +24,7 @@ const MAX_REFRESHED = 100;
  * Remembers what a message now shows: a ticket card or a board is kept current from here on; a
  * message that was clicked into something else (a list) is not a ticket's card any more.
  */
-export async function noteShown(
-  ctx: WatchContext,
-  messageId: string,
-  shown: { view: View; ok: boolean; counts?: BoardCounts },
-  audience: Audience,
-  sentAt: number,
-  clicked: boolean,
-): Promise<void> {
+export async function noteShown(ctx: WatchContext, messageId: string, shown: { view: View; ok: boolean; counts?: BoardCounts }, audience: Audience, sentAt: number, clicked: boolean): Promise<void> {
   const { view } = shown;
   const now = ctx.clock();
   if (view.kind === 'ticket' && shown.ok) {

@@ -139,11 +139,7 @@ export class WatchStore {
     if (left <= 0) return;
     // All at once: a ticket event in between must find the card in its ticket's set. The chat's
     // set is how the card is found when the bot leaves the chat.
-    await Promise.all([
-      this.records.put(`card:${messageId}`, card, left),
-      this.records.add(`cards:${card.view.ticketId}`, [messageId], left),
-      this.records.add(`chat-cards:${card.chatId}`, [messageId], left),
-    ]);
+    await Promise.all([this.records.put(`card:${messageId}`, card, left), this.records.add(`cards:${card.view.ticketId}`, [messageId], left), this.records.add(`chat-cards:${card.chatId}`, [messageId], left)]);
   }
 
   getCard(messageId: string): Promise<LiveCard | undefined> {

@@ -54,7 +54,11 @@ export async function startWatch(args: string, who: Who, mentions: Mention[], au
     ctx.log.warn('watch.baseline_failed', { chat_id: who.chatId, error: messageOf(error) });
     return undefined;
   });
-  if (matching) await ctx.store.claimPosted(watch.id, matching.tickets.map((t) => t.id));
+  if (matching)
+    await ctx.store.claimPosted(
+      watch.id,
+      matching.tickets.map((t) => t.id),
+    );
   await ctx.store.addWatch(watch);
   const label = watchLabel(watch, ctx.timezone);
   ctx.log.info('watch.started', { watch_id: watch.id, chat_id: watch.chatId, chat_type: watch.chatType, by: who.userOpenId, filters: list.filter, baseline: matching?.tickets.length ?? null });

@@ -120,13 +120,16 @@ describe.skipIf(!CHROMIUM)('npm start with no credentials, used in the browser',
     expect(String(bot.logs()[1]!['message'])).toContain('FEISHU_APP_ID');
   });
 
-  it('lists today\'s open tickets, pages to the next page, opens a ticket and goes back', async () => {
+  it("lists today's open tickets, pages to the next page, opens a ticket and goes back", async () => {
     const { page, dialogs, problems } = await openConsole(`${consoleUrl}?lang=en_us`);
     const list = await say(page, '/tickets open today');
-    await list.getByRole('button', { name: NEXT }).waitFor({ timeout: 10_000 }).catch(async (error: Error) => {
-      await shot(page, 'console-1-tickets-list.png');
-      throw new Error(`no Next button on the /tickets reply: ${error.message}\ncard text: ${await list.innerText()}`);
-    });
+    await list
+      .getByRole('button', { name: NEXT })
+      .waitFor({ timeout: 10_000 })
+      .catch(async (error: Error) => {
+        await shot(page, 'console-1-tickets-list.png');
+        throw new Error(`no Next button on the /tickets reply: ${error.message}\ncard text: ${await list.innerText()}`);
+      });
     expect(await list.getByRole('button', { name: OPEN }).count()).toBeGreaterThan(0);
     expect(await list.innerText()).toMatch(/\d{19}/);
     await shot(page, 'console-1-tickets-list.png');
@@ -286,7 +289,9 @@ describe.skipIf(!CHROMIUM)('the demo helpdesk comes alive: npm start, nobody typ
     await shot(page, 'console-23-alive-zh.png');
     await page.setViewportSize({ width: 390, height: 844 });
     await cardWith(page, '工单看板').evaluate((node) => (node as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
-    const overflow = await page.locator('.bubble-card').evaluateAll((cards) => cards.filter((c) => (c as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth > (c as unknown as { clientWidth: number }).clientWidth + 1).length);
+    const overflow = await page
+      .locator('.bubble-card')
+      .evaluateAll((cards) => cards.filter((c) => (c as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth > (c as unknown as { clientWidth: number }).clientWidth + 1).length);
     expect(overflow).toBe(0);
     await shot(page, 'console-24-alive-phone.png');
     expect(dialogs).toEqual([]);
@@ -317,7 +322,7 @@ describe.skipIf(!CHROMIUM)('fixture cards in the console of an in-process sandbo
     } else {
       expect(sandbox.standin.replaceCard(id, card)).toEqual({ ok: true });
     }
-    const title = ((card['header'] as { title: { content: string } }).title.content);
+    const title = (card['header'] as { title: { content: string } }).title.content;
     await botMessages(page).last().getByText(title, { exact: false }).first().waitFor({ timeout: 10_000 });
     return botMessages(page).last();
   }
@@ -461,7 +466,7 @@ describe.skipIf(!CHROMIUM)('fixture cards in the console of an in-process sandbo
     const card = await showFixture(page, fixture('hostile.json'), true);
     await card.getByText('<img src=x onerror="window.__pwned=1;alert(1)">Hostile title').waitFor();
     await card.getByText('<script>window.__pwned=1</script>').first().waitFor();
-    await card.getByText('<font color=\'red\' onmouseover=\'alert(1)\'>font with extra attribute</font>', { exact: false }).waitFor();
+    await card.getByText("<font color='red' onmouseover='alert(1)'>font with extra attribute</font>", { exact: false }).waitFor();
     await card.getByText('<a href="javascript:alert(1)">anchor tag</a>', { exact: false }).waitFor();
     await card.getByText('unsupported element: <img src=x onerror=alert(1)>').waitFor();
     expect(await card.locator('img, script, iframe, svg, a').evaluateAll((nodes) => nodes.map((n) => n.outerHTML))).toEqual([]);

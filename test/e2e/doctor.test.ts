@@ -155,8 +155,14 @@ describe('runDoctor', () => {
     expect(end, 'the set-up steps end before "Webhook or long connection?"').toBeGreaterThan(start);
     const setUp = page.slice(start, end);
     for (const need of NEEDED_SCOPES) {
-      expect(need.anyOf.some((scope) => setUp.includes(`\`${scope}\``)), need.anyOf.join(' or ')).toBe(true);
-      expect(need.anyOf.some((scope) => DEFAULT_SCOPES.some((s) => s.name === scope)), need.anyOf.join(' or ')).toBe(true);
+      expect(
+        need.anyOf.some((scope) => setUp.includes(`\`${scope}\``)),
+        need.anyOf.join(' or '),
+      ).toBe(true);
+      expect(
+        need.anyOf.some((scope) => DEFAULT_SCOPES.some((s) => s.name === scope)),
+        need.anyOf.join(' or '),
+      ).toBe(true);
     }
   });
 

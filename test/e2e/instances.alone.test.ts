@@ -152,7 +152,10 @@ describe.skipIf(!redisServer)('three instances started with npm start on one Red
 
     for (const c of commands) {
       expect(shown(c.messageId), c.messageId).toHaveLength(1);
-      expect(replyCalls().filter((call) => call.path.includes(`/${c.messageId}/`)), c.messageId).toHaveLength(1);
+      expect(
+        replyCalls().filter((call) => call.path.includes(`/${c.messageId}/`)),
+        c.messageId,
+      ).toHaveLength(1);
       expect(shown(c.messageId)[0]!.content).toContain('王小明');
     }
     const gets = standin.callsTo('ticket_get');

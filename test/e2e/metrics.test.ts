@@ -46,7 +46,15 @@ describe('npm start: GET /metrics on the metrics port', () => {
     const commandsBefore = sample(before, 'helpdesk_bot_commands_total', ok);
 
     const messageId = 'om_metrics_ticket_1';
-    const event = messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'p2p', chatId: 'oc_metrics_dm', senderOpenId: 'ou_metrics_user', messageId, text: `/ticket ${fullTicket.ticket_id}` });
+    const event = messageEvent({
+      token: SECRETS.verificationToken,
+      appId: SECRETS.appId,
+      chatType: 'p2p',
+      chatId: 'oc_metrics_dm',
+      senderOpenId: 'ou_metrics_user',
+      messageId,
+      text: `/ticket ${fullTicket.ticket_id}`,
+    });
     const d = delivery(event, { encryptKey: SECRETS.encryptKey });
     expect((await fetch(base + '/webhook/event', { method: 'POST', headers: d.headers, body: d.body })).status).toBe(200);
     // The counter moves when the reply has been sent (and logged).

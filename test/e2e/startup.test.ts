@@ -25,16 +25,24 @@ describe('a port already in use', () => {
   it.each([
     ['sandbox', () => ({})],
     ['production', () => credentialsFor(standin.url)],
-  ])('%s: exits non-zero within 10 s with one line naming the port and PORT', async (_, env) => {
-    const started = Date.now();
-    const bot = npmStart({ ...env(), PORT: String(port) });
-    const code = await bot.exited;
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(code).not.toBe(0);
-    const lines = bot.stderr().trim().split('\n').filter((l) => !l.startsWith('npm '));
-    expect(lines).toEqual([`Cannot start the helpdesk bot: port ${port} is already in use; set PORT (or server.port in app.yaml) to a free port.`]);
-    expect(bot.stderr()).not.toMatch(/TypeError/);
-  }, 20_000);
+  ])(
+    '%s: exits non-zero within 10 s with one line naming the port and PORT',
+    async (_, env) => {
+      const started = Date.now();
+      const bot = npmStart({ ...env(), PORT: String(port) });
+      const code = await bot.exited;
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(code).not.toBe(0);
+      const lines = bot
+        .stderr()
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('npm '));
+      expect(lines).toEqual([`Cannot start the helpdesk bot: port ${port} is already in use; set PORT (or server.port in app.yaml) to a free port.`]);
+      expect(bot.stderr()).not.toMatch(/TypeError/);
+    },
+    20_000,
+  );
 });
 
 describe('production without credentials', () => {

@@ -67,7 +67,12 @@ describe('npm start against npm run standin, with helpdesk events', { timeout: 1
     await until('the subscription', async () => ((await call('/subscriptions')) as unknown as string[]).length === 2);
     const [subscribe] = await calls('helpdesk_subscribe');
     expect(subscribe!.status).toBe(200);
-    expect(subscribe!.body).toEqual({ events: [{ type: 'helpdesk.ticket', subtype: 'ticket.created_v1' }, { type: 'helpdesk.ticket', subtype: 'ticket.updated_v1' }] });
+    expect(subscribe!.body).toEqual({
+      events: [
+        { type: 'helpdesk.ticket', subtype: 'ticket.created_v1' },
+        { type: 'helpdesk.ticket', subtype: 'ticket.updated_v1' },
+      ],
+    });
     expect(bot.logs().some((l) => l.event === 'helpdesk.subscribed')).toBe(true);
   });
 
@@ -125,14 +130,28 @@ describe('npm start against npm run standin, with helpdesk events', { timeout: 1
   it('answers /board with counts equal to what the list API reports for each status', async () => {
     const board = await call('/say', { text: '/board', chat: 'group' });
     const text = JSON.stringify(board.sent![0]!.card);
-    const token = ((await (await fetch(`${platform}/open-apis/auth/v3/tenant_access_token/internal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: APP.FEISHU_APP_ID, app_secret: APP.FEISHU_APP_SECRET }) })).json()) as { tenant_access_token: string }).tenant_access_token;
+    const token = (
+      (await (
+        await fetch(`${platform}/open-apis/auth/v3/tenant_access_token/internal`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ app_id: APP.FEISHU_APP_ID, app_secret: APP.FEISHU_APP_SECRET }),
+        })
+      ).json()) as { tenant_access_token: string }
+    ).tenant_access_token;
     const total = async (status: number) => {
       const res = await fetch(`${platform}/open-apis/helpdesk/v1/tickets?page=1&page_size=1&status_list=${status}`, {
         headers: { authorization: `Bearer ${token}`, 'x-lark-helpdesk-authorization': Buffer.from(`${APP.FEISHU_HELPDESK_ID}:${APP.FEISHU_HELPDESK_TOKEN}`).toString('base64') },
       });
       return ((await res.json()) as { data: { total: number } }).data.total;
     };
-    for (const [status, label] of [[1, 'New'], [2, 'Processing'], [3, 'Queued'], [4, 'Pending'], [5, 'Waiting on the customer']] as const) {
+    for (const [status, label] of [
+      [1, 'New'],
+      [2, 'Processing'],
+      [3, 'Queued'],
+      [4, 'Pending'],
+      [5, 'Waiting on the customer'],
+    ] as const) {
       expect(text).toContain(`"${label} · ${await total(status)}"`);
     }
   });
@@ -173,7 +192,16 @@ describe.skipIf(!redisServer)('the watch path on Redis: two instances started wi
   it('shares the watch: the same event delivered to both instances posts once, and either one posts', async () => {
     // The watch is started through the second instance.
     standin.registerIncoming('om_redis_watch', 'oc_redis_group');
-    const watch = messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'group', chatId: 'oc_redis_group', senderOpenId: 'ou_asker', messageId: 'om_redis_watch', text: '@_user_1 /watch tag VIP', mentions: [{ key: '@_user_1', openId: SECRETS.botOpenId, name: 'Helpdesk Bot' }] });
+    const watch = messageEvent({
+      token: SECRETS.verificationToken,
+      appId: SECRETS.appId,
+      chatType: 'group',
+      chatId: 'oc_redis_group',
+      senderOpenId: 'ou_asker',
+      messageId: 'om_redis_watch',
+      text: '@_user_1 /watch tag VIP',
+      mentions: [{ key: '@_user_1', openId: SECRETS.botOpenId, name: 'Helpdesk Bot' }],
+    });
     expect(await post(instances[1]!.url, watch)).toBe(200);
     await until('the confirmation', () => [...standin.messages.values()].some((m) => m.replyTo === 'om_redis_watch' && m.content.includes('Watching: Tag VIP')));
 

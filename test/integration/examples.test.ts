@@ -19,7 +19,12 @@ import { SECRETS } from '../support/secrets.js';
 const zone = 'Asia/Shanghai';
 const you = DEMO_AGENTS[0]!; // the console's user, so `mine` is 陈静
 /** The README and every page under docs/: where people read the examples. */
-const pages = ['../../README.md', ...readdirSync(new URL('../../docs/', import.meta.url)).filter((f) => f.endsWith('.md')).map((f) => `../../docs/${f}`)];
+const pages = [
+  '../../README.md',
+  ...readdirSync(new URL('../../docs/', import.meta.url))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `../../docs/${f}`),
+];
 const texts = pages.map((page) => readFileSync(new URL(page, import.meta.url), 'utf8'));
 const docExamples = [...new Set(texts.flatMap((t) => [...t.matchAll(/`\/tickets ([^`…<]+)`/g)]).map((m) => m[1]!.trim()))];
 /** Every watch the README and docs/ show (in backticks, or in the stand-in's curl examples); the help card's and the console's Try chips' are added below. */
@@ -39,9 +44,7 @@ function count(text: string, now: number, tickets: readonly RawTicket[]): number
   const mentions = addressed.mentions;
   const parsed = parseTicketQuery(addressed.text, { now, timezone: zone, askerOpenId: you.id!, mentions, maxPage: 1000 });
   if (!parsed.ok) throw new Error(`${text}: ${JSON.stringify(parsed.error)}`);
-  const params = Object.fromEntries(
-    Object.entries(listParams(parsed.query.filter, parsed.query.page, 10)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]),
-  );
+  const params = Object.fromEntries(Object.entries(listParams(parsed.query.filter, parsed.query.page, 10)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
   return runTicketQuery(tickets, apiQuery(params)).tickets.length;
 }
 

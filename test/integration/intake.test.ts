@@ -18,8 +18,7 @@ beforeEach(() => {
 
 const apiCalls = () => h.standin.calls.filter((c) => c.route !== 'tenant_token');
 const settle = () => new Promise((r) => setTimeout(r, 300));
-const event = (text = '/ticket 6626871355780366331') =>
-  messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'p2p', senderOpenId: 'ou_u', text });
+const event = (text = '/ticket 6626871355780366331') => messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'p2p', senderOpenId: 'ou_u', text });
 
 describe('url verification', () => {
   it('answers an encrypted challenge, signed or not', async () => {
@@ -74,7 +73,12 @@ describe('the webhook routes', () => {
   });
 
   it('answers anything but a POST there, and other paths, with the JSON 404', async () => {
-    for (const [method, path] of [['GET', '/webhook/event'], ['PUT', '/webhook/card'], ['POST', '/webhook/events'], ['POST', '/webhook']]) {
+    for (const [method, path] of [
+      ['GET', '/webhook/event'],
+      ['PUT', '/webhook/card'],
+      ['POST', '/webhook/events'],
+      ['POST', '/webhook'],
+    ]) {
       const res = await fetch(h.bot.url + path!, { method: method!, ...(method === 'GET' ? {} : { body: '{}' }) });
       expect([method, path, res.status, await res.json()]).toEqual([method, path, 404, { error: 'not found' }]);
     }
@@ -137,9 +141,7 @@ describe('/ticket round trip', () => {
   });
 
   it('ignores a group message that does not mention the bot', async () => {
-    const res = await h.post(
-      messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'group', senderOpenId: 'ou_u', text: '/ticket 6626871355780366331' }),
-    );
+    const res = await h.post(messageEvent({ token: SECRETS.verificationToken, appId: SECRETS.appId, chatType: 'group', senderOpenId: 'ou_u', text: '/ticket 6626871355780366331' }));
     expect(res.status).toBe(200);
     await settle();
     expect(apiCalls()).toEqual([]);

@@ -51,7 +51,11 @@ describe('metrics', () => {
     await h.replies(first.messageId, 1, 10_000);
     const again = await h.say(`/ticket ${id(1)}`, { chatId: 'oc_metrics_b' });
     await h.replies(again.messageId, 1, 10_000);
-    await until(async () => sample(await scrape(), 'helpdesk_bot_commands_total', { command: 'ticket', outcome: 'ok', reply: 'sent' }) >= sample(before, 'helpdesk_bot_commands_total', { command: 'ticket', outcome: 'ok', reply: 'sent' }) + 2);
+    await until(
+      async () =>
+        sample(await scrape(), 'helpdesk_bot_commands_total', { command: 'ticket', outcome: 'ok', reply: 'sent' }) >=
+        sample(before, 'helpdesk_bot_commands_total', { command: 'ticket', outcome: 'ok', reply: 'sent' }) + 2,
+    );
 
     const after = await scrape();
     const delta = (name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
@@ -76,7 +80,7 @@ describe('metrics', () => {
     expect(sample(after, 'helpdesk_bot_clicks_total', { view: 'unknown', outcome: 'invalid-button' }) - sample(before, 'helpdesk_bot_clicks_total', { view: 'unknown', outcome: 'invalid-button' })).toBe(1);
   });
 
-  it('show the work queue and the replies waiting for their chat\'s turn while a burst is answered', async () => {
+  it("show the work queue and the replies waiting for their chat's turn while a burst is answered", async () => {
     // 12 commands in one chat at 2 replies a second: replies wait, then all are sent.
     const sent = await Promise.all(Array.from({ length: 12 }, (_, i) => h.say(`/ticket ${id(10 + (i % 3))}`, { chatId: 'oc_metrics_hot' })));
     let waiting = 0;

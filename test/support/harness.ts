@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
-import { type Config, type Connection } from '../../src/config/schema.js';
+import type { Config, Connection } from '../../src/config/schema.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '@helpdesk-bot/feishu-standin/deliveries';
 import { cardButtons } from '@helpdesk-bot/feishu-standin/cards';

@@ -91,8 +91,7 @@ export function ticket(id: string, fields: Partial<RawTicket> = {}): RawTicket {
   };
 }
 
-export const markdownElements = (count: number) =>
-  Array.from({ length: count }, (_, i) => ({ tag: 'markdown', content: `line ${i}` }));
+export const markdownElements = (count: number) => Array.from({ length: count }, (_, i) => ({ tag: 'markdown', content: `line ${i}` }));
 
 /** A schema 2.0 card with `count` markdown elements. */
 export function card2(count = 1): Record<string, unknown> {

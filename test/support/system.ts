@@ -27,7 +27,7 @@ export const PROGRAMS = {
     name: 'redis-server',
     command: 'redis-server',
     install: 'apt-get install -y redis-server',
-    neededBy: 'the shared-state tests against a real Redis (test/state/*.test.ts) and the bench\'s instances on Redis',
+    neededBy: "the shared-state tests against a real Redis (test/state/*.test.ts) and the bench's instances on Redis",
   },
 } satisfies Record<string, SystemProgram>;
 
@@ -37,7 +37,10 @@ export type ProgramKey = keyof typeof PROGRAMS;
 export function locate(program: SystemProgram): string | undefined {
   const candidates = program.command.includes('/')
     ? [program.command]
-    : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program.command));
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, program.command));
   return candidates.find((path) => {
     try {
       accessSync(path, constants.X_OK);

@@ -44,8 +44,7 @@ export function tokenEndpoint(tokens: TenantTokens, appId: string, appSecret: st
     const body = bodyOf(req).json;
     const given = isObject(body) ? body : {};
     // A failed exchange is HTTP 200 with a non-zero code and an empty data object.
-    const fail = (error: { code: number; msg: string }) =>
-      sendJson(res, 200, { code: error.code, data: {}, msg: error.msg });
+    const fail = (error: { code: number; msg: string }) => sendJson(res, 200, { code: error.code, data: {}, msg: error.msg });
     if (given['app_id'] !== appId) return fail(E.tokenInvalidParam);
     if (given['app_secret'] !== appSecret) return fail(E.tokenBadSecret);
     const { token, expire } = tokens.issue();

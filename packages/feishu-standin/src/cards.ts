@@ -47,9 +47,26 @@ const ATTRIBUTES: Record<string, readonly string[]> = {
 };
 /** Other 2.0 components: known, so accepted, their attributes not checked here. */
 const OTHER_COMPONENTS = new Set([
-  'img', 'img_combination', 'person', 'person_list', 'chart', 'form', 'interactive_container', 'input', 'select_static',
-  'multi_select_static', 'select_person', 'multi_select_person', 'date_picker', 'picker_time', 'picker_datetime',
-  'overflow', 'checker', 'select_img', 'audio', 'video',
+  'img',
+  'img_combination',
+  'person',
+  'person_list',
+  'chart',
+  'form',
+  'interactive_container',
+  'input',
+  'select_static',
+  'multi_select_static',
+  'select_person',
+  'multi_select_person',
+  'date_picker',
+  'picker_time',
+  'picker_datetime',
+  'overflow',
+  'checker',
+  'select_img',
+  'audio',
+  'video',
 ]);
 /** Removed in 2.0. */
 const REMOVED = new Set(['action', 'note']);
@@ -188,8 +205,7 @@ export function checkCardContent(content: string): CardCheck {
   return checkCard(parsed.value);
 }
 
-export const describeFailure = (check: { subcode: number; reason: string }): string =>
-  `ErrCode: ${check.subcode}; ErrMsg: ${check.reason}; `;
+export const describeFailure = (check: { subcode: number; reason: string }): string => `ErrCode: ${check.subcode}; ErrMsg: ${check.reason}; `;
 
 export interface CardButton {
   /** The button's English text (`text.content`). */

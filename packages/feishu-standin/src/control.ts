@@ -38,20 +38,63 @@ export interface ControlOptions {
 const say = z.strictObject({
   text: z.string().min(1).max(2000),
   chat: z.enum(['dm', 'group']).default('dm'),
-  chatId: z.string().regex(/^oc_\w+$/).optional(),
-  sender: z.string().regex(/^ou_\w+$/).default('ou_standin_user'),
-  messageId: z.string().regex(/^om_\w+$/).optional(),
+  chatId: z
+    .string()
+    .regex(/^oc_\w+$/)
+    .optional(),
+  sender: z
+    .string()
+    .regex(/^ou_\w+$/)
+    .default('ou_standin_user'),
+  messageId: z
+    .string()
+    .regex(/^om_\w+$/)
+    .optional(),
 });
-const click = z.strictObject({ messageId: z.string().regex(/^om_\w+$/), button: z.string().min(1), operator: z.string().regex(/^ou_\w+$/).default('ou_standin_user') });
-const added = z.strictObject({ chatId: z.string().regex(/^oc_\w+$/).optional(), operator: z.string().regex(/^ou_\w+$/).default('ou_standin_user') });
+const click = z.strictObject({
+  messageId: z.string().regex(/^om_\w+$/),
+  button: z.string().min(1),
+  operator: z
+    .string()
+    .regex(/^ou_\w+$/)
+    .default('ou_standin_user'),
+});
+const added = z.strictObject({
+  chatId: z
+    .string()
+    .regex(/^oc_\w+$/)
+    .optional(),
+  operator: z
+    .string()
+    .regex(/^ou_\w+$/)
+    .default('ou_standin_user'),
+});
 const gone = z.strictObject({
   chatId: z.string().regex(/^oc_\w+$/),
-  operator: z.string().regex(/^ou_\w+$/).default('ou_standin_user'),
+  operator: z
+    .string()
+    .regex(/^ou_\w+$/)
+    .default('ou_standin_user'),
   /** false: the bot is out of the chat but never hears of it (a missed event). */
   deliver: z.boolean().default(true),
 });
-const entered = z.strictObject({ user: z.string().regex(/^ou_\w+$/).default('ou_standin_user'), chatId: z.string().regex(/^oc_\w+$/).optional() });
-const menu = z.strictObject({ eventKey: z.string().min(1).max(30), operator: z.string().regex(/^ou_\w+$/).default('ou_standin_user') });
+const entered = z.strictObject({
+  user: z
+    .string()
+    .regex(/^ou_\w+$/)
+    .default('ou_standin_user'),
+  chatId: z
+    .string()
+    .regex(/^oc_\w+$/)
+    .optional(),
+});
+const menu = z.strictObject({
+  eventKey: z.string().min(1).max(30),
+  operator: z
+    .string()
+    .regex(/^ou_\w+$/)
+    .default('ou_standin_user'),
+});
 const refuse = z.strictObject({ code: z.number().int(), times: z.number().int().min(1).optional() });
 const drop = z.strictObject({ code: z.union([z.literal(1000), z.literal(1006)]).optional() });
 const scopes = z.array(z.strictObject({ name: z.string().min(1), pending: z.boolean().optional() }));
@@ -60,7 +103,10 @@ const ticketFields = {
   status: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(50), z.literal(51), z.literal(52)]).optional(),
   tags: z.array(z.string().min(1).max(50)).max(10).optional(),
   /** A known agent's name (one of `agents`, such as the demo's "王磊" or "Emily Zhang") or any open_id; null for none. */
-  agent: z.union([openId, z.string().min(1).max(64)]).nullable().optional(),
+  agent: z
+    .union([openId, z.string().min(1).max(64)])
+    .nullable()
+    .optional(),
 };
 const newTicket = z.strictObject(ticketFields);
 const changeTicket = z.strictObject({ ...ticketFields, score: z.number().int().min(1).max(3).optional(), solve: z.number().int().min(1).max(2).optional() });
@@ -146,8 +192,14 @@ export function controlRoutes(options: ControlOptions): express.Router {
     if (!result.ok) return void res.status(502).json({ delivered: false, error: result.error });
     res.json({ delivered: true, chatId: input.chatId, eventId: payload.header.event_id });
   };
-  r.post('/remove-bot', leave((chatId) => standin.removeBot(chatId), botRemovedEvent));
-  r.post('/disband', leave((chatId) => standin.disbandChat(chatId), chatDisbandedEvent));
+  r.post(
+    '/remove-bot',
+    leave((chatId) => standin.removeBot(chatId), botRemovedEvent),
+  );
+  r.post(
+    '/disband',
+    leave((chatId) => standin.disbandChat(chatId), chatDisbandedEvent),
+  );
 
   r.post('/open-dm', async (req, res) => {
     const input = body(entered, req, res);

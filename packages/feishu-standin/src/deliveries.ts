@@ -274,7 +274,7 @@ function ticketEventObject(ticket: RawTicket, helpdeskId: string | undefined) {
   const guestId = ticket.guest?.id;
   return {
     ticket_id: ticket.ticket_id,
-    ...(ticket.helpdesk_id ?? helpdeskId ? { helpdesk_id: ticket.helpdesk_id ?? helpdeskId } : {}),
+    ...((ticket.helpdesk_id ?? helpdeskId) ? { helpdesk_id: ticket.helpdesk_id ?? helpdeskId } : {}),
     ...(ticket.guest ? { guest: { ...(guestId ? { id: idsForOpenId(guestId) } : {}), ...(ticket.guest.name ? { name: ticket.guest.name } : {}) } } : {}),
     // 1 bot, 2 human: the ticket's stage follows whether an agent took it.
     stage: ticket.ticket_type === 2 ? 2 : 1,

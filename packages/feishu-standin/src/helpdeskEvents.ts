@@ -13,12 +13,7 @@ import { sendError, sendJson } from './respond.js';
 import type { RawTicket } from './types.js';
 
 /** The events the subscribe API takes (type / subtype), from its documentation page. */
-const KNOWN = new Set([
-  'helpdesk.ticket/ticket.created_v1',
-  'helpdesk.ticket/ticket.updated_v1',
-  'helpdesk.ticket_message/ticket_message.created_v1',
-  'helpdesk.notification/notification.approve_v1',
-]);
+const KNOWN = new Set(['helpdesk.ticket/ticket.created_v1', 'helpdesk.ticket/ticket.updated_v1', 'helpdesk.ticket_message/ticket_message.created_v1', 'helpdesk.notification/notification.approve_v1']);
 
 /** Where events go: the transport the bot receives them over, and the token payloads carry. */
 export interface EventSink {
@@ -72,7 +67,7 @@ export class HelpdeskEvents {
         if (!KNOWN.has(`${type}/${subtype}`)) return sendError(res, E.helpdeskBadRequest, { ext: `events[${i}]: no event ${type} ${subtype}` });
         names.push(`${type}/${subtype}`);
       }
-      for (const name of names) (subscribe ? this.subscribed.add(name) : this.subscribed.delete(name));
+      for (const name of names) subscribe ? this.subscribed.add(name) : this.subscribed.delete(name);
       sendJson(res, 200, { code: 0, msg: 'success', data: {} });
     };
   }
@@ -80,17 +75,13 @@ export class HelpdeskEvents {
   /** A ticket was created: pushed if subscribed (resolves once the bot answered, or not). */
   created(ticket: RawTicket): Promise<PushedEvent | undefined> {
     if (!this.subscribed.has('helpdesk.ticket/ticket.created_v1')) return Promise.resolve(undefined);
-    return this.push('helpdesk.ticket.created_v1', ticket.ticket_id, (token) =>
-      ticketCreatedEvent({ token, appId: this.appId, ticket, helpdeskId: this.helpdeskId, createTime: this.now() }),
-    );
+    return this.push('helpdesk.ticket.created_v1', ticket.ticket_id, (token) => ticketCreatedEvent({ token, appId: this.appId, ticket, helpdeskId: this.helpdeskId, createTime: this.now() }));
   }
 
   /** A ticket changed from `before`: pushed if subscribed. */
   updated(ticket: RawTicket, before: RawTicket): Promise<PushedEvent | undefined> {
     if (!this.subscribed.has('helpdesk.ticket/ticket.updated_v1')) return Promise.resolve(undefined);
-    return this.push('helpdesk.ticket.updated_v1', ticket.ticket_id, (token) =>
-      ticketUpdatedEvent({ token, appId: this.appId, ticket, before, helpdeskId: this.helpdeskId, createTime: this.now() }),
-    );
+    return this.push('helpdesk.ticket.updated_v1', ticket.ticket_id, (token) => ticketUpdatedEvent({ token, appId: this.appId, ticket, before, helpdeskId: this.helpdeskId, createTime: this.now() }));
   }
 
   /** Pushes a recorded event again, unchanged (same event_id), as the platform's retries do. */

@@ -117,8 +117,7 @@ function buildApp(opts: StandInOptions): Parts {
   const helpdesk = requireHelpdesk(opts.helpdeskId, opts.helpdeskToken);
   const ctx = { appId: opts.appId, tenantKey: tenantKeyFor(opts.appId), now };
   // Every route: record, then injected faults, then the platform's own checks and handler.
-  const on = (method: 'get' | 'post' | 'patch', path: string, route: Route, ...handlers: RequestHandler[]) =>
-    app[method](path, recorder.tag(route), faults.guard(route), rejectBadBody, ...handlers);
+  const on = (method: 'get' | 'post' | 'patch', path: string, route: Route, ...handlers: RequestHandler[]) => app[method](path, recorder.tag(route), faults.guard(route), rejectBadBody, ...handlers);
 
   const profile = { appName: opts.botName ?? 'Helpdesk Bot', openId: opts.botOpenId };
   const issueTokens = tokenEndpoint(tokens, opts.appId, opts.appSecret);
@@ -152,9 +151,7 @@ export class StandIn {
   static async start(opts: StandInOptions, port = 0): Promise<StandIn> {
     const parts = buildApp(opts);
     const server = await new Promise<Server>((resolve, reject) => {
-      const listening = parts.app.listen(port, '127.0.0.1', (error?: Error) =>
-        error ? reject(error) : resolve(listening),
-      );
+      const listening = parts.app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
     const { port: actual } = server.address() as AddressInfo;
     parts.baseUrl.value = `http://127.0.0.1:${actual}`;

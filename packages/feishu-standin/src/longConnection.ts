@@ -12,7 +12,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { bodyOf } from './body.js';
 import { decodeFrame, encodeFrame, headerMap, METHOD, type Frame } from './frames.js';
 import { randomHex } from './ids.js';
@@ -471,21 +471,24 @@ export class LongConnectionGateway {
     const sum = Math.max(1, Math.min(options.fragments ?? 1, bytes.length));
     const size = Math.ceil(bytes.length / sum);
     const traceId = randomBytes(8).toString('hex');
-    const frames = Array.from({ length: sum }, (_, seq): Frame => ({
-      SeqID: ++this.seq,
-      LogID: this.seq,
-      service: target.serviceId,
-      method: METHOD.data,
-      headers: [
-        { key: 'type', value: type },
-        { key: 'message_id', value: frameId },
-        { key: 'sum', value: String(sum) },
-        { key: 'seq', value: String(seq) },
-        { key: 'trace_id', value: traceId },
-        { key: 'timestamp', value: String(this.options.now()) },
-      ],
-      payload: bytes.subarray(seq * size, (seq + 1) * size),
-    }));
+    const frames = Array.from(
+      { length: sum },
+      (_, seq): Frame => ({
+        SeqID: ++this.seq,
+        LogID: this.seq,
+        service: target.serviceId,
+        method: METHOD.data,
+        headers: [
+          { key: 'type', value: type },
+          { key: 'message_id', value: frameId },
+          { key: 'sum', value: String(sum) },
+          { key: 'seq', value: String(seq) },
+          { key: 'trace_id', value: traceId },
+          { key: 'timestamp', value: String(this.options.now()) },
+        ],
+        payload: bytes.subarray(seq * size, (seq + 1) * size),
+      }),
+    );
     if (options.reversed) frames.reverse();
     // A silent (half-open) connection swallows what is sent: the acknowledgement never comes.
     if (target.info.silent) return;

@@ -240,9 +240,7 @@ export function patchMessage(store: MessageStore, ctx: MessageContext): RequestH
     const id = pathParam(req, 'message_id');
     const message = store.sent.get(id);
     if (!message) {
-      return store.isIncoming(id)
-        ? sendError(res, E.imInvalidParam, { ext: 'the message was not sent by this bot' })
-        : sendError(res, E.invalidMessageId);
+      return store.isIncoming(id) ? sendError(res, E.imInvalidParam, { ext: 'the message was not sent by this bot' }) : sendError(res, E.invalidMessageId);
     }
     const body = bodyOf(req).json;
     const content = isObject(body) ? body['content'] : undefined;

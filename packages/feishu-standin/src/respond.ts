@@ -21,7 +21,10 @@ export interface ErrorOptions {
 
 function write(res: Response, status: number, body: ApiBody, headers: Record<string, string>, logId: string): void {
   settle(res, status, body.code);
-  res.status(status).set({ 'x-tt-logid': logId, ...headers }).json(body);
+  res
+    .status(status)
+    .set({ 'x-tt-logid': logId, ...headers })
+    .json(body);
 }
 
 export function sendJson(res: Response, status: number, body: ApiBody, headers: Record<string, string> = {}): void {
@@ -31,9 +34,7 @@ export function sendJson(res: Response, status: number, body: ApiBody, headers: 
 export function sendError(res: Response, error: PlatformError, options: ErrorOptions = {}): void {
   const logId = newLogId(Date.now());
   const msg = options.ext === undefined ? error.msg : `${error.msg}, ext=${options.ext}`;
-  const troubleshooter =
-    '排查建议查看(Troubleshooting suggestions): ' +
-    `https://open.feishu.cn/search?from=openapi&log_id=${logId}&code=${error.code}`;
+  const troubleshooter = '排查建议查看(Troubleshooting suggestions): ' + `https://open.feishu.cn/search?from=openapi&log_id=${logId}&code=${error.code}`;
   const body: ApiBody = { code: error.code, msg, error: { ...options.detail, log_id: logId, troubleshooter } };
   write(res, error.status, body, options.headers ?? {}, logId);
 }

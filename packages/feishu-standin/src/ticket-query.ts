@@ -104,8 +104,7 @@ export function parseTicketQuery(params: QueryParams): TicketQuery {
   };
 }
 
-const within = (value: number | undefined, range: TimeRange | undefined): boolean =>
-  range === undefined || (value !== undefined && value >= range.start && value <= range.end);
+const within = (value: number | undefined, range: TimeRange | undefined): boolean => range === undefined || (value !== undefined && value >= range.start && value <= range.end);
 
 const equalOrUnset = (actual: unknown, wanted: unknown): boolean => wanted === undefined || actual === wanted;
 
@@ -120,8 +119,7 @@ function matches(ticket: RawTicket, q: TicketQuery): boolean {
     equalOrUnset(ticket.solve, q.solved) &&
     equalOrUnset(ticket.score, q.score) &&
     (q.statuses === undefined || (ticket.status !== undefined && q.statuses.includes(ticket.status))) &&
-    (q.guestName === undefined ||
-      (ticket.guest?.name ?? '').toLowerCase().includes(q.guestName.toLowerCase())) &&
+    (q.guestName === undefined || (ticket.guest?.name ?? '').toLowerCase().includes(q.guestName.toLowerCase())) &&
     equalOrUnset(ticket.guest?.id, q.guestId) &&
     (q.tags === undefined || q.tags.every((tag) => tagNames.has(tag))) &&
     within(ticket.created_at, q.created) &&
@@ -139,8 +137,7 @@ function compareIds(a: string, b: string): number {
 }
 
 /** Newest first, then by ticket id. */
-const byCreatedDesc = (a: RawTicket, b: RawTicket): number =>
-  (b.created_at ?? 0) - (a.created_at ?? 0) || compareIds(a.ticket_id, b.ticket_id);
+const byCreatedDesc = (a: RawTicket, b: RawTicket): number => (b.created_at ?? 0) - (a.created_at ?? 0) || compareIds(a.ticket_id, b.ticket_id);
 
 export function runTicketQuery(tickets: readonly RawTicket[], q: TicketQuery): { total: number; tickets: RawTicket[] } {
   const found = tickets.filter((ticket) => matches(ticket, q)).sort(byCreatedDesc);

@@ -47,7 +47,10 @@ export class TicketStore {
   }
 
   addConversation(id: string, messages: readonly RawTicketMessage[]): void {
-    this.conversations.set(id, [...messages].sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0)));
+    this.conversations.set(
+      id,
+      [...messages].sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0)),
+    );
   }
 
   all(): readonly RawTicket[] {

@@ -5,8 +5,7 @@
 import type { Ticket, TicketFilter } from '../../helpdesk/types.js';
 
 export function matches(filter: TicketFilter, ticket: Ticket): boolean {
-  const within = (at: number | undefined, range: { start: number; end: number } | undefined) =>
-    range === undefined || (at !== undefined && at >= range.start && at <= range.end);
+  const within = (at: number | undefined, range: { start: number; end: number } | undefined) => range === undefined || (at !== undefined && at >= range.start && at <= range.end);
   const same = <T>(actual: T | undefined, wanted: T | undefined) => wanted === undefined || actual === wanted;
   const tagNames = new Set(ticket.tags.map((t) => t.name));
   // Any agent on the ticket counts, its owner included (agent_id is "an agent of the ticket").

@@ -5,7 +5,16 @@
 export const COUNT_SRC = '(?:\\d+|[一二两三四五六七八九十]+)';
 
 const DIGITS: Readonly<Record<string, number>> = {
-  一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 };
 
 /** A whole number, or undefined when the text is not one (or is absurdly long). */

@@ -13,19 +13,7 @@ import { suggestWord } from './suggest.js';
 import { matchTime, resolveTime, timeWords, type TimeMatch, type TimeRange, type TimeSpec } from './time.js';
 import { tokenize, type Token } from './tokenizer.js';
 import type { FilterContext, FilterError, ParseResult, TicketQuery } from './types.js';
-import {
-  EXPECTED,
-  looksLikePerson,
-  readChannel,
-  readGuest,
-  readPage,
-  readPerson,
-  readScore,
-  readTicketId,
-  readText,
-  type PersonContext,
-  type ValueResult,
-} from './values.js';
+import { EXPECTED, looksLikePerson, readChannel, readGuest, readPage, readPerson, readScore, readTicketId, readText, type PersonContext, type ValueResult } from './values.js';
 import { channelHint, hasHan, lookupKey, lookupWord, MAX_PAGE, type Keyword, type TimeField, type VocabularyEntry } from './vocabulary.js';
 
 export const MAX_INPUT_CHARS = 1000;
@@ -181,16 +169,7 @@ function plainRun(queue: readonly Token[], i: number): number {
   return k;
 }
 
-function applyEntry(
-  entry: VocabularyEntry,
-  word: string,
-  queue: readonly Token[],
-  next: number,
-  draft: Draft,
-  people: PersonContext,
-  clock: Clock,
-  k: number,
-): Step {
+function applyEntry(entry: VocabularyEntry, word: string, queue: readonly Token[], next: number, draft: Draft, people: PersonContext, clock: Clock, k: number): Step {
   const m = entry.meaning;
   switch (m.kind) {
     case 'status': {
@@ -248,8 +227,7 @@ function expectedFor(keyword: Keyword, clock: Clock): string {
 function applyKeyword(keyword: Keyword, word: string, value: Token, draft: Draft, people: PersonContext, k: number, clock: Clock): Step {
   const consumed = k + 1;
   if (value.unterminated) return badValue(word, value.raw, EXPECTED.closingQuote);
-  const check = <T>(r: ValueResult<T>, use: (v: T) => FilterError | undefined): Step =>
-    r.ok ? done(use(r.value), consumed) : badValue(word, value.raw, r.expected);
+  const check = <T>(r: ValueResult<T>, use: (v: T) => FilterError | undefined): Step => (r.ok ? done(use(r.value), consumed) : badValue(word, value.raw, r.expected));
 
   switch (keyword) {
     case 'agent':

@@ -19,10 +19,7 @@ export interface CalendarDay {
 
 export type SpanUnit = 'hours' | 'days' | 'weeks' | 'months';
 
-export type TimeSpec =
-  | { kind: 'period'; period: Period }
-  | { kind: 'span'; amount: number; unit: SpanUnit }
-  | { kind: 'days'; from: CalendarDay; to: CalendarDay };
+export type TimeSpec = { kind: 'period'; period: Period } | { kind: 'span'; amount: number; unit: SpanUnit } | { kind: 'days'; from: CalendarDay; to: CalendarDay };
 
 /** A match, a text shaped like a time that is not a valid one (with a hint), or no match. */
 export type TimeMatch = { ok: true; spec: TimeSpec } | { ok: false; expected: string } | null;
@@ -33,13 +30,31 @@ export const SPAN_LIMITS: Readonly<Record<SpanUnit, number>> = { hours: 87600, d
 const DATE_SRC = '\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{4}年\\d{1,2}月\\d{1,2}[日号]?';
 const RANGE_SEP_SRC = '\\s*(?:\\.\\.\\.?|~|至|到|—|–)\\s*|\\s+-\\s+';
 const EN_UNITS: Readonly<Record<string, SpanUnit>> = {
-  h: 'hours', hr: 'hours', hrs: 'hours', hour: 'hours', hours: 'hours',
-  d: 'days', day: 'days', days: 'days',
-  w: 'weeks', wk: 'weeks', wks: 'weeks', week: 'weeks', weeks: 'weeks',
-  mo: 'months', month: 'months', months: 'months',
+  h: 'hours',
+  hr: 'hours',
+  hrs: 'hours',
+  hour: 'hours',
+  hours: 'hours',
+  d: 'days',
+  day: 'days',
+  days: 'days',
+  w: 'weeks',
+  wk: 'weeks',
+  wks: 'weeks',
+  week: 'weeks',
+  weeks: 'weeks',
+  mo: 'months',
+  month: 'months',
+  months: 'months',
 };
 const ZH_UNITS: Readonly<Record<string, SpanUnit>> = {
-  小时: 'hours', 个小时: 'hours', 天: 'days', 周: 'weeks', 星期: 'weeks', 个星期: 'weeks', 个月: 'months',
+  小时: 'hours',
+  个小时: 'hours',
+  天: 'days',
+  周: 'weeks',
+  星期: 'weeks',
+  个星期: 'weeks',
+  个月: 'months',
 };
 // `日` and bare `月` only count as units after 近/最近/过去: "7日" alone reads as "the 7th", "3月" as March.
 const ZH_PREFIXED_UNITS: Readonly<Record<string, SpanUnit>> = { ...ZH_UNITS, 日: 'days', 月: 'months' };
@@ -61,7 +76,7 @@ const ZH_PREFIXED_SPAN = new RegExp(`^(?:最近|近|过去)\\s*(${COUNT_SRC})\\s
  */
 export const GLUED_TIME_PATTERNS: readonly RegExp[] = [
   new RegExp(`(?:${DATE_SRC})(?:${RANGE_SEP_SRC})(?:${DATE_SRC})`, 'y'),
-  new RegExp(`\\d{4}年\\d{1,2}月\\d{1,2}[日号]?`, 'y'),
+  /\d{4}年\d{1,2}月\d{1,2}[日号]?/y,
   new RegExp(`(?:最近|近|过去)${COUNT_SRC}(?:${alternatives(ZH_PREFIXED_UNITS)})`, 'y'),
   new RegExp(`${COUNT_SRC}(?:${alternatives(ZH_UNITS)})`, 'y'),
 ];

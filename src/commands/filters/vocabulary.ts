@@ -114,9 +114,7 @@ function buildIndex(): Map<string, VocabularyEntry> {
 }
 
 const INDEX = buildIndex();
-const CHANNEL_INDEX = new Map<string, number>(
-  CHANNELS.flatMap((c) => [...c.en, ...c.zh].map((form) => [lookupKey(form), c.code] as const)),
-);
+const CHANNEL_INDEX = new Map<string, number>(CHANNELS.flatMap((c) => [...c.en, ...c.zh].map((form) => [lookupKey(form), c.code] as const)));
 const ME_KEYS = new Set(ME_WORDS.map(lookupKey));
 
 export function lookupWord(key: string): VocabularyEntry | undefined {
@@ -140,9 +138,7 @@ export function hasHan(text: string): boolean {
  * Chinese words the splitter may cut out of a glued token such as `未关闭今天`: the vocabulary's
  * Chinese forms plus the Chinese values (channel names, 我), so `渠道二维码` and `客服我` split too.
  */
-export const HAN_WORDS: ReadonlySet<string> = new Set(
-  [...VOCABULARY.flatMap((e) => e.zh), ...CHANNELS.flatMap((c) => c.zh), ...ME_WORDS.filter(hasHan)].map(normalize),
-);
+export const HAN_WORDS: ReadonlySet<string> = new Set([...VOCABULARY.flatMap((e) => e.zh), ...CHANNELS.flatMap((c) => c.zh), ...ME_WORDS.filter(hasHan)].map(normalize));
 
 /** Keywords whose value may be glued on: `标签vip`. Used to hint "add a space" when a glued value is Chinese. */
 export function isKeywordKey(key: string): boolean {

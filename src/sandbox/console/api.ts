@@ -129,9 +129,7 @@ export function consoleApi(deps: ConsoleApiDeps): { router: express.Router; sess
     // Anything written after this instant has updatedAt >= cursor, so the next poll sees it.
     const cursor = Date.now();
     const after = query.data.after;
-    const items: ChatItem[] = chats[chat].typed
-      .filter((m) => m.at >= after)
-      .map((m) => ({ from: 'user' as const, id: m.id, at: m.at, updatedAt: m.at, sender: deps.you.name, text: m.text }));
+    const items: ChatItem[] = chats[chat].typed.filter((m) => m.at >= after).map((m) => ({ from: 'user' as const, id: m.id, at: m.at, updatedAt: m.at, sender: deps.you.name, text: m.text }));
     for (const message of standin.messages.values()) {
       if (chatOfMessage(message) === chat && message.updatedAt >= after) items.push(botItem(message));
     }
@@ -276,8 +274,7 @@ function botItem(message: SentMessage): ChatItem {
 }
 
 /** JSON of every callback value on a card's live (not disabled) buttons. */
-const callbackValues = (card: unknown): Set<string> =>
-  new Set(cardButtons(card).flatMap((b) => (!b.disabled && isObject(b.value) ? [JSON.stringify(b.value)] : [])));
+const callbackValues = (card: unknown): Set<string> => new Set(cardButtons(card).flatMap((b) => (!b.disabled && isObject(b.value) ? [JSON.stringify(b.value)] : [])));
 
 const chatName = (value: unknown): ChatName | undefined => CHATS.find((c) => c === value);
 

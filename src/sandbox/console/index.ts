@@ -32,9 +32,7 @@ const FILES: Record<string, { file: string; type: string }> = {
 /** The console's routes, and the session behind them (the sandbox types the demo's first commands). */
 export function consoleRoutes(deps: ConsoleApiDeps): { routes: (app: express.Express) => void; session: ConsoleSession } {
   // Read once at start: a fixed set of files, so no request path ever reaches the file system.
-  const pages = Object.fromEntries(
-    Object.entries(FILES).map(([name, { file, type }]) => [name, { type, body: readFileSync(new URL(`./page/${file}`, import.meta.url)) }]),
-  );
+  const pages = Object.fromEntries(Object.entries(FILES).map(([name, { file, type }]) => [name, { type, body: readFileSync(new URL(`./page/${file}`, import.meta.url)) }]));
   const headers = {
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',

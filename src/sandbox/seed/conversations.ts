@@ -16,35 +16,67 @@ interface Topic {
 const TOPICS: Topic[] = [
   {
     about: ['报销', 'Expense system'],
-    zh: { ask: '报销单提交不了，一直提示“附件格式不支持”，附件就是普通的 PDF 发票。', more: '截图发你，是第二步审批那里报错。', answer: '收到，我看了一下是附件超过 10 MB 被拦截了，压缩后重新上传就可以。', done: '已经帮你在后台放行，重新提交试试。' },
-    en: { ask: "My expense claim won't submit: it keeps saying the attachment type is not supported. It's a normal PDF invoice.", more: "Here's a screenshot of the error at the approval step.", answer: 'Thanks, the file is over the 10 MB limit. Compress it and upload it again.', done: "I've let it through on our side; please submit it again." },
+    zh: {
+      ask: '报销单提交不了，一直提示“附件格式不支持”，附件就是普通的 PDF 发票。',
+      more: '截图发你，是第二步审批那里报错。',
+      answer: '收到，我看了一下是附件超过 10 MB 被拦截了，压缩后重新上传就可以。',
+      done: '已经帮你在后台放行，重新提交试试。',
+    },
+    en: {
+      ask: "My expense claim won't submit: it keeps saying the attachment type is not supported. It's a normal PDF invoice.",
+      more: "Here's a screenshot of the error at the approval step.",
+      answer: 'Thanks, the file is over the 10 MB limit. Compress it and upload it again.',
+      done: "I've let it through on our side; please submit it again.",
+    },
   },
   {
     about: ['Network', 'VPN', 'Wi-Fi'],
     zh: { ask: 'VPN 连不上，提示证书过期，在家办公没法访问内网。', more: '重启过电脑了，还是一样。', answer: '我远程帮你重置一下证书，请保持电脑在线。', done: '证书已更新，现在应该可以连接了。' },
-    en: { ask: "I can't connect to the VPN, it says my certificate has expired. I'm working from home today.", more: 'I restarted the laptop, same error.', answer: "I'll reset your certificate remotely, please keep the laptop online.", done: 'The certificate is renewed; you should be able to connect now.' },
+    en: {
+      ask: "I can't connect to the VPN, it says my certificate has expired. I'm working from home today.",
+      more: 'I restarted the laptop, same error.',
+      answer: "I'll reset your certificate remotely, please keep the laptop online.",
+      done: 'The certificate is renewed; you should be able to connect now.',
+    },
   },
   {
     about: ['账号', '权限', 'Jira', 'OA 审批'],
     zh: { ask: '新项目需要 Jira 权限，现在打开项目页面显示 403。', more: '项目是 PAY，需要开发者角色。', answer: '已提交给项目管理员审批，通过后会自动生效。', done: '权限已开通，刷新页面即可。' },
-    en: { ask: 'I need access to the PAY project in Jira, the page shows 403 for me.', more: 'I need the developer role, my manager already approved it.', answer: "I've sent the request to the project admin; it applies as soon as it's approved.", done: 'Access is granted, please refresh the page.' },
+    en: {
+      ask: 'I need access to the PAY project in Jira, the page shows 403 for me.',
+      more: 'I need the developer role, my manager already approved it.',
+      answer: "I've sent the request to the project admin; it applies as soon as it's approved.",
+      done: 'Access is granted, please refresh the page.',
+    },
   },
   {
     about: ['Laptop', '打印机 Printer', 'Onboarding'],
-    zh: { ask: '笔记本充不进电，插上电源指示灯不亮。', more: '换了公司的另一个充电器也不行。', answer: '可能是电源适配器坏了，我给你登记一个新的，下午可以来 IT 服务台领取。', done: '新充电器已经准备好了，放在三楼服务台。' },
-    en: { ask: "My laptop won't charge, the light doesn't come on when I plug it in.", more: "I tried another charger from the office, it doesn't work either.", answer: "Sounds like the adapter. I've booked a replacement, you can pick it up at the IT desk this afternoon.", done: 'Your new charger is ready at the 3rd-floor desk.' },
+    zh: {
+      ask: '笔记本充不进电，插上电源指示灯不亮。',
+      more: '换了公司的另一个充电器也不行。',
+      answer: '可能是电源适配器坏了，我给你登记一个新的，下午可以来 IT 服务台领取。',
+      done: '新充电器已经准备好了，放在三楼服务台。',
+    },
+    en: {
+      ask: "My laptop won't charge, the light doesn't come on when I plug it in.",
+      more: "I tried another charger from the office, it doesn't work either.",
+      answer: "Sounds like the adapter. I've booked a replacement, you can pick it up at the IT desk this afternoon.",
+      done: 'Your new charger is ready at the 3rd-floor desk.',
+    },
   },
   {
     about: ['邮箱 Email', 'HR system'],
     zh: { ask: '邮箱提示容量已满，收不到新邮件了。', more: '我已经删了一些，但还是显示满。', answer: '我帮你扩容到 50 GB，另外建议开启自动归档。', done: '扩容完成，新邮件可以正常接收了。' },
-    en: { ask: "My mailbox says it's full and new mail is bouncing.", more: "I deleted a lot already, it still says it's full.", answer: "I'll raise your quota to 50 GB; turning on auto-archive will help too.", done: 'Done, your mailbox has room again.' },
+    en: {
+      ask: "My mailbox says it's full and new mail is bouncing.",
+      more: "I deleted a lot already, it still says it's full.",
+      answer: "I'll raise your quota to 50 GB; turning on auto-archive will help too.",
+      done: 'Done, your mailbox has room again.',
+    },
   },
 ];
 
-const HOSTILE_LINES = [
-  '# Heading?\n===\n    indented code\n> a quote\n- a list item\n| a | b |\n|---|---|',
-  '[link](javascript:alert(1)) <at id=all></at> <font color=red>red</font> **bold** `code` http://e.vil',
-];
+const HOSTILE_LINES = ['# Heading?\n===\n    indented code\n> a quote\n- a list item\n| a | b |\n|---|---|', '[link](javascript:alert(1)) <at id=all></at> <font color=red>red</font> **bold** `code` http://e.vil'];
 
 const HAN = /\p{Script=Han}/u;
 const SECOND = 1000;
@@ -91,7 +123,11 @@ function conversationFor(ticket: RawTicket): RawTicketMessage[] {
   }
 
   say(guest, start, text(words.ask));
-  say(HELPDESK_BOT, start + 5 * SECOND, text(zh ? '您好，我是服务台机器人。已收到你的问题，正在为你转接人工客服，请稍候。' : "Hi, I'm the helpdesk assistant. I've got your question and I'm finding an agent for you."));
+  say(
+    HELPDESK_BOT,
+    start + 5 * SECOND,
+    text(zh ? '您好，我是服务台机器人。已收到你的问题，正在为你转接人工客服，请稍候。' : "Hi, I'm the helpdesk assistant. I've got your question and I'm finding an agent for you."),
+  );
   if (ticket.ticket_type === 1 || !agent) {
     if (random() < 0.5) say(guest, at(0.6), text(zh ? '好的，谢谢。' : 'OK, thanks.'));
     return messages;

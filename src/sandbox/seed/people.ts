@@ -70,9 +70,7 @@ const GUESTS: [string, string, string, string?, string?, string?][] = [
   ['grace', 'Grace Huang', 'grace.huang', 'People Ops', 'Shanghai', 'CN'],
 ];
 
-export const DEMO_GUESTS: readonly RawTicketUser[] = GUESTS.map(([key, name, local, department, city, country]) =>
-  person(`guest:${key}`, name, `${local}@example.com`, department, city, country),
-);
+export const DEMO_GUESTS: readonly RawTicketUser[] = GUESTS.map(([key, name, local, department, city, country]) => person(`guest:${key}`, name, `${local}@example.com`, department, city, country));
 
 /** A guest whose name is markup, to show it is only ever displayed as text. */
 export const HOSTILE_GUEST: RawTicketUser = person('guest:hostile', '<img src=x onerror=alert(1)>', 'hostile@example.com', 'QA', 'Nowhere', 'CN');

@@ -51,5 +51,4 @@ export const DISSATISFACTION_REASONS: readonly RawI18n[] = [
 ];
 
 /** Markup-looking text in a comment, to show card markdown never interprets ticket data. */
-export const HOSTILE_COMMENT =
-  '**bold** and *italic* are not markup here; neither is [link](javascript:alert(1)) nor <script>alert(1)</script> nor <font color=red>red</font> &#60;b&#62;';
+export const HOSTILE_COMMENT = '**bold** and *italic* are not markup here; neither is [link](javascript:alert(1)) nor <script>alert(1)</script> nor <font color=red>red</font> &#60;b&#62;';

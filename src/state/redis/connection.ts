@@ -50,7 +50,7 @@ export class Link {
   constructor(
     private readonly client: Redis,
     private readonly address: string,
-    private readonly log: Logger,
+    log: Logger,
   ) {
     let connectedBefore = false;
     client.on('ready', () => {

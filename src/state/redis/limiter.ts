@@ -124,9 +124,7 @@ export class RedisLimiter implements Limiter {
       if (maxWait < 0) return false;
       const member = randomBytes(8).toString('hex');
       const reserve = (this.client as unknown as LimiterCommands).reserveSlot;
-      const wait = await this.link.run(() =>
-        reserve.call(this.client, keys.length, ...keys, ...limits, first ? queue.maxQueue : UNBOUNDED, Math.min(maxWait, UNBOUNDED), member),
-      );
+      const wait = await this.link.run(() => reserve.call(this.client, keys.length, ...keys, ...limits, first ? queue.maxQueue : UNBOUNDED, Math.min(maxWait, UNBOUNDED), member));
       if (wait < 0) return false;
       const booked = this.clock();
       if (wait > 0) await this.sleep(wait);

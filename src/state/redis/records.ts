@@ -79,9 +79,7 @@ export class RedisRecords implements Records {
 
   async put<V>(key: string, value: V, ttlMs?: number): Promise<void> {
     const text = JSON.stringify(value);
-    await this.link.run(() =>
-      ttlMs === undefined ? this.commands.set(this.valueKey(key), text) : this.commands.set(this.valueKey(key), text, 'PX', wholeMs(ttlMs)),
-    );
+    await this.link.run(() => (ttlMs === undefined ? this.commands.set(this.valueKey(key), text) : this.commands.set(this.valueKey(key), text, 'PX', wholeMs(ttlMs))));
   }
 
   async delete(key: string): Promise<void> {

@@ -22,9 +22,7 @@ describe('a burst of /ticket commands', () => {
     const leaving = requestsLeaving(/\/reply$/);
     // 40 chats, 5 commands each: no chat goes over its 5 replies/s, so only the app's 50/s paces
     // the replies (about 3 s for 200) and the per-chat limit does not make the test slow.
-    const sent = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => h.say(`/ticket ${id(i % 20)}`, { chatId: `oc_burst_${i % 40}` }).then((r) => ({ ...r, ticket: id(i % 20) }))),
-    );
+    const sent = await Promise.all(Array.from({ length: 200 }, (_, i) => h.say(`/ticket ${id(i % 20)}`, { chatId: `oc_burst_${i % 40}` }).then((r) => ({ ...r, ticket: id(i % 20) }))));
     expect(sent.every((s) => s.status === 200)).toBe(true);
     for (const s of sent) {
       const [reply] = await h.replies(s.messageId, 1, 20_000);
@@ -48,7 +46,10 @@ describe('a burst of /ticket commands', () => {
     expect(busiestSecond(leaving.times)).toBeLessThanOrEqual(50);
 
     // One log line per command, counting the calls and the cache hits.
-    const lines = await commandLines(h.log.lines, sent.map((s) => s.messageId));
+    const lines = await commandLines(
+      h.log.lines,
+      sent.map((s) => s.messageId),
+    );
     expect(lines).toHaveLength(200);
     // Each command looks up the ticket and its conversation.
     expect(lines.reduce((n, l) => n + Number(l.upstream_calls), 0)).toBe(gets.length + conversations.length);
@@ -56,7 +57,7 @@ describe('a burst of /ticket commands', () => {
     expect(lines.every((l) => l.outcome === 'ok' && l.reply === 'sent')).toBe(true);
   });
 
-  it('a burst in one chat: every command still gets its card, at the chat\'s 5 per second, and other chats are not held up', async () => {
+  it("a burst in one chat: every command still gets its card, at the chat's 5 per second, and other chats are not held up", async () => {
     h.standin.clearCalls();
     const leaving = requestsLeaving(/\/reply$/);
     // 40 commands in one chat need 8 s of that chat's message limit: longer than a command's

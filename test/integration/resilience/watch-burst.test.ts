@@ -44,7 +44,10 @@ describe('a bulk import of 500 tickets', () => {
         }
       }),
     );
-    const announced = (chatId: string) => logged(h, 'watch.posted').filter((l) => l.chat_id === chatId).reduce((n, l) => n + Number(l.matches), 0);
+    const announced = (chatId: string) =>
+      logged(h, 'watch.posted')
+        .filter((l) => l.chat_id === chatId)
+        .reduce((n, l) => n + Number(l.matches), 0);
     await until('every match announced in both groups', () => GROUPS.every((g) => announced(g) === COUNT), 90_000);
 
     const sends = h.standin.callsTo('send');

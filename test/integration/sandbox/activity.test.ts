@@ -18,7 +18,12 @@ async function story(seed: number, steps: number) {
     const before = new Set(standin.tickets.map((t) => t.ticket_id));
     for (let i = 0; i < steps; i++) {
       await activity.next();
-      seen.push(standin.tickets.filter((t) => !before.has(t.ticket_id)).map((t) => `${t.status}:${(t.tags ?? []).map((x) => x.name).join('+')}:${t.agent_owner?.name ?? '-'}`).join(' '));
+      seen.push(
+        standin.tickets
+          .filter((t) => !before.has(t.ticket_id))
+          .map((t) => `${t.status}:${(t.tags ?? []).map((x) => x.name).join('+')}:${t.agent_owner?.name ?? '-'}`)
+          .join(' '),
+      );
     }
     return seen;
   } finally {

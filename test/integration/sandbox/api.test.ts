@@ -43,8 +43,7 @@ async function waitFor<T>(what: string, get: () => Promise<T | undefined>, timeo
   }
 }
 
-const messages = async (base: string, chat: string, after = 0) =>
-  (await call(base, `/sandbox/api/chats/${chat}/messages?after=${after}`)).json as { cursor: number; messages: Item[] };
+const messages = async (base: string, chat: string, after = 0) => (await call(base, `/sandbox/api/chats/${chat}/messages?after=${after}`)).json as { cursor: number; messages: Item[] };
 
 describe('sandbox mode, in-process', () => {
   let sandbox: Sandbox;
@@ -94,7 +93,11 @@ describe('sandbox mode, in-process', () => {
     // No inline script or style: every script is a file, no style attribute or element.
     expect(page.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
     expect(page.text).not.toMatch(/\sstyle=|<style/);
-    for (const [path, type] of [['/console/console.js', 'text/javascript'], ['/console/card.js', 'text/javascript'], ['/console/console.css', 'text/css']] as const) {
+    for (const [path, type] of [
+      ['/console/console.js', 'text/javascript'],
+      ['/console/card.js', 'text/javascript'],
+      ['/console/console.css', 'text/css'],
+    ] as const) {
       const res = await call(base, path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toContain(type);
@@ -114,9 +117,7 @@ describe('sandbox mode, in-process', () => {
     expect(info['connection']).toBe('webhook');
     const before = Date.now();
     expect((await call(base, '/sandbox/api/menu', { key: 'my_open' })).status).toBe(200);
-    const answer = await waitFor('the menu answer', async () =>
-      (await messages(base, 'dm')).messages.find((m) => m.from === 'bot' && m.at >= before && m.replyTo === undefined && (m.updates ?? 0) > 0),
-    );
+    const answer = await waitFor('the menu answer', async () => (await messages(base, 'dm')).messages.find((m) => m.from === 'bot' && m.at >= before && m.replyTo === undefined && (m.updates ?? 0) > 0));
     // The menu's my_open runs `/tickets mine open`: the list card's title names that query.
     expect((answer.card as { header: { title: { content: string } } }).header.title.content).toMatch(/^Open · mine\b/);
     expect((await call(base, '/sandbox/api/menu', { key: 'nope' })).status).toBe(404);
@@ -239,7 +240,11 @@ describe('callback answers, applied as Feishu applies them (scripted bot)', () =
   let answer: { status?: number; body?: unknown; raw?: string; delayMs?: number } = {};
   const received: { path: string; headers: Record<string, string>; body: string }[] = [];
   let messageId = '';
-  const original = { schema: '2.0', header: { title: { tag: 'plain_text', content: 'Before' } }, body: { elements: [{ tag: 'button', text: { tag: 'plain_text', content: 'Go' }, behaviors: [{ type: 'callback', value: { go: 1 } }] }] } };
+  const original = {
+    schema: '2.0',
+    header: { title: { tag: 'plain_text', content: 'Before' } },
+    body: { elements: [{ tag: 'button', text: { tag: 'plain_text', content: 'Go' }, behaviors: [{ type: 'callback', value: { go: 1 } }] }] },
+  };
   const replacement = { ...original, header: { title: { tag: 'plain_text', content: 'After' } } };
 
   const listen = (app: express.Express) =>
@@ -255,7 +260,10 @@ describe('callback answers, applied as Feishu applies them (scripted bot)', () =
       received.push({ path: req.path, headers: req.headers as Record<string, string>, body: req.body as string });
       if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
       if (req.path === '/webhook/event') return void res.json({});
-      res.status(answer.status ?? 200).type('application/json').send(answer.raw ?? JSON.stringify(answer.body ?? {}));
+      res
+        .status(answer.status ?? 200)
+        .type('application/json')
+        .send(answer.raw ?? JSON.stringify(answer.body ?? {}));
     });
     botServer = await listen(bot);
     const app = express();
@@ -278,11 +286,16 @@ describe('callback answers, applied as Feishu applies them (scripted bot)', () =
 
     // A message from the console, and the "bot" replying to it through the stand-in's IM API.
     const sent = await call(base, '/sandbox/api/messages', { chat: 'dm', text: 'hello' });
-    const token = ((await call(standin.url, '/open-apis/auth/v3/tenant_access_token/internal', { app_id: secrets.appId, app_secret: appSecret })).json['tenant_access_token']) as string;
-    const reply = await call(standin.url, `/open-apis/im/v1/messages/${sent.json['id'] as string}/reply`, { msg_type: 'interactive', content: JSON.stringify(original) }, {
-      'Content-Type': 'application/json',
-      Authorization: `Bearer ${token}`,
-    });
+    const token = (await call(standin.url, '/open-apis/auth/v3/tenant_access_token/internal', { app_id: secrets.appId, app_secret: appSecret })).json['tenant_access_token'] as string;
+    const reply = await call(
+      standin.url,
+      `/open-apis/im/v1/messages/${sent.json['id'] as string}/reply`,
+      { msg_type: 'interactive', content: JSON.stringify(original) },
+      {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${token}`,
+      },
+    );
     messageId = (reply.json['data'] as { message_id: string }).message_id;
   });
   afterAll(async () => {
@@ -299,7 +312,10 @@ describe('callback answers, applied as Feishu applies them (scripted bot)', () =
     expect(event!.path).toBe('/webhook/event');
     const h = event!.headers;
     expect(h['x-lark-signature']).toBe(sign(secrets.encryptKey, h['x-lark-request-timestamp']!, h['x-lark-request-nonce']!, event!.body));
-    const payload = JSON.parse(new AESCipher(secrets.encryptKey).decrypt(JSON.parse(event!.body).encrypt)) as { header: { event_type: string; token: string }; event: { message: { content: string; chat_type: string } } };
+    const payload = JSON.parse(new AESCipher(secrets.encryptKey).decrypt(JSON.parse(event!.body).encrypt)) as {
+      header: { event_type: string; token: string };
+      event: { message: { content: string; chat_type: string } };
+    };
     expect(payload.header).toMatchObject({ event_type: 'im.message.receive_v1', token: secrets.verificationToken });
     expect(payload.event.message).toMatchObject({ chat_type: 'p2p', content: JSON.stringify({ text: 'hello' }) });
   });

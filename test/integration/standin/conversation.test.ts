@@ -64,8 +64,33 @@ describe('ticket messages', () => {
 
 describe('toMessage', () => {
   it.each([
-    ['text', { id: '1', message_type: 'text', content: JSON.stringify({ content: 'hello', msg_type: 'text' }), user_name: 'A', user_id: 'ou_a', created_at: 5 }, { id: '1', kind: 'text', text: 'hello', authorName: 'A', authorId: 'ou_a', createdAt: 5 }],
-    ['rich text with a picture', { id: '2', message_type: 'post', content: JSON.stringify({ content: JSON.stringify({ title: 'T', content: [[{ tag: 'text', text: 'a ' }, { tag: 'at', user_name: 'Bob' }], [{ tag: 'img', image_key: 'k' }]] }), msg_type: 'post', image_keys: ['k'] }) }, { id: '2', kind: 'post', text: 'T\na @Bob', images: 1 }],
+    [
+      'text',
+      { id: '1', message_type: 'text', content: JSON.stringify({ content: 'hello', msg_type: 'text' }), user_name: 'A', user_id: 'ou_a', created_at: 5 },
+      { id: '1', kind: 'text', text: 'hello', authorName: 'A', authorId: 'ou_a', createdAt: 5 },
+    ],
+    [
+      'rich text with a picture',
+      {
+        id: '2',
+        message_type: 'post',
+        content: JSON.stringify({
+          content: JSON.stringify({
+            title: 'T',
+            content: [
+              [
+                { tag: 'text', text: 'a ' },
+                { tag: 'at', user_name: 'Bob' },
+              ],
+              [{ tag: 'img', image_key: 'k' }],
+            ],
+          }),
+          msg_type: 'post',
+          image_keys: ['k'],
+        }),
+      },
+      { id: '2', kind: 'post', text: 'T\na @Bob', images: 1 },
+    ],
     ['an image', { id: '3', message_type: 'image', content: JSON.stringify({ image_key: 'k', msg_type: 'image' }) }, { id: '3', kind: 'image', images: 1 }],
     ['a file', { id: '4', message_type: 'file', content: '{"file_key":"f"}' }, { id: '4', kind: 'file' }],
     ['text that is not JSON', { id: '5', message_type: 'text', content: 'plain words' }, { id: '5', kind: 'text', text: 'plain words' }],

@@ -3,14 +3,7 @@
 import { createHash } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
-import {
-  cardActionEvent,
-  delivery,
-  encrypt,
-  messageEvent,
-  sign,
-  urlVerification,
-} from '@helpdesk-bot/feishu-standin/deliveries';
+import { cardActionEvent, delivery, encrypt, messageEvent, sign, urlVerification } from '@helpdesk-bot/feishu-standin/deliveries';
 import { silentLogger } from '../../support/standin.js';
 
 const KEY = 'encrypt-key-for-tests';
@@ -28,7 +21,9 @@ describe('encrypt', () => {
 describe('sign', () => {
   it('is hex SHA-256 of timestamp + nonce + key + raw body', () => {
     const body = '{"encrypt":"abc"}';
-    const expected = createHash('sha256').update(`1700000000` + `12345` + KEY + body).digest('hex');
+    const expected = createHash('sha256')
+      .update(`1700000000` + `12345` + KEY + body)
+      .digest('hex');
     expect(sign(KEY, 1700000000, '12345', body)).toBe(expected);
     expect(sign(KEY, '1700000000', '12345', body)).toBe(expected);
   });
@@ -58,9 +53,7 @@ describe('delivery', () => {
 
     const signedOnly = delivery(payload, { encryptKey: KEY, encrypt: false });
     expect(JSON.parse(signedOnly.body)).toEqual(payload);
-    expect(signedOnly.headers['X-Lark-Signature']).toBe(
-      sign(KEY, signedOnly.headers['X-Lark-Request-Timestamp'] ?? '', signedOnly.headers['X-Lark-Request-Nonce'] ?? '', signedOnly.body),
-    );
+    expect(signedOnly.headers['X-Lark-Signature']).toBe(sign(KEY, signedOnly.headers['X-Lark-Request-Timestamp'] ?? '', signedOnly.headers['X-Lark-Request-Nonce'] ?? '', signedOnly.body));
   });
 
   it('refuses to encrypt or sign without a key', () => {
@@ -145,7 +138,12 @@ describe('payload builders', () => {
       appId: APP,
       chatType: 'group',
       senderOpenId: 'ou_alice',
-      post: [[{ tag: 'at', user_id: '@_user_1' }, { tag: 'text', text: ' list open' }]],
+      post: [
+        [
+          { tag: 'at', user_id: '@_user_1' },
+          { tag: 'text', text: ' list open' },
+        ],
+      ],
       mentions: [{ key: '@_user_1', openId: 'ou_bot', name: 'Helpdesk Bot' }],
     });
     expect(event.event.message.message_type).toBe('post');

@@ -61,7 +61,7 @@ describe('ticket events', () => {
     expect(pushed).toEqual([]);
   });
 
-  it('pushes a created ticket as helpdesk.ticket.created_v1, schema 2.0, with the ticket\'s own fields', async () => {
+  it("pushes a created ticket as helpdesk.ticket.created_v1, schema 2.0, with the ticket's own fields", async () => {
     await subscribe(TICKET_EVENTS);
     const event = await standIn.createTicket({ ticket_id: '7000000000000000002', status: 3, ticket_type: 2, guest: { id: 'ou_bob', name: 'Bob' }, tags: [{ id: '1', name: 'VIP' }] });
     expect(event).toMatchObject({ type: 'helpdesk.ticket.created_v1', ticketId: '7000000000000000002', delivered: true });

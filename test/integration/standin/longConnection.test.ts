@@ -36,8 +36,7 @@ async function connect(url: string) {
   return { socket, frames };
 }
 
-const ack = (frame: Frame, body: object): Uint8Array =>
-  encodeFrame({ ...frame, headers: [...frame.headers, { key: 'biz_rt', value: '-3' }], payload: Buffer.from(JSON.stringify(body)) });
+const ack = (frame: Frame, body: object): Uint8Array => encodeFrame({ ...frame, headers: [...frame.headers, { key: 'biz_rt', value: '-3' }], payload: Buffer.from(JSON.stringify(body)) });
 
 describe('endpoint', () => {
   it('answers with a WebSocket URL and the client config; device_id and service_id are not first', async () => {
@@ -133,7 +132,11 @@ describe('frames', () => {
     await until('three fragments', () => frames.length === 3);
     const hs = frames.map(headerMap);
     expect(new Set(hs.map((x) => x['message_id'])).size).toBe(1);
-    expect(hs.map((x) => [x['sum'], x['seq']])).toEqual([['3', '2'], ['3', '1'], ['3', '0']]);
+    expect(hs.map((x) => [x['sum'], x['seq']])).toEqual([
+      ['3', '2'],
+      ['3', '1'],
+      ['3', '0'],
+    ]);
     const joined = Buffer.concat([...frames].reverse().map((f) => Buffer.from(f.payload!)));
     expect(JSON.parse(joined.toString())).toEqual(payload);
     socket.close();

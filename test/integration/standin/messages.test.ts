@@ -25,11 +25,9 @@ const replyCard = (card: unknown, extra: { uuid?: string; reply_in_thread?: bool
     data: { msg_type: 'interactive', content: typeof card === 'string' ? card : JSON.stringify(card), ...extra },
   });
 
-const patchCard = (messageId: string, card: unknown) =>
-  client.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } });
+const patchCard = (messageId: string, card: unknown) => client.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } });
 
-const updateCard = (token: unknown, card: unknown) =>
-  client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card } });
+const updateCard = (token: unknown, card: unknown) => client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card } });
 
 /** A column set holding one column of `count` elements: count + 2 components in all. */
 const nested = (count: number) => ({
@@ -90,9 +88,7 @@ describe('reply', () => {
       data: { msg_type: 'text', content: JSON.stringify({ text: 'hi' }) },
     });
     expect(text.data?.msg_type).toBe('text');
-    const failure = await httpFailure(
-      client.im.v1.message.reply({ path: { message_id: USER_MESSAGE }, data: { msg_type: 'text', content: 'hi' } }),
-    );
+    const failure = await httpFailure(client.im.v1.message.reply({ path: { message_id: USER_MESSAGE }, data: { msg_type: 'text', content: 'hi' } }));
     expect(failure).toMatchObject({ status: 400, data: { code: 230001 } });
   });
 
@@ -158,9 +154,7 @@ describe('reply', () => {
   });
 
   it('requires msg_type and content (99992402)', async () => {
-    const failure = await httpFailure(
-      client.request({ method: 'POST', url: `/open-apis/im/v1/messages/${USER_MESSAGE}/reply`, data: { msg_type: 'interactive' } }),
-    );
+    const failure = await httpFailure(client.request({ method: 'POST', url: `/open-apis/im/v1/messages/${USER_MESSAGE}/reply`, data: { msg_type: 'interactive' } }));
     expect(failure).toMatchObject({ status: 400, data: { code: 99992402, error: { field_violations: [{ field: 'content' }] } } });
   });
 });

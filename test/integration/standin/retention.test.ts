@@ -85,7 +85,12 @@ describe('the helpers', () => {
   });
 
   it('dropWhile forgets entries from the start while they are over, and stops at the first that is not', () => {
-    const map = new Map([['a', 1], ['b', 2], ['c', 9], ['d', 1]]);
+    const map = new Map([
+      ['a', 1],
+      ['b', 2],
+      ['c', 9],
+      ['d', 1],
+    ]);
     dropWhile(map, (v) => v < 5);
     expect([...map.keys()]).toEqual(['c', 'd']);
   });

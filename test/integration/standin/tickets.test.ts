@@ -14,23 +14,56 @@ const agent = (id: string) => ({ id, name: id });
 // Each ticket differs from the rest in the fields one filter looks at.
 const TICKETS: RawTicket[] = [
   ticket('7000000000000000001', {
-    created_at: T0, updated_at: T0 + HOUR, status: 1, ticket_type: 1, channel: 9, solve: 1, score: 1,
-    guest: { id: 'ou_alice', name: 'Alice Wong' }, agents: [agent('ou_agent_a')],
-    tags: [{ id: '1', name: 'vpn' }, { id: '2', name: 'urgent' }],
+    created_at: T0,
+    updated_at: T0 + HOUR,
+    status: 1,
+    ticket_type: 1,
+    channel: 9,
+    solve: 1,
+    score: 1,
+    guest: { id: 'ou_alice', name: 'Alice Wong' },
+    agents: [agent('ou_agent_a')],
+    tags: [
+      { id: '1', name: 'vpn' },
+      { id: '2', name: 'urgent' },
+    ],
   }),
   ticket('7000000000000000002', {
-    created_at: T0 + HOUR, updated_at: T0 + 2 * HOUR, status: 2, ticket_type: 2, channel: 2, solve: 2, score: 2,
-    guest: { id: 'ou_bob', name: 'Bob Li' }, agents: [agent('ou_agent_a'), agent('ou_agent_b')],
+    created_at: T0 + HOUR,
+    updated_at: T0 + 2 * HOUR,
+    status: 2,
+    ticket_type: 2,
+    channel: 2,
+    solve: 2,
+    score: 2,
+    guest: { id: 'ou_bob', name: 'Bob Li' },
+    agents: [agent('ou_agent_a'), agent('ou_agent_b')],
     tags: [{ id: '1', name: 'vpn' }],
   }),
   ticket('7000000000000000003', {
-    created_at: T0 + 2 * HOUR, updated_at: T0 + 5 * HOUR, status: 51, ticket_type: 2, channel: 14, solve: 2, score: 3,
-    guest: { id: 'ou_carol', name: 'carol alicea' }, agents: [agent('ou_agent_b')],
-    closed_by: agent('ou_agent_b'), closed_at: T0 + 5 * HOUR,
+    created_at: T0 + 2 * HOUR,
+    updated_at: T0 + 5 * HOUR,
+    status: 51,
+    ticket_type: 2,
+    channel: 14,
+    solve: 2,
+    score: 3,
+    guest: { id: 'ou_carol', name: 'carol alicea' },
+    agents: [agent('ou_agent_b')],
+    closed_by: agent('ou_agent_b'),
+    closed_at: T0 + 5 * HOUR,
   }),
   ticket('7000000000000000004', {
-    created_at: T0 + 2 * HOUR, updated_at: -1, status: 50, ticket_type: 1, channel: 13, solve: 1, score: 2,
-    guest: { id: 'ou_dave', name: 'Dave' }, agents: [], closed_by: { id: 'ou_bot' },
+    created_at: T0 + 2 * HOUR,
+    updated_at: -1,
+    status: 50,
+    ticket_type: 1,
+    channel: 13,
+    solve: 1,
+    score: 2,
+    guest: { id: 'ou_dave', name: 'Dave' },
+    agents: [],
+    closed_by: { id: 'ou_bot' },
     tags: [{ id: '2', name: 'urgent' }],
   }),
 ];
@@ -67,9 +100,7 @@ describe('ticket get', () => {
   });
 
   it('answers an unknown id with 404 / 154004', async () => {
-    const failure = await httpFailure(
-      client.helpdesk.v1.ticket.get({ path: { ticket_id: '7000000000000000999' } }, lark.withHelpDeskCredential()),
-    );
+    const failure = await httpFailure(client.helpdesk.v1.ticket.get({ path: { ticket_id: '7000000000000000999' } }, lark.withHelpDeskCredential()));
     expect(failure).toMatchObject({ status: 404, data: { code: 154004, msg: 'Resource not found' } });
   });
 
@@ -83,9 +114,7 @@ describe('ticket get', () => {
     const expected = { status: 401, data: { code: 154001, msg: 'Unauthorized, please check you have the correct access' } };
     expect(await httpFailure(client.helpdesk.v1.ticket.get({ path: { ticket_id: '7000000000000000001' } }))).toMatchObject(expected);
     const wrong = sdkClient(standIn, { helpDeskToken: 'wrong' });
-    expect(
-      await httpFailure(wrong.helpdesk.v1.ticket.get({ path: { ticket_id: '7000000000000000001' } }, lark.withHelpDeskCredential())),
-    ).toMatchObject(expected);
+    expect(await httpFailure(wrong.helpdesk.v1.ticket.get({ path: { ticket_id: '7000000000000000001' } }, lark.withHelpDeskCredential()))).toMatchObject(expected);
   });
 
   it('accepts the helpdesk credential with or without the Bearer prefix', async () => {

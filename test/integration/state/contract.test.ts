@@ -20,7 +20,7 @@ import { systemProgram } from '../../support/system.js';
 import { until } from '../../support/wait.js';
 
 /** What a contract case gets: a ready state, and time and restarts to play with. */
-export interface Subject {
+interface Subject {
   state: State;
   log: ReturnType<typeof memoryLogger>;
   /**
@@ -37,11 +37,11 @@ export interface Subject {
 }
 
 /** Makes a new, ready state with the settings below, on a store of its own. */
-export type MakeState = () => Promise<Subject>;
+type MakeState = () => Promise<Subject>;
 
 /** The settings every backend is made with. */
-export const WORK_MAX_PENDING = 3;
-export const RETRY: RetryPolicy = { attempts: 3, delayMs: 100 };
+const WORK_MAX_PENDING = 3;
+const RETRY: RetryPolicy = { attempts: 3, delayMs: 100 };
 /** A TTL short enough to wait out on Redis, long enough to look at twice before it ends. */
 const TTL = 400;
 
@@ -52,8 +52,7 @@ const message = (id: string, text = '/help'): Job => ({
 const idOf = (job: Job) => (job.kind === 'message' ? job.message.messageId : job.kind);
 const textOf = (job: Job) => (job.kind === 'message' ? job.message.text : '');
 /** Events logged with this name, parsed. */
-const logged = (subject: Subject, event: string) =>
-  subject.log.lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === event);
+const logged = (subject: Subject, event: string) => subject.log.lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === event);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A job runner whose runs wait until the test lets them go. */
@@ -64,7 +63,7 @@ function gate() {
   return { ran, open, run: async (job: Job) => void (ran.push(job), await opened) };
 }
 
-export function stateContract(name: string, makeState: MakeState): void {
+function stateContract(name: string, makeState: MakeState): void {
   describe(`${name} state: the contract`, () => {
     const made: Subject[] = [];
     const closed = new WeakSet<State>();
@@ -217,7 +216,7 @@ export function stateContract(name: string, makeState: MakeState): void {
         expect(ran.map((r) => r.text)).toEqual(['first']);
       });
 
-      it("after a job finished: memory forgets its id (the same id is a new job), Redis remembers it (an add is a no-op)", async () => {
+      it('after a job finished: memory forgets its id (the same id is a new job), Redis remembers it (an add is a no-op)', async () => {
         const s = await open();
         const ran: string[] = [];
         s.state.work.start(async (job) => void ran.push(textOf(job)));
@@ -384,9 +383,7 @@ export function stateContract(name: string, makeState: MakeState): void {
         const { limiter } = (await open()).state;
         const limit = { key: key('paced'), limit: { rate: 3, windowMs: 300 } };
         const granted: number[] = [];
-        const results = await Promise.all(
-          Array.from({ length: 6 }, () => limiter.acquire([limit], Infinity, queue).then((ok) => (granted.push(Date.now()), ok))),
-        );
+        const results = await Promise.all(Array.from({ length: 6 }, () => limiter.acquire([limit], Infinity, queue).then((ok) => (granted.push(Date.now()), ok))));
         expect(results.every(Boolean)).toBe(true);
         granted.sort((a, b) => a - b);
         // A grant is taken up to LATE_MS after its slot (on Redis, plus the time its answer took).

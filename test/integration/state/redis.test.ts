@@ -173,12 +173,15 @@ describe.skipIf(!redisServer)('Redis state (real redis-server)', () => {
       const asked = Date.now();
       await expect(a.claims.claim('msg:om_down', 10_000)).rejects.toBeInstanceOf(StateUnavailable);
       await expect(a.work.add('message-om_down', message('om_down'))).rejects.toBeInstanceOf(StateUnavailable);
-      await expect(a.limiter.acquire([{ key: 'x', limit: { rate: 1, windowMs: 1000 } }], Infinity, { maxQueue: 1, maxWaitMs: 1000 })).rejects.toBeInstanceOf(
-        StateUnavailable,
-      );
+      await expect(a.limiter.acquire([{ key: 'x', limit: { rate: 1, windowMs: 1000 } }], Infinity, { maxQueue: 1, maxWaitMs: 1000 })).rejects.toBeInstanceOf(StateUnavailable);
       // "At once": no wait for a reconnection that may never come (the command timeout is 1 s).
       expect(Date.now() - asked).toBeLessThan(3000);
-      expect(await a.cache('t', { ttlMs: 1000, maxEntries: 1 }).get('1').catch((e: unknown) => e)).toBeInstanceOf(StateUnavailable);
+      expect(
+        await a
+          .cache('t', { ttlMs: 1000, maxEntries: 1 })
+          .get('1')
+          .catch((e: unknown) => e),
+      ).toBeInstanceOf(StateUnavailable);
     } finally {
       await redis.start();
     }

@@ -92,7 +92,13 @@ watch:
     const tickets = Array.from({ length: 6 }, () => newTicket({ tags: ['VIP'] }));
     const events = await Promise.all(tickets.map((t) => h.standin.createTicket(t)));
     await Promise.all(events.map((e) => handled(h, e!.eventId)));
-    await until('every match posted', () => postRounds(h, DM).slice(rounds).reduce((n, r) => n + Number(r.matches), 0) >= 6);
+    await until(
+      'every match posted',
+      () =>
+        postRounds(h, DM)
+          .slice(rounds)
+          .reduce((n, r) => n + Number(r.matches), 0) >= 6,
+    );
     const posts = postsTo(h, DM).slice(before);
     const digests = posts.filter((p) => p.content.includes('tickets match'));
     expect(digests.length).toBeGreaterThanOrEqual(1);

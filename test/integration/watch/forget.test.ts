@@ -33,7 +33,7 @@ describe.each<Connection>(['webhook', 'long-connection'])('the bot removed from 
   });
   afterAll(() => h.close());
 
-  it('forgets the chat\'s watch, board and live card, sends nothing there, and leaves other chats alone', async () => {
+  it("forgets the chat's watch, board and live card, sends nothing there, and leaves other chats alone", async () => {
     const store = new WatchStore(h.bot.state.records);
     await watchIn(h, chat);
     await watchIn(h, GROUP);
@@ -71,7 +71,12 @@ describe.each<Connection>(['webhook', 'long-connection'])('the bot removed from 
     const changed = await h.standin.changeTicket(VIP.ticket_id, { status: 2 });
     expect((await handled(h, changed.event!.eventId)).live_cards).toBe(false);
     expect(sendsTo(h, chat)).toHaveLength(sendsBefore);
-    expect(h.standin.callsTo('patch').slice(patchesBefore).filter((c) => c.path.endsWith(card[0]!.messageId))).toEqual([]);
+    expect(
+      h.standin
+        .callsTo('patch')
+        .slice(patchesBefore)
+        .filter((c) => c.path.endsWith(card[0]!.messageId)),
+    ).toEqual([]);
   });
 
   it('starts afresh when the bot is added back: welcomed, and no watches', async () => {

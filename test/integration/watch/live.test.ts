@@ -12,7 +12,9 @@ import { AGENT, GROUP, handled, logged, newTicket, postsTo, remembered } from '.
 let h: Harness;
 const open = newTicket({ tags: ['VIP'], guest: { id: 'ou_guest_live', name: 'Emily Chen', email: 'emily@example.com' } });
 beforeAll(async () => {
-  h = await startHarness({ tickets: [open, ...Array.from({ length: 12 }, (_, i) => newTicket({ status: [1, 2, 2, 3, 4, 5, 51][i % 7]!, ...(i % 3 === 0 ? { agents: [AGENT], agent_owner: AGENT, ticket_type: 2 } : {}) }))] });
+  h = await startHarness({
+    tickets: [open, ...Array.from({ length: 12 }, (_, i) => newTicket({ status: [1, 2, 2, 3, 4, 5, 51][i % 7]!, ...(i % 3 === 0 ? { agents: [AGENT], agent_owner: AGENT, ticket_type: 2 } : {}) }))],
+  });
   await until('the subscription', () => h.standin.subscriptions.length === 2);
 });
 afterAll(() => h.close());
@@ -114,7 +116,13 @@ describe('a watch post', () => {
 
 /** The list API's total for a filter, asked of the stand-in directly (as the platform would answer). */
 async function apiTotal(query: string): Promise<number> {
-  const token = (await (await fetch(`${h.standin.url}/open-apis/auth/v3/tenant_access_token/internal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: h.config.feishu.app_id, app_secret: h.config.feishu.app_secret }) })).json()) as { tenant_access_token: string };
+  const token = (await (
+    await fetch(`${h.standin.url}/open-apis/auth/v3/tenant_access_token/internal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ app_id: h.config.feishu.app_id, app_secret: h.config.feishu.app_secret }),
+    })
+  ).json()) as { tenant_access_token: string };
   const res = await fetch(`${h.standin.url}/open-apis/helpdesk/v1/tickets?page=1&page_size=1&${query}`, {
     headers: { authorization: `Bearer ${token.tenant_access_token}`, 'x-lark-helpdesk-authorization': Buffer.from(`${h.config.helpdesk.id}:${h.config.helpdesk.token}`).toString('base64') },
   });
@@ -133,7 +141,13 @@ describe('/board', () => {
   });
 
   it('counts open tickets by status exactly as the list API reports them', async () => {
-    const labels: [number, string][] = [[1, 'New'], [2, 'Processing'], [3, 'Queued'], [4, 'Pending'], [5, 'Waiting on the customer']];
+    const labels: [number, string][] = [
+      [1, 'New'],
+      [2, 'Processing'],
+      [3, 'Queued'],
+      [4, 'Pending'],
+      [5, 'Waiting on the customer'],
+    ];
     const texts = buttons(board.card).map((b) => b.text);
     for (const [status, label] of labels) expect(texts).toContain(`${label} · ${await apiTotal(`status_list=${status}`)}`);
     expect(board.content).toContain(`${await apiTotal('status_list=1&status_list=2&status_list=3&status_list=4&status_list=5')} open tickets`);
@@ -158,7 +172,7 @@ describe('/board', () => {
     expect(shown(board.messageId)).toBe(board.content);
   });
 
-  it('opens the unassigned tickets (read and filtered, the API has no such filter) and an agent\'s', async () => {
+  it("opens the unassigned tickets (read and filtered, the API has no such filter) and an agent's", async () => {
     const unassigned = buttons(board.card).find((b) => b.text.startsWith('Unassigned · '))!;
     const count = Number(unassigned.text.split(' · ')[1]);
     const before = postsTo(h, GROUP).length;

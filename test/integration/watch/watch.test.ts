@@ -19,7 +19,12 @@ describe('subscribing to ticket events', () => {
   it('subscribes at start-up to ticket.created_v1 and ticket.updated_v1, with the helpdesk credential', () => {
     const [call] = h.standin.callsTo('helpdesk_subscribe');
     expect(call!.status).toBe(200);
-    expect(call!.body).toEqual({ events: [{ type: 'helpdesk.ticket', subtype: 'ticket.created_v1' }, { type: 'helpdesk.ticket', subtype: 'ticket.updated_v1' }] });
+    expect(call!.body).toEqual({
+      events: [
+        { type: 'helpdesk.ticket', subtype: 'ticket.created_v1' },
+        { type: 'helpdesk.ticket', subtype: 'ticket.updated_v1' },
+      ],
+    });
     expect(call!.headers['x-lark-helpdesk-authorization']).toBe(`Bearer ${Buffer.from('7001:test-helpdesk-token').toString('base64')}`);
     expect(h.standin.subscriptions.sort()).toEqual(['helpdesk.ticket/ticket.created_v1', 'helpdesk.ticket/ticket.updated_v1']);
   });

@@ -40,7 +40,9 @@ describe('ticket card', () => {
   it('puts status, guest, owner, age and tags above the fold, and nothing twice', () => {
     const card = ticketCard(full(), opts()) as { header: Json; body: { elements: { i18n_content?: { en_us: string; zh_cn: string } }[] } };
     const top = card.body.elements[0]!.i18n_content!;
-    expect(top.en_us).toMatch(/^💬 .*\n\*\*Guest\*\*: 王小明 · 财务部 · 杭州, CN · xiaoming\.wang&#64;example\.com\n\*\*Owner\*\*: Li Lei · also 韩梅梅 · collaborators Zhang Wei\n\*\*Closed\*\*: 1 h ago by Li Lei, after 2 h 46 min\n\*\*Tags\*\*: /);
+    expect(top.en_us).toMatch(
+      /^💬 .*\n\*\*Guest\*\*: 王小明 · 财务部 · 杭州, CN · xiaoming\.wang&#64;example\.com\n\*\*Owner\*\*: Li Lei · also 韩梅梅 · collaborators Zhang Wei\n\*\*Closed\*\*: 1 h ago by Li Lei, after 2 h 46 min\n\*\*Tags\*\*: /,
+    );
     expect(top.zh_cn).toContain('**已关闭**：1小时前由 Li Lei 关闭，历时 2小时46分钟');
     // The header carries the id and the status; the body repeats neither.
     expect(JSON.stringify(card.header)).toContain('Closed by agent');
@@ -116,7 +118,8 @@ describe('ticket card', () => {
   });
 
   it('never lets ticket data, comments or the conversation become markdown structure', () => {
-    const evil = "Title\n===\n    code\n> quote\n- item\n1. one\n| a | b |\n|---|---|\n```\nfenced\n```\n[l](http://e.vil) ![i](http://e.vil/i.png) <at id=all></at> <font color='red'>x</font> http://e.vil www.e.vil a@b.example **b** _i_ `c` #h";
+    const evil =
+      "Title\n===\n    code\n> quote\n- item\n1. one\n| a | b |\n|---|---|\n```\nfenced\n```\n[l](http://e.vil) ![i](http://e.vil/i.png) <at id=all></at> <font color='red'>x</font> http://e.vil www.e.vil a@b.example **b** _i_ `c` #h";
     const ticket = {
       ...full(),
       guest: { id: 'ou_guest', name: evil, department: evil, email: evil },

@@ -100,7 +100,11 @@ describe('list card', () => {
       agents: [{ name: 'A\\'.repeat(200) }],
       tags: Array.from({ length: 30 }, (_, i) => ({ name: `"tag${i}"`.repeat(20) })),
     }));
-    const big = { open: () => ({ v: 2, k: 't', t: '7'.repeat(19), l: { f: { statuses: [1, 2, 3, 4, 5] }, w: { c: 'today' }, p: 666 }, c: 'oc_' + 'x'.repeat(32), ct: 'g', i: 1, s: 'x'.repeat(43) }), paged: true, refresh: value('r') };
+    const big = {
+      open: () => ({ v: 2, k: 't', t: '7'.repeat(19), l: { f: { statuses: [1, 2, 3, 4, 5] }, w: { c: 'today' }, p: 666 }, c: 'oc_' + 'x'.repeat(32), ct: 'g', i: 1, s: 'x'.repeat(43) }),
+      paged: true,
+      refresh: value('r'),
+    };
     const card = listCard(data({ pageSize: 15, tickets: long, actions: big }));
     expect(replyBodyBytes(card)).toBeLessThanOrEqual(BODY_LIMIT_BYTES);
     expect(buttons(card).filter((b) => b.text === 'Open')).toHaveLength(15);

@@ -129,7 +129,8 @@ describe('board card', () => {
     const card = valid(boardCard({ counts, timezone: tz, now: NOW, actions }));
     expectGolden('board', card);
     const text = JSON.stringify(card);
-    for (const shown of ['New · 6', 'Processing · 14', 'Waiting on the customer · 8', 'Unassigned · 11', '王磊 · 11', '#7518854131221400880, open for 35 d', '38 open tickets', '按状态']) expect(text).toContain(shown);
+    for (const shown of ['New · 6', 'Processing · 14', 'Waiting on the customer · 8', 'Unassigned · 11', '王磊 · 11', '#7518854131221400880, open for 35 d', '38 open tickets', '按状态'])
+      expect(text).toContain(shown);
     // Nothing to open behind a zero.
     expect(buttons(card).find((b) => b.text === 'Queued · 0')).toMatchObject({ disabled: true, value: undefined });
     expect(buttons(card).find((b) => b.text === 'New · 6')).toMatchObject({ disabled: false, value: value('status 1') });

@@ -57,9 +57,7 @@ describe('loadConfig', () => {
   it('serves metrics on port 9464 by default, and refuses the public port for them', () => {
     expect(loadConfig('', {})).toMatchObject({ ok: true, config: { metrics: { enabled: true, port: 9464, host: '' } } });
     const same = loadConfig('server: { port: 8080 }\nmetrics: { port: 8080 }\n', {});
-    expect((same as { problems: string[] }).problems).toEqual([
-      'metrics.port (or METRICS_PORT) (8080) must differ from server.port (or PORT): metrics are served on a port of their own',
-    ]);
+    expect((same as { problems: string[] }).problems).toEqual(['metrics.port (or METRICS_PORT) (8080) must differ from server.port (or PORT): metrics are served on a port of their own']);
     expect(loadConfig('server: { port: 8080 }\nmetrics: { port: 8080, enabled: false }\n', {})).toMatchObject({ ok: true });
     expect(loadConfig('metrics: { port: 0 }\nserver: { port: 0 }\n', {})).toMatchObject({ ok: true });
   });

@@ -16,7 +16,17 @@ describe('upstream and cache settings', () => {
       reply_wait_ms: 60_000,
       min_attempt_ms: 300,
       retry: { max_attempts: 4, base_delay_ms: 200, max_delay_ms: 2000 },
-      limits: { ticket_get_per_second: 10, ticket_list_per_second: 5, ticket_messages_per_second: 10, messages_per_second: 50, messages_per_chat_per_second: 5, window_margin_ms: 100, max_queue: 100, max_wait_ms: 5000, messages_max_queue: 1000 },
+      limits: {
+        ticket_get_per_second: 10,
+        ticket_list_per_second: 5,
+        ticket_messages_per_second: 10,
+        messages_per_second: 50,
+        messages_per_chat_per_second: 5,
+        window_margin_ms: 100,
+        max_queue: 100,
+        max_wait_ms: 5000,
+        messages_max_queue: 1000,
+      },
     });
     expect(result.config.cache).toEqual({ ticket_ttl_ms: 30_000, ticket_max_entries: 5000, list_ttl_ms: 30_000, list_max_entries: 1000 });
     expect(result.config.server.shutdown_timeout_ms).toBe(15_000);

@@ -101,7 +101,7 @@ describe('new messages', () => {
 });
 
 describe('message limits', () => {
-  it('paces sends to one chat at its limit, while another chat only keeps to the app\'s pace', async () => {
+  it("paces sends to one chat at its limit, while another chat only keeps to the app's pace", async () => {
     const { messenger, time, sent } = setup();
     const deadline = 60_000;
     const replies = Array.from({ length: 7 }, (_, i) => messenger.reply(`om_a${i}`, CARD, { chatId: 'oc_a', deadline }));

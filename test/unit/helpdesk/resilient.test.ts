@@ -6,7 +6,7 @@ import { fromCode, PlatformError } from '../../../src/feishu/errors.js';
 import { resilientHelpdesk, type ResilientHelpdeskOptions } from '../../../src/helpdesk/resilient.js';
 import type { Ticket, TicketFilter, TicketPage } from '../../../src/helpdesk/types.js';
 import { memoryLogger } from '../../../src/obs/log.js';
-import { fakeTime, settle, type FakeTime } from '../../support/fakeTime.js';
+import { fakeTime, settle } from '../../support/fakeTime.js';
 import { stateFor } from '../../support/load.js';
 
 const TTL = 30_000;
@@ -39,8 +39,7 @@ function scripted() {
   };
   const inner: Helpdesk = {
     getTicket: (id, o) => answer('get', [id], () => ticket(id, state.version), o),
-    listTickets: (filter, page, pageSize, o) =>
-      answer('list', [filter, page, pageSize], (): TicketPage => ({ total: 1, tickets: [{ ...ticket('1', state.version), comments: [] }] }), o),
+    listTickets: (filter, page, pageSize, o) => answer('list', [filter, page, pageSize], (): TicketPage => ({ total: 1, tickets: [{ ...ticket('1', state.version), comments: [] }] }), o),
     getConversation: (id, o) => answer('messages', [id], () => ({ total: state.version, messages: [{ id: `${id}-m`, kind: 'text', text: `v${state.version}` }] }), o),
   };
   return { inner, calls, state };

@@ -3,7 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { interpret } from '../../../src/intake/interpret.js';
 import { parseCommand } from '../../../src/commands/parse.js';
-import { botAddedEvent, botRemovedEvent, cardActionEvent, chatDisbandedEvent, menuEvent, messageEvent, p2pChatEnteredEvent, ticketCreatedEvent, ticketUpdatedEvent, urlVerification } from '@helpdesk-bot/feishu-standin/deliveries';
+import {
+  botAddedEvent,
+  botRemovedEvent,
+  cardActionEvent,
+  chatDisbandedEvent,
+  menuEvent,
+  messageEvent,
+  p2pChatEnteredEvent,
+  ticketCreatedEvent,
+  ticketUpdatedEvent,
+  urlVerification,
+} from '@helpdesk-bot/feishu-standin/deliveries';
 import { fullTicket } from '../../fixtures/tickets.js';
 
 const BOT = 'ou_bot';
@@ -46,7 +57,18 @@ describe('interpret', () => {
 
   it('reads rich-text (post) messages', () => {
     const d = interpret(
-      messageEvent({ ...base, chatType: 'group', mentions: [bot], post: [[{ tag: 'at', user_id: '@_user_1' }, { tag: 'text', text: ' /ticket ' }], [{ tag: 'text', text: '6626871355780366331' }]] }),
+      messageEvent({
+        ...base,
+        chatType: 'group',
+        mentions: [bot],
+        post: [
+          [
+            { tag: 'at', user_id: '@_user_1' },
+            { tag: 'text', text: ' /ticket ' },
+          ],
+          [{ tag: 'text', text: '6626871355780366331' }],
+        ],
+      }),
       BOT,
     );
     expect(d).toMatchObject({ kind: 'message', message: { text: '/ticket 6626871355780366331', addressedToBot: true } });
@@ -114,7 +136,7 @@ describe('interpret: chat events', () => {
 describe('interpret: helpdesk ticket events', () => {
   const app = { token: 'tok', appId: 'cli_0123456789abcdef' };
 
-  it('reads a created ticket: its id and status, nothing of the platform\'s shape past the edge', () => {
+  it("reads a created ticket: its id and status, nothing of the platform's shape past the edge", () => {
     const d = interpret(ticketCreatedEvent({ ...app, eventId: 'ev5', ticket: { ...fullTicket, status: 1 } }), BOT);
     expect(d).toEqual({ kind: 'event', dedupeKey: 'evt:ev5', event: { kind: 'ticket', eventId: 'ev5', ticketId: fullTicket.ticket_id, change: 'created', status: 1 } });
   });

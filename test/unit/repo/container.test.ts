@@ -66,7 +66,10 @@ describe('Dockerfile', () => {
     expect(copied.length).toBeGreaterThan(0);
     for (const source of copied) {
       const path = source.replace(/\/$/, '');
-      expect(allowed.some((a) => path === a || path.startsWith(`${a}/`)), source).toBe(true);
+      expect(
+        allowed.some((a) => path === a || path.startsWith(`${a}/`)),
+        source,
+      ).toBe(true);
     }
   });
 
@@ -117,7 +120,7 @@ describe('the compiled bundle', () => {
     }
   });
 
-  it("runs the SDK from its compacted copy: ASCII, its MIT notice kept, and loaded by the bundle", () => {
+  it('runs the SDK from its compacted copy: ASCII, its MIT notice kept, and loaded by the bundle', () => {
     const copy = read('dist/vendor/node-sdk.cjs');
     expect(copy.startsWith('/* @larksuiteoapi/node-sdk ')).toBe(true);
     expect(copy).toContain('Copyright (c) 2022 Lark Technologies Pte. Ltd.');

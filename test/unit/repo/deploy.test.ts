@@ -34,7 +34,12 @@ describe('docker-compose.yml', () => {
     const env = bots[0]![1].environment!;
     for (const name of Object.keys(env)) expect(Object.keys(ENV_OVERRIDES)).toContain(name);
     // As compose would fill them in from the operator's environment.
-    const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/\$\{(\w+):[?-]([^}]*)\}/, (_, name: string, rest: string) => (name === 'FEISHU_DOMAIN' ? rest : name === 'FEISHU_APP_ID' ? 'cli_0123456789abcdef' : `x-${name}`))]));
+    const filled = Object.fromEntries(
+      Object.entries(env).map(([k, v]) => [
+        k,
+        v.replace(/\$\{(\w+):[?-]([^}]*)\}/, (_, name: string, rest: string) => (name === 'FEISHU_DOMAIN' ? rest : name === 'FEISHU_APP_ID' ? 'cli_0123456789abcdef' : `x-${name}`)),
+      ]),
+    );
     const result = loadConfig(readFileSync('app.yaml', 'utf8'), filled);
     expect(result).toMatchObject({ ok: true, config: { mode: 'production', server: { port: 3000 }, state: { redis_url: 'redis://redis:6379/0' } } });
   });

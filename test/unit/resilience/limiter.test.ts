@@ -42,7 +42,7 @@ describe('SlidingWindow', () => {
     expect(w.waiting(2500)).toBe(1);
   });
 
-  it('a chat over its limit waits, while other chats only keep to the app\'s pace', () => {
+  it("a chat over its limit waits, while other chats only keep to the app's pace", () => {
     const app = new SlidingWindow({ rate: 10, windowMs: W });
     const chats = new Map<string, SlidingWindow>();
     const chat = (id: string) => chats.get(id) ?? chats.set(id, new SlidingWindow({ rate: 2, windowMs: W })).get(id)!;

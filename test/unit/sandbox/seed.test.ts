@@ -32,7 +32,10 @@ describe('seedTickets', () => {
     const shifted = seedTickets(later);
     const today = (list: typeof tickets, now: number) => list.filter((t) => t.created_at! >= startOfDay(now)).length;
     expect(today(shifted, later)).toBe(today(tickets, NOW));
-    for (const [now, list] of [[NOW, tickets], [later, shifted]] as const) {
+    for (const [now, list] of [
+      [NOW, tickets],
+      [later, shifted],
+    ] as const) {
       for (const t of list) {
         expect(t.created_at!).toBeGreaterThanOrEqual(now - 43 * 24 * HOUR);
         for (const v of [t.created_at, t.updated_at, t.closed_at, t.agent_entry_time, t.agent_first_response_time, t.agent_last_response_time, t.comments?.created_at]) {

@@ -72,7 +72,7 @@ describe('SeenKeys', () => {
   });
 });
 
-describe('the memory backend\'s claims (the contract for every backend: contract.test.ts)', () => {
+describe("the memory backend's claims (the contract for every backend: contract.test.ts)", () => {
   it('hold a key while it is taken, remember it once settled, and let a released one go again', async () => {
     let now = 0;
     const state = memoryState({ clock: () => now, sleep: async () => {}, log: createLogger('error'), dedupeMaxEntries: 100, workMaxPending: 1 });

@@ -95,12 +95,8 @@ const SLOTS: readonly (readonly string[])[] = [
 ];
 
 describe('property: any shuffle of compatible filters gives the same query', () => {
-  const choice = fc
-    .tuple(...SLOTS.map((alternatives) => fc.option(fc.constantFrom(...alternatives), { nil: undefined })))
-    .map((picked) => picked.filter((u): u is string => u !== undefined));
-  const withOrder = choice.chain((units) =>
-    fc.tuple(fc.constant(units), fc.shuffledSubarray(units, { minLength: units.length, maxLength: units.length })),
-  );
+  const choice = fc.tuple(...SLOTS.map((alternatives) => fc.option(fc.constantFrom(...alternatives), { nil: undefined }))).map((picked) => picked.filter((u): u is string => u !== undefined));
+  const withOrder = choice.chain((units) => fc.tuple(fc.constant(units), fc.shuffledSubarray(units, { minLength: units.length, maxLength: units.length })));
 
   it('holds', () => {
     fc.assert(

@@ -6,10 +6,7 @@ import { MAX_INPUT_CHARS, parseTicketQuery, VOCABULARY, CHANNELS } from '../../.
 import type { ParseResult } from '../../../../src/commands/filters/index.js';
 import { ctx, MENTIONS } from './helpers.js';
 
-const FILTER_KEYS = new Set([
-  'ticketId', 'agentId', 'closedById', 'type', 'channel', 'solved', 'score',
-  'statuses', 'guestName', 'guestId', 'tags', 'created', 'updated',
-]);
+const FILTER_KEYS = new Set(['ticketId', 'agentId', 'closedById', 'type', 'channel', 'solved', 'score', 'statuses', 'guestName', 'guestId', 'tags', 'created', 'updated']);
 const ALL_STATUSES = new Set([1, 2, 3, 4, 5, 50, 51, 52]);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
@@ -80,10 +77,49 @@ function checkWellFormed(result: ParseResult): void {
 const words = [
   ...VOCABULARY.flatMap((e) => [...e.en, ...e.zh]),
   ...CHANNELS.flatMap((c) => [...c.en, ...c.zh]),
-  'me', '我', '1', '3', '7', '0', '10001', '7d', '24h', '2w', '近7天', '第2页', '第', '页', '..', '至',
-  '2026-11-20', '2026-11-01..2026-11-20', '2026-13-40', '2026/02/29', '2026年11月20日',
-  ...MENTIONS.map((m) => m.key), '@_user_99', '@_all', '@_user_', 'ou_abc', 'ou_',
-  '"', '“', '”', "'", '‘', '「', '』', '"Zhang San"', '“张 三”', ',', '，', '、', '：', '#1', '-', '_',
+  'me',
+  '我',
+  '1',
+  '3',
+  '7',
+  '0',
+  '10001',
+  '7d',
+  '24h',
+  '2w',
+  '近7天',
+  '第2页',
+  '第',
+  '页',
+  '..',
+  '至',
+  '2026-11-20',
+  '2026-11-01..2026-11-20',
+  '2026-13-40',
+  '2026/02/29',
+  '2026年11月20日',
+  ...MENTIONS.map((m) => m.key),
+  '@_user_99',
+  '@_all',
+  '@_user_',
+  'ou_abc',
+  'ou_',
+  '"',
+  '“',
+  '”',
+  "'",
+  '‘',
+  '「',
+  '』',
+  '"Zhang San"',
+  '“张 三”',
+  ',',
+  '，',
+  '、',
+  '：',
+  '#1',
+  '-',
+  '_',
 ];
 const separator = fc.constantFrom(' ', '', ',', '，', '、', '\u3000', '\n', ':');
 const token = fc.oneof(
@@ -94,10 +130,7 @@ const token = fc.oneof(
 );
 const query = fc.array(fc.tuple(token, separator), { maxLength: 20 }).map((parts) => parts.map(([t, s]) => t + s).join(''));
 const anyCtx = fc.record({
-  now: fc.oneof(
-    fc.integer({ min: 0, max: 4_102_444_800_000 }),
-    fc.constantFrom(Number.NaN, -1, Number.MAX_SAFE_INTEGER, 8.64e15),
-  ),
+  now: fc.oneof(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.constantFrom(Number.NaN, -1, Number.MAX_SAFE_INTEGER, 8.64e15)),
   timezone: fc.constantFrom('Asia/Shanghai', 'America/New_York', 'UTC', 'Pacific/Kiritimati', 'Asia/Kathmandu', 'Not/AZone', ''),
   askerOpenId: fc.constantFrom('ou_asker', ''),
   mentions: fc.constant(MENTIONS),
@@ -124,14 +157,10 @@ describe('property: total and well-formed', () => {
 
   it('very long input, up to and beyond the cap', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: MAX_INPUT_CHARS - 50, max: MAX_INPUT_CHARS * 3 }),
-        fc.constantFrom('未关闭', 'a', '"', '@_user_2', '今天', '近', ' ', '标签'),
-        (length, unit) => {
-          const text = unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
-          checkWellFormed(parseTicketQuery(text, ctx()));
-        },
-      ),
+      fc.property(fc.integer({ min: MAX_INPUT_CHARS - 50, max: MAX_INPUT_CHARS * 3 }), fc.constantFrom('未关闭', 'a', '"', '@_user_2', '今天', '近', ' ', '标签'), (length, unit) => {
+        const text = unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+        checkWellFormed(parseTicketQuery(text, ctx()));
+      }),
       { numRuns: 200 },
     );
   });

@@ -4,8 +4,7 @@ import { ctx, DAY, HOUR, NOW, parseOk, sh } from './helpers.js';
 
 const NY = 'America/New_York';
 /** Epoch ms of a New York wall-clock time, the offset written out (-5 EST, -4 EDT). */
-const ny = (offset: number, y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0) =>
-  Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset * HOUR;
+const ny = (offset: number, y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0) => Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset * HOUR;
 
 describe('America/New_York', () => {
   // NOW is 2026-11-20 07:30Z: 15:30 Friday in Shanghai, 02:30 Friday in New York (EST, -5).

@@ -109,7 +109,15 @@ describe('Chinese splitter', () => {
 
 describe('counts', () => {
   it.each([
-    ['7', 7], ['007', 7], ['一', 1], ['两', 2], ['十', 10], ['十二', 12], ['二十', 20], ['二十四', 24], ['九十九', 99],
+    ['7', 7],
+    ['007', 7],
+    ['一', 1],
+    ['两', 2],
+    ['十', 10],
+    ['十二', 12],
+    ['二十', 20],
+    ['二十四', 24],
+    ['九十九', 99],
   ])('%s = %d', (text, n) => expect(parseCount(text)).toBe(n));
   it.each(['', 'x', '二二', '十十', '百'])('%s is not a count', (text) => expect(parseCount(text)).toBeUndefined());
   it('very long digit strings are not silently rounded', () => expect(parseCount('1'.repeat(30))).toBe(Number.POSITIVE_INFINITY));

@@ -16,6 +16,7 @@ const LAYERS = [
   { name: 'intake', path: '^src/intake/' },
   { name: 'bot', path: '^src/bot/' },
   { name: 'watch', path: '^src/watch/' },
+  { name: 'stats', path: '^src/stats/' },
   { name: 'views', path: '^src/views/' },
   { name: 'config', path: '^src/config/' },
   { name: 'cards', path: '^src/cards/' },

@@ -4,6 +4,8 @@ import type { BoardCounts } from '../cards/board.js';
 import type { Json } from '../cards/kit.js';
 import { problemCard } from '../cards/problem.js';
 import type { CallOptions } from '../helpdesk/api.js';
+import type { StatsFill } from '../jobs/job.js';
+import type { Sent } from '../feishu/messenger.js';
 import { messageOf } from '../obs/errors.js';
 import { StateUnavailable } from '../state/types.js';
 import type { Verdict, Who } from '../views/access.js';
@@ -17,8 +19,8 @@ import type { BotContext } from './context.js';
 
 /** What a command or click showed, so the message can be kept current (a ticket card, a board). */
 export type Shown = Outcome & { shown?: View; counts?: BoardCounts };
-/** A command's answer, with what its log line names. */
-export type Answer = Shown & { command: string; filters?: unknown };
+/** A command's answer, with what its log line names, and the job that fills it in once sent. */
+export type Answer = Shown & { command: string; filters?: unknown; fill?: Omit<StatsFill, 'messageId' | 'chatId'> };
 
 /** Any view, for the person asking where they are: list and ticket cards, the board, the watches. */
 export async function show(ctx: BotContext, view: View, audience: Audience, call: CallOptions, who: Who, hints = {}): Promise<Shown> {
@@ -44,6 +46,13 @@ export function keepCurrent(ctx: BotContext, messageId: string, answer: Shown, a
   if (!answer.shown) return Promise.resolve();
   const shown = { view: answer.shown, ok: answer.outcome === 'ok', ...(answer.counts ? { counts: answer.counts } : {}) };
   return noteShown(ctx, messageId, shown, audience, sentAt, clicked).catch((error: unknown) => ctx.log.warn('card.not_remembered', { message_id: messageId, error: messageOf(error) }));
+}
+
+/** A card sent with parts still loading (/stats) is filled in by a job of its own, run by any instance. */
+export async function fillLater(ctx: BotContext, answer: Answer, sent: Sent): Promise<void> {
+  if (!answer.fill) return;
+  const queued = await ctx.enqueue({ ...answer.fill, messageId: sent.messageId, chatId: sent.chatId }).catch(() => false);
+  if (!queued) ctx.log.warn('stats.fill_not_queued', { message_id: sent.messageId, chat_id: sent.chatId });
 }
 
 /**

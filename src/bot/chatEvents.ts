@@ -7,7 +7,7 @@ import { newStats } from '../helpdesk/api.js';
 import type { ChatEvent, ChatType } from '../jobs/types.js';
 import { checkAccess, checkChat, type Who } from '../views/access.js';
 import { audienceFor } from '../views/audience.js';
-import { deliver, keepCurrent, refusedCard, why, type Answer } from './answer.js';
+import { deliver, fillLater, keepCurrent, refusedCard, why, type Answer } from './answer.js';
 import { logCommand } from './audit.js';
 import { answerCommand } from './commands.js';
 import type { BotContext } from './context.js';
@@ -51,6 +51,7 @@ export async function menuTap(ctx: BotContext, event: ChatEvent & { kind: 'menu'
   const reply = await (async () => {
     const sent = await ctx.messenger.send({ openId: event.operatorOpenId }, answer.card, sendUuid(event.eventId), { deadline: replyBy });
     who.chatId = sent.chatId;
+    await fillLater(ctx, answer, sent);
     const bound = text !== undefined && answer.outcome === 'ok' && ['ticket', 'tickets', 'board', 'watch'].includes(answer.command);
     if (bound) {
       // Now that the chat is known (and its rules apply), the same answer with working buttons.

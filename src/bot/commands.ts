@@ -11,7 +11,9 @@ import { audienceFor } from '../views/audience.js';
 import { ticketsView } from '../views/tickets.js';
 import type { View } from '../views/view.js';
 import { startWatch, stopWatchByNumber } from '../watch/watches.js';
-import { deliver, keepCurrent, refusedCard, show, type Answer } from './answer.js';
+import { digestCommand } from '../watch/dailyDigest.js';
+import { answerStats } from '../stats/show.js';
+import { deliver, fillLater, keepCurrent, refusedCard, show, type Answer } from './answer.js';
 import { logCommand } from './audit.js';
 import type { BotContext } from './context.js';
 
@@ -38,6 +40,10 @@ export async function answerCommand(ctx: BotContext, who: Who, text: string, men
       return { ...(await stopWatchByNumber(command.args, who, audience, ctx)), command: 'unwatch' };
     case 'board':
       return shown({ kind: 'board' }, 'board');
+    case 'stats':
+      return { ...(await answerStats(command.args, { openId: who.userOpenId, mentions }, call, ctx)), command: 'stats' };
+    case 'digest':
+      return { ...(await digestCommand(command.args, who, ctx)), command: 'digest' };
     case 'help':
       return { card: helpCard({ listExamples: helpExamples(clock(), ctx.timezone), dates: exampleDates(clock(), ctx.timezone) }), outcome: 'ok', ticketIds: [], command: 'help' };
     case 'problem':
@@ -69,7 +75,7 @@ export async function onMessage(ctx: BotContext, message: IncomingMessage, recei
   // (5 messages a second), and waits off the workers so one busy chat cannot stall the others.
   const { delivered: reply, sent } = await deliver(ctx.messenger.reply(message.messageId, answer.card, { chatId: message.chatId, deadline: started + ctx.replyWaitMs }), 'sent');
   // Remembered (in this process at once) before the log line, which does not wait for the disk.
-  const remembering = sent ? keepCurrent(ctx, sent.messageId, answer, audienceFor(ctx, message.chatId, message.chatType), clock()) : undefined;
+  const remembering = sent ? Promise.all([keepCurrent(ctx, sent.messageId, answer, audienceFor(ctx, message.chatId, message.chatType), clock()), fillLater(ctx, answer, sent)]) : undefined;
   logCommand(ctx, who, answer, 'message', { message_id: message.messageId }, reply, stats, started, arrived);
   await remembering;
 }

@@ -21,6 +21,12 @@ export interface BotContext extends WatchContext {
    * answer people; the rate limits are shared, each taking its slot in turn.
    */
   eventWorker<T>(task: () => Promise<T>): Promise<T>;
+  /**
+   * Fills in /stats cards (and counts daily digests) in a pool of their own: each counts for
+   * seconds, at most two list calls at a time, so only a few at once may wait for the list API
+   * beside the commands people type.
+   */
+  statsWorker<T>(task: () => Promise<T>): Promise<T>;
   /** Bot menu event keys -> the command a tap runs. */
   menu: Record<string, string>;
 }

@@ -9,6 +9,8 @@ import { forgetChat } from '../watch/forget.js';
 import { refreshCards } from '../watch/liveCards.js';
 import { onTicketEvent } from '../watch/onTicket.js';
 import { postMatches } from '../watch/posts.js';
+import { fillStats } from '../stats/show.js';
+import { postDigest, resumeDigests } from '../watch/dailyDigest.js';
 import { menuTap, welcome } from './chatEvents.js';
 import { onCardAction, openCard, updateCard } from './clicks.js';
 import { onMessage } from './commands.js';
@@ -27,6 +29,8 @@ export interface Bot {
   /** `receivedAt`: when its delivery was accepted (epoch ms), for the latency; now if not given. */
   onMessage(message: IncomingMessage, receivedAt?: number): Promise<void>;
   onCardAction(action: CardAction): Promise<Json>;
+  /** Queues the chats' daily digests again at start-up (a missed one is posted now). */
+  resume(): Promise<void>;
 }
 
 export function createBot(ctx: BotContext): Bot {
@@ -56,9 +60,14 @@ export function createBot(ctx: BotContext): Bot {
           return onEvent(() => refreshCards(job.ticketId, ctx));
         case 'boards-refresh':
           return onEvent(() => refreshBoards(ctx));
+        case 'stats-fill':
+          return ctx.statsWorker(() => fillStats(job, ctx));
+        case 'daily-digest':
+          return ctx.statsWorker(() => postDigest(job, ctx));
       }
     },
     onMessage: (message, receivedAt) => onMessage(ctx, message, receivedAt),
     onCardAction: (action) => onCardAction(ctx, action),
+    resume: () => resumeDigests(ctx),
   };
 }

@@ -89,7 +89,7 @@ function look(p: Problem): Look {
         todo: l('请稍后再试；如果一直失败，请联系管理员。', 'Please try again shortly; if it keeps failing, tell the operator.'),
       };
     case 'filter':
-      return filterLook(p.error, p.examples);
+      return filterLook(p.error, p.examples, p.command ?? '/tickets');
     case 'refused':
       return {
         color: 'red',
@@ -158,6 +158,22 @@ function look(p: Problem): Look {
         what: l('你可以查询工单，但只有指定的人可以新建或取消关注。', 'You may look up tickets, but only some people may start or stop watches.'),
         todo: l(`如需开通，请联系${esc(p.contact)}。`, `To be added, ask ${esc(p.contact)}.`),
       };
+    case 'stats-filter':
+      return statsFilterLook(p.word, p.why);
+    case 'digest-time':
+      return {
+        color: 'orange',
+        title: l('日报需要一个时间', 'The digest needs a time of day'),
+        what: l(`${code(clip(p.input, 40))} 不是一天中的时间。`, `${code(clip(p.input, 40))} is not a time of day.`),
+        todo: l('例如 `/digest 09:00` 每天 9 点发日报，`/digest off` 停止，`/digest` 查看设置。', 'For example `/digest 09:00` for a digest every day at 9, `/digest off` to stop it, `/digest` to see the setting.'),
+      };
+    case 'digest-limit':
+      return {
+        color: 'orange',
+        title: l('日报太多了', 'Too many digests'),
+        what: l(`机器人在所有会话里一共已有 ${p.max} 个日报，这是上限。`, `The bot has ${p.max} daily digests across all chats, the most it keeps.`),
+        todo: l('请联系管理员清理不再需要的日报。', 'Ask the operator to remove digests nobody needs any more.'),
+      };
     case 'page-out-of-reach':
       return {
         color: 'orange',
@@ -167,6 +183,29 @@ function look(p: Problem): Look {
           `The helpdesk pages through at most the first 10,000 tickets, which is page ${p.lastPage} at this page size, so page ${p.page} cannot be shown.`,
         ),
         todo: l('请缩小时间范围，例如加上 `近7天` 或日期区间。', 'Narrow by time, for example add `7d` or a date range.'),
+      };
+  }
+}
+
+function statsFilterLook(word: string, why: 'updated' | 'page' | 'too-long'): Look {
+  const said = code(clip(word, 40));
+  const todo = l('例如 `/stats 近30天 标签 VIP`；按条件查看工单请用 `/tickets`。', 'For example `/stats 30d tag VIP`; to list tickets, use `/tickets`.');
+  switch (why) {
+    case 'updated':
+      return {
+        color: 'orange',
+        title: l('统计按创建时间', '/stats counts by creation time'),
+        what: l(`${said} 是更新时间：统计的时间段指工单的创建时间（关闭数按关单时间）。`, `${said} is an update time: the period of /stats is when tickets were created (and closed, for the closed counts).`),
+        todo: l('去掉 `更新`，只写时间，例如 `/stats 今天`。', 'Leave out `updated` and give just the time, for example `/stats today`.'),
+      };
+    case 'page':
+      return { color: 'orange', title: l('统计不需要页码', '/stats takes no page'), what: l(`${said} 是页码：统计卡片没有分页。`, `${said} is a page: the stats card has no pages.`), todo };
+    case 'too-long':
+      return {
+        color: 'orange',
+        title: l('时间段太长', 'Period too long'),
+        what: l(`${said} 超过一年：统计最多覆盖一年（按月）。`, `${said} is more than a year: /stats covers at most a year (by month).`),
+        todo: l('例如 `/stats 近12个月` 或 `/stats 本月`。', 'For example `/stats 12mo` or `/stats this month`.'),
       };
   }
 }
@@ -182,13 +221,13 @@ const REFUSALS: Record<RefusalReason, L10n> = {
 
 const HAN = /[\u4e00-\u9fff]/;
 
-function filterLook(e: FilterError, examples: string[]): Look {
+function filterLook(e: FilterError, examples: string[], command: string): Look {
   // Each language gets the examples written in it (falling back to all of them).
   const pick = (zh: boolean) => {
     const mine = examples.filter((x) => HAN.test(x) === zh);
     return (mine.length ? mine : examples)
       .slice(0, 4)
-      .map((x) => `\`/tickets ${x}\``)
+      .map((x) => `\`${command} ${x}\``)
       .join('\n');
   };
   const todo = (first?: L10n): L10n => {

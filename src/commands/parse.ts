@@ -12,10 +12,14 @@ export type Command =
   /** `args` empty: list the chat's watches (to pick one). */
   | { kind: 'unwatch'; args: string }
   | { kind: 'board' }
+  /** `args`: a time and filters, as for /tickets; empty: the last 7 days. */
+  | { kind: 'stats'; args: string }
+  /** `args`: a time of day, `off`, or empty (show the chat's setting). */
+  | { kind: 'digest'; args: string }
   | { kind: 'help' }
   | { kind: 'problem'; problem: Problem };
 
-const ALIASES: Record<string, 'ticket' | 'tickets' | 'watch' | 'unwatch' | 'board' | 'help'> = {
+const ALIASES: Record<string, 'ticket' | 'tickets' | 'watch' | 'unwatch' | 'board' | 'stats' | 'digest' | 'help'> = {
   ticket: 'ticket',
   t: 'ticket',
   工单: 'ticket',
@@ -28,13 +32,17 @@ const ALIASES: Record<string, 'ticket' | 'tickets' | 'watch' | 'unwatch' | 'boar
   取消关注: 'unwatch',
   board: 'board',
   看板: 'board',
+  stats: 'stats',
+  统计: 'stats',
+  digest: 'digest',
+  日报: 'digest',
   help: 'help',
   帮助: 'help',
   '?': 'help',
 };
 const COMMAND_WORDS = Object.keys(ALIASES).filter((w) => w.length > 1);
 /** Without a slash only the full words count, so "t" or "?" in chatter is not a command. */
-const BARE_WORDS = new Set(['ticket', '工单', 'tickets', '工单列表', 'help', '帮助', 'board', '看板']);
+const BARE_WORDS = new Set(['ticket', '工单', 'tickets', '工单列表', 'help', '帮助', 'board', '看板', 'stats', '统计']);
 
 const TICKET_ID = /^\d{1,32}$/;
 /** Longer messages are not read as commands: the answer says how long a command may be. */
@@ -62,7 +70,7 @@ export function parseCommand(text: string): Command {
   }
   if (kind === 'help') return { kind: 'help' };
   if (kind === 'board') return { kind: 'board' };
-  if (kind === 'tickets' || kind === 'watch' || kind === 'unwatch') return { kind, args: tokens.join(' ') };
+  if (kind === 'tickets' || kind === 'watch' || kind === 'unwatch' || kind === 'stats' || kind === 'digest') return { kind, args: tokens.join(' ') };
 
   const id = tokens[0]?.replace(/^#/, '');
   if (id === undefined) return { kind: 'problem', problem: { kind: 'missing-ticket-id', command: first } };

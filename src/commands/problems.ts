@@ -16,8 +16,11 @@ export type Problem =
   | { kind: 'rate-limited' }
   | { kind: 'busy' }
   | { kind: 'upstream'; what: 'ticket' | 'list' }
-  /** `examples`: queries to show, best first, both languages mixed (each language gets its own). */
-  | { kind: 'filter'; error: FilterError; examples: string[] }
+  /**
+   * `examples`: queries to show, best first, both languages mixed (each language gets its own),
+   * after `command` (/tickets unless said).
+   */
+  | { kind: 'filter'; error: FilterError; examples: string[]; command?: string }
   | { kind: 'page-out-of-reach'; page: number; lastPage: number }
   | { kind: 'refused'; reason: RefusalReason; contact: string }
   | { kind: 'unknown-menu-item'; key: string }
@@ -30,7 +33,13 @@ export type Problem =
   /** /unwatch with something other than a watch's number. */
   | { kind: 'unwatch-number'; input: string; count: number }
   /** Not on access.watch: may use the bot, but not start or stop watches. */
-  | { kind: 'watch-refused'; contact: string };
+  | { kind: 'watch-refused'; contact: string }
+  /** /digest with something other than a time of day or off. */
+  | { kind: 'digest-time'; input: string }
+  /** The bot keeps as many daily digests as it may. */
+  | { kind: 'digest-limit'; max: number }
+  /** /stats counts tickets created in a period: no update time, no page, at most a year. */
+  | { kind: 'stats-filter'; word: string; why: 'updated' | 'page' | 'too-long' };
 
 export function problemFor(error: unknown, what: 'ticket' | 'list', ticketId?: string): Problem {
   const kind = error instanceof PlatformError ? error.kind : 'upstream';

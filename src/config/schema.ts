@@ -170,6 +170,15 @@ const shape = z.strictObject({
       board_refresh_seconds: int(1, 3600).default(5),
     })
     .prefault({}),
+  /** /stats and the daily digest. */
+  stats: z
+    .strictObject({
+      /** A first response within this many minutes meets the target (the share is on the card). */
+      first_response_target_minutes: int(1, 10_080).default(30),
+      /** How long a /stats card (or a digest) may take to count every part. */
+      budget_ms: int(1000, 600_000).default(30_000),
+    })
+    .prefault({}),
   privacy: z
     .strictObject({
       /** Where guest details are hidden. */

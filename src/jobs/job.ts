@@ -1,6 +1,6 @@
 // Work that runs after a delivery is acknowledged. Plain data (JSON-safe), so that it can be queued
 // anywhere (in process, or in Redis for any instance to run) and run by whichever worker is free.
-import type { CardAction, ChatEvent, IncomingMessage, TicketEvent } from './types.js';
+import type { CardAction, ChatEvent, IncomingMessage, Mention, TicketEvent } from './types.js';
 
 export type Job =
   | {
@@ -25,7 +25,31 @@ export type Job =
   /** Re-renders the live cards of a ticket after it changed (once per window). */
   | { kind: 'cards-refresh'; ticketId: string; window: string }
   /** Recounts the boards after ticket changes (once per window). */
-  | { kind: 'boards-refresh'; window: string };
+  | { kind: 'boards-refresh'; window: string }
+  | StatsFill
+  | DailyDigestJob;
+
+/** Posts a chat's daily digest at its time (`slot`, epoch ms): one job per chat and slot. */
+export interface DailyDigestJob {
+  kind: 'daily-digest';
+  chatId: string;
+  slot: number;
+}
+
+/**
+ * Fills in a /stats card sent with parts still loading: the command again (its words, who asked,
+ * whom they mentioned), counted as of when it was asked, patched into the message.
+ */
+export interface StatsFill {
+  kind: 'stats-fill';
+  messageId: string;
+  chatId: string;
+  args: string;
+  askerOpenId: string;
+  mentions: Mention[];
+  /** Epoch ms the command was answered: the period is resolved at this moment. */
+  asOf: number;
+}
 
 /** The id a job is stored under: a second delivery of the same thing finds it already there. */
 export function jobId(job: Job): string {
@@ -43,6 +67,10 @@ export function jobId(job: Job): string {
       return `cards-refresh-${job.ticketId}-${job.window}`;
     case 'boards-refresh':
       return `boards-refresh-${job.window}`;
+    case 'stats-fill':
+      return `stats-fill-${job.messageId}`;
+    case 'daily-digest':
+      return `daily-digest-${job.chatId}-${job.slot}`;
     default:
       return `${job.kind}-${job.eventId}`;
   }

@@ -16,7 +16,7 @@ export type CacheResult = 'hit' | 'shared' | 'miss';
  * Work done on ticket events: events handled, watch posts and digests sent, recounts, card and board
  * updates; and chats forgotten because the bot can no longer post there.
  */
-const WATCH_ACTIVITY = ['ticket_events', 'posts', 'digests', 'card_updates', 'board_counts', 'board_updates', 'chats_forgotten'] as const;
+const WATCH_ACTIVITY = ['ticket_events', 'posts', 'digests', 'card_updates', 'board_counts', 'board_updates', 'chats_forgotten', 'daily_digests'] as const;
 export type WatchActivity = (typeof WATCH_ACTIVITY)[number];
 
 export interface Metrics {
@@ -76,7 +76,7 @@ export function createMetrics(): Metrics {
   const caches = counter('cache_requests_total', 'Cache lookups by cache and result: hit, shared (joined a call under way), miss.', ['cache', 'result']);
   const watch = counter(
     'watch_activity_total',
-    'Work done on helpdesk ticket events: ticket_events handled, watch posts and digests sent, board_counts, card_updates and board_updates patched; chats_forgotten the bot can no longer post to.',
+    'Work done on helpdesk ticket events: ticket_events handled, watch posts and digests sent, board_counts, card_updates and board_updates patched; chats_forgotten the bot can no longer post to; daily_digests posted (/digest).',
     ['what'],
   );
   for (const what of WATCH_ACTIVITY) watch.inc({ what }, 0);

@@ -23,6 +23,7 @@ import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../help
 import { fromThrown, retryVerdict } from '../feishu/errors.js';
 import { startupRetries } from '../resilience/retry.js';
 import { WatchStore } from '../watch/store.js';
+import { messageOf } from '../obs/errors.js';
 import type * as lark from '@larksuiteoapi/node-sdk';
 
 export interface RunningBot {
@@ -97,6 +98,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   metrics.gauge('workers_busy', 'Commands preparing their answers right now (at most server.work_concurrency).', () => workers.pending);
   // Ticket events take their turn in a pool of their own (see BotContext.eventWorker).
   const eventWorkers = new PQueue({ concurrency: EVENT_CONCURRENCY });
+  const statsWorkers = new PQueue({ concurrency: STATS_CONCURRENCY });
   const bot = createBot({
     helpdesk: upstream.helpdesk,
     messenger: upstream.messenger,
@@ -113,12 +115,16 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     replyWaitMs: config.upstream.reply_wait_ms,
     worker: (task) => workers.add(task),
     eventWorker: (task) => eventWorkers.add(task),
+    statsWorker: (task) => statsWorkers.add(task),
+    sleep: realSleep,
+    stats: config.stats,
     enqueue: (job, addOptions) => state.work.add(jobId(job), job, addOptions),
     menu: config.menu,
     store: new WatchStore(state.records),
     settings: config.watch,
   });
   state.work.start((job) => bot.run(job));
+  void bot.resume().catch((error: unknown) => log.error('digest.resume_failed', { error: messageOf(error), consequence: 'daily digests post again after the next restart or /digest' }));
   // Deliveries refused from here on (stopping) get 503 and the platform redelivers them.
   let accepting = true;
   const accept = createAccept({
@@ -197,6 +203,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
 
 /** Ticket events (and the recounts and redraws they cause) worked on at once by one instance. */
 const EVENT_CONCURRENCY = 2;
+/** /stats cards filled in (and digests counted) at once by one instance. */
+const STATS_CONCURRENCY = 2;
 /** Subscribes to the helpdesk's ticket events, retrying what may pass; logs the outcome. */
 async function subscribe(client: lark.Client, log: Logger): Promise<void> {
   try {

@@ -6,10 +6,14 @@ import type { Job } from '../jobs/job.js';
 import type { Logger } from '../obs/log.js';
 import type { Metrics } from '../obs/metrics.js';
 import type { AddOptions } from '../state/types.js';
+import type { StatsDeps } from '../stats/show.js';
 import type { WatchStore } from './store.js';
 
-/** What showing a list or a ticket needs (helpdesk, button values, zone, page size, clock), and more. */
-export interface WatchContext extends ViewDeps {
+/**
+ * What showing a list or a ticket needs (helpdesk, button values, zone, page size, clock), what
+ * counting stats needs (a sleep, the stats settings), and more.
+ */
+export interface WatchContext extends ViewDeps, StatsDeps {
   store: WatchStore;
   messenger: Messenger;
   log: Logger;

@@ -47,6 +47,21 @@ export interface Board {
   shown?: string;
 }
 
+/** A chat's daily digest: posted every day at `time` (HH:MM in the configured zone). */
+export interface DailyDigest {
+  chatId: string;
+  chatType: ChatType;
+  time: string;
+  /** Who set it (open_id) and when: no slot before this is owed. */
+  setBy: string;
+  setAt: number;
+}
+
+/** The most daily digests the bot keeps in all (one per chat). */
+export const MAX_DIGESTS = 1000;
+/** While one instance posts a digest, no other takes the same day's for this long. */
+const DIGEST_HOLD_MS = 5 * 60_000;
+
 /** A match waiting to be posted: the watch and the ticket as it was looked up. */
 export interface PendingPost {
   watchId: string;
@@ -169,10 +184,10 @@ export class WatchStore {
 
   /**
    * Drops everything kept for a chat: its watches (with the tickets they posted), its boards, its
-   * live cards and the posts waiting for its window. Resolves with how many of each it dropped,
+   * live cards, the posts waiting for its window and its daily digest. Resolves with how many of each it dropped,
    * once that would survive a restart.
    */
-  async forgetChat(chatId: string): Promise<{ watches: number; boards: number; cards: number }> {
+  async forgetChat(chatId: string): Promise<{ watches: number; boards: number; cards: number; digests: number }> {
     const watches = (await this.allWatches()).filter((w) => w.chatId === chatId);
     for (const watch of watches) await this.dropWatch(watch.id);
     const boards = (await this.boards()).filter((b) => b.board.chatId === chatId);
@@ -182,8 +197,10 @@ export class WatchStore {
     const cards = ids.flatMap((messageId, i) => (found[i]?.chatId === chatId ? [{ messageId, card: found[i]! }] : []));
     await Promise.all(cards.map(({ messageId, card }) => this.dropCard(card.view.ticketId, messageId)));
     await Promise.all([this.records.take(`pending:${chatId}`), this.records.delete(`busy:${chatId}`)]);
+    const digest = await this.getDigest(chatId);
+    if (digest) await this.dropDigest(chatId);
     await this.records.sync();
-    return { watches: watches.length, boards: boards.length, cards: cards.length };
+    return { watches: watches.length, boards: boards.length, cards: cards.length, digests: digest ? 1 : 0 };
   }
 
   // ---- boards ----
@@ -208,5 +225,56 @@ export class WatchStore {
 
   async dropBoard(messageId: string): Promise<void> {
     await Promise.all([this.records.remove('boards', [messageId]), this.records.delete(`board:${messageId}`)]);
+  }
+
+  // ---- daily digests ----
+
+  getDigest(chatId: string): Promise<DailyDigest | undefined> {
+    return this.records.get<DailyDigest>(`digest:${chatId}`);
+  }
+
+  async allDigests(): Promise<DailyDigest[]> {
+    const chats = await this.records.members('digests');
+    const found = await this.records.getMany<DailyDigest>(chats.map((id) => `digest:${id}`));
+    return found.filter((d): d is DailyDigest => d !== undefined);
+  }
+
+  /** Sets (or replaces) the chat's digest; resolves once that would survive a restart. */
+  async setDigest(digest: DailyDigest): Promise<void> {
+    await this.records.put(`digest:${digest.chatId}`, digest);
+    await this.records.add('digests', [digest.chatId]);
+    await this.records.sync();
+  }
+
+  async removeDigest(chatId: string): Promise<void> {
+    await this.dropDigest(chatId);
+    await this.records.sync();
+  }
+
+  private async dropDigest(chatId: string): Promise<void> {
+    await this.records.remove('digests', [chatId]);
+    await this.records.delete(`digest:${chatId}`);
+  }
+
+  /**
+   * Takes the right to post the chat's digest of `day`: true for one caller (on any instance)
+   * until it posts, gives it back, or DIGEST_HOLD_MS pass; false once the day is posted.
+   */
+  async claimDigest(chatId: string, day: string): Promise<boolean> {
+    const posted = await this.records.get<string>(`digest-posted:${chatId}`);
+    if (posted !== undefined && posted >= day) return false;
+    return (await this.records.add(`digest-posting:${chatId}`, [day], DIGEST_HOLD_MS)).length > 0;
+  }
+
+  /** The claim given back (the post failed): the next try may take it. */
+  releaseDigest(chatId: string, day: string): Promise<void> {
+    return this.records.remove(`digest-posting:${chatId}`, [day]);
+  }
+
+  /** The day (yyyy-MM-dd) is posted: no run takes it again, after a restart either, whatever the time is changed to. */
+  async digestPosted(chatId: string, day: string): Promise<void> {
+    // Kept past a /digest off, so one turned off and on again the same day does not post twice.
+    await this.records.put(`digest-posted:${chatId}`, day, 2 * DAY);
+    await this.records.sync();
   }
 }

@@ -20,24 +20,24 @@ export interface DigestSettingData {
 export function digestSettingCard(d: DigestSettingData): Json {
   const zone = `${esc(d.timezone)} ${zoneLabel(d.timezone, d.now)}`;
   const what = l(
-    '前一天的新建和关闭数、现在未关闭的工单和等待最久的一个、不满意的客户，以及 `/stats` 的图表',
-    'the day before: tickets opened and closed, open now and the one waiting longest, unhappy customers, and the `/stats` charts',
+    '前一天的数据：新建和关闭数、现在未关闭的工单和等待最久的一个、不满意的客户，以及 `/stats` 的图表',
+    'the day before’s figures: tickets opened and closed, open now and the one waiting longest, unhappy customers, and the `/stats` charts',
   );
   const next = d.next !== undefined ? l(`下一次：${formatWhen(d.next, d.now, d.timezone)}。`, `Next: ${formatWhen(d.next, d.now, d.timezone)}.`) : undefined;
   if (d.time === undefined) {
     const body = joinL(
       [
         d.change === 'off' ? l('**日报已停止**，这个会话不会再收到日报。', '**Daily digest stopped**: this chat gets no more digests.') : l('这个会话没有设置日报。', 'This chat has no daily digest.'),
-        mapL(what, (s, loc) => (loc === 'zh_cn' ? `发送 \`/digest 09:00\`，每天 9 点把${s}发到这里（${zone}）。` : `Send \`/digest 09:00\` to get ${s} here every day at 09:00 (${zone}).`)),
+        mapL(what, (s, loc) => (loc === 'zh_cn' ? `发送 \`/digest 09:00\`，每天 9 点（${zone}）在这里发送${s}。` : `Send \`/digest 09:00\` and this chat gets ${s} every day at 09:00 (${zone}).`)),
       ],
       '\n',
     );
     return card(header({ title: l('日报', 'Daily digest'), subtitle: l('未设置', 'Off'), color: 'grey' }), [markdown(body)]);
   }
-  const lead = d.change === 'set' ? l('**日报已设置。**', '**Daily digest set.**') : l('这个会话的日报：', 'This chat’s daily digest:');
+  const lead = d.change === 'set' ? l('**日报已设置。**每天', '**Daily digest set.** Every day') : l('**日报**：每天', '**Daily digest**: every day');
   const body = joinL(
     [
-      joinL([lead, mapL(what, (s, loc) => (loc === 'zh_cn' ? `每天 ${d.time}（${zone}）发送${s}。` : `every day at ${d.time} (${zone}), ${s}.`))], ' '),
+      mapL(what, (s, loc) => (loc === 'zh_cn' ? `${lead.zh_cn} ${d.time}（${zone}）在这里发送${s}。` : `${lead.en_us} at ${d.time} (${zone}) this chat gets ${s}.`)),
       ...(next ? [next] : []),
       grey(l('发送 `/digest 08:30` 改时间，`/digest off` 停止。', 'Send `/digest 08:30` to change the time, `/digest off` to stop it.')),
     ],

@@ -154,7 +154,13 @@ const durationLine = (d: Durations): L10n =>
     `median ${formatDuration(d.median).en_us}, 90th percentile ${formatDuration(d.p90).en_us} (${n(d.count)} tickets)`,
   );
 
-const agentLines = (agents: AgentDurations[]): L10n[] => agents.map((a) => joinL([same(`${esc(clip(a.name, 40))}: `), durationLine(a)]));
+/** "label: value", with the colon of each language. */
+const labelled = (label: L10n, value: L10n | string): L10n => {
+  const v = typeof value === 'string' ? same(value) : value;
+  return l(`${label.zh_cn}：${v.zh_cn}`, `${label.en_us}: ${v.en_us}`);
+};
+
+const agentLines = (agents: AgentDurations[]): L10n[] => agents.map((a) => labelled(same(esc(clip(a.name, 40))), durationLine(a)));
 
 /** "from a sample of 1,000 of 1,234 tickets", when not every ticket was read. */
 const sampleNote = (s: Sample, what: L10n): L10n | undefined =>
@@ -233,7 +239,7 @@ export function statsSections(d: Omit<StatsCardData, 'query' | 'filling'>): Elem
   const open = section(l('现在未关闭的工单（按状态）', 'Open tickets now, by status'), parts.open, (statuses) =>
     statuses.length === 0
       ? [markdown(grey(l('筛选条件里没有未关闭的状态。', 'The filters include no open status.')))]
-      : [statusChart(statuses), figures(statuses.map((s) => mapL(statusLook(s.status).label, (label) => `${label}: ${n(s.count)}`)))],
+      : [statusChart(statuses), figures(statuses.map((s) => labelled(statusLook(s.status).label, n(s.count))))],
   );
 
   const satisfaction = section(l('满意度（本期新建的工单）', 'Satisfaction (tickets created in the period)'), parts.satisfaction, ({ scores, total }) => {
@@ -244,7 +250,7 @@ export function statsSections(d: Omit<StatsCardData, 'query' | 'filling'>): Elem
         l(`${n(scored)} 个评了分，其中 **${pct(scores[0], scored)}** 不满意；${n(unscored)} 个没有评分。`, `${n(scored)} scored, **${pct(scores[0], scored)}** of them unsatisfied; ${n(unscored)} unscored.`),
       ),
       satisfactionChart(scores, unscored),
-      figures([...SCORES.map((s, i) => mapL(scoreLabel(s).label, (label) => `${label}: ${n(scores[i]!)} (${pct(scores[i]!, scored)})`)), l(`未评分：${n(unscored)}`, `Unscored: ${n(unscored)}`)]),
+      figures([...SCORES.map((s, i) => labelled(scoreLabel(s).label, `${n(scores[i]!)} (${pct(scores[i]!, scored)})`)), labelled(l('未评分', 'Unscored'), n(unscored))]),
     ];
   });
 

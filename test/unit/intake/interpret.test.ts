@@ -167,6 +167,13 @@ describe('parseCommand', () => {
     ['/取消关注 1', { kind: 'unwatch', args: '1' }],
     ['/board', { kind: 'board' }],
     ['/看板', { kind: 'board' }],
+    ['/stats', { kind: 'stats', args: '' }],
+    ['/stats 30d tag VIP', { kind: 'stats', args: '30d tag VIP' }],
+    ['/统计 近30天', { kind: 'stats', args: '近30天' }],
+    ['统计 今天', { kind: 'stats', args: '今天' }],
+    ['/digest 09:00', { kind: 'digest', args: '09:00' }],
+    ['/日报 off', { kind: 'digest', args: 'off' }],
+    ['/digest', { kind: 'digest', args: '' }],
     ['看板', { kind: 'board' }],
     ['board', { kind: 'board' }],
     ['/ticket 6626871355780366331', { kind: 'ticket', id: '6626871355780366331' }],
@@ -199,6 +206,8 @@ describe('parseCommand', () => {
 
   it('suggests the closest command for a typo', () => {
     expect(parseCommand('/tickte 1')).toEqual({ kind: 'problem', problem: { kind: 'unknown-command', word: '/tickte', suggestion: '/ticket' } });
+    expect(parseCommand('/stat 7d')).toEqual({ kind: 'problem', problem: { kind: 'unknown-command', word: '/stat', suggestion: '/stats' } });
+    expect(parseCommand('/digets 9:00')).toEqual({ kind: 'problem', problem: { kind: 'unknown-command', word: '/digets', suggestion: '/digest' } });
     expect(parseCommand('/zzzzzz')).toEqual({ kind: 'problem', problem: { kind: 'unknown-command', word: '/zzzzzz' } });
     expect(parseCommand('hello there')).toMatchObject({ problem: { kind: 'unknown-command', word: 'hello' } });
     // Digits followed by more words are not a bare ticket id.

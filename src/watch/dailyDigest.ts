@@ -24,6 +24,8 @@ import { forgetChat } from './forget.js';
 import { MAX_DIGESTS, type DailyDigest } from './store.js';
 import { mayEdit } from './watches.js';
 
+/** A job this much before its slot is early (timers may fire a little ahead of the clock). */
+const EARLY_MS = 1000;
 const OFF_WORDS = new Set(['off', 'stop', 'none', '关', '关闭', '停止', '取消']);
 /** 9, 9:00, 09:30, 9点, 9点30, 9:30pm, 21：30 (a full-width colon too). */
 const TIME = /^(\d{1,2})(?:[:：点.](\d{2})?分?)?\s*(am|pm)?$/i;
@@ -118,6 +120,9 @@ export async function resumeDigests(ctx: WatchContext): Promise<void> {
 
 /** A digest's job at its slot: posts the day before's figures, unless done or changed; then queues the next. */
 export async function postDigest(job: DailyDigestJob, ctx: WatchContext): Promise<void> {
+  // Run before its time: a process stopping runs what it holds (the memory queue's drain). The
+  // next start queues it again.
+  if (ctx.clock() < job.slot - EARLY_MS) return;
   const digest = await ctx.store.getDigest(job.chatId);
   // Stopped, or the chat forgotten: nothing more.
   if (!digest) return;
@@ -128,6 +133,7 @@ export async function postDigest(job: DailyDigestJob, ctx: WatchContext): Promis
   const day = dayOf(job.slot, zone);
   try {
     if (await ctx.store.claimDigest(digest.chatId, day)) await post(digest, day, slotDay.minus({ days: 1 }).toFormat('yyyy-MM-dd'), ctx);
+    else ctx.log.debug('digest.skipped', { chat_id: digest.chatId, day, reason: 'posted, or being posted' });
   } finally {
     // Whatever became of this one, tomorrow's is queued (a stopped digest has no record by then).
     if (await ctx.store.getDigest(job.chatId)) await schedule(digest, nextSlot(digest.time, Math.max(job.slot, ctx.clock()), zone), ctx);

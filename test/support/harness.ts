@@ -14,6 +14,7 @@ import { startBot, type RunningBot } from '../../src/runtime/start.js';
 import { credentialsFor, SECRETS } from './secrets.js';
 import { until } from './wait.js';
 import { isReceiving } from '../../src/intake/intake.js';
+import type { Clock } from '../../src/resilience/clock.js';
 
 export { SECRETS };
 
@@ -38,8 +39,8 @@ export interface Harness {
   replies(messageId: string, n?: number, timeoutMs?: number): Promise<Reply[]>;
   /** Clicks a button of a card the bot sent, as `operator`; returns the callback's HTTP answer. */
   click(on: Reply, value: unknown, options?: { operator?: string; chatId?: string }): Promise<{ status: number; body: unknown }>;
-  /** Stops the bot and starts it again with the same configuration (and state file). */
-  restart(): Promise<void>;
+  /** Stops the bot and starts it again with the same configuration (and state file), `downMs` later. */
+  restart(downMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +104,8 @@ export interface HarnessOptions {
   prepare?: (standin: StandIn) => void;
   /** Where the bot keeps watches, live cards and boards; a fresh temporary file by default. */
   stateFile?: string;
+  /** The bot's "now" (advancing with real time; an offset moves it to a moment a test needs). */
+  clock?: Clock;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -125,7 +128,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const config: Config = { ...result.config, state: { ...result.config.state, file: opts.stateFile ?? join(mkdtempSync(join(tmpdir(), 'helpdesk-bot-test-')), 'state.json') } };
   const log = memoryLogger('debug');
   const launch = async () => {
-    const started = await startBot(config, { log, host: '127.0.0.1', ...(opts.onFatal ? { onFatal: opts.onFatal } : {}) });
+    const started = await startBot(config, { log, host: '127.0.0.1', ...(opts.onFatal ? { onFatal: opts.onFatal } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
     // Connected as the bot sees it: the SDK listens for frames only once its connect step is over.
     if (overWs && !opts.onFatal) await until('the long connection', () => isReceiving(started.connection()));
     return started;
@@ -222,8 +225,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     token,
     say,
     replies,
-    async restart() {
+    async restart(downMs = 0) {
       await bot.stop(2000);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
       bot = await launch();
     },
     async close() {

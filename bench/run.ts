@@ -14,7 +14,9 @@
 //   6. the same over the long connection (frames pushed through the stand-in's WebSocket to the
 //      SDK's WSClient): commands per second and acknowledgement latency, against the webhook's;
 //   7. with shared state on a real redis-server (when installed): three instances against one,
-//      side by side, at the default limits (which hold for all of them together) and lifted.
+//      side by side, at the default limits (which hold for all of them together) and lifted;
+//   8. /stats 7d and 30d at the default limits: time to the first and the complete card, the list
+//      calls each makes, the reply's body size (bench/stats.ts).
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadConfig } from '../src/config/load.js';
@@ -37,6 +39,7 @@ import { locate, PROGRAMS } from '../test/support/system.js';
 import { CONNECTIONS, intake } from './intake.js';
 import { median } from './load.js';
 import { memory } from './memory.js';
+import { statsFigures } from './stats.js';
 import { configFile, startBare, startBotProcess } from './targets.js';
 
 const BASE = 7600000000000000000n;
@@ -348,6 +351,14 @@ async function main() {
   );
 
   await sharedState();
+
+  console.log(`\n/stats through the bot's own process at the default limits (5 list calls a second), against the demo helpdesk and one ten times as large; each cold, then again within the caches' life\n`);
+  for (const s of await statsFigures()) {
+    row(
+      `${s.command}, ${s.tickets} tickets, ${s.cached ? 'again' : 'cold'}`,
+      `first card ${f(s.firstMs / 1000, 2)} s, complete ${f(s.completeMs / 1000, 2)} s, ${s.listCalls} list calls, reply ${f(s.replyBytes / 1024)} KB, largest patch ${f(s.largestPatchBytes / 1024)} KB (${s.patches} patches)`,
+    );
+  }
 
   console.log(`\n(${f((performance.now() - began) / 1000)} s)`);
 }

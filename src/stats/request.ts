@@ -49,14 +49,18 @@ export function periodRange(period: string, asOf: number, timezone: string): Tim
   return resolved?.ok ? resolved.range : undefined;
 }
 
-/** The period and its buckets, as the card and the counts use them. */
 export interface Period {
   range: TimeRange;
   unit: BucketUnit;
   buckets: TimeRange[];
 }
 
+/**
+ * The period and its buckets, as the card and the counts use them. A period ending now ends at the
+ * end of this minute: counts asked again within the minute (another /stats, a digest) are the same
+ * queries, so the caches answer them.
+ */
 export function periodOf(query: StatsQuery, asOf: number, timezone: string): Period | undefined {
-  const range = periodRange(query.period, asOf, timezone);
+  const range = periodRange(query.period, Math.floor(asOf / 60_000) * 60_000 + 59_999, timezone);
   return range && { range, ...bucketsOf(range, timezone) };
 }

@@ -17,11 +17,12 @@ describe('parseStats', () => {
     expect(parse('近30天 标签 报销')).toEqual({ query: { filter: { tags: ['报销'] }, names: {}, period: '30d' } });
   });
 
-  it('resolves the period when the figures are asked for, the same at any later moment', () => {
+  it('resolves the period to the end of the minute it is asked in, the same for anyone asking then', () => {
     const { query } = parse('7d') as { query: Parameters<typeof periodOf>[0] };
-    const period = periodOf(query, NOW, SH)!;
-    expect(period.range).toEqual({ start: NOW - 7 * 86_400_000, end: NOW });
-    expect(periodOf(query, NOW, SH)).toEqual(period);
+    const period = periodOf(query, NOW + 12_345, SH)!;
+    expect(period.range).toEqual({ start: NOW + 59_999 - 7 * 86_400_000, end: NOW + 59_999 });
+    expect(periodOf(query, NOW + 59_000, SH)).toEqual(period);
+    expect(periodOf(query, NOW + 60_000, SH)!.range.end).toBe(NOW + 60_000 + 59_999);
   });
 
   it('refuses an update time, a page and more than a year, saying which word', () => {

@@ -60,6 +60,18 @@ export function helpCard(options: HelpOptions): Json {
         'Ticket cards the bot posts update themselves when the ticket changes.',
       ].join('\n'),
     ),
+    l(
+      [
+        '**统计与日报**',
+        `${cmd('/stats')}：近7天的图表，新建和关闭数、未关闭工单、满意度、响应和解决时间；可以加时间和筛选条件，例如 ${cmd('/stats 近30天 标签 报销')}（别名 ${cmd('/统计')}）`,
+        `${cmd('/digest 09:00')}：每天 9 点在这个会话发前一天的日报；${cmd('/digest off')} 停止（别名 ${cmd('/日报')}）`,
+      ].join('\n'),
+      [
+        '**Stats and the daily digest**',
+        `${cmd('/stats')}: charts of the last 7 days: tickets created and closed, open tickets, satisfaction, response and resolution times; add a time and filters, such as ${cmd('/stats 30d tag VIP')} (alias ${cmd('/统计')})`,
+        `${cmd('/digest 09:00')}: the day before's figures in this chat every day at 9; ${cmd('/digest off')} stops it (alias ${cmd('/日报')})`,
+      ].join('\n'),
+    ),
     l(`**帮助**\n${cmd('/help')}、${cmd('/帮助')}，或者只 @ 机器人`, `**Help**\n${cmd('/help')}, ${cmd('/帮助')}, or just mention the bot`),
   ];
   const elements = blocks.flatMap((b, i) => (i === 0 ? [markdown(b)] : [hr(), markdown(b)]));

@@ -26,7 +26,7 @@ export const DEFAULT_PERIOD = '7d';
 /** Longer periods would need too many counts: a year is 13 months. */
 const MAX_PERIOD_MS = 366 * 24 * 3_600_000;
 /** Examples on a /stats error card; each finds tickets in the demo helpdesk (test/integration/examples.test.ts). */
-export const STATS_EXAMPLES = ['7d', '30d tag VIP', 'today', 'mine 7d', '近30天', '今天 标签 报销'];
+export const STATS_EXAMPLES = ['7d', '30d tag VIP', 'today', 'mine 7d', '近30天', '近7天 标签 报销'];
 
 export function parseStats(args: string, asker: { openId: string; mentions: Mention[] }, now: number, timezone: string): { query: StatsQuery } | { problem: Problem } {
   const parsed = parseTicketQuery(args, { now, timezone, askerOpenId: asker.openId, mentions: asker.mentions });

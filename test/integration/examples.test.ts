@@ -15,6 +15,8 @@ import { DEMO_AGENTS, seedTickets } from '../../src/sandbox/seed.js';
 import { StandIn, type RawTicket } from '@helpdesk-bot/feishu-standin';
 import { parseTicketQuery as apiQuery, runTicketQuery } from '@helpdesk-bot/feishu-standin/ticket-query';
 import { SECRETS } from '../support/secrets.js';
+import { parseStats, periodOf, STATS_EXAMPLES } from '../../src/stats/request.js';
+import { helpCard } from '../../src/cards/help.js';
 
 const zone = 'Asia/Shanghai';
 const you = DEMO_AGENTS[0]!; // the console's user, so `mine` is 陈静
@@ -27,6 +29,8 @@ const pages = [
 ];
 const texts = pages.map((page) => readFileSync(new URL(page, import.meta.url), 'utf8'));
 const docExamples = [...new Set(texts.flatMap((t) => [...t.matchAll(/`\/tickets ([^`…<]+)`/g)]).map((m) => m[1]!.trim()))];
+/** Every /stats the README and docs/ show (in backticks); the help card's and error cards' are added below. */
+const statsExamples = [...new Set(texts.flatMap((t) => [...t.matchAll(/`\/(?:stats|统计) ([^`…<[]+)`/g)]).map((m) => m[1]!.trim()))];
 /** Every watch the README and docs/ show (in backticks, or in the stand-in's curl examples); the help card's and the console's Try chips' are added below. */
 const watchExamples = [...new Set(texts.flatMap((t) => [...t.matchAll(/`\/(?:watch|关注) ([^`…<]+)`/g), ...t.matchAll(/"text":"\/watch ([^"]+)"/g)]).map((m) => m[1]!.trim()))];
 
@@ -67,6 +71,30 @@ describe('examples find tickets in the demo helpdesk, whenever it is seeded', ()
     const examples = [...watchExamples, 'open tag VIP', '未关闭 标签 VIP', 'open', 'tag VIP'];
     expect(watchExamples.length).toBeGreaterThanOrEqual(4);
     expect(examples.filter((e) => count(e, now, tickets) === 0)).toEqual([]);
+  });
+});
+
+describe('/stats examples count tickets in the demo helpdesk, whenever it is seeded', () => {
+  /** Tickets created in the period that match the filters, as the list API finds them. */
+  function counted(text: string, now: number, tickets: readonly RawTicket[]): number {
+    const parsed = parseStats(text, { openId: you.id!, mentions: [] }, now, zone);
+    if ('problem' in parsed) throw new Error(`${text}: ${JSON.stringify(parsed.problem)}`);
+    const period = periodOf(parsed.query, now, zone)!;
+    const params = Object.fromEntries(Object.entries(listParams({ ...parsed.query.filter, created: period.range }, 1, 10)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
+    return runTicketQuery(tickets, apiQuery(params)).tickets.length;
+  }
+  const help = JSON.stringify(helpCard({ listExamples: [], dates: { day: '', from: '', to: '' } }));
+  const onHelp = [...new Set([...help.matchAll(/`\/stats ([^`]+)`/g)].map((m) => m[1]!))];
+
+  it.each(MOMENTS.map((now) => [DateTime.fromMillis(now, { zone }).toFormat('ccc yyyy-MM-dd HH:mm'), now]))('seeded %s', (_, now) => {
+    const tickets = seedTickets(now, { timezone: zone });
+    const examples = [...statsExamples, ...STATS_EXAMPLES, ...onHelp];
+    expect(examples.filter((e) => counted(e, now, tickets) === 0)).toEqual([]);
+  });
+
+  it('the docs and the help card have /stats examples, and the test reads them all', () => {
+    expect(statsExamples.length).toBeGreaterThanOrEqual(3);
+    expect(onHelp.length).toBeGreaterThanOrEqual(1);
   });
 });
 

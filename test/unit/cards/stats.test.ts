@@ -154,7 +154,14 @@ describe('the /stats card', () => {
     // A month by day, the most points a chart has, with the same names everywhere: still under.
     const days = bucketsOf({ start: NOW - 32 * DAY, end: NOW }, tz);
     const daily = days.buckets.map(() => 99_999);
-    const month = valid(statsCard(data({ ...parts, created: { state: 'ok', value: daily }, resolved: { state: 'ok', value: { total: 9_999_999, read: 1000, closed: daily, overall: agents[0]!, agents } } }, { ...days, query: { zh_cn: '长'.repeat(200), en_us: '<'.repeat(200) } })));
+    const month = valid(
+      statsCard(
+        data(
+          { ...parts, created: { state: 'ok', value: daily }, resolved: { state: 'ok', value: { total: 9_999_999, read: 1000, closed: daily, overall: agents[0]!, agents } } },
+          { ...days, query: { zh_cn: '长'.repeat(200), en_us: '<'.repeat(200) } },
+        ),
+      ),
+    );
     expect(replyBodyBytes(month)).toBeGreaterThan(BODY_LIMIT_BYTES * 0.75);
   });
 });

@@ -77,6 +77,23 @@ function shaped(field: Field, given: string | string[], offset: string): string 
   }
 }
 
+export type Change = { tag: string; name?: string; value?: unknown } & ({ option: string } | { options: string[] });
+
+/**
+ * What the client sends for this change of a select or picker outside a form (a date with the
+ * offset), if it can: the card has one of that tag (and name, and callback value) outside any
+ * form, and it offers what was picked.
+ */
+export function selectChange(card: unknown, change: Change): { ok: true; picked: string | string[] } | { ok: false; reason: string } {
+  const body = isObject(card) && isObject(card['body']) ? card['body']['elements'] : undefined;
+  const outside = descendants(Array.isArray(body) ? body.filter((n) => !isObject(n) || n['tag'] !== 'form') : []);
+  const node = outside.find((c) => c['tag'] === change.tag && c['name'] === change.name && c['disabled'] !== true && JSON.stringify(callbackValue(c)) === JSON.stringify(change.value));
+  if (!node) return { ok: false, reason: `no ${change.tag}${change.name === undefined ? '' : ` ${JSON.stringify(change.name)}`} with that value outside a form on the card` };
+  const picked = 'option' in change ? change.option : change.options;
+  const value = shaped(field(node), picked, '+0800');
+  return typeof value === 'object' && 'error' in value ? { ok: false, reason: value.error } : { ok: true, picked: value };
+}
+
 /** The fields of the form (on the card's root) that holds the submit button; undefined if none does. */
 function formOf(card: unknown, button: { name: string; value: unknown }): Field[] | undefined {
   const body = isObject(card) && isObject(card['body']) ? card['body']['elements'] : undefined;

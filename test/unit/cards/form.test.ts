@@ -110,7 +110,7 @@ describe('form and chart builders', () => {
   });
 
   it('keep a chart spec pure JSON, with media: [] and a height within 1 to 999 px', () => {
-    const made = chart({ type: 'pie', innerRadius: 0.6, data: [{ id: 'd', values: [{ s: 'open', n: 2 }] }], valueField: 'n', categoryField: 's' }, { height: 2000 });
+    const made = chart({ type: 'pie', outerRadius: 0.8, innerRadius: 0.5, data: [{ id: 'd', values: [{ s: 'open', n: 2 }] }], valueField: 'n', categoryField: 's' }, { height: 2000 });
     expect(made).toMatchObject({ tag: 'chart', height: '999px', preview: true, chart_spec: { type: 'pie', media: [] } });
     const withFunction = { type: 'bar', label: { formatMethod: () => 'x' } } as unknown as ChartSpec;
     expect(() => chart(withFunction)).toThrow(/pure JSON, not function/);

@@ -39,27 +39,7 @@ const ATTRIBUTES: Record<string, readonly string[]> = {
   form: ['tag', 'element_id', 'margin', 'name', ...SPACING, 'elements'],
 };
 /** Other 2.0 components: known, so accepted, their attributes checked by card-fields.ts or not at all. */
-const OTHER_COMPONENTS = new Set([
-  'img',
-  'img_combination',
-  'person',
-  'person_list',
-  'chart',
-  'interactive_container',
-  'input',
-  'select_static',
-  'multi_select_static',
-  'select_person',
-  'multi_select_person',
-  'date_picker',
-  'picker_time',
-  'picker_datetime',
-  'overflow',
-  'checker',
-  'select_img',
-  'audio',
-  'video',
-]);
+const OTHER_COMPONENTS = new Set(['img', 'img_combination', 'person', 'person_list', 'chart', 'interactive_container', 'audio', 'video', ...[...INTERACTIVE].filter((tag) => !ATTRIBUTES[tag])]);
 /** Removed in 2.0. */
 const REMOVED = new Set(['action', 'note']);
 const CONTAINERS = new Set(['column_set', 'collapsible_panel', 'form', 'interactive_container']);

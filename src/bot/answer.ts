@@ -11,6 +11,7 @@ import { StateUnavailable } from '../state/types.js';
 import type { Verdict, Who } from '../views/access.js';
 import type { Audience } from '../views/audience.js';
 import { showView, type Outcome } from '../views/show.js';
+import { showFiltered, showFilterForm } from '../views/showFilterForm.js';
 import type { View } from '../views/view.js';
 import { showBoard } from '../watch/board.js';
 import { noteShown } from '../watch/liveCards.js';
@@ -22,18 +23,25 @@ export type Shown = Outcome & { shown?: View; counts?: BoardCounts };
 /** A command's answer, with what its log line names, and the job that fills it in once sent. */
 export type Answer = Shown & { command: string; filters?: unknown; fill?: Omit<StatsFill, 'messageId' | 'chatId'> };
 
-/** Any view, for the person asking where they are: list and ticket cards, the board, the watches. */
-export async function show(ctx: BotContext, view: View, audience: Audience, call: CallOptions, who: Who, hints = {}): Promise<Shown> {
+/**
+ * Any view, for the person asking where they are: list and ticket cards, the board, the watches,
+ * the filter form and what its submission gives (`formValue`: the form's values, untrusted).
+ */
+export async function show(ctx: BotContext, view: View, audience: Audience, call: CallOptions, who: Who, hints: { ignored?: string; formValue?: unknown } = {}): Promise<Shown> {
   switch (view.kind) {
     case 'list':
     case 'ticket':
-      return { ...(await showView(view, audience, call, ctx, hints)), shown: view };
+      return { ...(await showView(view, audience, call, ctx, hints.ignored !== undefined ? { ignored: hints.ignored } : {})), shown: view };
     case 'board':
       return { ...(await showBoard(audience, call, ctx)), shown: view };
     case 'watches':
       return { ...(await showWatches(audience, ctx)), shown: view };
     case 'unwatch':
       return { ...(await stopWatchById(view.watchId, who, audience, ctx)), shown: view };
+    case 'filter':
+      return { ...(await showFilterForm(view.list, audience, call, ctx)), shown: view };
+    case 'filtered':
+      return showFiltered(view, hints.formValue, { openId: who.userOpenId, mentions: [] }, audience, call, ctx);
   }
 }
 

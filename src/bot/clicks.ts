@@ -54,7 +54,7 @@ export async function onCardAction(ctx: BotContext, action: CardAction): Promise
   const stats = newStats();
   const deadline = started + ctx.commandBudgetMs;
   const audience = audienceFor(ctx, click.chatId, click.chatType);
-  const work = show(ctx, click.view, audience, { fresh: click.fresh, stats, deadline }, click.who);
+  const work = show(ctx, click.view, audience, { fresh: click.fresh, stats, deadline }, click.who, { formValue: action.formValue });
   const budget = new AbortController();
   const inTime = await Promise.race([work, realSleep(ctx.callbackBudgetMs, budget.signal).then(() => undefined)]).finally(() => budget.abort());
   if (inTime) {
@@ -80,7 +80,7 @@ export async function updateCard(ctx: BotContext, action: CardAction): Promise<v
   const stats = newStats();
   const deadline = started + ctx.commandBudgetMs;
   const audience = audienceFor(ctx, click.chatId, click.chatType);
-  const outcome = await show(ctx, click.view, audience, { fresh: click.fresh, stats, deadline }, click.who);
+  const outcome = await show(ctx, click.view, audience, { fresh: click.fresh, stats, deadline }, click.who, { formValue: action.formValue });
   const { delivered } = action.updateToken
     ? await deliver(ctx.messenger.updateByToken(action.updateToken, outcome.card, { chatId: click.chatId, deadline }), 'update')
     : { delivered: 'no update token in the callback' };
@@ -95,7 +95,7 @@ export async function openCard(ctx: BotContext, action: CardAction): Promise<voi
   if (!click.ok) return;
   const stats = newStats();
   const audience = audienceFor(ctx, click.chatId, click.chatType);
-  const outcome = await ctx.worker(() => show(ctx, click.view, audience, { fresh: click.fresh, stats, deadline: started + ctx.commandBudgetMs }, click.who));
+  const outcome = await ctx.worker(() => show(ctx, click.view, audience, { fresh: click.fresh, stats, deadline: started + ctx.commandBudgetMs }, click.who, { formValue: action.formValue }));
   const { delivered, sent } = await deliver(
     ctx.messenger.send({ chatId: click.chatId }, outcome.card, sendUuid(`open:${action.eventId}`), { chatId: click.chatId, deadline: started + ctx.replyWaitMs }),
     'new-message',

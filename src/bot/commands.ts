@@ -51,6 +51,8 @@ export async function answerCommand(ctx: BotContext, who: Who, text: string, men
     case 'ticket':
       return shown({ kind: 'ticket', ticketId: command.id }, 'ticket', command.ignored !== undefined ? { ignored: command.ignored } : {});
     case 'tickets': {
+      // Nothing to filter by yet: the form, which shows the words for next time.
+      if (command.args.trim() === '') return shown({ kind: 'filter' }, 'tickets');
       const result = ticketsView(command.args, { openId: who.userOpenId, mentions }, clock(), ctx.timezone, ctx.pageSize);
       if ('problem' in result) return { card: problemCard(result.problem), outcome: result.problem.kind, ticketIds: [], command: 'tickets' };
       const list = result.view.kind === 'list' ? result.view.list : undefined;

@@ -24,8 +24,10 @@ export interface ListCardData {
   pastEnd?: number;
   /** Where guest names are hidden (privacy.masked_fields): rows lead with the id instead. */
   hideGuestName?: boolean;
+  /** The `/tickets` words that give this list ("also: /tickets open 7d"), when words can. */
+  also?: string;
   /** Button values. Previous / Next show only when `paged`; a missing prev/next is disabled. */
-  actions: { open: (ticketId: string) => Json; prev?: Json; next?: Json; paged: boolean; refresh: Json };
+  actions: { open: (ticketId: string) => Json; prev?: Json; next?: Json; paged: boolean; refresh: Json; filter?: Json };
 }
 
 export function listCard(data: ListCardData): Json {
@@ -52,6 +54,7 @@ export function listCard(data: ListCardData): Json {
     );
   }
   if (data.total === 0) notes.push(emptyAdvice(data.used));
+  if (data.also !== undefined) notes.unshift(grey(l(`也可以直接输入 ${esc(`/tickets ${data.also}`.trim())}`, `also: ${esc(`/tickets ${data.also}`.trim())}`)));
 
   const render = (limits: RowLimits) =>
     card(head, [
@@ -88,6 +91,7 @@ function footer(data: ListCardData): Element[] {
         ]
       : []),
     button({ text: l('刷新', 'Refresh'), kind: data.actions.paged ? 'text' : 'default', value: data.actions.refresh }),
+    ...(data.actions.filter ? [button({ text: l('筛选', 'Filter'), kind: data.actions.paged ? 'text' : 'default', value: data.actions.filter })] : []),
   ];
   return footerRow(buttons, asOf);
 }

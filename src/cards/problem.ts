@@ -285,6 +285,12 @@ function filterLook(e: FilterError, examples: string[], command: string): Look {
 }
 
 export function problemCard(problem: Problem): Json {
-  const { color, title, what, todo } = look(problem);
-  return card(header({ title, color }), [markdown(joinL([what, grey(todo)], '\n'))]);
+  const { color, title } = look(problem);
+  return card(header({ title, color }), [markdown(problemWords(problem))]);
+}
+
+/** What a problem card says (what happened, and what to do), for a card that says it in its own place. */
+export function problemWords(problem: Problem): L10n {
+  const { what, todo } = look(problem);
+  return joinL([what, grey(todo)], '\n');
 }

@@ -12,6 +12,13 @@ export const READ_PAGES = 5;
 /** A ticket no agent has taken. */
 export const isUnassigned = (t: Ticket): boolean => t.agents.length === 0 && t.agentOwner === undefined;
 
+/** The agent a ticket is counted for: its owner, else the first agent on it. */
+export function ownerOf(ticket: Ticket): { id: string; name: string } | undefined {
+  const owner = ticket.agentOwner ?? ticket.agents[0];
+  const id = owner?.id ?? owner?.name;
+  return id === undefined ? undefined : { id, name: owner?.name ?? id };
+}
+
 /** Reads the tickets matching `filter`, up to READ_PAGES pages; with the API's total. */
 export async function readTickets(helpdesk: Helpdesk, filter: TicketFilter, call: CallOptions): Promise<{ total: number; tickets: Ticket[] }> {
   const first = await helpdesk.listTickets(filter, 1, READ_PAGE_SIZE, call);

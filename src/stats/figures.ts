@@ -1,6 +1,7 @@
 // The figures a sample of tickets gives: the median and 90th percentile of a duration, overall and
 // for the agents with the most tickets, how many met a target, and tickets per bucket of time.
 // Pure: the tickets in, the numbers out.
+import { ownerOf } from '../helpdesk/read.js';
 import type { Ticket } from '../helpdesk/types.js';
 import type { AgentDurations, Durations } from '../cards/stats.js';
 import type { TimeRange } from '../commands/filters/time.js';
@@ -21,13 +22,6 @@ export function summarize(values: readonly number[]): Durations | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   return { count: sorted.length, median: quantile(sorted, 0.5), p90: quantile(sorted, 0.9) };
-}
-
-/** The agent a ticket is counted for: its owner, else the first agent on it. */
-export function ownerOf(ticket: Ticket): { id: string; name: string } | undefined {
-  const owner = ticket.agentOwner ?? ticket.agents[0];
-  const id = owner?.id ?? owner?.name;
-  return id === undefined ? undefined : { id, name: owner?.name ?? id };
 }
 
 /** A duration of each ticket that has it, summarized overall and for the TOP_AGENTS agents with the most. */

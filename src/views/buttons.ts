@@ -82,8 +82,8 @@ const listSchema = z.strictObject({
 
 const wireSchema = z.strictObject({
   v: z.union(ACCEPTED_VERSIONS.map((v) => z.literal(v))),
-  // list, ticket, board, watches, unwatch
-  k: z.enum(['l', 't', 'b', 'w', 'u']),
+  // list, ticket, board, watches, unwatch, filter form, filter form's submission
+  k: z.enum(['l', 't', 'b', 'w', 'u', 'f', 's']),
   l: listSchema.optional(),
   t: id.optional(),
   u: z.string().regex(WATCH_ID).optional(),
@@ -111,7 +111,8 @@ export class ButtonValues {
   encode(action: Omit<Action, 'issuedAt'>): Record<string, unknown> {
     const { view } = action;
     // A list reached from a version 1 button has absolute ranges and no words: it stays version 1.
-    const lists = view.kind === 'list' ? [view.list] : view.kind === 'ticket' && view.back ? [view.back] : [];
+    const lists =
+      view.kind === 'list' ? [view.list] : view.kind === 'ticket' && view.back ? [view.back] : view.kind === 'filter' && view.list ? [view.list] : view.kind === 'filtered' && view.keep ? [view.keep] : [];
     const legacy = lists.some((list) => list.filter.created !== undefined || list.filter.updated !== undefined);
     const wire: Omit<Wire, 's'> = {
       v: legacy ? 1 : VALUE_VERSION,
@@ -164,6 +165,10 @@ function viewWire(view: View): Pick<Wire, 'k' | 'l' | 't' | 'u'> {
       return { k: 'w' };
     case 'unwatch':
       return { k: 'u', u: view.watchId };
+    case 'filter':
+      return { k: 'f', ...(view.list ? { l: listWire(view.list) } : {}) };
+    case 'filtered':
+      return { k: 's', ...(view.keep ? { l: listWire(view.keep) } : {}) };
   }
 }
 
@@ -179,6 +184,13 @@ function viewOf(w: Wire): View | undefined {
       return w.l === undefined && w.t === undefined && w.u === undefined ? { kind: w.k === 'b' ? 'board' : 'watches' } : undefined;
     case 'u':
       return w.u && w.l === undefined && w.t === undefined ? { kind: 'unwatch', watchId: w.u } : undefined;
+    case 'f':
+    case 's': {
+      if (w.t !== undefined || w.u !== undefined) return undefined;
+      const list = w.l ? listState(w.l) : undefined;
+      if (w.k === 'f') return list ? { kind: 'filter', list } : { kind: 'filter' };
+      return list ? { kind: 'filtered', keep: list } : { kind: 'filtered' };
+    }
   }
 }
 

@@ -3,32 +3,12 @@
 // into the words `/tickets` would be typed with, which the parser then reads like typed words. So
 // a submission gives exactly the list the typed command gives, with the same error cards; its
 // form_value is untrusted input, and everything in it is checked before it becomes a word.
+import { FIELDS, OWNER_ME, TIME_FIELDS, type FormDraft } from '../cards/filterForm.js';
 import type { Problem } from '../commands/problems.js';
 import { readTimeWords } from '../commands/filters/time.js';
 import type { TicketFilter } from '../helpdesk/types.js';
 import { listWords, quoteValue, STATUS_WORDS } from './listWords.js';
 import type { ListState } from './view.js';
-
-/** The form's fields (their names in form_value). */
-export const FIELDS = { statuses: 'status', owner: 'owner', tags: 'tags', timeField: 'time_field', time: 'time', from: 'from', to: 'to', guest: 'guest', score: 'score' } as const;
-/** Times offered as choices; `range` is the two date pickers. */
-export const TIMES = ['today', '7d', '30d'] as const;
-export const TIME_FIELDS = ['created', 'updated'] as const;
-export const OWNER_ME = 'me';
-
-export interface FormDraft {
-  statuses: number[];
-  /** `me`, or an agent's open_id. */
-  owner?: string;
-  tags: string[];
-  timeField: (typeof TIME_FIELDS)[number];
-  /** Time words (one of TIMES, or the list's own such as "this week"), or `range` with from/to. */
-  time?: string;
-  from?: string;
-  to?: string;
-  guest?: string;
-  score?: number;
-}
 
 /**
  * What a list's Filter keeps that the form has no field for (carried, signed, by its submit button):

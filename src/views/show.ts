@@ -17,6 +17,7 @@ import type { Audience } from './audience.js';
 import { isUnassigned, readTickets } from '../helpdesk/read.js';
 import { readTimeWords, resolveTime, type TimeSpec } from '../commands/filters/time.js';
 import { problemFor } from '../commands/problems.js';
+import { listWords } from './listWords.js';
 
 export interface ViewDeps {
   helpdesk: Helpdesk;
@@ -111,6 +112,7 @@ async function showList(asked: ListState, audience: Audience, call: CallOptions,
     }
     const at = (page: number, fresh = false) => deps.values.encode({ view: { kind: 'list', list: { ...list, page } }, fresh, chatId: audience.chatId, chatType: audience.chatType });
     const paged = p.total > 1;
+    const also = listWords(list);
     const card = listCard({
       query: describeQuery(filter, list.names, timezone, { mine: list.mine === true, times: specs, unassigned: list.unassigned === true }),
       used: filtersUsed(filter),
@@ -122,12 +124,14 @@ async function showList(asked: ListState, audience: Audience, call: CallOptions,
       now,
       ...(pastEnd !== undefined ? { pastEnd } : {}),
       hideGuestName: audience.hide.includes('name'),
+      ...(also !== undefined ? { also } : {}),
       actions: {
         open: (ticketId) => deps.values.encode({ view: { kind: 'ticket', ticketId, back: list }, fresh: false, chatId: audience.chatId, chatType: audience.chatType }),
         ...(paged && list.page > 1 ? { prev: at(Math.min(list.page - 1, p.lastReachable)) } : {}),
         ...(paged && list.page < p.lastReachable ? { next: at(list.page + 1) } : {}),
         paged,
         refresh: at(list.page, true),
+        filter: deps.values.encode({ view: { kind: 'filter', list }, fresh: false, chatId: audience.chatId, chatType: audience.chatType }),
       },
     });
     return { card, outcome: 'ok', ticketIds: result.tickets.map((t) => t.id) };

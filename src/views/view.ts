@@ -13,7 +13,14 @@ export type View =
   /** The chat's watches. */
   | { kind: 'watches' }
   /** The chat's watches once this one is removed (its Unwatch button). */
-  | { kind: 'unwatch'; watchId: string };
+  | { kind: 'unwatch'; watchId: string }
+  /** The filter form: empty (`/tickets` alone), or filled in with a list's filters (its Filter button). */
+  | { kind: 'filter'; list?: ListState }
+  /**
+   * The list a submitted filter form gives (its values come with the click, unsigned), with what a
+   * list's Filter kept that the form has no field for.
+   */
+  | { kind: 'filtered'; keep?: ListState };
 
 export interface ListState {
   /** Without time ranges, except those of a version 1 value (which has no words). */

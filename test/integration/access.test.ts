@@ -63,7 +63,7 @@ describe('access rules, each through a real delivery', () => {
 
   it('says whom to ask, from access.contact', async () => {
     const h = await harness(`access:\n  allow_groups: false\n  contact: the IT desk (it@example.com)\n`);
-    const { messageId } = await h.say('/tickets', { chatType: 'group' });
+    const { messageId } = await h.say('/tickets page 1', { chatType: 'group' });
     const [reply] = await h.replies(messageId);
     expect(reply!.content).toContain('the IT desk');
     expect(reply!.content).toContain('direct');
@@ -96,18 +96,18 @@ describe('privacy', () => {
 
   it('hides a masked guest name on list rows too, where it hides it on ticket cards', async () => {
     const h = await harness(`privacy:\n  masked_fields: [email, name]\n`);
-    const group = await h.say('/tickets', { chatType: 'group' });
+    const group = await h.say('/tickets page 1', { chatType: 'group' });
     const [inGroup] = await h.replies(group.messageId);
     expect(inGroup!.content).not.toContain('王小明');
     expect(inGroup!.content).toContain(`**#${TICKET}**`);
-    const dm = await h.say('/tickets', { chatType: 'p2p' });
+    const dm = await h.say('/tickets page 1', { chatType: 'p2p' });
     const [inDm] = await h.replies(dm.messageId);
     expect(inDm!.content).toContain('王小明');
   });
 
   it('keeps masking on cards reached by clicks in a group', async () => {
     const h = await harness();
-    const { messageId } = await h.say('/tickets', { chatType: 'group' });
+    const { messageId } = await h.say('/tickets page 1', { chatType: 'group' });
     const [list] = await h.replies(messageId);
     const open = buttons(list!.card).find((b) => b.text === 'Open')!;
     const res = await h.click(list!, open.value);
@@ -119,7 +119,7 @@ describe('privacy', () => {
 describe('clicks are authorised like commands', () => {
   it('refuses a click from a user outside the rules with a toast and no API call', async () => {
     const h = await harness(`access:\n  users:\n    deny: [${OTHER}]\n`);
-    const { messageId } = await h.say('/tickets', { chatType: 'group', sender: ALLOWED });
+    const { messageId } = await h.say('/tickets page 1', { chatType: 'group', sender: ALLOWED });
     const [list] = await h.replies(messageId);
     h.standin.clearCalls();
     for (const b of buttons(list!.card).filter((x) => x.value)) {
@@ -135,7 +135,7 @@ describe('clicks are authorised like commands', () => {
 
   it('a group card cannot be turned into a DM card, and a chat rule applies to its clicks', async () => {
     const h = await harness(`access:\n  chats:\n    deny: [oc_group1]\n`);
-    const dm = await h.say('/tickets', { chatType: 'p2p', chatId: 'oc_dm1' });
+    const dm = await h.say('/tickets page 1', { chatType: 'p2p', chatId: 'oc_dm1' });
     const [list] = await h.replies(dm.messageId);
     const value = buttons(list!.card).find((b) => b.text === 'Open')!.value as Record<string, unknown>;
     h.standin.clearCalls();

@@ -98,7 +98,7 @@ describe('counting', () => {
   it('a filter matching one ticket says "1 ticket" and shows no paging buttons', async () => {
     const reply = await ask(`/tickets id ${fullTicket.ticket_id}`);
     expect(reply.card).toMatchObject({ header: { subtitle: { content: '1 ticket' } } });
-    expect(buttons(reply.card).map((b) => b.text)).toEqual(['Open', 'Refresh']);
+    expect(buttons(reply.card).map((b) => b.text)).toEqual(['Open', 'Refresh', 'Filter']);
   });
 
   it('a page past the end shows the last page and says so', async () => {

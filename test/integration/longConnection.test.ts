@@ -54,7 +54,7 @@ describe('commands over the long connection', () => {
   });
 
   it("carries the next page's card in a paging click's acknowledgement", async () => {
-    const { messageId } = await h.say('/tickets');
+    const { messageId } = await h.say('/tickets page 1');
     const [reply] = await h.replies(messageId);
     expect(reply!.content).toContain('page 1 of');
     const next = buttons(reply!.card).find((b) => b.text === 'Next')!;
@@ -82,7 +82,7 @@ describe('commands over the long connection', () => {
   });
 
   it('survives a callback sent as a "card" frame, which the SDK does not acknowledge', async () => {
-    const { messageId } = await h.say('/tickets');
+    const { messageId } = await h.say('/tickets page 1');
     const [reply] = await h.replies(messageId);
     const next = buttons(reply!.card).find((b) => b.text === 'Next')!;
     const payload = cardActionEvent({ token: '', operatorOpenId: 'ou_user_asker', value: next.value, messageId: reply!.messageId, chatId: reply!.chatId, cardToken: h.standin.issueCardToken(reply!.messageId) });
@@ -130,7 +130,7 @@ describe('slow lookups and access rules over the long connection', () => {
   afterAll(() => h.close());
 
   it('answers a slow click with the loading toast in the acknowledgement, then updates the card', async () => {
-    const { messageId } = await h.say('/tickets');
+    const { messageId } = await h.say('/tickets page 1');
     const [reply] = await h.replies(messageId);
     const next = buttons(reply!.card).find((b) => b.text === 'Next')!;
     h.standin.inject('ticket_list', { delayMs: 800, times: 1 });
@@ -143,7 +143,7 @@ describe('slow lookups and access rules over the long connection', () => {
 
   it('applies the access rules: a denied user gets the refusal card and no lookup is made', async () => {
     h.standin.clearCalls();
-    const { messageId } = await h.say('/tickets', { sender: 'ou_denied' });
+    const { messageId } = await h.say('/tickets page 1', { sender: 'ou_denied' });
     const [reply] = await h.replies(messageId);
     expect(reply!.content).toContain('You cannot use the helpdesk bot here');
     expect(h.standin.callsTo('ticket_list')).toHaveLength(0);

@@ -69,7 +69,7 @@ describe('metrics', () => {
   });
 
   it('count clicks by view and outcome, and refused ones', async () => {
-    const { messageId } = await h.say('/tickets', { chatId: 'oc_metrics_click' });
+    const { messageId } = await h.say('/tickets page 1', { chatId: 'oc_metrics_click' });
     const [list] = await h.replies(messageId, 1, 10_000);
     const open = buttons(list!.card).find((b) => b.text === 'Open')!;
     const before = await scrape();

@@ -54,7 +54,7 @@ describe('/tickets open today', () => {
 describe('paging and opening by card callbacks', () => {
   it('next returns the following page; open shows the detail; back returns to the same page', async () => {
     const all = makeTickets(NOW, 120);
-    const reply = await ask('/tickets');
+    const reply = await ask('/tickets page 1');
     expect(reply.content).toContain('page 1 of 12');
     expect(button(reply.card, 'Previous').disabled).toBe(true);
 
@@ -85,7 +85,7 @@ describe('paging and opening by card callbacks', () => {
   });
 
   it('refuses forged, tampered and malformed values with an error toast and no API call', async () => {
-    const reply = await ask('/tickets');
+    const reply = await ask('/tickets page 1');
     h.standin.clearCalls();
     const genuine = button(reply.card, 'Next').value as Record<string, unknown>;
     const forged: unknown[] = [
@@ -109,7 +109,7 @@ describe('paging and opening by card callbacks', () => {
   });
 
   it('falls back to a toast and the delayed update API when the helpdesk is slow', async () => {
-    const reply = await ask('/tickets');
+    const reply = await ask('/tickets page 1');
     h.standin.inject('ticket_list', { delayMs: 3500, times: 1 });
     const res = await h.click(reply, button(reply.card, 'Refresh').value);
     expect(res.body).toMatchObject({ toast: { type: 'info' } });

@@ -9,6 +9,7 @@ import type { Config, Connection } from '../../src/config/schema.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '@helpdesk-bot/feishu-standin/deliveries';
 import { cardButtons } from '@helpdesk-bot/feishu-standin/cards';
+import { callbackValue, formSubmission, type Entered } from '@helpdesk-bot/feishu-standin/card-forms';
 import { StandIn, type GatewaySettings, type PushOptions, type RawTicket } from '@helpdesk-bot/feishu-standin';
 import { startBot, type RunningBot } from '../../src/runtime/start.js';
 import { credentialsFor, SECRETS } from './secrets.js';
@@ -39,6 +40,12 @@ export interface Harness {
   replies(messageId: string, n?: number, timeoutMs?: number): Promise<Reply[]>;
   /** Clicks a button of a card the bot sent, as `operator`; returns the callback's HTTP answer. */
   click(on: Reply, value: unknown, options?: { operator?: string; chatId?: string }): Promise<{ status: number; body: unknown }>;
+  /**
+   * Fills in the form on a card the bot sent and clicks its submit button `name`, sending the
+   * form_value the client would (what the card allows, dates with an offset); throws if the client
+   * would send nothing. Returns the callback's HTTP answer.
+   */
+  submit(on: Reply, name: string, entered: Entered, options?: { operator?: string }): Promise<{ status: number; body: unknown }>;
   /** Stops the bot and starts it again with the same configuration (and state file), `downMs` later. */
   restart(downMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -203,6 +210,26 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       'callback',
     );
 
+  const submit: Harness['submit'] = (on, name, entered, o = {}) => {
+    const node = findNamed(on.card, name);
+    const value = node ? callbackValue(node) : undefined;
+    const submission = formSubmission(on.card, { name, value }, entered);
+    if (!submission.ok) throw new Error(`the client would send nothing: ${submission.reason}`);
+    return deliver(
+      cardActionEvent({
+        token,
+        operatorOpenId: o.operator ?? 'ou_user_asker',
+        value,
+        name,
+        formValue: submission.formValue,
+        messageId: on.messageId,
+        chatId: on.chatId,
+        cardToken: standin.issueCardToken(on.messageId),
+      }),
+      'callback',
+    );
+  };
+
   // Ticket changes in the stand-in reach the bot the way its other events do.
   standin.pushTicketEventsTo({
     token,
@@ -218,6 +245,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       return bot;
     },
     click,
+    submit,
     config,
     log,
     post,
@@ -235,4 +263,16 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await standin.close();
     },
   };
+}
+
+/** The component named `name` anywhere in a card. */
+function findNamed(node: unknown, name: string): Record<string, unknown> | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  const here = node as Record<string, unknown>;
+  if (here['name'] === name && typeof here['tag'] === 'string') return here;
+  for (const child of Object.values(here)) {
+    const found = findNamed(child, name);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 // Forgetting a chat the bot has left (WatchStore.forgetChat) on both backends: this process's
 // records with their file, and a real redis-server shared by two states, where one instance forgets
-// what the other wrote. Only that chat's watches, boards, live cards and waiting posts go.
+// what the other wrote. Only that chat's watches, boards, live cards, waiting posts and daily
+// digest go.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { systemProgram } from '../../support/system.js';
 const redisServer = systemProgram('redis');
 
 function forgetting(name: string, stores: () => [Records, Records]) {
-  it(`${name}: drops the chat's watches, boards, live cards and waiting posts, and nothing of another chat`, async () => {
+  it(`${name}: drops the chat's watches, boards, live cards, waiting posts and daily digest, and nothing of another chat`, async () => {
     const [a, b] = stores();
     const writer = new WatchStore(a);
     const forgetter = new WatchStore(b);
@@ -40,8 +41,11 @@ function forgetting(name: string, stores: () => [Records, Records]) {
     await writer.rememberCard(`om_card_moved_${run}`, card(left, `${ticket}1`), now);
     await writer.queuePost(left, { watchId: `w${run}a`, ticket: { id: ticket } as never, change: 'created' });
     await writer.markBusy(left, 60_000);
+    const digest = (chatId: string) => ({ chatId, chatType: 'group' as const, time: '09:00', setBy: 'ou_someone', setAt: now });
+    await writer.setDigest(digest(left));
+    await writer.setDigest(digest(stays));
 
-    expect(await forgetter.forgetChat(left)).toEqual({ watches: 2, boards: 1, cards: 2 });
+    expect(await forgetter.forgetChat(left)).toEqual({ watches: 2, boards: 1, cards: 2, digests: 1 });
 
     expect(await writer.chatWatches(left)).toEqual([]);
     expect(await writer.getWatch(`w${run}a`)).toBeUndefined();
@@ -52,14 +56,18 @@ function forgetting(name: string, stores: () => [Records, Records]) {
     expect(await writer.getCard(`om_card_moved_${run}`)).toBeUndefined();
     expect(await writer.hasPosts(left)).toBe(false);
     expect(await writer.isBusy(left)).toBe(false);
+    expect(await writer.getDigest(left)).toBeUndefined();
 
     // The other chat keeps everything.
     expect((await writer.chatWatches(stays)).map((w) => w.id)).toEqual([`w${run}c`]);
     expect((await writer.boards()).map((x) => x.messageId)).toContain(`om_board_stays_${run}`);
     expect((await writer.cardsOf(ticket)).map((c) => c.messageId)).toEqual([`om_card_stays_${run}`]);
+    expect(await writer.getDigest(stays)).toEqual(digest(stays));
+    expect((await writer.allDigests()).map((d) => d.chatId)).toContain(stays);
+    expect((await writer.allDigests()).map((d) => d.chatId)).not.toContain(left);
 
     // Forgetting again finds nothing.
-    expect(await forgetter.forgetChat(left)).toEqual({ watches: 0, boards: 0, cards: 0 });
+    expect(await forgetter.forgetChat(left)).toEqual({ watches: 0, boards: 0, cards: 0, digests: 0 });
   });
 }
 

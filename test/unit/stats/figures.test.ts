@@ -1,7 +1,8 @@
 // The figures a sample gives: quantiles, durations overall and per agent, tickets per bucket.
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../../src/helpdesk/types.js';
-import { durationsOf, ownerOf, perBucket, quantile, summarize, TOP_AGENTS } from '../../../src/stats/figures.js';
+import { ownerOf } from '../../../src/helpdesk/read.js';
+import { durationsOf, perBucket, quantile, summarize, TOP_AGENTS } from '../../../src/stats/figures.js';
 
 const ticket = (id: string, owner: string | undefined, firstResponse?: number): Ticket => ({
   id,

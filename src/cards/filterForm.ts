@@ -78,7 +78,7 @@ export function filterFormCard(d: FilterFormData): Json {
     ),
     pair(
       [label(l('时间', 'Time')), selectStatic({ name: FIELDS.time, placeholder: l('任何时间', 'Any time'), options: times, ...(draft.time ? { initial: draft.time } : {}) })],
-      [label(l('按', 'By')), selectStatic({ name: FIELDS.timeField, options: timeFields, initial: draft.timeField })],
+      [label(l('按哪个时间', 'Which time')), selectStatic({ name: FIELDS.timeField, options: timeFields, initial: draft.timeField })],
     ),
     pair(
       [label(l('从', 'From')), datePicker({ name: FIELDS.from, placeholder: l('开始日期', 'First day'), ...(draft.from ? { initial: draft.from } : {}) })],

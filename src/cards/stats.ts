@@ -116,7 +116,7 @@ function createdClosedChart(labels: string[], created: number[] | undefined, clo
 
 function statusChart(open: { status: number; count: number }[]): Element {
   const values = open.map((s) => ({ status: both(statusLook(s.status).label), count: s.count }));
-  return chart({ type: 'bar', direction: 'horizontal', data: [{ id: 'open', values }], xField: 'count', yField: 'status', label: { visible: true } });
+  return chart({ type: 'bar', direction: 'horizontal', data: [{ id: 'open', values }], xField: 'count', yField: 'status' });
 }
 
 const SCORES = [1, 2, 3] as const;

@@ -85,8 +85,9 @@ const botMessages = (page: Page) => page.getByRole('article', { name: BOT });
 
 async function say(page: Page, text: string): Promise<Locator> {
   const before = await botMessages(page).count();
-  await page.getByRole('textbox').fill(text);
-  await page.getByRole('textbox').press('Enter');
+  // The chat's own box: a form on a card has text boxes too.
+  await page.locator('#text').fill(text);
+  await page.locator('#text').press('Enter');
   await waitUntil(`a reply to ${text}`, async () => (await botMessages(page).count()) > before);
   return botMessages(page).last();
 }
@@ -198,6 +199,56 @@ describe.skipIf(!CHROMIUM)('npm start with no credentials, used in the browser',
     expect(problems).toEqual([]);
     await page.close();
   }, 30_000);
+
+  it('draws /stats as charts with VChart, filled in as its parts arrive, in both languages and at phone width', async () => {
+    const { page, dialogs, problems } = await openConsole(`${consoleUrl}?lang=en_us`);
+    await page.setViewportSize({ width: 900, height: 3000 });
+    const card = await say(page, '/stats 7d');
+    await waitUntil('the card to be complete', async () => (await card.innerText()).includes('· complete'), 30_000);
+    await waitUntil('VChart to draw the charts', async () => (await card.locator('.chart[data-chart="drawn"]').count()) === 5, 20_000);
+    expect(await card.locator('.chart canvas').count()).toBeGreaterThanOrEqual(5);
+    const text = await card.innerText();
+    expect(text).toContain('Tickets created and closed per day');
+    expect(text).toContain('agent_first_response_duration');
+    expect(await card.getByRole('img').first().getAttribute('aria-label')).toMatch(/^bar chart: bucket \d\d-\d\d, series 新建 \/ Created, count \d+/);
+    await card.screenshot({ path: join(ARTIFACTS, 'console-40-stats-en.png') });
+    await page.goto(`${consoleUrl}?lang=zh_cn`);
+    await page.setViewportSize({ width: 390, height: 3000 });
+    const zh = botMessages(page).last();
+    await waitUntil('the charts drawn again', async () => (await zh.locator('.chart[data-chart="drawn"]').count()) === 5, 20_000);
+    expect(await zh.innerText()).toContain('每天新建和关闭的工单');
+    await zh.screenshot({ path: join(ARTIFACTS, 'console-41-stats-zh-phone.png') });
+    expect(dialogs).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('answers /tickets alone with a form whose submission lists the tickets and says the words for next time', async () => {
+    const { page, dialogs, problems } = await openConsole(`${consoleUrl}?lang=en_us`);
+    await page.setViewportSize({ width: 390, height: 1600 });
+    const card = await say(page, '/tickets');
+    await card.getByRole('button', { name: 'Show tickets' }).waitFor();
+    const [statuses, tags] = [card.locator('details.multi').nth(0), card.locator('details.multi').nth(1)];
+    await statuses.locator('summary').click();
+    await card.getByRole('checkbox', { name: 'Processing' }).check();
+    await card.getByRole('checkbox', { name: 'Waiting for user' }).check();
+    await statuses.locator('summary').click();
+    await tags.locator('summary').click();
+    await card.getByRole('checkbox', { name: 'VIP' }).check();
+    await tags.locator('summary').click();
+    await card.locator('select').nth(1).selectOption('7d');
+    await card.screenshot({ path: join(ARTIFACTS, 'console-42-form-phone.png') });
+    await card.getByRole('button', { name: 'Show tickets' }).click();
+    await waitUntil('the list', async () => (await card.innerText()).includes('also: /tickets processing waiting 7d tag VIP'));
+    expect(await card.innerText()).toMatch(/Processing or Waiting for user · last 7 days · tag VIP/);
+    await card.screenshot({ path: join(ARTIFACTS, 'console-43-form-list-phone.png') });
+    await card.getByRole('button', { name: 'Filter' }).click();
+    await card.getByRole('button', { name: 'Back to list' }).waitFor();
+    expect(await statuses.locator('summary').innerText()).toBe('Processing, Waiting for user');
+    expect(dialogs).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 45_000);
 });
 
 describe.skipIf(!CHROMIUM)('FEISHU_CONNECTION=long-connection npm start, used in the browser', () => {

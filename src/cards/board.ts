@@ -1,8 +1,9 @@
 // The queue board: open tickets by status, unassigned, the oldest open ticket and the open tickets
 // of each agent, every count a button that opens the matching list. It is kept current by the bot.
-import { formatClock, roughDuration } from './format.js';
+import { formatClock, formatTime, roughDuration } from './format.js';
 import { button, card, clip, columns, esc, footerRow, grey, header, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';
+import { createdClosedChart } from './stats.js';
 
 /** What the board shows (counted by src/watch/counts.ts). */
 export interface BoardCounts {
@@ -16,6 +17,17 @@ export interface BoardCounts {
   /** Agents with open tickets (any agent on a ticket, as the list API's agent filter counts). */
   agents: { id: string; name: string; count: number }[];
   oldest?: { id: string; createdAt: number };
+  /** The day so far by hour, for the chart under the counts; absent when it could not be counted. */
+  today?: DayByHour;
+}
+
+/** Tickets created and closed in each hour of the day so far (`hours`: each hour's start). */
+export interface DayByHour {
+  hours: number[];
+  created: number[];
+  closed: number[];
+  /** More tickets than were read: the counts are of those read. */
+  partial: boolean;
 }
 
 export interface BoardActions {
@@ -51,6 +63,23 @@ const flow = (buttons: Element[]): Element =>
 /** A count as a button; nothing to open at zero. */
 const countButton = (label: L10n, count: number, value: Json | undefined, primary = false): Element =>
   button({ text: mapL(label, (s) => `${clip(plain(s), 24)} · ${n(count)}`), kind: primary && count > 0 ? 'primary' : 'default', ...(count > 0 && value ? { value } : {}) });
+
+/** The day so far: created and closed per hour, with the totals in words. */
+function todayChart(today: DayByHour, timezone: string): Element[] {
+  const sum = (xs: number[]) => n(xs.reduce((a, b) => a + b, 0));
+  const more = today.partial ? '+' : '';
+  return [
+    markdown(
+      l(`**今天到现在**：新建 ${sum(today.created)}${more}，关闭 ${sum(today.closed)}${more}（按小时）`, `**Today so far**: ${sum(today.created)}${more} created, ${sum(today.closed)}${more} closed (by hour)`),
+    ),
+    createdClosedChart(
+      today.hours.map((h) => formatTime(h, timezone).slice(11, 13)),
+      today.created,
+      today.closed,
+      { aspectRatio: '2:1' },
+    ),
+  ];
+}
 
 export function boardCard(d: BoardCardData): Json {
   const { counts: c, actions } = d;
@@ -109,6 +138,7 @@ export function boardCard(d: BoardCardData): Json {
     attention,
     ...oldestLine,
     ...agents,
+    ...(c.today ? todayChart(c.today, d.timezone) : []),
     ...partial,
     ...footerRow([button({ text: l('刷新', 'Refresh'), value: actions.refresh })], grey(l(`更新于 ${clock} · 工单变化时自动更新`, `as of ${clock} · updates itself as tickets change`))),
   ]);

@@ -5,7 +5,7 @@
 // aggregated first (at most ~32 points a series), so the card stays far under the 30 KB limit.
 import { formatClock, formatDuration, formatTime, zoneLabel } from './format.js';
 import { card, clip, esc, grey, header, hr, joinL, l, mapL, markdown, panel, plain, same, type Element, type Json, type L10n } from './kit.js';
-import { chart } from './chart.js';
+import { chart, type ChartOptions } from './chart.js';
 import { scoreLabel, statusLook } from './labels.js';
 
 export type BucketUnit = 'hour' | 'day' | 'week' | 'month';
@@ -106,12 +106,12 @@ function bucketLabel(start: number, unit: BucketUnit, timezone: string): string 
 
 const legend = { visible: true, orient: 'bottom' };
 
-function createdClosedChart(labels: string[], created: number[] | undefined, closed: number[] | undefined): Element {
+export function createdClosedChart(labels: string[], created: number[] | undefined, closed: number[] | undefined, options: ChartOptions = {}): Element {
   const series = [
     ...(created ? created.map((count, i) => ({ bucket: labels[i]!, series: both(l('新建', 'Created')), count })) : []),
     ...(closed ? closed.map((count, i) => ({ bucket: labels[i]!, series: both(l('关闭', 'Closed')), count })) : []),
   ];
-  return chart({ type: 'bar', data: [{ id: 'counts', values: series }], xField: ['bucket', 'series'], yField: 'count', seriesField: 'series', legends: legend });
+  return chart({ type: 'bar', data: [{ id: 'counts', values: series }], xField: ['bucket', 'series'], yField: 'count', seriesField: 'series', legends: legend }, options);
 }
 
 function statusChart(open: { status: number; count: number }[]): Element {

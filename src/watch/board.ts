@@ -47,7 +47,7 @@ const namesOf = (counts: BoardCounts, id: string): Record<string, string> => {
 
 export async function showBoard(audience: Audience, call: CallOptions, ctx: WatchContext): Promise<Outcome & { counts?: BoardCounts }> {
   try {
-    const counts = await countBoard(ctx.helpdesk, call);
+    const counts = await countBoard(ctx.helpdesk, call, { now: ctx.clock(), timezone: ctx.timezone });
     return { ...render(counts, audience, ctx), counts };
   } catch (error) {
     const p = problemFor(error, 'list');
@@ -63,7 +63,7 @@ export async function refreshBoards(ctx: WatchContext): Promise<void> {
   const boards = (await ctx.store.boards()).slice(-MAX_REFRESHED);
   if (boards.length === 0) return;
   const started = ctx.clock();
-  const counts = await countBoard(ctx.helpdesk, { fresh: true, deadline: started + ctx.commandBudgetMs }).catch((error: unknown) => {
+  const counts = await countBoard(ctx.helpdesk, { fresh: true, deadline: started + ctx.commandBudgetMs }, { now: started, timezone: ctx.timezone }).catch((error: unknown) => {
     // The next ticket event recounts; the boards keep their numbers meanwhile.
     ctx.log.warn('board.count_failed', { error: messageOf(error) });
     return undefined;

@@ -7,14 +7,18 @@ import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import type { TicketFilter } from '../helpdesk/types.js';
 import type { BoardCounts } from '../cards/board.js';
 import { isUnassigned, readTickets } from '../helpdesk/read.js';
+import { todayByHour } from '../stats/today.js';
 
 export const OPEN_STATUSES = [1, 2, 3, 4, 5] as const;
 export const OPEN: TicketFilter = { statuses: [...OPEN_STATUSES] };
 
-export async function countBoard(helpdesk: Helpdesk, call: CallOptions): Promise<BoardCounts> {
-  const [byStatus, open] = await Promise.all([
+/** The counts, and the day so far by hour (`now` and `timezone` say which day; without it, no chart). */
+export async function countBoard(helpdesk: Helpdesk, call: CallOptions, day?: { now: number; timezone: string }): Promise<BoardCounts> {
+  const [byStatus, open, today] = await Promise.all([
     Promise.all(OPEN_STATUSES.map(async (status) => ({ status, count: (await helpdesk.listTickets({ statuses: [status] }, 1, 1, call)).total }))),
     readTickets(helpdesk, OPEN, call),
+    // The chart is extra: the counts show without it.
+    day ? todayByHour(helpdesk, day.now, day.timezone, call).catch(() => undefined) : undefined,
   ]);
   const agents = new Map<string, { id: string; name: string; count: number }>();
   for (const t of open.tickets) {
@@ -35,5 +39,6 @@ export async function countBoard(helpdesk: Helpdesk, call: CallOptions): Promise
     unassigned: open.tickets.filter(isUnassigned).length,
     agents: [...agents.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
     ...(oldest ? { oldest: { id: oldest.id, createdAt: oldest.createdAt! } } : {}),
+    ...(today ? { today } : {}),
   };
 }

@@ -172,3 +172,22 @@ describe('/stats in a group', () => {
     expect(reply!.content).toContain('/stats counts by creation time');
   });
 });
+
+describe('the board’s chart of the day', () => {
+  it('shows the tickets created and closed in each hour so far today, as the helpdesk has them, and keeps it current', async () => {
+    const said = await h.say('/board');
+    const [board] = await h.replies(said.messageId);
+    const [chart] = charts(board!.card);
+    const values = chart!.chart_spec.data[0]!.values;
+    const midnight = DateTime.now().setZone(tz).startOf('day').toMillis();
+    const hour = (ms: number) => DateTime.fromMillis(ms, { zone: tz }).toFormat('HH');
+    const hours = [...new Set(values.map((v) => v['bucket'] as string))];
+    expect(hours[0]).toBe('00');
+    const byHour = (times: number[]) => hours.map((hh) => times.filter((t) => hour(t) === hh).length);
+    const created = h.standin.tickets.flatMap((t) => (t.created_at! >= midnight ? [t.created_at!] : []));
+    const closed = h.standin.tickets.flatMap((t) => (t.status! >= 50 && t.closed_at !== undefined && t.closed_at >= midnight ? [t.closed_at] : []));
+    expect(values.filter((v) => v['series'] === '新建 / Created').map((v) => v['count'])).toEqual(byHour(created));
+    expect(values.filter((v) => v['series'] === '关闭 / Closed').map((v) => v['count'])).toEqual(byHour(closed));
+    expect(board!.content).toContain(`**Today so far**: ${created.length} created, ${closed.length} closed (by hour)`);
+  });
+});

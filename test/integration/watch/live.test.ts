@@ -156,8 +156,11 @@ describe('/board', () => {
     // Counting used page_size 1 for each status.
     const counts = counting.filter((c) => c.query.page_size === '1');
     expect(counts.map((c) => c.query.status_list).sort()).toEqual(['1', '2', '3', '4', '5']);
-    // And one read of the open tickets, 200 a page, for unassigned, per agent and oldest.
-    expect(counting.filter((c) => c.query.page_size === '200').map((c) => c.query.status_list)).toEqual([['1', '2', '3', '4', '5']]);
+    // And one read of the open tickets, 200 a page, for unassigned, per agent and oldest; and the
+    // day's created and closed tickets for the chart of the day.
+    const reads = counting.filter((c) => c.query.page_size === '200');
+    expect(reads.map((c) => c.query.status_list ?? 'created today')).toEqual(expect.arrayContaining([['1', '2', '3', '4', '5'], ['50', '51', '52'], 'created today']));
+    expect(reads).toHaveLength(3);
   });
 
   it('opens the list behind a count as a new message, leaving the board as it is', async () => {

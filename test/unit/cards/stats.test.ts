@@ -4,6 +4,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { checkCard } from '@helpdesk-bot/feishu-standin/cards';
+import { boardCard } from '../../../src/cards/board.js';
 import { dailyDigestCard, digestSettingCard } from '../../../src/cards/dailyDigest.js';
 import { describeQuery } from '../../../src/cards/describe.js';
 import { BODY_LIMIT_BYTES, replyBodyBytes, type Json } from '../../../src/cards/kit.js';
@@ -204,6 +205,28 @@ describe('the daily digest', () => {
     expectGolden('digest-off', off);
     expect(JSON.stringify(off)).toContain('Daily digest stopped');
     expect(JSON.stringify(valid(digestSettingCard({ timezone: tz, now: NOW })))).toContain('This chat has no daily digest.');
+  });
+});
+
+describe('the board’s chart of the day', () => {
+  it('shows the day so far by hour under the counts, with the totals in words', () => {
+    const midnight = DateTime.fromMillis(NOW, { zone: tz }).startOf('day').toMillis();
+    const hours = Array.from({ length: 15 }, (_, i) => midnight + i * 3600_000);
+    const counts = { byStatus: [{ status: 1, count: 3 }], open: 3, read: 3, unassigned: 1, agents: [], today: { hours, created: hours.map((_, i) => i % 4), closed: hours.map((_, i) => i % 3), partial: false } };
+    const value = { v: 2, k: 'b' };
+    const card = valid(boardCard({ counts, timezone: tz, now: NOW, actions: { status: () => value, unassigned: value, agent: () => value, refresh: value } }));
+    expectGolden('board-today', card);
+    expect(JSON.stringify(card)).toContain('**Today so far**: 21 created, 15 closed (by hour)');
+    const [chart] = charts(card);
+    expect(chart!.chart_spec.data[0]!.values.slice(0, 2)).toEqual([
+      { bucket: '00', series: '新建 / Created', count: 0 },
+      { bucket: '01', series: '新建 / Created', count: 1 },
+    ]);
+    expect(
+      JSON.stringify(
+        boardCard({ counts: { ...counts, today: { ...counts.today, partial: true } }, timezone: tz, now: NOW, actions: { status: () => value, unassigned: value, agent: () => value, refresh: value } }),
+      ),
+    ).toContain('21+ created, 15+ closed');
   });
 });
 

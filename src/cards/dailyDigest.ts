@@ -1,7 +1,7 @@
 // The daily digest: a chat's morning summary of the day before (a few words, then the /stats
 // charts and figures of that day), and the cards of /digest itself (the setting, set, stopped).
 import { formatClock, formatWhen, roughDuration, zoneLabel } from './format.js';
-import { button, card, esc, footerRow, grey, header, hr, joinL, l, mapL, markdown, type Json, type L10n } from './kit.js';
+import { button, card, columns, esc, grey, header, hr, joinL, l, mapL, markdown, type Json, type L10n } from './kit.js';
 import { FIELD_NOTES, statsSections, type StatsCardData } from './stats.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -76,7 +76,8 @@ function words(d: DailyDigestData): L10n {
       ),
     );
   }
-  lines.push(l(`当天新建的工单中 **${unhappy}** 位客户不满意（评分 1）。`, `**${unhappy}** unhappy customers (score 1) among that day’s tickets.`));
+  const one = parts.satisfaction.state === 'ok' && parts.satisfaction.value.scores[0] === 1;
+  lines.push(l(`当天新建的工单中 **${unhappy}** 位客户不满意（评分 1）。`, `**${unhappy}** unhappy ${one ? 'customer' : 'customers'} (score 1) among that day’s tickets.`));
   return joinL(lines, '\n');
 }
 
@@ -94,6 +95,12 @@ export function dailyDigestCard(d: DailyDigestData): Json {
     ...statsSections(d.stats),
     hr(),
     markdown(FIELD_NOTES),
-    ...footerRow(buttons, footer),
+    hr(),
+    // Three buttons and a note do not fit one row on a phone: the buttons wrap, the note goes below.
+    columns(
+      buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
+      { flex_mode: 'flow', horizontal_spacing: '8px' },
+    ),
+    markdown(footer, { text_size: 'notation' }),
   ]);
 }

@@ -76,7 +76,7 @@ function todayChart(today: DayByHour, timezone: string): Element[] {
       today.hours.map((h) => formatTime(h, timezone).slice(11, 13)),
       today.created,
       today.closed,
-      { aspectRatio: '2:1' },
+      { height: 180 },
     ),
   ];
 }

@@ -74,8 +74,8 @@ export const SANDBOX_RETENTION: Retention = { calls: 1000, messagesPerChat: 300,
 
 /** The console's "Try" chips, in the language the console is shown in. */
 const EXAMPLES = {
-  en_us: ['/help', `/ticket ${FIRST_TICKET_ID}`, '/tickets open today', '/tickets mine 7d', '/watch open tag VIP', '/board', `/ticket ${HOSTILE_TICKET_ID}`],
-  zh_cn: ['/帮助', `/工单 ${FIRST_TICKET_ID}`, '/工单列表 未关闭 今天', '/工单列表 我的 近7天', '/关注 未关闭 标签 VIP', '/看板', `/工单 ${HOSTILE_TICKET_ID}`],
+  en_us: ['/help', `/ticket ${FIRST_TICKET_ID}`, '/tickets open today', '/tickets mine 7d', '/tickets', '/watch open tag VIP', '/board', '/stats 7d', `/ticket ${HOSTILE_TICKET_ID}`],
+  zh_cn: ['/帮助', `/工单 ${FIRST_TICKET_ID}`, '/工单列表 未关闭 今天', '/工单列表 我的 近7天', '/工单列表', '/关注 未关闭 标签 VIP', '/看板', '/统计 近7天', `/工单 ${HOSTILE_TICKET_ID}`],
 };
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {

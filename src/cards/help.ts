@@ -40,8 +40,8 @@ export function helpCard(options: HelpOptions): Json {
       `**Show one ticket**\n${cmd('/ticket 6626871355780366331')}, or just the id: ${cmd('6626871355780366331')}\nAliases: ${cmd('/t')}, ${cmd('/工单')}`,
     ),
     l(
-      `**按条件列出工单**\n${list(zhExamples.length ? zhExamples : enExamples)}\n别名：${cmd('/ts')}、${cmd('/工单列表')}。列表卡片上的按钮可以翻页、查看工单、刷新。`,
-      `**List tickets by filter**\n${list(enExamples.length ? enExamples : zhExamples)}\nAliases: ${cmd('/ts')}, ${cmd('/工单列表')}. The list card's buttons page through the results, open a ticket and refresh.`,
+      `**按条件列出工单**\n${list(zhExamples.length ? zhExamples : enExamples)}\n别名：${cmd('/ts')}、${cmd('/工单列表')}。只发 ${cmd('/tickets')} 会给出一个筛选表单。列表卡片上的按钮可以翻页、查看工单、刷新、修改筛选条件。`,
+      `**List tickets by filter**\n${list(enExamples.length ? enExamples : zhExamples)}\nAliases: ${cmd('/ts')}, ${cmd('/工单列表')}. ${cmd('/tickets')} alone gives a form to pick filters from. The list card's buttons page through the results, open a ticket, refresh and change the filters.`,
     ),
     filters(options.dates),
     l(

@@ -53,7 +53,7 @@ describe('sandbox mode over the long connection, in-process', () => {
   });
 
   it('pushes typed messages as frames and shows the reply; clicks come back in the acknowledgement', async () => {
-    const sent = await post(base, '/sandbox/api/messages', { chat: 'dm', text: '/tickets' });
+    const sent = await post(base, '/sandbox/api/messages', { chat: 'dm', text: '/tickets page 1' });
     expect(sent.status).toBe(200);
     const reply = await replyTo(base, sent.json['id'] as string);
     expect(JSON.stringify(reply.card)).toContain('page 1 of');

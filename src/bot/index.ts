@@ -10,6 +10,8 @@ import { refreshCards } from '../watch/liveCards.js';
 import { onTicketEvent } from '../watch/onTicket.js';
 import { postMatches } from '../watch/posts.js';
 import { menuTap, welcome } from './chatEvents.js';
+import type { Failure } from '../feishu/signIn.js';
+import { afterSignIn, finishedSignIn, pollSignIn } from './asAgent.js';
 import { onCardAction, openCard, updateCard } from './clicks.js';
 import { onMessage } from './commands.js';
 import type { BotContext } from './context.js';
@@ -27,7 +29,12 @@ export interface Bot {
   /** `receivedAt`: when its delivery was accepted (epoch ms), for the latency; now if not given. */
   onMessage(message: IncomingMessage, receivedAt?: number): Promise<void>;
   onCardAction(action: CardAction): Promise<Json>;
+  /** GET /oauth/callback: how the sign-in ended, for the page; the click it was for runs as queued work. */
+  onSignInCallback(query: Record<string, unknown>): Promise<SignInOutcome>;
 }
+
+/** What the sign-in page tells the person: signed in (as whom), or why not; `off` when sign-in is not set up. */
+export type SignInOutcome = { ok: true; name: string } | { ok: false; reason: Failure | 'off' };
 
 export function createBot(ctx: BotContext): Bot {
   /** Ticket events and the work they schedule run in their own small pool. */
@@ -56,9 +63,20 @@ export function createBot(ctx: BotContext): Bot {
           return onEvent(() => refreshCards(job.ticketId, ctx));
         case 'boards-refresh':
           return onEvent(() => refreshBoards(ctx));
+        case 'sign-in-done':
+          return afterSignIn(ctx, job);
+        case 'sign-in-poll':
+          return pollSignIn(ctx, job);
       }
     },
     onMessage: (message, receivedAt) => onMessage(ctx, message, receivedAt),
     onCardAction: (action) => onCardAction(ctx, action),
+    async onSignInCallback(query) {
+      if (!ctx.signIn) return { ok: false, reason: 'off' };
+      const finished = await ctx.signIn.flow.finish(query);
+      ctx.log.info('sign_in.callback', { user: finished.openId ?? null, outcome: finished.ok ? 'ok' : finished.reason });
+      await finishedSignIn(ctx, finished);
+      return finished.ok ? { ok: true, name: finished.name } : { ok: false, reason: finished.reason };
+    },
   };
 }

@@ -13,9 +13,11 @@ export type Command =
   | { kind: 'unwatch'; args: string }
   | { kind: 'board' }
   | { kind: 'help' }
+  /** Forget the asker's sign-in (their tokens). */
+  | { kind: 'signout' }
   | { kind: 'problem'; problem: Problem };
 
-const ALIASES: Record<string, 'ticket' | 'tickets' | 'watch' | 'unwatch' | 'board' | 'help'> = {
+const ALIASES: Record<string, 'ticket' | 'tickets' | 'watch' | 'unwatch' | 'board' | 'help' | 'signout'> = {
   ticket: 'ticket',
   t: 'ticket',
   工单: 'ticket',
@@ -31,6 +33,8 @@ const ALIASES: Record<string, 'ticket' | 'tickets' | 'watch' | 'unwatch' | 'boar
   help: 'help',
   帮助: 'help',
   '?': 'help',
+  signout: 'signout',
+  退出登录: 'signout',
 };
 const COMMAND_WORDS = Object.keys(ALIASES).filter((w) => w.length > 1);
 /** Without a slash only the full words count, so "t" or "?" in chatter is not a command. */
@@ -62,6 +66,7 @@ export function parseCommand(text: string): Command {
   }
   if (kind === 'help') return { kind: 'help' };
   if (kind === 'board') return { kind: 'board' };
+  if (kind === 'signout') return { kind: 'signout' };
   if (kind === 'tickets' || kind === 'watch' || kind === 'unwatch') return { kind, args: tokens.join(' ') };
 
   const id = tokens[0]?.replace(/^#/, '');

@@ -148,6 +148,7 @@ function cardDelivery(eventId: string, event: Obj): Delivery {
   const messageId = str(context.open_message_id);
   const chatId = str(context.open_chat_id);
   const updateToken = str(event.token);
+  const formValue = action.form_value;
   return {
     kind: 'card-action',
     dedupeKey: `evt:${eventId}`,
@@ -155,6 +156,7 @@ function cardDelivery(eventId: string, event: Obj): Delivery {
       eventId,
       operatorOpenId,
       value: action.value,
+      ...(formValue && typeof formValue === 'object' && !Array.isArray(formValue) ? { formValue: formValue as Record<string, unknown> } : {}),
       ...(messageId ? { messageId } : {}),
       ...(chatId ? { chatId } : {}),
       ...(updateToken ? { updateToken } : {}),

@@ -25,7 +25,14 @@ export type Job =
   /** Re-renders the live cards of a ticket after it changed (once per window). */
   | { kind: 'cards-refresh'; ticketId: string; window: string }
   /** Recounts the boards after ticket changes (once per window). */
-  | { kind: 'boards-refresh'; window: string };
+  | { kind: 'boards-refresh'; window: string }
+  /**
+   * A sign-in ended (at /oauth/callback, or a device code confirmed): the click that asked for it
+   * runs now, or its card says why not. `pending` is that click as the bot kept it.
+   */
+  | { kind: 'sign-in-done'; id: string; openId: string; ok: boolean; reason?: string; pending: unknown }
+  /** Asks the token endpoint whether a device code shown on a card was confirmed (again after a wait). */
+  | { kind: 'sign-in-poll'; nonce: string; round: number };
 
 /** The id a job is stored under: a second delivery of the same thing finds it already there. */
 export function jobId(job: Job): string {
@@ -43,6 +50,10 @@ export function jobId(job: Job): string {
       return `cards-refresh-${job.ticketId}-${job.window}`;
     case 'boards-refresh':
       return `boards-refresh-${job.window}`;
+    case 'sign-in-done':
+      return `sign-in-done-${job.id}`;
+    case 'sign-in-poll':
+      return `sign-in-poll-${job.nonce}-${job.round}`;
     default:
       return `${job.kind}-${job.eventId}`;
   }

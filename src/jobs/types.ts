@@ -29,6 +29,8 @@ export interface CardAction {
   operatorOpenId: string;
   /** The button's value, untrusted: validate before use. */
   value: unknown;
+  /** A submitted form's fields by name (strings, arrays for multi-selects), untrusted like typed text. */
+  formValue?: Record<string, unknown>;
   messageId?: string;
   chatId?: string;
   /** Token for the delayed card update API (valid 30 minutes, two uses). */

@@ -23,6 +23,9 @@ import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../help
 import { fromThrown, retryVerdict } from '../feishu/errors.js';
 import { startupRetries } from '../resilience/retry.js';
 import { WatchStore } from '../watch/store.js';
+import { sdkWrites } from '../helpdesk/writes.js';
+import { LastActions } from '../views/lastAction.js';
+import { signInFor } from './acting.js';
 import type * as lark from '@larksuiteoapi/node-sdk';
 
 export interface RunningBot {
@@ -54,6 +57,8 @@ export interface StartOptions {
   metrics?: Metrics;
   /** Extra routes on the bot's own server (sandbox mode only). */
   routes?: (app: BotHttp['app']) => void;
+  /** The bot's address as browsers reach it, once its port is known, when server.public_url is not set (the sandbox). */
+  publicUrl?: (port: number) => string;
   /**
    * The platform refused the long connection for good (bad credentials, too many connections):
    * the bot can receive nothing until the operator fixes it. main.ts stops the process.
@@ -79,6 +84,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       domain: config.feishu.domain,
       helpdeskId: config.helpdesk.id,
       helpdeskToken: config.helpdesk.token,
+      oauthBaseUrl: config.feishu.oauth_url,
       timeoutMs: config.upstream.timeout_ms,
     },
     log,
@@ -97,6 +103,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   metrics.gauge('workers_busy', 'Commands preparing their answers right now (at most server.work_concurrency).', () => workers.pending);
   // Ticket events take their turn in a pool of their own (see BotContext.eventWorker).
   const eventWorkers = new PQueue({ concurrency: EVENT_CONCURRENCY });
+  // Known once the server listens (the sandbox's port may be any free one).
+  let publicUrl = config.server.public_url;
+  const signIn = signInFor(config, client, state, clock, log, () => publicUrl);
   const bot = createBot({
     helpdesk: upstream.helpdesk,
     messenger: upstream.messenger,
@@ -117,6 +126,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     menu: config.menu,
     store: new WatchStore(state.records),
     settings: config.watch,
+    acting: { replies: config.access.agents.length > 0, signIn: signIn !== undefined, last: new LastActions(state.records) },
+    writes: sdkWrites(client),
+    claims: state.claims,
+    ...(signIn ? { signIn } : {}),
   });
   state.work.start((job) => bot.run(job));
   // Deliveries refused from here on (stopping) get 503 and the platform redelivers them.
@@ -163,13 +176,14 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const status = connection();
     return status.mode === 'long-connection' ? status.reconnects : 0;
   });
-  const http = createHttp({ mode: config.mode, state, intake, accepting: () => accepting, ...(options.routes ? { routes: options.routes } : {}) });
+  const http = createHttp({ mode: config.mode, state, intake, accepting: () => accepting, signIn: (query) => bot.onSignInCallback(query), ...(options.routes ? { routes: options.routes } : {}) });
   const server = await listen(http.handle, config.server.port, options.host).catch(async (error: unknown) => {
     await state.work.drain(0);
     await state.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
+  publicUrl ||= options.publicUrl?.(port) ?? '';
   intake.start();
   // The helpdesk pushes ticket events only once asked; not being able to ask stops nothing else.
   void subscribe(client, log);

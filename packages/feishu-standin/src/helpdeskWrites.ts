@@ -134,12 +134,18 @@ export function searchFaqs(faqs: () => readonly RawFaq[]): RequestHandler {
   };
 }
 
+/** English words too common to tell one FAQ from another. */
+const STOP = new Set('the an to of and or is it its my me you your in on at for with be this that from can has have do does how what when why please not no get got im ive dont cant wont doesnt'.split(' '));
+
 /** Lower-case words, and each pair of adjacent Chinese characters. */
 function terms(text: string): string[] {
   const out: string[] = [];
-  for (const run of text.toLowerCase().match(/[a-z0-9]+|[\u4e00-\u9fff]+/g) ?? []) {
+  for (const run of text
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .match(/[a-z0-9]+|[\u4e00-\u9fff]+/g) ?? []) {
     if (!/[\u4e00-\u9fff]/.test(run)) {
-      if (run.length > 1) out.push(run);
+      if (run.length > 1 && !STOP.has(run)) out.push(run);
       continue;
     }
     for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));

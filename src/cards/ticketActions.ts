@@ -229,5 +229,60 @@ function refusalWords(who: string, r: Refusal): L10n {
 
 /** The forms (reply, status, tags, note): drawn with the card kit's form builders. */
 function formPanel(panel: Extract<Panel, { kind: 'reply' | 'status' | 'tags' | 'note' }>): Element[] {
-  return [markdown(l('表单', 'Form')), button({ text: l('取消', 'Cancel'), value: panel.cancel })];
+  const problem = panel.problem ? [markdown(problemWords(panel.kind, panel.problem))] : [];
+  const fields: Element[] = [];
+  let title: L10n;
+  let submit: { text: L10n; value: Json };
+  switch (panel.kind) {
+    case 'reply':
+      title = l(
+        '**回复用户**：用户看到的是服务台机器人发的消息，不显示你的名字；机器人会记录是谁发的。',
+        '**Reply to the customer**: they see it from the helpdesk’s bot account, not in your name; the bot records who sent it.',
+      );
+      fields.push(TMP_input('reply', l('要发给用户的话', 'What to tell the customer'), panel.draft));
+      submit = { text: l('预览', 'Preview'), value: panel.preview };
+      break;
+    case 'note':
+      title = l('**添加备注**：只有客服能看到，用户看不到。', '**Add a private note**: agents see it, the customer does not.');
+      fields.push(TMP_input('note', l('备注', 'Note'), panel.draft));
+      submit = { text: l('添加', 'Add'), value: panel.submit };
+      break;
+    case 'status':
+      title = l('**更改状态**（关闭请用“关闭”按钮）', '**Change the status** (to close it, use the Close buttons)');
+      fields.push({ tag: 'select_static', name: 'status', width: 'fill', options: OPEN_STATUSES.map((s) => ({ text: { tag: 'plain_text', ...TMP_texts(statusLook(s).label) }, value: String(s) })) });
+      submit = { text: l('设置', 'Set'), value: panel.submit };
+      break;
+    case 'tags':
+      title = l('**标签**：选择这个工单应有的全部标签', '**Tags**: choose every tag this ticket should have');
+      fields.push({ tag: 'multi_select_static', name: 'tags', width: 'fill', options: panel.known.map((t) => ({ text: { tag: 'plain_text', content: t }, value: t })) });
+      submit = { text: l('保存', 'Save'), value: panel.submit };
+      break;
+  }
+  const submitButton = { ...button({ text: submit.text, value: submit.value, kind: 'primary' }), name: `${panel.kind}_submit`, form_action_type: 'submit' };
+  return [markdown(title), ...problem, { tag: 'form', name: `${panel.kind}_form`, elements: [...fields, submitButton] }, button({ text: l('取消', 'Cancel'), value: panel.cancel })];
+}
+
+const TMP_texts = (text: L10n) => ({ content: text.en_us, i18n_content: { ...text } });
+const TMP_input = (name: string, placeholder: L10n, draft?: string): Element => ({
+  tag: 'input',
+  name,
+  input_type: 'multiline_text',
+  max_length: 1000,
+  width: 'fill',
+  placeholder: { tag: 'plain_text', ...TMP_texts(placeholder) },
+  ...(draft ? { default_value: draft } : {}),
+});
+
+function problemWords(kind: 'reply' | 'status' | 'tags' | 'note', problem: FormProblem): L10n {
+  const what = kind === 'note' ? l('备注', 'note') : l('回复', 'reply');
+  switch (problem.kind) {
+    case 'empty':
+      return l(`⚠️ 请先输入${what.zh_cn}内容。`, `⚠️ Type the ${what.en_us} first: it is empty.`);
+    case 'too-long':
+      return l(`⚠️ ${what.zh_cn}有 ${problem.length} 个字，最多 ${problem.limit} 个。请缩短后再试。`, `⚠️ The ${what.en_us} is ${problem.length} characters; at most ${problem.limit} fit. Shorten it and try again.`);
+    case 'no-status':
+      return l('⚠️ 请先选择一个状态。', '⚠️ Choose a status first.');
+    case 'bad-tags':
+      return l('⚠️ 标签无效：最多 50 个，每个 1 到 50 个字。', '⚠️ Those tags cannot be set: at most 50, each 1 to 50 characters.');
+  }
 }

@@ -9,7 +9,10 @@ import type { Config, Connection } from '../../src/config/schema.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '@helpdesk-bot/feishu-standin/deliveries';
 import { cardButtons } from '@helpdesk-bot/feishu-standin/cards';
-import { StandIn, type GatewaySettings, type PushOptions, type RawTicket } from '@helpdesk-bot/feishu-standin';
+import { StandIn, type GatewaySettings, type PushOptions, type RawTicket, type StandInOptions } from '@helpdesk-bot/feishu-standin';
+import type { Clock } from '../../src/resilience/clock.js';
+import { CALLBACK_PATH } from '../../src/feishu/signIn.js';
+import { freePort } from './process.js';
 import { startBot, type RunningBot } from '../../src/runtime/start.js';
 import { credentialsFor, SECRETS } from './secrets.js';
 import { until } from './wait.js';
@@ -36,8 +39,8 @@ export interface Harness {
   say(text: string, options?: SayOptions): Promise<{ status: number; messageId: string }>;
   /** Waits until `n` replies to `messageId` exist (or more), failing after `timeoutMs`. */
   replies(messageId: string, n?: number, timeoutMs?: number): Promise<Reply[]>;
-  /** Clicks a button of a card the bot sent, as `operator`; returns the callback's HTTP answer. */
-  click(on: Reply, value: unknown, options?: { operator?: string; chatId?: string }): Promise<{ status: number; body: unknown }>;
+  /** Clicks a button of a card the bot sent, as `operator` (submitting `formValue` with it); returns the callback's HTTP answer. */
+  click(on: Reply, value: unknown, options?: { operator?: string; chatId?: string; formValue?: Record<string, string | string[]> }): Promise<{ status: number; body: unknown }>;
   /** Stops the bot and starts it again with the same configuration (and state file). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -103,6 +106,12 @@ export interface HarnessOptions {
   prepare?: (standin: StandIn) => void;
   /** Where the bot keeps watches, live cards and boards; a fresh temporary file by default. */
   stateFile?: string;
+  /** More of the stand-in (its people, the helpdesk's agents, FAQs, token lives). */
+  standin?: Partial<StandInOptions>;
+  /** The bot's clock (it must move with real time; an offset a test moves is fine). */
+  clock?: Clock;
+  /** Agents sign in through a link: the bot gets BOT_PUBLIC_URL (on a port chosen first), registered as a redirect URL at the stand-in. */
+  publicUrl?: boolean;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -115,17 +124,21 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     botOpenId: SECRETS.botOpenId,
     tickets: opts.tickets ?? [],
     longConnection: { ...FAST_LONG_CONNECTION, ...opts.longConnection },
+    ...opts.standin,
   });
   opts.prepare?.(standin);
+  const port = opts.publicUrl ? await freePort() : 0;
+  const publicEnv = opts.publicUrl ? { PORT: String(port), BOT_PUBLIC_URL: `http://127.0.0.1:${port}` } : {};
+  if (opts.publicUrl) standin.userAuth.registerRedirectUri(`http://127.0.0.1:${port}${CALLBACK_PATH}`);
   const { FEISHU_VERIFICATION_TOKEN: _t, FEISHU_ENCRYPT_KEY: _k, ...withoutEventSecrets } = credentialsFor(standin.url);
   const env = overWs ? { ...withoutEventSecrets, FEISHU_CONNECTION: 'long-connection' } : credentialsFor(standin.url);
-  const result = loadConfig(opts.yaml ?? PLAIN_UPSTREAM, { ...env, PORT: '0', ...opts.env });
+  const result = loadConfig(opts.yaml ?? PLAIN_UPSTREAM, { ...env, PORT: '0', ...publicEnv, ...opts.env });
   if (!result.ok) throw new Error(result.problems.join('\n'));
   // Each harness keeps its records apart: tests run in parallel.
   const config: Config = { ...result.config, state: { ...result.config.state, file: opts.stateFile ?? join(mkdtempSync(join(tmpdir(), 'helpdesk-bot-test-')), 'state.json') } };
   const log = memoryLogger('debug');
   const launch = async () => {
-    const started = await startBot(config, { log, host: '127.0.0.1', ...(opts.onFatal ? { onFatal: opts.onFatal } : {}) });
+    const started = await startBot(config, { log, host: '127.0.0.1', ...(opts.onFatal ? { onFatal: opts.onFatal } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
     // Connected as the bot sees it: the SDK listens for frames only once its connect step is over.
     if (overWs && !opts.onFatal) await until('the long connection', () => isReceiving(started.connection()));
     return started;
@@ -136,7 +149,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const post: Harness['post'] = async (payload, o = {}) => {
     const d = delivery(payload, {
       encryptKey: o.encryptKey ?? SECRETS.encryptKey,
-      ...(o.timestamp !== undefined ? { timestamp: o.timestamp } : {}),
+      // Signed at the bot's time, as the platform's clock and the bot's agree.
+      ...(o.timestamp !== undefined ? { timestamp: o.timestamp } : opts.clock ? { timestamp: Math.floor(opts.clock() / 1000) } : {}),
       ...(o.sign !== undefined ? { sign: o.sign } : {}),
       ...(o.encrypt !== undefined ? { encrypt: o.encrypt } : {}),
     });
@@ -187,18 +201,19 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     return found().map((m) => ({ messageId: m.messageId, chatId: m.chatId ?? '', content: m.content, card: JSON.parse(m.content) as Record<string, unknown> }));
   };
 
-  const click: Harness['click'] = (on, value, o = {}) =>
-    deliver(
-      cardActionEvent({
-        token,
-        operatorOpenId: o.operator ?? 'ou_user_asker',
-        value,
-        messageId: on.messageId,
-        chatId: o.chatId ?? on.chatId,
-        cardToken: standin.issueCardToken(on.messageId),
-      }),
-      'callback',
-    );
+  const click: Harness['click'] = (on, value, o = {}) => {
+    const event = cardActionEvent({
+      token,
+      operatorOpenId: o.operator ?? 'ou_user_asker',
+      value,
+      messageId: on.messageId,
+      chatId: o.chatId ?? on.chatId,
+      cardToken: standin.issueCardToken(on.messageId),
+    });
+    // A form's submit button sends the form's values with it.
+    const action = o.formValue ? { ...event.event.action, form_value: o.formValue } : event.event.action;
+    return deliver({ ...event, event: { ...event.event, action } }, 'callback');
+  };
 
   // Ticket changes in the stand-in reach the bot the way its other events do.
   standin.pushTicketEventsTo({

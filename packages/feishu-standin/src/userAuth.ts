@@ -124,6 +124,12 @@ export class UserAuth {
     for (const [token, t] of this.access) if (t.openId === openId) this.access.delete(token);
   }
 
+  /** Every access token handed out so far (to this person) ends now, as if their two hours were over. */
+  expireAccessTokens(openId?: string): void {
+    const now = this.opts.now();
+    for (const t of this.access.values()) if (openId === undefined || t.openId === openId) t.expiresAt = Math.min(t.expiresAt, now);
+  }
+
   /** The open_id a user access token belongs to, or why the gateway refuses it. */
   check(token: string): { ok: true; openId: string } | { ok: false; error: typeof E.userTokenInvalid | typeof E.userTokenExpired } {
     const found = this.access.get(token);

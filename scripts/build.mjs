@@ -33,6 +33,8 @@ const ASSETS = [['src/sandbox/console/page', 'page']];
 // memory and faster to load. src/feishu/sdk.ts loads it when present (the built bot), and the
 // package itself otherwise (tests, npm run dev).
 const SDK = '@larksuiteoapi/node-sdk';
+// The browser build of VChart, which draws the charts of cards in the sandbox console.
+const VCHART = '@visactor/vchart/build/index.min.js';
 const requireHere = createRequire(join(root, 'package.json'));
 // The workspace packages (root package.json's "workspaces": folders, or folder/* patterns), by name.
 const WORKSPACES = workspacePackages();
@@ -49,6 +51,7 @@ function stale() {
     ...[...WORKSPACES.values()].map((folder) => join(folder, 'package.json')),
     'scripts/build.mjs',
     `node_modules/${SDK}/package.json`,
+    'node_modules/@visactor/vchart/package.json',
     ...ASSETS.map(([from]) => from),
   ];
   return inputs.some((file) => {
@@ -140,6 +143,9 @@ async function build() {
     logLevel: 'warning',
   });
   for (const [from, to] of ASSETS) cpSync(join(root, from), join(out, to), { recursive: true });
+  // VChart's browser build, for the console's charts: a file the page loads, not an import, so the
+  // production image needs no VChart package (src/sandbox/console/index.ts serves it from here).
+  cpSync(requireHere.resolve(VCHART), join(out, 'page', 'vchart.js'));
   const sdkEntry = requireHere.resolve(SDK);
   const sdkPackage = JSON.parse(readFileSync(join(dirname(sdkEntry), '..', 'package.json'), 'utf8'));
   const license = readFileSync(join(dirname(sdkEntry), '..', 'LICENSE'), 'utf8').trim();

@@ -110,9 +110,11 @@ export function header(spec: HeaderSpec): Json {
 export interface ButtonSpec {
   text: L10n;
   value?: Json;
-  kind?: 'primary' | 'default' | 'text';
+  kind?: 'primary' | 'default' | 'text' | 'danger';
   disabled?: boolean;
   size?: 'tiny' | 'small' | 'medium';
+  /** The platform's own dialog before the click goes: OK sends it, Cancel sends nothing. */
+  confirm?: { title: L10n; text: L10n };
 }
 
 export function button(spec: ButtonSpec): Element {
@@ -123,6 +125,7 @@ export function button(spec: ButtonSpec): Element {
     size: spec.size ?? 'small',
     ...(spec.disabled || !spec.value ? { disabled: true } : {}),
     ...(spec.value ? { behaviors: [{ type: 'callback', value: spec.value }] } : {}),
+    ...(spec.confirm ? { confirm: { title: plainText(mapL(spec.confirm.title, plain)), text: plainText(mapL(spec.confirm.text, plain)) } } : {}),
   };
 }
 

@@ -381,9 +381,8 @@ describe.skipIf(!CHROMIUM)('fixture cards in the console of an in-process sandbo
     await panel.click();
     expect(await panel.getAttribute('aria-expanded')).toBe('true');
     expect(await card.getByText('Hidden until expanded').isVisible()).toBe(true);
-    // Unknown elements are shown, not dropped.
+    // Unknown elements are shown, not dropped (forms and charts: the next describe's fixture).
     await card.getByText('unsupported element: img').waitFor();
-    await card.getByText('unsupported element: chart').waitFor();
     await shot(page, 'console-5-every-element.png');
 
     // A click is a real callback: the bot does not know this value and answers with a toast.
@@ -484,4 +483,116 @@ describe.skipIf(!CHROMIUM)('fixture cards in the console of an in-process sandbo
     expect(context.pages().length).toBe(pages);
     await page.close();
   }, 30_000);
+});
+
+describe.skipIf(!CHROMIUM)('forms and charts in the console, over the long connection', () => {
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    // Over the long connection the stand-in records every push, callbacks included: what the bot received.
+    sandbox = await startSandbox({ port: 0, log: memoryLogger('warn'), host: '127.0.0.1', connection: 'long-connection' });
+  });
+  afterAll(() => sandbox?.stop(2000));
+
+  /** The card.action.trigger payloads pushed to the bot, with whether it acknowledged each. */
+  const callbacks = () =>
+    sandbox.standin.ws.pushes
+      .map((p) => ({ payload: p.payload as { header: { event_type: string }; event: { action: Record<string, unknown> } }, acked: p.acked !== undefined }))
+      .filter((p) => p.payload.header.event_type === 'card.action.trigger');
+
+  async function showCard(page: Page, card: Record<string, unknown>): Promise<Locator> {
+    const reply = await say(page, '/help');
+    const id = (await reply.getAttribute('data-id'))!;
+    expect(sandbox.standin.replaceCard(id, card)).toEqual({ ok: true });
+    await botMessages(page).last().getByRole('form').waitFor({ timeout: 10_000 });
+    return botMessages(page).last();
+  }
+
+  it('fills in a form, asks before sending, sends form_value the bot receives, and draws charts with VChart', async () => {
+    const { page, dialogs, problems } = await openConsole(`${sandbox.bot.url}/console?lang=en_us`);
+    const card = await showCard(page, fixture('form-and-chart.json'));
+    const note = card.getByRole('textbox', { name: 'A note for the customer' });
+    expect(await note.getAttribute('placeholder')).toBe('A note for the customer');
+    expect(await note.getAttribute('maxlength')).toBe('20');
+    expect(await note.getAttribute('aria-required')).toBe('true');
+    expect(await card.locator('.field-required').count()).toBe(1);
+    const status = card.getByRole('combobox', { name: 'Status' });
+    expect(await status.inputValue()).toBe('2');
+    expect(await status.locator('option').allInnerTexts()).toEqual(['Status', 'In progress', 'Awaiting user']);
+    expect(await card.locator('input[type="date"]').count()).toBe(1);
+
+    // Charts: VChart draws each on a canvas; the figures are in the box's text for screen readers.
+    const charts = card.getByRole('img');
+    expect(await charts.count()).toBe(2);
+    await waitUntil('VChart to draw both charts', async () => (await card.locator('.chart[data-chart="drawn"]').count()) === 2);
+    expect(await card.locator('.chart canvas').count()).toBeGreaterThanOrEqual(2);
+    expect(await charts.first().getAttribute('aria-label')).toBe('bar chart: agent 王磊, open 7; agent Li Lei, open 3; agent 韩梅梅, open 12');
+    expect(await charts.last().getAttribute('aria-label')).toContain('status Closed, count 60');
+    await shot(page, 'console-30-form-chart-en.png');
+
+    // A required field empty: the client marks it and sends nothing.
+    const save = card.getByRole('button', { name: 'Save' });
+    const before = callbacks().length;
+    await save.click();
+    await card.getByText('Required', { exact: true }).waitFor();
+    expect(await note.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+
+    // Filled in: the platform's dialog asks first, and Cancel sends nothing.
+    await note.fill('Restart the VPN');
+    await status.selectOption('5');
+    await card.getByText('Tags').click();
+    await card.getByRole('checkbox', { name: 'VPN' }).check();
+    await card.getByRole('checkbox', { name: '<b>login</b>' }).check();
+    await card.locator('input[type="date"]').fill('2026-11-01');
+    await save.click();
+    const dialog = page.getByRole('dialog', { name: 'Save the changes?' });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain('The customer sees the note.');
+    await shot(page, 'console-31-confirm-en.png');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(callbacks().length).toBe(before);
+
+    // Confirmed: one callback, the submit button's name and value and the form's values as the
+    // platform shapes them; the bot acknowledges it and answers (it knows no such form: a toast).
+    await save.click();
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('.toast').first().waitFor({ timeout: 5000 });
+    await waitUntil('the callback to be acknowledged', async () => callbacks().length === before + 1 && callbacks().at(-1)!.acked);
+    expect(callbacks().at(-1)!.payload.event.action).toEqual({
+      tag: 'button',
+      name: 'save',
+      value: { fixture: 'form-save' },
+      form_value: { note: 'Restart the VPN', status: '5', tags: ['vpn', 'login'], due: '2026-11-01 +0800' },
+    });
+
+    // Reset puts the fields back as the card had them.
+    await card.getByRole('button', { name: 'Reset' }).click();
+    expect(await note.inputValue()).toBe('');
+    expect(await status.inputValue()).toBe('2');
+    expect(dialogs).toEqual([]);
+    expect(problems).toEqual([]);
+
+    // In Chinese, and at a phone's width: nothing overflows.
+    await page.getByRole('button', { name: '中文' }).click();
+    const zh = botMessages(page).last();
+    await zh.getByRole('textbox', { name: '给客户的备注' }).waitFor();
+    await waitUntil('the charts drawn again', async () => (await zh.locator('.chart[data-chart="drawn"]').count()) === 2);
+    await shot(page, 'console-32-form-chart-zh.png');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await zh.getByRole('button', { name: '保存' }).click();
+    await zh.getByText('必填', { exact: true }).waitFor();
+    const overflow = await zh.locator('.bubble-card').evaluate((c) => (c as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth > (c as unknown as { clientWidth: number }).clientWidth + 1);
+    expect(overflow).toBe(false);
+    await shot(page, 'console-33-form-chart-phone.png');
+    await zh.getByRole('textbox', { name: '给客户的备注' }).fill('好');
+    await zh.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('dialog', { name: '保存修改？' }).waitFor();
+    await shot(page, 'console-34-confirm-phone-zh.png');
+    await page.getByRole('dialog').getByRole('button', { name: '取消' }).click();
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

@@ -150,12 +150,22 @@ export function messageEvent(opts: MessageEventOptions) {
   };
 }
 
-export interface CardActionEventOptions {
+/** A form's values as the platform sends them: strings, and arrays for multi-selects. */
+export type FormValue = Record<string, string | string[]>;
+
+/**
+ * What was done on the card: a button clicked (with its form's values when it submits one), or,
+ * outside a form, a select or picker changed (`option`; `options` for a multi-select).
+ */
+export type CardAction =
+  | { tag?: 'button'; value: unknown; name?: string; formValue?: FormValue }
+  | { tag: 'select_static' | 'select_person' | 'date_picker' | 'picker_time' | 'picker_datetime'; value?: unknown; name?: string; option: string; timezone?: string }
+  | { tag: 'multi_select_static' | 'multi_select_person'; value?: unknown; name?: string; options: string[] };
+
+export type CardActionEventOptions = CardAction & {
   /** The verification token. */
   token: string;
   operatorOpenId: string;
-  /** The button's value, as the card declared it. */
-  value: unknown;
   messageId: string;
   chatId: string;
   /** The card update token ("c-…"), e.g. from StandIn.issueCardToken. */
@@ -165,9 +175,17 @@ export interface CardActionEventOptions {
   tenantKey?: string;
   /** Epoch ms; now by default. Sent in microseconds, as the platform does for callbacks. */
   createTime?: number;
+};
+
+/** event.action as the platform sends it (the Go SDK's CallBackAction names these fields). */
+function actionOf(action: CardAction) {
+  const common = { ...(action.value === undefined ? {} : { value: action.value }), tag: action.tag ?? 'button', ...(action.name === undefined ? {} : { name: action.name }) };
+  if ('option' in action) return { ...common, option: action.option, ...(action.timezone === undefined ? {} : { timezone: action.timezone }) };
+  if ('options' in action) return { ...common, options: action.options };
+  return { ...common, ...(action.formValue === undefined ? {} : { form_value: action.formValue }) };
 }
 
-/** A schema 2.0 card.action.trigger callback for a button click. */
+/** A schema 2.0 card.action.trigger callback: a button click, a form submitted, a select changed. */
 export function cardActionEvent(opts: CardActionEventOptions) {
   const tenantKey = opts.tenantKey ?? (opts.appId === undefined ? undefined : tenantKeyFor(opts.appId));
   return {
@@ -183,7 +201,7 @@ export function cardActionEvent(opts: CardActionEventOptions) {
     event: {
       operator: { ...(tenantKey === undefined ? {} : { tenant_key: tenantKey }), ...idsForOpenId(opts.operatorOpenId) },
       token: opts.cardToken,
-      action: { value: opts.value, tag: 'button' },
+      action: actionOf(opts),
       host: 'im_message',
       context: { open_message_id: opts.messageId, open_chat_id: opts.chatId },
     },

@@ -6,8 +6,9 @@
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../obs/log.js';
-import { cardActionEvent, menuEvent, messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
+import { cardActionEvent, menuEvent, messageEvent, type CardAction } from '@helpdesk-bot/feishu-standin/deliveries';
 import { cardButtons } from '@helpdesk-bot/feishu-standin/cards';
+import { formSubmission, selectChange } from '@helpdesk-bot/feishu-standin/card-forms';
 import { newChatId, newMessageId } from '@helpdesk-bot/feishu-standin/ids';
 import { isObject, tryParse } from '@helpdesk-bot/feishu-standin/json';
 import type { SentMessage, StandIn } from '@helpdesk-bot/feishu-standin';
@@ -68,10 +69,18 @@ const sendSchema = z.strictObject({
       if (bytes > MAX_TEXT_BYTES) ctx.addIssue({ code: 'custom', message: `Feishu accepts text messages up to 150 KB; this one is ${Math.ceil(bytes / 1024)} KB` });
     }),
 });
+const picked = z.string().max(1000);
+/** A click (value), a form submitted (value, name, form) or a select changed outside a form (tag, option or options). */
 const actionSchema = z.strictObject({
   messageId: z.string().regex(/^om_[0-9A-Za-z_]{1,64}$/, 'messageId is not a message id'),
-  value: z.record(z.string(), z.unknown()),
+  value: z.record(z.string(), z.unknown()).optional(),
+  name: z.string().min(1).max(100).optional(),
+  form: z.record(z.string().min(1).max(100), z.union([picked, z.array(picked).max(200)])).optional(),
+  tag: z.enum(['select_static', 'select_person', 'date_picker', 'picker_time', 'picker_datetime', 'multi_select_static', 'multi_select_person']).optional(),
+  option: picked.optional(),
+  options: z.array(picked).max(200).optional(),
 });
+type ActionInput = z.output<typeof actionSchema>;
 const menuSchema = z.strictObject({ key: z.string().min(1).max(30) });
 const pollSchema = z.strictObject({ after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) });
 const toastSchema = z.object({
@@ -204,18 +213,16 @@ export function consoleApi(deps: ConsoleApiDeps): { router: express.Router; sess
     const message = standin.messages.get(messageId);
     const chat = message && chatOfMessage(message);
     if (!message || !chat) return void res.status(404).json({ error: 'The bot sent no such message in the console.' });
-    const valueJson = JSON.stringify(value);
-    if (Buffer.byteLength(valueJson) > MAX_VALUE_BYTES) return void res.status(413).json({ error: 'The button value is too large.' });
-    // Feishu only sends what the card holds: the value must be a live button's on the current card.
-    if (!callbackValues(tryParse(message.content)?.value).has(valueJson)) {
-      return void res.status(409).json({ error: 'That button is not on the card any more (it has changed).' });
-    }
+    if (Buffer.byteLength(JSON.stringify(value ?? {})) > MAX_VALUE_BYTES) return void res.status(413).json({ error: 'The button value is too large.' });
+    // Feishu only sends what the card holds, as its client shapes it.
+    const action = cardAction(tryParse(message.content)?.value, input.data);
+    if (!action.ok) return void res.status(409).json({ error: action.error });
 
     const event = cardActionEvent({
       token: transport.token,
       appId: deps.appId,
       operatorOpenId: deps.you.openId,
-      value,
+      ...action.action,
       messageId,
       chatId: chats[chat].id,
       cardToken: standin.issueCardToken(messageId),
@@ -273,8 +280,29 @@ function botItem(message: SentMessage): ChatItem {
   return { ...base, text };
 }
 
-/** JSON of every callback value on a card's live (not disabled) buttons. */
-const callbackValues = (card: unknown): Set<string> => new Set(cardButtons(card).flatMap((b) => (!b.disabled && isObject(b.value) ? [JSON.stringify(b.value)] : [])));
+/** JSON of every callback value on a card's live (not disabled) buttons, a form's aside (they submit it). */
+const callbackValues = (card: unknown): Set<string> => new Set(cardButtons(card).flatMap((b) => (!b.disabled && !b.formAction && isObject(b.value) ? [JSON.stringify(b.value)] : [])));
+
+/** What the platform's client would send for this input on `card`, or why it would send nothing. */
+function cardAction(card: unknown, input: ActionInput): { ok: true; action: CardAction } | { ok: false; error: string } {
+  const { value, name, form, tag, option, options } = input;
+  if (form !== undefined) {
+    if (!value || !name) return { ok: false, error: 'A form is submitted by its submit button: give its value and name.' };
+    const submission = formSubmission(card, { name, value }, form);
+    return submission.ok ? { ok: true, action: { value, name, formValue: submission.formValue } } : { ok: false, error: `Feishu would send nothing: ${submission.reason}.` };
+  }
+  if (tag !== undefined) {
+    const pick = option ?? options;
+    if (pick === undefined) return { ok: false, error: 'A select sends the option picked (option, or options for a multi-select).' };
+    const change = selectChange(card, { tag, ...(name ? { name } : {}), ...(value ? { value } : {}), ...(typeof pick === 'string' ? { option: pick } : { options: pick }) });
+    if (!change.ok) return { ok: false, error: `Feishu would send nothing: ${change.reason}.` };
+    const common = { ...(name ? { name } : {}), ...(value ? { value } : {}) };
+    if (tag === 'multi_select_static' || tag === 'multi_select_person') return { ok: true, action: { tag, ...common, options: [change.picked].flat() } };
+    return { ok: true, action: { tag, ...common, option: String(change.picked) } };
+  }
+  if (!value || !callbackValues(card).has(JSON.stringify(value))) return { ok: false, error: 'That button is not on the card any more (it has changed).' };
+  return { ok: true, action: { value } };
+}
 
 const chatName = (value: unknown): ChatName | undefined => CHATS.find((c) => c === value);
 

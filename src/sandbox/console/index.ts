@@ -1,12 +1,14 @@
 // The sandbox console: a chat page at /console (static files, strict CSP) and the sandbox API under
 // /sandbox/api that it talks to. Mounted on the bot's own server by sandbox mode only.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type express from 'express';
 import { consoleApi, type ConsoleApiDeps, type ConsoleSession } from './api.js';
 
 export type { ConsoleApiDeps, ConsoleSession } from './api.js';
 
 export const CONSOLE_PATH = '/console';
+const VCHART_BROWSER_BUILD = '@visactor/vchart/build/index.min.js';
 export const API_PATH = '/sandbox/api';
 
 /** No inline script or style, nothing from elsewhere: the page's own files and its own API only. */
@@ -25,6 +27,9 @@ const FILES: Record<string, { file: string; type: string }> = {
   '': { file: 'index.html', type: 'text/html; charset=utf-8' },
   'console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
   'card.js': { file: 'card.js', type: 'text/javascript; charset=utf-8' },
+  'card-dom.js': { file: 'card-dom.js', type: 'text/javascript; charset=utf-8' },
+  'card-form.js': { file: 'card-form.js', type: 'text/javascript; charset=utf-8' },
+  'card-chart.js': { file: 'card-chart.js', type: 'text/javascript; charset=utf-8' },
   'console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
   'favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
@@ -33,6 +38,7 @@ const FILES: Record<string, { file: string; type: string }> = {
 export function consoleRoutes(deps: ConsoleApiDeps): { routes: (app: express.Express) => void; session: ConsoleSession } {
   // Read once at start: a fixed set of files, so no request path ever reaches the file system.
   const pages = Object.fromEntries(Object.entries(FILES).map(([name, { file, type }]) => [name, { type, body: readFileSync(new URL(`./page/${file}`, import.meta.url)) }]));
+  pages['vchart.js'] = { type: 'text/javascript; charset=utf-8', body: readFileSync(vchartBuild()) };
   const headers = {
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
@@ -52,4 +58,14 @@ export function consoleRoutes(deps: ConsoleApiDeps): { routes: (app: express.Exp
       app.use(API_PATH, api.router);
     },
   };
+}
+
+/**
+ * VChart's browser build (cards' charts): beside the bundle's page files once built (the build
+ * copies it there, so a production image needs no VChart package), or from the package when run
+ * from the sources.
+ */
+function vchartBuild(): string | URL {
+  const built = new URL('./page/vchart.js', import.meta.url);
+  return existsSync(built) ? built : createRequire(import.meta.url).resolve(VCHART_BROWSER_BUILD);
 }

@@ -96,6 +96,10 @@ describe('sandbox mode, in-process', () => {
     for (const [path, type] of [
       ['/console/console.js', 'text/javascript'],
       ['/console/card.js', 'text/javascript'],
+      ['/console/card-dom.js', 'text/javascript'],
+      ['/console/card-form.js', 'text/javascript'],
+      ['/console/card-chart.js', 'text/javascript'],
+      ['/console/vchart.js', 'text/javascript'],
       ['/console/console.css', 'text/css'],
     ] as const) {
       const res = await call(base, path);
@@ -360,5 +364,53 @@ describe('callback answers, applied as Feishu applies them (scripted bot)', () =
     expect(res.status).toBe(502);
     expect(res.json['error']).toMatch(message);
     expect(content().header.title.content).toBe('After');
+  });
+
+  describe('on a card with a form and a select outside it', () => {
+    const card = fixture('form-and-chart.json');
+    (card['body'] as { elements: unknown[] }).elements.push({
+      tag: 'select_static',
+      name: 'view',
+      options: [{ text: { tag: 'plain_text', content: 'Open' }, value: 'open' }],
+      behaviors: [{ type: 'callback', value: { fixture: 'view' } }],
+    });
+    const save = { fixture: 'form-save' };
+    const act = (body: Record<string, unknown>) => call(base, '/sandbox/api/actions', { messageId, ...body });
+    const lastAction = () => {
+      const callback = received.at(-1)!;
+      return (JSON.parse(new AESCipher(secrets.encryptKey).decrypt(JSON.parse(callback.body).encrypt)) as { event: { action: unknown } }).event.action;
+    };
+    beforeAll(() => {
+      expect(standin.replaceCard(messageId, card)).toEqual({ ok: true });
+      answer = { body: {} };
+    });
+
+    it('sends a submission as the platform does: the button’s name and value, and form_value', async () => {
+      const res = await act({ value: save, name: 'save', form: { note: 'hi', tags: ['vip'], due: '2026-11-01' } });
+      expect(res.status, res.text).toBe(200);
+      expect(lastAction()).toEqual({ tag: 'button', name: 'save', value: save, form_value: { note: 'hi', tags: ['vip'], due: '2026-11-01 +0800' } });
+    });
+
+    it('sends a select changed outside a form as action.option', async () => {
+      const res = await act({ tag: 'select_static', name: 'view', value: { fixture: 'view' }, option: 'open' });
+      expect(res.status, res.text).toBe(200);
+      expect(lastAction()).toEqual({ tag: 'select_static', name: 'view', value: { fixture: 'view' }, option: 'open' });
+    });
+
+    it.each<[string, Record<string, unknown>, RegExp]>([
+      ['a required field left empty', { value: save, name: 'save', form: { tags: ['vip'] } }, /note is required/],
+      ['a field the form lacks', { value: save, name: 'save', form: { note: 'hi', owner: 'x' } }, /no field "owner"/],
+      ['an option the select lacks', { value: save, name: 'save', form: { note: 'hi', status: '9' } }, /not one of its options/],
+      ['a form without its button’s name', { value: save, form: { note: 'hi' } }, /give its value and name/],
+      ['a submit button clicked without its form', { value: save }, /not on the card any more/],
+      ['a select’s option it lacks', { tag: 'select_static', name: 'view', value: { fixture: 'view' }, option: 'closed' }, /not one of its options/],
+      ['a select that is in the form', { tag: 'select_static', name: 'status', option: '2' }, /no select_static "status"/],
+    ])('refuses %s (409) and sends nothing', async (_name, body, error) => {
+      const before = received.length;
+      const res = await act(body);
+      expect(res.status, res.text).toBe(409);
+      expect(res.json['error']).toMatch(error);
+      expect(received.length).toBe(before);
+    });
   });
 });

@@ -189,4 +189,21 @@ describe('payload builders', () => {
       },
     });
   });
+
+  const base = { token: 'vt', appId: APP, operatorOpenId: 'ou_alice', messageId: 'om_card', chatId: 'oc_chat', cardToken: 'c-abc' };
+
+  it('sends a form submission as the submit button with its name, value and form_value', () => {
+    const event = cardActionEvent({ ...base, value: { v: 1, sig: 's' }, name: 'tk_save', formValue: { status: '2', tags: ['vpn', 'login'], due: '2026-11-01 +0800' } });
+    expect(event.event.action).toEqual({ tag: 'button', name: 'tk_save', value: { v: 1, sig: 's' }, form_value: { status: '2', tags: ['vpn', 'login'], due: '2026-11-01 +0800' } });
+  });
+
+  it('sends a select changed outside a form as action.option, a multi-select as action.options', () => {
+    expect(cardActionEvent({ ...base, tag: 'select_static', name: 'status', value: { v: 1 }, option: '5' }).event.action).toEqual({ tag: 'select_static', name: 'status', value: { v: 1 }, option: '5' });
+    expect(cardActionEvent({ ...base, tag: 'date_picker', option: '2026-11-01 +0800', timezone: 'Asia/Shanghai' }).event.action).toEqual({
+      tag: 'date_picker',
+      option: '2026-11-01 +0800',
+      timezone: 'Asia/Shanghai',
+    });
+    expect(cardActionEvent({ ...base, tag: 'multi_select_static', options: ['a', 'b'] }).event.action).toEqual({ tag: 'multi_select_static', options: ['a', 'b'] });
+  });
 });

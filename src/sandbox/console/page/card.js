@@ -3,17 +3,15 @@
 // Safety rule: card text is only ever put into the page with createTextNode / textContent. The card
 // markdown (bold, italic, strike, code, links, <font>, <text_tag>, <at>, entities) is parsed here
 // into a small tree and built node by node; no string from a card is ever parsed as HTML. Links are
-// made only for http and https URLs. Unknown elements show as "unsupported element: tag".
+// made only for http and https URLs. Unknown elements show as "unsupported element: tag". Forms
+// and their fields: card-form.js; charts: card-chart.js.
+import { callbackValue, clampNumber, el, isObject, pickText, unsupported } from './card-dom.js';
+import { renderChart } from './card-chart.js';
+import { confirmDialog, FIELD_TAGS, readForm, renderField, resetForm } from './card-form.js';
 
-/**
- * Card JSON as it comes: untrusted, so every field is checked where it is used.
- * @typedef {Record<string, any>} Json
- */
-/** @typedef {'zh_cn' | 'en_us'} Locale */
-/**
- * What rendering needs: the viewer's language, and what a button's callback does.
- * @typedef {{ locale: Locale, onAction: (value: object, button: HTMLButtonElement) => void }} Ctx
- */
+/** @typedef {import('./card-dom.js').Json} Json */
+/** @typedef {import('./card-dom.js').Locale} Locale */
+/** @typedef {import('./card-dom.js').Ctx} Ctx */
 
 const HEADER_TEMPLATES = new Set(['blue', 'wathet', 'turquoise', 'green', 'yellow', 'orange', 'red', 'carmine', 'violet', 'purple', 'indigo', 'grey', 'default']);
 /** @type {Set<unknown>} */
@@ -25,10 +23,11 @@ const MAX_DEPTH = 16;
 
 /**
  * @param {unknown} card the card JSON
- * @param {{ locale: 'zh_cn' | 'en_us', onAction?: (value: object, button: HTMLButtonElement) => void }} options
+ * @param {{ locale: Locale, onAction?: Ctx['onAction'] }} options
  * @returns {HTMLElement}
  */
 export function renderCard(card, options) {
+  /** @type {Ctx} */
   const ctx = { locale: options.locale, onAction: options.onAction ?? (() => {}) };
   const root = el('div', 'card');
   if (!isObject(card)) {
@@ -41,20 +40,6 @@ export function renderCard(card, options) {
   renderElements(body, Array.isArray(elements) ? elements : [], ctx, 0);
   root.append(body);
   return root;
-}
-
-/**
- * The text of a text object (or element) in the viewer's language: i18n_content, else content.
- * @param {unknown} node
- * @param {Locale} locale
- * @returns {string}
- */
-export function pickText(node, locale) {
-  if (typeof node === 'string') return node;
-  if (!isObject(node)) return '';
-  const i18n = node.i18n_content;
-  if (isObject(i18n) && typeof i18n[locale] === 'string') return i18n[locale];
-  return typeof node.content === 'string' ? node.content : '';
 }
 
 /**
@@ -150,7 +135,24 @@ function renderElement(node, ctx, depth) {
       return renderTable(node, ctx);
     case 'collapsible_panel':
       return renderPanel(node, ctx, depth);
+    case 'form': {
+      // Its fields register with it; its submit button reads them.
+      const box = el('div', 'card-form');
+      box.setAttribute('role', 'form');
+      renderElements(box, Array.isArray(node.elements) ? node.elements : [], { ...ctx, form: [] }, depth + 1);
+      return box;
+    }
+    case 'chart':
+      return renderChart(node);
+    case 'person':
+      return person(node.user_id);
+    case 'person_list': {
+      const box = el('div', 'persons');
+      for (const p of Array.isArray(node.persons) ? node.persons.filter(isObject) : []) box.append(person(p.id));
+      return box;
+    }
     default:
+      if (FIELD_TAGS.has(node.tag)) return renderField(node, ctx);
       return unsupported(typeof node.tag === 'string' ? node.tag : '(no tag)');
   }
 }
@@ -190,18 +192,35 @@ function renderButton(node, ctx) {
   button.type = 'button';
   button.textContent = pickText(node.text, ctx.locale);
   const behaviors = Array.isArray(node.behaviors) ? node.behaviors.filter(isObject) : [];
-  const callback = behaviors.find((b) => b.type === 'callback' && isObject(b.value));
+  const value = callbackValue(node);
   const openUrl = behaviors.find((b) => b.type === 'open_url');
   if (node.disabled === true) {
     button.disabled = true;
     return button;
   }
-  button.addEventListener('click', () => {
-    if (callback) ctx.onAction(callback.value, button);
+  const fields = ctx.form;
+  button.addEventListener('click', async () => {
+    if (fields && node.form_action_type === 'reset') return resetForm(fields);
+    const submits = fields !== undefined && node.form_action_type === 'submit';
+    const form = submits ? readForm(fields) : undefined;
+    if (submits && !form) return;
+    // The platform asks first; Cancel sends nothing.
+    if (isObject(node.confirm) && !(await confirmDialog(node.confirm, ctx.locale))) return;
+    if (value) ctx.onAction({ value, ...(submits ? { name: String(node.name), form } : {}) }, button);
     const url = openUrl && safeUrl(openUrl.default_url);
     if (url) window.open(url, '_blank', 'noopener,noreferrer');
   });
   return button;
+}
+
+/**
+ * A person (by id: the console knows no names), as the client's capsule.
+ * @param {unknown} id
+ */
+function person(id) {
+  const capsule = el('span', 'person-capsule');
+  capsule.textContent = `@${typeof id === 'string' ? id : '?'}`;
+  return capsule;
 }
 
 /**
@@ -328,16 +347,6 @@ function textTag(text, color) {
   const span = el('span', `tag tag-${TAG_COLORS.has(color) ? color : 'neutral'}`);
   span.textContent = text;
   return span;
-}
-
-/**
- * @param {string} tag
- * @param {string} [why]
- */
-function unsupported(tag, why) {
-  const box = el('div', 'unsupported');
-  box.textContent = `unsupported element: ${tag}${why ? ` (${why})` : ''}`;
-  return box;
 }
 
 /**
@@ -623,36 +632,4 @@ function container(node) {
     default:
       return el('span');
   }
-}
-
-// ---- helpers ----
-
-/**
- * @template {keyof HTMLElementTagNameMap} K
- * @param {K} name
- * @param {string} [className]
- * @returns {HTMLElementTagNameMap[K]}
- */
-function el(name, className) {
-  const node = document.createElement(name);
-  if (className) node.className = className;
-  return node;
-}
-
-/**
- * @param {unknown} value
- * @returns {value is Json}
- */
-function isObject(value) {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * @param {unknown} value
- * @param {number} min
- * @param {number} max
- * @param {number} fallback
- */
-function clampNumber(value, min, max, fallback) {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
 }

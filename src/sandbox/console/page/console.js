@@ -4,6 +4,7 @@
 // conversation is polled back from the stand-in platform, cards included, and re-rendered in place
 // when the bot updates them.
 import { renderCard } from './card.js';
+import { releaseCharts } from './card-chart.js';
 
 const POLL_MS = 700;
 const TOAST_MS = 4000;
@@ -177,7 +178,7 @@ async function pollOnce() {
       const known = chat.items.get(item.id);
       if (known && known.updatedAt === item.updatedAt && known.updates === item.updates) continue;
       chat.items.set(item.id, item);
-      chat.nodes.delete(item.id);
+      forget(chat, item.id);
       changed = true;
     }
     if (changed && name === state.chat) renderLog();
@@ -237,27 +238,39 @@ async function newTicket(button) {
 }
 
 /**
+ * A click, a form submitted or a select changed on a card: the sandbox sends the platform's callback.
  * @param {string} messageId
- * @param {object} value
- * @param {HTMLButtonElement} button
+ * @param {import('./card-dom.js').CardAction} action
+ * @param {HTMLElement & { disabled?: boolean }} control
  */
-async function click(messageId, value, button) {
-  button.disabled = true;
-  button.setAttribute('aria-busy', 'true');
+async function act(messageId, action, control) {
+  control.disabled = true;
+  control.setAttribute('aria-busy', 'true');
   try {
     /** @type {{ updated: boolean, toast?: ToastData }} */
-    const answer = await api('/actions', { messageId, value });
+    const answer = await api('/actions', { messageId, ...action });
     if (answer.toast) toast(answer.toast);
   } catch (error) {
     toast({ type: 'error', content: /** @type {Error} */ (error).message });
   } finally {
-    button.disabled = false;
-    button.removeAttribute('aria-busy');
+    control.disabled = false;
+    control.removeAttribute('aria-busy');
   }
   await poll();
 }
 
 // ---- rendering ----
+
+/**
+ * Drops a message's rendered node (its card changed, or the language did), releasing its charts.
+ * @param {{ nodes: Map<string, HTMLElement> }} chat
+ * @param {string} id
+ */
+function forget(chat, id) {
+  const node = chat.nodes.get(id);
+  if (node) releaseCharts(node);
+  chat.nodes.delete(id);
+}
 
 function renderLog() {
   const log = $('log');
@@ -307,7 +320,7 @@ function renderMessage(item) {
     bubble.append(userText(item.text));
   } else if (item.card !== undefined) {
     bubble.classList.add('bubble-card');
-    bubble.append(renderCard(item.card, { locale: state.locale, onAction: (value, button) => click(item.id, value, button) }));
+    bubble.append(renderCard(item.card, { locale: state.locale, onAction: (action, control) => act(item.id, action, control) }));
   } else {
     bubble.textContent = item.text ?? '';
   }
@@ -404,7 +417,7 @@ function applyLocale() {
   $('examples-label').textContent = t('examples');
   renderExamples();
   for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-lang]'))) button.setAttribute('aria-pressed', String(button.dataset.lang === state.locale));
-  for (const chat of Object.values(state.chats)) chat.nodes.clear();
+  for (const chat of Object.values(state.chats)) for (const id of [...chat.nodes.keys()]) forget(chat, id);
   for (const entry of state.toasts) entry.show();
   renderLog();
 }

@@ -148,7 +148,9 @@ function cardDelivery(eventId: string, event: Obj): Delivery {
   const messageId = str(context.open_message_id);
   const chatId = str(context.open_chat_id);
   const updateToken = str(event.token);
-  const formValue = action.form_value;
+  const formValue = fields(action.form_value);
+  const option = typeof action.option === 'string' ? action.option : undefined;
+  const options = strings(action.options);
   return {
     kind: 'card-action',
     dedupeKey: `evt:${eventId}`,
@@ -156,10 +158,30 @@ function cardDelivery(eventId: string, event: Obj): Delivery {
       eventId,
       operatorOpenId,
       value: action.value,
-      ...(formValue && typeof formValue === 'object' && !Array.isArray(formValue) ? { formValue: formValue as Record<string, unknown> } : {}),
       ...(messageId ? { messageId } : {}),
       ...(chatId ? { chatId } : {}),
       ...(updateToken ? { updateToken } : {}),
+      ...(formValue ? { formValue } : {}),
+      ...(option !== undefined ? { option } : {}),
+      ...(options ? { options } : {}),
     },
   };
+}
+
+/** A list of strings, or undefined (anything else in it drops the whole list: it is not what a select sends). */
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+
+/**
+ * A form's values by field name, keeping only what a form sends (a string, or a list of strings
+ * from a multi-select); a field of any other shape is dropped, and the bot then sees it as empty.
+ */
+function fields(v: unknown): Record<string, string | string[]> | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const kept: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(v as Obj)) {
+    const list = strings(value);
+    if (typeof value === 'string') kept[name] = value;
+    else if (list) kept[name] = list;
+  }
+  return kept;
 }

@@ -29,12 +29,18 @@ export interface CardAction {
   operatorOpenId: string;
   /** The button's value, untrusted: validate before use. */
   value: unknown;
-  /** A submitted form's fields by name (strings, arrays for multi-selects), untrusted like typed text. */
-  formValue?: Record<string, unknown>;
   messageId?: string;
   chatId?: string;
   /** Token for the delayed card update API (valid 30 minutes, two uses). */
   updateToken?: string;
+  /**
+   * What a form's fields held when it was submitted, by field name (a multi-select's as a list).
+   * Untrusted input, unsigned: only strings and lists of strings are kept; validate before use.
+   */
+  formValue?: Record<string, string | string[]>;
+  /** A select changed outside a form: the option (a multi-select: the options) now chosen. Untrusted. */
+  option?: string;
+  options?: string[];
 }
 
 /** Why the bot can no longer post to a chat. */

@@ -89,6 +89,18 @@ describe('interpret', () => {
     const d = interpret(cardActionEvent({ token: 't', operatorOpenId: 'ou_op', value: { v: 1 }, messageId: 'om_9', chatId: 'oc_9', cardToken: 'c-1', eventId: 'ev' }), BOT);
     expect(d).toEqual({ kind: 'card-action', dedupeKey: 'evt:ev', action: { eventId: 'ev', operatorOpenId: 'ou_op', value: { v: 1 }, messageId: 'om_9', chatId: 'oc_9', updateToken: 'c-1' } });
   });
+
+  it("carries a submitted form's values and a changed select, keeping only what a form sends", () => {
+    const base = { token: 't', operatorOpenId: 'ou_op', messageId: 'om_9', chatId: 'oc_9', cardToken: 'c-1', eventId: 'ev' };
+    const submitted = interpret(cardActionEvent({ ...base, value: { v: 1 }, name: 'send', formValue: { text: 'hi', tags: ['VIP', 'vpn'] } }), BOT);
+    expect(submitted).toMatchObject({ kind: 'card-action', action: { formValue: { text: 'hi', tags: ['VIP', 'vpn'] } } });
+    const odd = cardActionEvent({ ...base, value: { v: 1 }, formValue: { text: 'hi' } });
+    (odd.event.action as Record<string, unknown>).form_value = { text: 'hi', n: 5, nested: { a: 1 }, mixed: ['a', 2], list: ['a'] };
+    expect(interpret(odd, BOT)).toMatchObject({ action: { formValue: { text: 'hi', list: ['a'] } } });
+    expect((interpret(odd, BOT) as { action: { formValue: Record<string, unknown> } }).action.formValue).not.toHaveProperty('n');
+    expect(interpret(cardActionEvent({ ...base, tag: 'select_static', option: '2' }), BOT)).toMatchObject({ action: { option: '2' } });
+    expect(interpret(cardActionEvent({ ...base, tag: 'multi_select_static', options: ['1', '5'] }), BOT)).toMatchObject({ action: { options: ['1', '5'] } });
+  });
 });
 
 describe('interpret: chat events', () => {

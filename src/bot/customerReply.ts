@@ -3,11 +3,10 @@
 // per draft, however often Send is clicked), and answers suggested from the helpdesk's FAQs that
 // take the same path. Who sent what is in the audit line, never the text.
 import { randomBytes } from 'node:crypto';
-import type { FormProblem } from '../cards/ticketActions.js';
 import { clip } from '../cards/kit.js';
 import { fromThrown } from '../feishu/errors.js';
 import type { Message, Ticket } from '../helpdesk/types.js';
-import { REPLY_MAX_CHARS } from '../views/act.js';
+import { REPLY_LIMIT, type FormProblem } from '../cards/ticketActions.js';
 import { actValue, cancelOf, draw, type ActResult, type Target } from './acting.js';
 import type { BotContext } from './context.js';
 
@@ -22,7 +21,7 @@ export function typedText(raw: unknown): { text: string } | { problem: FormProbl
   const text = typeof raw === 'string' ? raw.replace(/\r\n?/g, '\n').trim() : '';
   if (text === '') return { problem: { kind: 'empty' } };
   const length = [...text].length;
-  if (length > REPLY_MAX_CHARS) return { problem: { kind: 'too-long', length, limit: REPLY_MAX_CHARS } };
+  if (length > REPLY_LIMIT) return { problem: { kind: 'too-long', length, limit: REPLY_LIMIT } };
   return { text };
 }
 
@@ -39,7 +38,7 @@ export function replyForm(ctx: BotContext, target: Target, outcome: string, draf
 /** What would be sent, with a Send button only the writer can use, for this draft alone. */
 export function preview(ctx: BotContext, who: string, target: Target, raw: unknown): Promise<ActResult> {
   const typed = typedText(raw);
-  if ('problem' in typed) return replyForm(ctx, target, typed.problem.kind, typeof raw === 'string' ? clip(raw, REPLY_MAX_CHARS) : undefined, typed.problem);
+  if ('problem' in typed) return replyForm(ctx, target, typed.problem.kind, typeof raw === 'string' ? clip(raw, REPLY_LIMIT) : undefined, typed.problem);
   const draft = randomBytes(9).toString('base64url');
   return draw(ctx, target, 'ok', {
     kind: 'preview',
@@ -82,7 +81,7 @@ export async function suggest(ctx: BotContext, who: string, target: Target): Pro
   return draw(ctx, target, faqs.length ? 'ok' : 'no-match', {
     kind: 'suggestions',
     query,
-    faqs: faqs.map((f) => ({ question: f.question, answer: f.answer, use: actValue(ctx, target, { op: 'use', text: clip(f.answer, REPLY_MAX_CHARS) }) })),
+    faqs: faqs.map((f) => ({ question: f.question, answer: f.answer, use: actValue(ctx, target, { op: 'use', text: clip(f.answer, REPLY_LIMIT) }) })),
     cancel: cancelOf(ctx, target),
   });
 }

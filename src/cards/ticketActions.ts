@@ -2,8 +2,9 @@
 // Its buttons (Reply and Suggest with the bot's rights; status, close, tags and a note as the
 // agent, once signed in), what was last done from chat and by whom, and the part a click opens:
 // a form, a reply's preview, suggested answers, the sign-in, or what became of an action.
+import { form, input, MAX_INPUT_LENGTH, multiSelectStatic, selectStatic, submitButton } from './form.js';
 import { ago } from './format.js';
-import { button, clip, columns, esc, grey, joinL, l, markdown, mapL, plainText, same, type Element, type Json, type L10n } from './kit.js';
+import { button, clip, columns, esc, grey, joinL, l, markdown, mapL, plainText, same, type ButtonSpec, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';
 
 /** What was done to a ticket from chat. */
@@ -56,7 +57,15 @@ export type Panel =
   | { kind: 'device'; who: string; code: string; url: string; expiresAt: number; again: boolean; cancel: Json }
   | { kind: 'refused'; who: string; refusal: Refusal };
 
+/** What the forms start from: the ticket as it is now. */
+export interface TicketNow {
+  id: string;
+  status?: number;
+  tags: string[];
+}
+
 export interface ActionArea {
+  ticket: TicketNow;
   buttons: ActionButtons;
   /** Actions an operator has not turned on, so the card says how. */
   off: ('replies' | 'sign-in')[];
@@ -66,23 +75,31 @@ export interface ActionArea {
 
 /** Statuses an agent may set from the card (closing has buttons of its own). */
 export const OPEN_STATUSES = [1, 2, 3, 4, 5] as const;
+/** The longest reply or note: what one card input takes. */
+export const REPLY_LIMIT = MAX_INPUT_LENGTH;
 
 /** A person on a card: their name when known, else the platform's mention (which shows their name). */
 export const personRef = (openId: string, name?: string): string => (name ? esc(clip(name, 40)) : `<at id=${/^ou_[A-Za-z0-9_-]+$/.test(openId) ? openId : 'unknown'}></at>`);
 
 export function actionArea(area: ActionArea, timezone: string, now: number): Element[] {
   const { buttons: b } = area;
-  const row = (specs: [Json | undefined, L10n, ('primary' | 'default')?][]) =>
-    specs.filter(([value]) => value !== undefined).map(([value, text, kind]) => ({ elements: [button({ text, value: value!, kind: kind ?? 'default' })], width: 'auto' as const }));
-  const buttons = row([
-    [b.reply, l('回复用户', 'Reply'), 'primary'],
-    [b.suggest, l('推荐答案', 'Suggest answers')],
-    [b.status, l('更改状态', 'Change status')],
-    [b.closeSolved, l('关闭：已解决', 'Close as solved')],
-    [b.closeUnsolved, l('关闭：未解决', 'Close as unsolved')],
-    [b.tags, l('标签', 'Tags')],
-    [b.note, l('添加备注', 'Add note')],
-  ]);
+  const id = area.ticket.id;
+  // Closing is confirmed in the platform's own dialog, which also says what closing does not do.
+  const closing = (solved: boolean) => ({
+    title: solved ? l(`将工单 ${id} 关闭为已解决？`, `Close ticket ${id} as solved?`) : l(`将工单 ${id} 关闭为未解决？`, `Close ticket ${id} as unsolved?`),
+    text: l('这会以你的身份更改服务台中的工单状态；不会结束用户的会话。', 'This changes the ticket in the helpdesk, as you; it does not end the customer’s chat.'),
+  });
+  const specs: ButtonSpec[] = [
+    { value: b.reply, text: l('回复用户', 'Reply'), kind: 'primary' },
+    { value: b.suggest, text: l('推荐答案', 'Suggest answers') },
+    { value: b.status, text: l('更改状态', 'Change status') },
+    { value: b.closeSolved, text: l('关闭：已解决', 'Close as solved'), confirm: closing(true) },
+    { value: b.closeUnsolved, text: l('关闭：未解决', 'Close as unsolved'), confirm: closing(false) },
+    { value: b.tags, text: l('标签', 'Tags') },
+    { value: b.note, text: l('添加备注', 'Add note') },
+  ];
+  // A button is offered only with its value.
+  const buttons = specs.filter((spec) => spec.value !== undefined).map((spec) => ({ elements: [button(spec)], width: 'auto' as const }));
   const notes = [
     ...(area.last ? [lastLine(area.last, timezone, now)] : []),
     ...(area.off.includes('replies')
@@ -96,7 +113,7 @@ export function actionArea(area: ActionArea, timezone: string, now: number): Ele
   ];
   return [
     ...(buttons.length ? [columns(buttons, { flex_mode: 'flow', horizontal_spacing: '8px' })] : []),
-    ...(area.panel ? panelElements(area.panel, timezone, now) : []),
+    ...(area.panel ? panelElements(area.panel, area.ticket) : []),
     markdown(grey(joinL(notes, '\n')), { text_size: 'notation' }),
   ];
 }
@@ -105,7 +122,7 @@ function lastLine(last: LastAction, timezone: string, now: number): L10n {
   const who = personRef(last.by, last.name);
   const what = didWords(last.did);
   const when = ago(last.at, now, timezone);
-  return l(`最近在聊天中：${who} ${what.zh_cn} · ${when.zh_cn}`, `Last from chat: ${who} ${what.en_us} · ${when.en_us}`);
+  return l(`最近在聊天中：${who}${what.zh_cn} · ${when.zh_cn}`, `Last from chat: ${who} ${what.en_us} · ${when.en_us}`);
 }
 
 function didWords(did: Did): L10n {
@@ -123,7 +140,7 @@ function didWords(did: Did): L10n {
   }
 }
 
-function panelElements(panel: Panel, _timezone: string, _now: number): Element[] {
+function panelElements(panel: Panel, ticket: TicketNow): Element[] {
   switch (panel.kind) {
     case 'preview':
       return [
@@ -184,7 +201,7 @@ function panelElements(panel: Panel, _timezone: string, _now: number): Element[]
     case 'refused':
       return [markdown(refusalWords(panel.who, panel.refusal))];
     default:
-      return formPanel(panel);
+      return formPanel(panel, ticket);
   }
 }
 
@@ -227,51 +244,58 @@ function refusalWords(who: string, r: Refusal): L10n {
   }
 }
 
-/** The forms (reply, status, tags, note): drawn with the card kit's form builders. */
-function formPanel(panel: Extract<Panel, { kind: 'reply' | 'status' | 'tags' | 'note' }>): Element[] {
+/** The forms (reply, status, tags, note): the field, its submit button, and Cancel beside the form. */
+function formPanel(panel: Extract<Panel, { kind: 'reply' | 'status' | 'tags' | 'note' }>, ticket: TicketNow): Element[] {
   const problem = panel.problem ? [markdown(problemWords(panel.kind, panel.problem))] : [];
-  const fields: Element[] = [];
-  let title: L10n;
-  let submit: { text: L10n; value: Json };
+  const cancel = button({ text: l('取消', 'Cancel'), value: panel.cancel });
+  const submit = (text: L10n, value: Json) => submitButton({ name: `${panel.kind}_submit`, text, value });
+  const text = (name: 'reply' | 'note', placeholder: L10n, draft?: string) => input({ name, kind: 'multiline_text', maxLength: REPLY_LIMIT, required: true, placeholder, ...(draft ? { initial: draft } : {}) });
   switch (panel.kind) {
     case 'reply':
-      title = l(
-        '**回复用户**：用户看到的是服务台机器人发的消息，不显示你的名字；机器人会记录是谁发的。',
-        '**Reply to the customer**: they see it from the helpdesk’s bot account, not in your name; the bot records who sent it.',
-      );
-      fields.push(TMP_input('reply', l('要发给用户的话', 'What to tell the customer'), panel.draft));
-      submit = { text: l('预览', 'Preview'), value: panel.preview };
-      break;
+      return [
+        markdown(
+          l(
+            '**回复用户**：用户看到的是服务台机器人发的消息，不显示你的名字；机器人会记录是谁发的。',
+            '**Reply to the customer**: they see it from the helpdesk’s bot account, not in your name; the bot records who sent it.',
+          ),
+        ),
+        ...problem,
+        form('reply_form', [text('reply', l(`要发给用户的话（最多 ${REPLY_LIMIT} 字）`, `What to tell the customer (at most ${REPLY_LIMIT} characters)`), panel.draft), submit(l('预览', 'Preview'), panel.preview)]),
+        cancel,
+      ];
     case 'note':
-      title = l('**添加备注**：只有客服能看到，用户看不到。', '**Add a private note**: agents see it, the customer does not.');
-      fields.push(TMP_input('note', l('备注', 'Note'), panel.draft));
-      submit = { text: l('添加', 'Add'), value: panel.submit };
-      break;
-    case 'status':
-      title = l('**更改状态**（关闭请用“关闭”按钮）', '**Change the status** (to close it, use the Close buttons)');
-      fields.push({ tag: 'select_static', name: 'status', width: 'fill', options: OPEN_STATUSES.map((s) => ({ text: { tag: 'plain_text', ...TMP_texts(statusLook(s).label) }, value: String(s) })) });
-      submit = { text: l('设置', 'Set'), value: panel.submit };
-      break;
-    case 'tags':
-      title = l('**标签**：选择这个工单应有的全部标签', '**Tags**: choose every tag this ticket should have');
-      fields.push({ tag: 'multi_select_static', name: 'tags', width: 'fill', options: panel.known.map((t) => ({ text: { tag: 'plain_text', content: t }, value: t })) });
-      submit = { text: l('保存', 'Save'), value: panel.submit };
-      break;
+      return [
+        markdown(l('**添加备注**：写进工单的备注，只有客服能看到。', '**Add a private note** to the ticket: agents see it, the customer does not.')),
+        ...problem,
+        form('note_form', [text('note', l(`备注（最多 ${REPLY_LIMIT} 字）`, `Note (at most ${REPLY_LIMIT} characters)`), panel.draft), submit(l('添加', 'Add'), panel.submit)]),
+        cancel,
+      ];
+    case 'status': {
+      const options = OPEN_STATUSES.map((s) => ({ value: String(s), text: statusLook(s).label }));
+      return [
+        markdown(l('**更改状态**（关闭工单请用“关闭”按钮）', '**Change the status** (to close the ticket, use the Close buttons)')),
+        ...problem,
+        form('status_form', [
+          selectStatic({ name: 'status', options, required: true, placeholder: l('选择状态', 'Choose a status'), ...(ticket.status !== undefined ? { initial: String(ticket.status) } : {}) }),
+          submit(l('设置', 'Set'), panel.submit),
+        ]),
+        cancel,
+      ];
+    }
+    case 'tags': {
+      const names = [...new Set([...ticket.tags, ...panel.known])];
+      return [
+        markdown(l('**标签**：选择这个工单应有的全部标签（取消勾选即移除）', '**Tags**: choose every tag this ticket should have (untick one to remove it)')),
+        ...problem,
+        form('tags_form', [
+          multiSelectStatic({ name: 'tags', options: names.map((t) => ({ value: t, text: same(t) })), selected: ticket.tags, placeholder: l('没有标签', 'No tags') }),
+          submit(l('保存', 'Save'), panel.submit),
+        ]),
+        cancel,
+      ];
+    }
   }
-  const submitButton = { ...button({ text: submit.text, value: submit.value, kind: 'primary' }), name: `${panel.kind}_submit`, form_action_type: 'submit' };
-  return [markdown(title), ...problem, { tag: 'form', name: `${panel.kind}_form`, elements: [...fields, submitButton] }, button({ text: l('取消', 'Cancel'), value: panel.cancel })];
 }
-
-const TMP_texts = (text: L10n) => ({ content: text.en_us, i18n_content: { ...text } });
-const TMP_input = (name: string, placeholder: L10n, draft?: string): Element => ({
-  tag: 'input',
-  name,
-  input_type: 'multiline_text',
-  max_length: 1000,
-  width: 'fill',
-  placeholder: { tag: 'plain_text', ...TMP_texts(placeholder) },
-  ...(draft ? { default_value: draft } : {}),
-});
 
 function problemWords(kind: 'reply' | 'status' | 'tags' | 'note', problem: FormProblem): L10n {
   const what = kind === 'note' ? l('备注', 'note') : l('回复', 'reply');

@@ -5,9 +5,6 @@
 // act: a reply sent to the customer (the bot's rights), or a change made as the clicker in the
 // helpdesk (their own rights, once they signed in).
 
-/** The longest reply or note: what one card input takes. */
-export const REPLY_MAX_CHARS = 1000;
-
 export const TICKET_ACTS = ['reply', 'preview', 'send', 'suggest', 'use', 'status', 'set-status', 'close', 'tags', 'set-tags', 'note', 'add-note', 'cancel'] as const;
 export type ActName = (typeof TICKET_ACTS)[number];
 

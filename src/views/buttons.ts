@@ -18,7 +18,8 @@ import { z } from 'zod';
 import type { ChatType } from '../jobs/types.js';
 import type { TicketFilter } from '../helpdesk/types.js';
 import { readTimeWords } from '../commands/filters/time.js';
-import { REPLY_MAX_CHARS, TICKET_ACTS, type TicketAct } from './act.js';
+import { REPLY_LIMIT } from '../cards/ticketActions.js';
+import { TICKET_ACTS, type TicketAct } from './act.js';
 import { WATCH_ID, type ListState, type View } from './view.js';
 
 export const VALUE_VERSION = 2;
@@ -96,7 +97,7 @@ const actSchema = z.strictObject({
   x: z
     .string()
     .min(1)
-    .refine((x) => [...x].length <= REPLY_MAX_CHARS, 'text too long')
+    .refine((x) => [...x].length <= REPLY_LIMIT, 'text too long')
     .optional(),
   // A draft's id: one send per draft.
   d: z

@@ -103,6 +103,7 @@ async function actionAreaOf(t: Ticket, back: ListState | undefined, audience: Au
   // A card still shows without it: the last action is a nicety, not worth a failed card.
   const last = await acting.last.of(t.id).catch(() => undefined);
   return {
+    ticket: { id: t.id, ...(t.status !== undefined ? { status: t.status } : {}), tags: t.tags.map((tag) => tag.name) },
     buttons,
     off: [...(acting.replies ? [] : (['replies'] as const)), ...(acting.signIn ? [] : (['sign-in'] as const))],
     ...(last ? { last } : {}),

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Config, Connection } from '../../src/config/schema.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '@helpdesk-bot/feishu-standin/deliveries';
-import { cardButtons } from '@helpdesk-bot/feishu-standin/cards';
+import { cardButtons, checkCard } from '@helpdesk-bot/feishu-standin/cards';
 import { StandIn, type GatewaySettings, type PushOptions, type RawTicket, type StandInOptions } from '@helpdesk-bot/feishu-standin';
 import type { Clock } from '../../src/resilience/clock.js';
 import { CALLBACK_PATH } from '../../src/feishu/signIn.js';
@@ -55,6 +55,15 @@ export interface Reply {
 
 /** Every button in a card, with its visible English text and its callback value. */
 export const buttons = cardButtons;
+
+/** The card a callback answered with, which the platform must take (its card checks pass). */
+export function answerCard(body: unknown): Record<string, unknown> {
+  const card = (body as { card?: { type?: string; data?: Record<string, unknown> } }).card;
+  if (card?.type !== 'raw' || !card.data) throw new Error(`the callback answered without a card: ${JSON.stringify(body).slice(0, 300)}`);
+  const check = checkCard(card.data);
+  if (!check.ok) throw new Error(`the platform would refuse the card: ${check.reason}`);
+  return card.data;
+}
 
 export interface PostOptions {
   route?: '/webhook/event' | '/webhook/card';
@@ -201,19 +210,20 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     return found().map((m) => ({ messageId: m.messageId, chatId: m.chatId ?? '', content: m.content, card: JSON.parse(m.content) as Record<string, unknown> }));
   };
 
-  const click: Harness['click'] = (on, value, o = {}) => {
-    const event = cardActionEvent({
-      token,
-      operatorOpenId: o.operator ?? 'ou_user_asker',
-      value,
-      messageId: on.messageId,
-      chatId: o.chatId ?? on.chatId,
-      cardToken: standin.issueCardToken(on.messageId),
-    });
-    // A form's submit button sends the form's values with it.
-    const action = o.formValue ? { ...event.event.action, form_value: o.formValue } : event.event.action;
-    return deliver({ ...event, event: { ...event.event, action } }, 'callback');
-  };
+  const click: Harness['click'] = (on, value, o = {}) =>
+    deliver(
+      cardActionEvent({
+        token,
+        operatorOpenId: o.operator ?? 'ou_user_asker',
+        value,
+        messageId: on.messageId,
+        chatId: o.chatId ?? on.chatId,
+        cardToken: standin.issueCardToken(on.messageId),
+        // A form's submit button sends the form's values with it.
+        ...(o.formValue ? { formValue: o.formValue } : {}),
+      }),
+      'callback',
+    );
 
   // Ticket changes in the stand-in reach the bot the way its other events do.
   standin.pushTicketEventsTo({

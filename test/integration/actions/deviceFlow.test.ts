@@ -4,7 +4,7 @@
 // code confirmed by someone else signs no one in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticket } from '../../support/standin.js';
-import { buttons, startHarness, type Harness } from '../../support/harness.js';
+import { answerCard, buttons, startHarness, type Harness } from '../../support/harness.js';
 import { linkOf } from '../../support/signIn.js';
 import { until } from '../../support/wait.js';
 
@@ -12,7 +12,7 @@ const CHEN = { id: 'ou_agent_chen', name: '陈静' };
 const WANG = { id: 'ou_agent_wang', name: '王磊' };
 const TICKETS = [ticket('7400000000000000001', { status: 2 }), ticket('7400000000000000002', { status: 2 })];
 
-const cardOf = (body: unknown) => (body as { card?: { data?: Record<string, unknown> } }).card?.data as Record<string, unknown>;
+const cardOf = answerCard;
 
 let h: Harness;
 beforeAll(async () => {

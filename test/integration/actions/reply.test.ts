@@ -4,8 +4,9 @@
 // limit; Suggest answers from the helpdesk's FAQs; and who may: the agents in access.agents only.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ticket } from '../../support/standin.js';
+import { formSubmission } from '@helpdesk-bot/feishu-standin/card-forms';
 import { ButtonValues } from '../../../src/views/buttons.js';
-import { buttons, SECRETS, startHarness, type Harness, type Reply } from '../../support/harness.js';
+import { answerCard, buttons, SECRETS, startHarness, type Harness, type Reply } from '../../support/harness.js';
 
 const CHEN = { id: 'ou_agent_chen', name: '陈静' };
 const WANG = { id: 'ou_agent_wang', name: '王磊' };
@@ -23,7 +24,7 @@ const conversation = [
   },
 ];
 
-const cardOf = (body: unknown) => (body as { card?: { data?: Record<string, unknown> } }).card?.data as Record<string, unknown>;
+const cardOf = answerCard;
 const toastOf = (body: unknown) => (body as { toast?: { content?: string } }).toast?.content;
 const button = (card: unknown, text: string) => {
   const found = buttons(card).find((b) => b.text === text && !b.disabled);
@@ -62,7 +63,10 @@ describe('Reply', () => {
     const formCard = cardOf(form.body);
     expect(JSON.stringify(formCard)).toContain('Ticket 7100000000000000001');
     const text = '您好，请在 VPN 客户端里更新证书后重试。<b>*不是标记*</b>';
-    const preview = cardOf((await h.click(card, button(formCard, 'Preview'), { operator: CHEN.id, formValue: { reply: `  ${text}\n` } })).body);
+    // What the client sends when the form is filled in and submitted.
+    const submitted = formSubmission(formCard, { name: 'reply_submit', value: button(formCard, 'Preview') }, { reply: `  ${text}\n` });
+    if (!submitted.ok) throw new Error(submitted.reason);
+    const preview = cardOf((await h.click(card, button(formCard, 'Preview'), { operator: CHEN.id, formValue: submitted.formValue })).body);
     // The preview says who the customer sees, and shows the text escaped, as text.
     expect(JSON.stringify(preview)).toContain('from the helpdesk’s bot account, not in your name');
     expect(JSON.stringify(preview)).toContain('&#60;b&#62;&#42;不是标记&#42;&#60;/b&#62;');

@@ -4,8 +4,9 @@
 // in; each change made with that agent's own token and the helpdesk header; the helpdesk's
 // refusal; an expired token refreshed once; a refresh refused asking to sign in again; /signout.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formSubmission } from '@helpdesk-bot/feishu-standin/card-forms';
 import { ticket } from '../../support/standin.js';
-import { buttons, SECRETS, startHarness, type Harness, type Reply } from '../../support/harness.js';
+import { answerCard, buttons, SECRETS, startHarness, type Harness, type Reply } from '../../support/harness.js';
 import { callback, consent, linkOf } from '../../support/signIn.js';
 import { until } from '../../support/wait.js';
 
@@ -13,10 +14,10 @@ const CHEN = { id: 'ou_agent_chen', name: '陈静' };
 const WANG = { id: 'ou_agent_wang', name: '王磊' };
 /** Listed in access.agents, but not an agent of this helpdesk: the helpdesk refuses them. */
 const OUTSIDER = { id: 'ou_agent_other', name: 'Sam Outside' };
-const TICKETS = Array.from({ length: 40 }, (_, i) => ticket(String(7200000000000000001n + BigInt(i)), { status: 2, tags: [{ id: '1', name: 'VPN' }] }));
+const TICKETS = Array.from({ length: 40 }, (_, i) => ticket(String(7200000000000000001n + BigInt(i)), { status: 2, tags: [i % 2 ? { id: '2', name: 'VIP' } : { id: '1', name: 'VPN' }] }));
 const HELPDESK = `Bearer ${Buffer.from(`${SECRETS.helpdeskId}:${SECRETS.helpdeskToken}`).toString('base64')}`;
 
-const cardOf = (body: unknown) => (body as { card?: { data?: Record<string, unknown> } }).card?.data as Record<string, unknown>;
+const cardOf = answerCard;
 const button = (card: unknown, text: string) => {
   const found = buttons(card).find((b) => b.text === text && !b.disabled);
   if (!found) throw new Error(`no button "${text}" in ${JSON.stringify(buttons(card).map((b) => b.text))}`);
@@ -224,6 +225,59 @@ describe('acting signed in', () => {
     expect(JSON.stringify(cardOf(asked.body))).toContain('Sign in to act');
     const { messageId: again } = await h.say('/signout', { sender: WANG.id });
     expect((await h.replies(again))[0]!.content).toContain('You were not signed in with the bot');
+  });
+});
+
+describe('the forms, signed in', () => {
+  /** Fills in and submits the form the click opened, as the client would send it. */
+  async function submit(card: Reply, opened: Record<string, unknown>, submitText: string, entered: Record<string, string | string[]>) {
+    const value = button(opened, submitText);
+    const name = `${submitText === 'Set' ? 'status' : submitText === 'Save' ? 'tags' : 'note'}_submit`;
+    const sent = formSubmission(opened, { name, value }, entered);
+    if (!sent.ok) throw new Error(sent.reason);
+    return cardOf((await h.click(card, value, { operator: CHEN.id, formValue: sent.formValue })).body);
+  }
+
+  it('changes the status from a select of the statuses an agent may set', async () => {
+    await signIn(CHEN);
+    h.standin.clearCalls();
+    const card = await ticketCard();
+    const opened = cardOf((await h.click(card, button(card.card, 'Change status'), { operator: CHEN.id })).body);
+    const select = JSON.stringify(opened);
+    expect(select).toContain('"initial_option":"2"');
+    for (const closed of ['"value":"50"', '"value":"51"', '"value":"52"']) expect(select).not.toContain(closed);
+    const after = await submit(card, opened, 'Set', { status: '3' });
+    expect(updates().map((c) => c.body)).toEqual([{ status: 3 }]);
+    expect(JSON.stringify(after)).toContain('Last from chat: 陈静 set the status to Queued');
+    // A status the form does not offer (a forged submission) changes nothing and says what to do.
+    const forged = cardOf((await h.click(card, button(opened, 'Set'), { operator: CHEN.id, formValue: { status: '52' } })).body);
+    expect(JSON.stringify(forged)).toContain('Choose a status first');
+    expect(updates()).toHaveLength(1);
+  });
+
+  it("sets the ticket's tags to the whole set chosen: added and removed", async () => {
+    await signIn(CHEN);
+    h.standin.clearCalls();
+    const card = await ticketCard();
+    const opened = cardOf((await h.click(card, button(card.card, 'Tags'), { operator: CHEN.id })).body);
+    expect(JSON.stringify(opened)).toMatch(/"selected_values":\["(VPN|VIP)"\]/);
+    await submit(card, opened, 'Save', { tags: ['VIP', 'VPN'] });
+    await submit(card, opened, 'Save', { tags: ['VIP'] });
+    expect(updates().map((c) => c.body)).toEqual([{ tag_names: ['VIP', 'VPN'] }, { tag_names: ['VIP'] }]);
+    expect(h.standin.ticket(card.ticketId)!.tags!.map((t) => t.name)).toEqual(['VIP']);
+  });
+
+  it('adds a private note, and keeps its text out of the log', async () => {
+    await signIn(CHEN);
+    h.standin.clearCalls();
+    const card = await ticketCard();
+    const opened = cardOf((await h.click(card, button(card.card, 'Add note'), { operator: CHEN.id })).body);
+    const after = await submit(card, opened, 'Add', { note: '已远程重置证书，用户确认可用。' });
+    expect(updates().map((c) => c.body)).toEqual([{ comment: '已远程重置证书，用户确认可用。' }]);
+    expect(h.standin.ticket(card.ticketId)!.comments).toMatchObject({ content: '已远程重置证书，用户确认可用。', user_name: '陈静' });
+    expect(JSON.stringify(after)).toContain('已远程重置证书，用户确认可用。');
+    expect(JSON.stringify(after)).toContain('Last from chat: 陈静 added a note');
+    expect(h.log.lines.join('\n')).not.toContain('已远程重置证书');
   });
 });
 

@@ -66,7 +66,9 @@ export async function sendReply(ctx: BotContext, who: string, target: Target, te
     return draw(ctx, target, refused ? `failed:${e.kind}` : 'maybe-sent', { kind: 'refused', who, refusal });
   }
   await ctx.claims.settle(key, SENT_MS);
-  await ctx.acting.last.note(target.ticketId, { did: { kind: 'replied' }, by: who, at: ctx.clock() });
+  // Their name when they have signed in (the platform told it then); else the card mentions them.
+  const name = await ctx.signIn?.tokens.nameOf(who);
+  await ctx.acting.last.note(target.ticketId, { did: { kind: 'replied' }, by: who, ...(name ? { name } : {}), at: ctx.clock() });
   return draw(ctx, target, 'ok', undefined, true);
 }
 

@@ -69,7 +69,7 @@ export function helpCard(options: HelpOptions): Json {
       ].join('\n'),
       [
         '**Act on a ticket from its card**',
-        'Agents can Reply to the customer (sent from the helpdesk’s bot account, with a preview first) and Suggest answers from the FAQs.',
+        "Agents can Reply to the customer (sent from the helpdesk's bot account, with a preview first) and Suggest answers from the FAQs.",
         `Change status, Close, Tags and Add note happen as yourself, with your own rights: the first time, you sign in once. ${cmd('/signout')} forgets your sign-in (alias ${cmd('/退出登录')}).`,
         'Assign tickets in the helpdesk itself: the platform has no API for it.',
       ].join('\n'),

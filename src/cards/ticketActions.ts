@@ -87,7 +87,7 @@ export function actionArea(area: ActionArea, timezone: string, now: number): Ele
   // Closing is confirmed in the platform's own dialog, which also says what closing does not do.
   const closing = (solved: boolean) => ({
     title: solved ? l(`将工单 ${id} 关闭为已解决？`, `Close ticket ${id} as solved?`) : l(`将工单 ${id} 关闭为未解决？`, `Close ticket ${id} as unsolved?`),
-    text: l('这会以你的身份更改服务台中的工单状态；不会结束用户的会话。', 'This changes the ticket in the helpdesk, as you; it does not end the customer’s chat.'),
+    text: l('这会以你的身份更改服务台中的工单状态；不会结束用户的会话。', "This changes the ticket in the helpdesk, as you; it does not end the customer's chat."),
   });
   const specs: ButtonSpec[] = [
     { value: b.reply, text: l('回复用户', 'Reply'), kind: 'primary' },
@@ -144,7 +144,7 @@ function panelElements(panel: Panel, ticket: TicketNow): Element[] {
   switch (panel.kind) {
     case 'preview':
       return [
-        markdown(l('**将发送给用户**（以服务台机器人的身份，不显示你的名字）：', '**This goes to the customer** (from the helpdesk’s bot account, not in your name):')),
+        markdown(l('**将发送给用户**（以服务台机器人的身份，不显示你的名字）：', "**This goes to the customer** (from the helpdesk's bot account, not in your name):")),
         markdown(same(esc(panel.text, { keepLines: true })), { margin: '0px 0px 4px 12px' }),
         columns(
           [
@@ -161,7 +161,7 @@ function panelElements(panel: Panel, ticket: TicketNow): Element[] {
         return [markdown(l(`没有与“${query}”相关的常见问题。`, `No FAQ matches “${query}”.`)), button({ text: l('关闭', 'Close'), value: panel.cancel })];
       }
       return [
-        markdown(l(`**推荐答案**：按用户的问题“${query}”搜索常见问题`, `**Suggested answers** from the FAQs, for the customer’s “${query}”`)),
+        markdown(l(`**推荐答案**：按用户的问题“${query}”搜索常见问题`, `**Suggested answers** from the FAQs, for the customer's “${query}”`)),
         ...panel.faqs.flatMap((faq) => [markdown(same(`**${esc(clip(faq.question, 100))}**\n${esc(clip(faq.answer, 200))}`)), button({ text: l('发送给用户', 'Send to customer'), value: faq.use })]),
         button({ text: l('关闭', 'Close'), value: panel.cancel }),
       ];
@@ -216,7 +216,7 @@ function refusalWords(who: string, r: Refusal): L10n {
     case 'no-rights':
       return l(
         `⚠️ 服务台拒绝了 ${p} 的操作：你不是这个工单所在服务台的客服，或没有处理它的权限。请联系服务台管理员。`,
-        `⚠️ The helpdesk refused ${p}: you are not an agent of this ticket’s helpdesk, or may not handle it. Ask a helpdesk administrator.`,
+        `⚠️ The helpdesk refused ${p}: you are not an agent of this ticket's helpdesk, or may not handle it. Ask a helpdesk administrator.`,
       );
     case 'rate-limited':
       return l(
@@ -235,7 +235,7 @@ function refusalWords(who: string, r: Refusal): L10n {
       const why: Record<typeof r.reason, L10n> = {
         denied: l('登录时选择了拒绝', 'the sign-in was refused'),
         mismatch: l('登录的是另一个飞书账号，只有点击的人本人可以用这个链接登录', 'another Feishu account signed in; only the person who clicked may use that link'),
-        outside: l('你的账号不在这个应用的可用范围内，请联系管理员', 'your account is outside the app’s availability; ask an administrator'),
+        outside: l('你的账号不在这个应用的可用范围内，请联系管理员', "your account is outside the app's availability; ask an administrator"),
         expired: l('登录链接或代码已过期', 'the sign-in link or code expired'),
         failed: l('登录没有完成', 'the sign-in did not complete'),
       };
@@ -256,7 +256,7 @@ function formPanel(panel: Extract<Panel, { kind: 'reply' | 'status' | 'tags' | '
         markdown(
           l(
             '**回复用户**：用户看到的是服务台机器人发的消息，不显示你的名字；机器人会记录是谁发的。',
-            '**Reply to the customer**: they see it from the helpdesk’s bot account, not in your name; the bot records who sent it.',
+            "**Reply to the customer**: they see it from the helpdesk's bot account, not in your name; the bot records who sent it.",
           ),
         ),
         ...problem,

@@ -29,8 +29,8 @@ export function ticketActions(config: Config, scopes: ScopeList): Check {
     return {
       name,
       status: 'warn',
-      detail: 'Reply and Suggest answers are off: access.agents names no agent (the platform has no API that lists a helpdesk’s agents)',
-      fix: 'list the agents’ open_ids (ou_…) under access.agents in app.yaml; they then reply to customers and suggest FAQ answers from ticket cards, with the app’s helpdesk:all scope',
+      detail: "Reply and Suggest answers are off: access.agents names no agent (the platform has no API that lists a helpdesk's agents)",
+      fix: "list the agents' open_ids (ou_…) under access.agents in app.yaml; they then reply to customers and suggest FAQ answers from ticket cards, with the app's helpdesk:all scope",
     };
   }
   const said = `${agents} agent${agents > 1 ? 's' : ''} in access.agents may reply to customers and suggest answers`;
@@ -52,8 +52,8 @@ export async function signIn(config: Config, client: Lark.Client, scopes: ScopeL
     return {
       name,
       status: 'warn',
-      detail: 'sign-in is off (no USER_TOKEN_KEY): ticket cards offer no status change, closing, tags or notes, which need the agent’s own rights',
-      fix: 'set USER_TOKEN_KEY (sign_in.token_key: at least 32 characters, the same on every instance), and BOT_PUBLIC_URL where agents’ browsers can reach the bot',
+      detail: "sign-in is off (no USER_TOKEN_KEY): ticket cards offer no status change, closing, tags or notes, which need the agent's own rights",
+      fix: "set USER_TOKEN_KEY (sign_in.token_key: at least 32 characters, the same on every instance), and BOT_PUBLIC_URL where agents' browsers can reach the bot",
     };
   }
   const oauth = config.feishu.oauth_url;

@@ -23,7 +23,7 @@ const WORDS: Record<Exclude<SignInOutcome, { ok: true }>['reason'] | 'unavailabl
     zh: '登录的飞书账号不是点击按钮的人，所以没有登录，也没有更改任何内容。请用你自己的飞书账号点按钮。',
     en: 'The Feishu account that signed in is not the person who clicked, so nobody was signed in and nothing was changed. Click the button with your own Feishu account.',
   },
-  outside: { status: 403, zh: '你的账号不在这个应用的可用范围内，请联系管理员。', en: 'Your account is outside the app’s availability; ask an administrator.' },
+  outside: { status: 403, zh: '你的账号不在这个应用的可用范围内，请联系管理员。', en: "Your account is outside the app's availability; ask an administrator." },
   failed: { status: 502, zh: `飞书没有完成登录。${AGAIN.zh}`, en: `Feishu did not complete the sign-in. ${AGAIN.en}` },
   off: { status: 404, zh: '这个机器人没有开启登录：管理员需要设置 USER_TOKEN_KEY。', en: 'Sign-in is off for this bot: an operator must set USER_TOKEN_KEY.' },
   unavailable: { status: 503, zh: `机器人暂时无法完成登录。${AGAIN.zh}`, en: `The bot cannot complete the sign-in right now. ${AGAIN.en}` },

@@ -167,7 +167,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     );
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
-    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && v !== 'FEISHU_DOMAIN' && v !== 'FEISHU_CONNECTION');
+    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && !['FEISHU_DOMAIN', 'FEISHU_CONNECTION', 'FEISHU_OAUTH_URL'].includes(v));
     // The first line leads with the console's address, so a person finds it at a glance; the
     // second says why it is a sandbox and how to connect a real app. Both stay JSON lines.
     log.info('sandbox', { message: `Sandbox console: ${consoleUrl}`, console: consoleUrl, connection: config.feishu.connection });

@@ -68,7 +68,7 @@ describe('Reply', () => {
     if (!submitted.ok) throw new Error(submitted.reason);
     const preview = cardOf((await h.click(card, button(formCard, 'Preview'), { operator: CHEN.id, formValue: submitted.formValue })).body);
     // The preview says who the customer sees, and shows the text escaped, as text.
-    expect(JSON.stringify(preview)).toContain('from the helpdesk’s bot account, not in your name');
+    expect(JSON.stringify(preview)).toContain("from the helpdesk's bot account, not in your name");
     expect(JSON.stringify(preview)).toContain('&#60;b&#62;&#42;不是标记&#42;&#60;/b&#62;');
     expect(h.standin.callsTo('ticket_message_create')).toHaveLength(0);
 

@@ -43,7 +43,7 @@ describe("the ticket card's actions", () => {
     const text = JSON.stringify(c);
     expect(text).toContain('Last from chat: 陈静 closed it as solved · 5 min ago');
     expect(text).toContain('"confirm":{"title":{"tag":"plain_text","content":"Close ticket 6626871355780366331 as solved?"');
-    expect(text).toContain('it does not end the customer’s chat');
+    expect(text).toContain("it does not end the customer's chat");
     expect(text).toContain('the platform has no API for it');
   });
 

@@ -135,7 +135,9 @@ export function searchFaqs(faqs: () => readonly RawFaq[]): RequestHandler {
 }
 
 /** English words too common to tell one FAQ from another. */
-const STOP = new Set('the an to of and or is it its my me you your in on at for with be this that from can has have do does how what when why please not no get got im ive dont cant wont doesnt'.split(' '));
+const STOP = new Set(
+  'the an to of and or is it its my me you your in on at for with be this that from can has have do does how what when why please not no get got im ive dont cant wont doesnt say says said'.split(' '),
+);
 
 /** Lower-case words, and each pair of adjacent Chinese characters. */
 function terms(text: string): string[] {

@@ -5,7 +5,8 @@ import type * as Lark from '@larksuiteoapi/node-sdk';
 import { sdk as lark } from '../feishu/sdk.js';
 import type { Config } from '../config/schema.js';
 import { loadConfigFile } from '../config/file.js';
-import { createLarkClient, platformHttp } from '../feishu/client.js';
+import { platformHttp } from '../feishu/client.js';
+import { larkClientFor } from '../runtime/upstream.js';
 import { refusalFix } from '../intake/longConnection.js';
 import { fromThrown, PlatformError } from '../feishu/errors.js';
 import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../helpdesk/events.js';
@@ -61,18 +62,7 @@ export async function runDoctor(env: Record<string, string | undefined>, options
   }
   add({ name: 'configuration', status: 'pass', detail: `${loaded.file} and the environment are valid: app ${config.feishu.app_id}, ${config.feishu.connection} mode, platform ${config.feishu.domain}` });
 
-  const client = createLarkClient(
-    {
-      appId: config.feishu.app_id,
-      appSecret: config.feishu.app_secret,
-      domain: config.feishu.domain,
-      helpdeskId: config.helpdesk.id,
-      helpdeskToken: config.helpdesk.token,
-      oauthBaseUrl: config.feishu.oauth_url,
-      timeoutMs: config.upstream.timeout_ms,
-    },
-    silent,
-  );
+  const client = larkClientFor(config, silent);
 
   const token = await tenantToken(client, config);
   add(token);

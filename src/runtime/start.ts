@@ -7,7 +7,6 @@ import { createBot } from '../bot/index.js';
 import { systemClock, type Clock } from '../resilience/clock.js';
 import type { Config } from '../config/schema.js';
 import { fetchBotOpenId } from '../feishu/botInfo.js';
-import { createLarkClient } from '../feishu/client.js';
 import { createAccept } from '../intake/accept.js';
 import { createIntake, isReceiving, type Intake, type IntakeStatus } from '../intake/intake.js';
 import type { State } from '../state/types.js';
@@ -18,7 +17,7 @@ import type { Logger } from '../obs/log.js';
 import { createMetrics, type Metrics } from '../obs/metrics.js';
 import PQueue from 'p-queue';
 import { createState } from './state.js';
-import { resilientUpstream } from './upstream.js';
+import { larkClientFor, resilientUpstream } from './upstream.js';
 import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../helpdesk/events.js';
 import { fromThrown, retryVerdict } from '../feishu/errors.js';
 import { startupRetries } from '../resilience/retry.js';
@@ -77,18 +76,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     await state.close();
     throw error;
   }
-  const client = createLarkClient(
-    {
-      appId: config.feishu.app_id,
-      appSecret: config.feishu.app_secret,
-      domain: config.feishu.domain,
-      helpdeskId: config.helpdesk.id,
-      helpdeskToken: config.helpdesk.token,
-      oauthBaseUrl: config.feishu.oauth_url,
-      timeoutMs: config.upstream.timeout_ms,
-    },
-    log,
-  );
+  const client = larkClientFor(config, log);
   const botOpenId = await (config.feishu.bot_open_id ? Promise.resolve(config.feishu.bot_open_id) : fetchBotOpenId(client)).catch(async (error: unknown) => {
     await state.close();
     throw error;

@@ -12,7 +12,7 @@ import type { TicketChange } from '../helpdesk/writes.js';
 import type { CardAction } from '../jobs/types.js';
 import { messageOf } from '../obs/errors.js';
 import { realSleep } from '../resilience/timing.js';
-import { AS_AGENT, FOR_AGENTS, type ActName, type TicketAct } from '../views/act.js';
+import { FOR_AGENTS, type ActName, type TicketAct } from '../views/act.js';
 import { actValue, auditAction, cancelOf, draw, type ActResult, type Target } from './acting.js';
 import { actAsAgent, type AgentOp } from './asAgent.js';
 import type { Click } from './audit.js';
@@ -90,11 +90,13 @@ async function run(ctx: BotContext, act: TicketAct, form: Record<string, unknown
       return tagsForm(ctx, target, 'ok');
     case 'note':
       return noteForm(ctx, target, 'ok');
-    default: {
-      if (!AS_AGENT.has(act.op)) return draw(ctx, target, 'ok');
+    case 'set-status':
+    case 'close':
+    case 'set-tags':
+    case 'add-note': {
       const asked = changeOf(act, form);
-      if ('problem' in asked) return formAgain(ctx, act.op as AgentOp, target, asked.problem, form);
-      return actAsAgent(ctx, { openId: who, op: act.op as AgentOp, change: asked.change, target });
+      if ('problem' in asked) return formAgain(ctx, act.op, target, asked.problem, form);
+      return actAsAgent(ctx, { openId: who, op: act.op, change: asked.change, target });
     }
   }
 }
@@ -120,7 +122,7 @@ function formAgain(ctx: BotContext, op: AgentOp, target: Target, problem: FormPr
 }
 
 /** The change a button or a submitted form asks for; the form's values are checked like typed text. */
-function changeOf(act: TicketAct, form: Record<string, unknown>): { change: TicketChange } | { problem: FormProblem } {
+function changeOf(act: Extract<TicketAct, { op: AgentOp }>, form: Record<string, unknown>): { change: TicketChange } | { problem: FormProblem } {
   switch (act.op) {
     case 'close':
       return { change: { status: 51, solved: act.solved } };
@@ -134,7 +136,7 @@ function changeOf(act: TicketAct, form: Record<string, unknown>): { change: Tick
       if (tags.length > MAX_TAGS || tags.some((t) => t === '' || [...t].length > TAG_CHARS)) return { problem: { kind: 'bad-tags' } };
       return { change: { tags: [...new Set(tags)] } };
     }
-    default: {
+    case 'add-note': {
       const typed = typedText(form['note']);
       return 'problem' in typed ? typed : { change: { note: typed.text } };
     }

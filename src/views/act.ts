@@ -32,7 +32,5 @@ export type TicketAct =
   /** Closes whatever part was open. */
   | { op: 'cancel' };
 
-/** The actions that change the ticket as the clicker, and so need them signed in. */
-export const AS_AGENT: ReadonlySet<ActName> = new Set(['set-status', 'close', 'set-tags', 'add-note']);
 /** The actions with the bot's rights, for the agents named in access.agents. */
 export const FOR_AGENTS: ReadonlySet<ActName> = new Set(['reply', 'preview', 'send', 'suggest', 'use']);

@@ -4,6 +4,7 @@ import type { CallStats } from '../helpdesk/api.js';
 import type { CardAction } from '../jobs/types.js';
 import type { Who } from '../views/access.js';
 import type { Outcome } from '../views/show.js';
+import type { TicketAct } from '../views/act.js';
 import type { View } from '../views/view.js';
 import type { Answer } from './answer.js';
 import type { BotContext } from './context.js';
@@ -48,6 +49,8 @@ export interface Click {
   who: Who;
   /** Epoch seconds the button was made: the card was sent no later. */
   issuedAt: number;
+  /** What an action button on a ticket card asks for. */
+  act?: TicketAct;
 }
 
 /** The click's log and audit lines, once its card is delivered (in the callback's answer or by update). */

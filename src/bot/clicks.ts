@@ -11,6 +11,7 @@ import { realSleep } from '../resilience/timing.js';
 import { checkAccess, type Who } from '../views/access.js';
 import { audienceFor } from '../views/audience.js';
 import { deliver, keepCurrent, show } from './answer.js';
+import { onTicketAction } from './actions.js';
 import { audit, logClick, type Click } from './audit.js';
 import type { BotContext } from './context.js';
 
@@ -23,7 +24,7 @@ function admitClick(ctx: BotContext, action: CardAction): { ok: false; toast: Js
     metrics.click('unknown', 'invalid-button');
     return { ok: false, toast: toastFor('invalid-button') };
   }
-  const { view, fresh, chatId, chatType, issuedAt } = decoded.action;
+  const { view, fresh, chatId, chatType, issuedAt, act } = decoded.action;
   if (action.chatId !== chatId) {
     log.warn('click.refused', { reason: 'card moved to another chat', operator: action.operatorOpenId, chat_id: action.chatId });
     metrics.click(view.kind, 'moved-card');
@@ -37,7 +38,13 @@ function admitClick(ctx: BotContext, action: CardAction): { ok: false; toast: Js
     metrics.click(view.kind, `refused:${verdict.reason}`);
     return { ok: false, toast: toastFor('refused', ctx.access.contact) };
   }
-  return { ok: true, view, fresh, newMessage: decoded.action.newMessage === true, chatId, chatType, who, issuedAt };
+  // A button made for one person (a reply's Send): nobody else's click counts.
+  if (decoded.action.for !== undefined && decoded.action.for !== action.operatorOpenId) {
+    audit(ctx, who, { via: 'click', view: view.kind, ticket_ids: view.kind === 'ticket' ? [view.ticketId] : [] }, 'refused:not-yours');
+    metrics.click(view.kind, 'refused:not-yours');
+    return { ok: false, toast: toastFor('not-yours') };
+  }
+  return { ok: true, view, fresh, newMessage: decoded.action.newMessage === true, chatId, chatType, who, issuedAt, ...(act ? { act } : {}) };
 }
 
 /** The callback's answer: the new card if it is ready within the budget, else a toast (and queued work). */
@@ -45,6 +52,7 @@ export async function onCardAction(ctx: BotContext, action: CardAction): Promise
   const started = ctx.clock();
   const click = admitClick(ctx, action);
   if (!click.ok) return click.toast;
+  if (click.act && click.view.kind === 'ticket') return onTicketAction(ctx, action, { ...click, view: click.view }, click.act);
   if (click.newMessage) {
     // The card clicked stays as it is (a board everyone in the chat looks at): the view comes
     // as a new message, from queued work.

@@ -2,6 +2,7 @@
 // a message is answered with a reply, within the command's budget.
 import { helpCard } from '../cards/help.js';
 import { problemCard } from '../cards/problem.js';
+import { signOutCard } from '../cards/signOut.js';
 import { exampleDates, helpExamples } from '../commands/filters/index.js';
 import { parseCommand } from '../commands/parse.js';
 import { newStats, type CallOptions } from '../helpdesk/api.js';
@@ -44,6 +45,10 @@ export async function answerCommand(ctx: BotContext, who: Who, text: string, men
       return { ...(await answerStats(command.args, { openId: who.userOpenId, mentions }, call, ctx)), command: 'stats' };
     case 'digest':
       return { ...(await digestCommand(command.args, who, ctx)), command: 'digest' };
+    case 'signout': {
+      const outcome = !ctx.signIn ? 'off' : (await ctx.signIn.tokens.forget(who.userOpenId)) ? 'signed-out' : 'not-signed-in';
+      return { card: signOutCard(outcome), outcome: outcome === 'off' ? 'sign-in-off' : 'ok', ticketIds: [], command: 'signout' };
+    }
     case 'help':
       return { card: helpCard({ listExamples: helpExamples(clock(), ctx.timezone), dates: exampleDates(clock(), ctx.timezone) }), outcome: 'ok', ticketIds: [], command: 'help' };
     case 'problem':

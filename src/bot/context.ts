@@ -2,11 +2,24 @@
 // and handed to commands, clicks, chat events and the watch features alike. It is the watch
 // features' context (helpdesk, messenger, button values, rules, budgets) and what only the bot's
 // own answers need.
+import type { SignIn } from '../feishu/signIn.js';
+import type { UserTokens } from '../feishu/userTokens.js';
+import type { HelpdeskWrites } from '../helpdesk/writes.js';
 import type { Metrics } from '../obs/metrics.js';
+import type { Claims } from '../state/types.js';
+import type { Acting } from '../views/show.js';
 import type { WatchContext } from '../watch/context.js';
 
 export interface BotContext extends WatchContext {
   metrics: Metrics;
+  /** What ticket cards offer, and the last action from chat (also what live cards are drawn with). */
+  acting: Acting;
+  /** Replies to customers, FAQ search, and changes made as an agent. */
+  writes: HelpdeskWrites;
+  /** One-time claims: a reply's draft sent once, a sign-in's click run once. */
+  claims: Claims;
+  /** Agents signing in as themselves; absent while sign_in.token_key is not set. */
+  signIn?: { flow: SignIn; tokens: UserTokens };
   /** How long a card callback may take before it answers with a toast and updates the card later. */
   callbackBudgetMs: number;
   /**

@@ -12,6 +12,8 @@ import { postMatches } from '../watch/posts.js';
 import { fillStats } from '../stats/show.js';
 import { postDigest, resumeDigests } from '../watch/dailyDigest.js';
 import { menuTap, welcome } from './chatEvents.js';
+import type { Failure } from '../feishu/signIn.js';
+import { afterSignIn, finishedSignIn, pollSignIn } from './asAgent.js';
 import { onCardAction, openCard, updateCard } from './clicks.js';
 import { onMessage } from './commands.js';
 import type { BotContext } from './context.js';
@@ -31,7 +33,12 @@ export interface Bot {
   onCardAction(action: CardAction): Promise<Json>;
   /** Queues the chats' daily digests again at start-up (a missed one is posted now). */
   resume(): Promise<void>;
+  /** GET /oauth/callback: how the sign-in ended, for the page; the click it was for runs as queued work. */
+  onSignInCallback(query: Record<string, unknown>): Promise<SignInOutcome>;
 }
+
+/** What the sign-in page tells the person: signed in (as whom), or why not; `off` when sign-in is not set up. */
+export type SignInOutcome = { ok: true; name: string } | { ok: false; reason: Failure | 'off' };
 
 export function createBot(ctx: BotContext): Bot {
   /** Ticket events and the work they schedule run in their own small pool. */
@@ -64,10 +71,21 @@ export function createBot(ctx: BotContext): Bot {
           return ctx.statsWorker(() => fillStats(job, ctx));
         case 'daily-digest':
           return ctx.statsWorker(() => postDigest(job, ctx));
+        case 'sign-in-done':
+          return afterSignIn(ctx, job);
+        case 'sign-in-poll':
+          return pollSignIn(ctx, job);
       }
     },
     onMessage: (message, receivedAt) => onMessage(ctx, message, receivedAt),
     onCardAction: (action) => onCardAction(ctx, action),
     resume: () => resumeDigests(ctx),
+    async onSignInCallback(query) {
+      if (!ctx.signIn) return { ok: false, reason: 'off' };
+      const finished = await ctx.signIn.flow.finish(query);
+      ctx.log.info('sign_in.callback', { user: finished.openId ?? null, outcome: finished.ok ? 'ok' : finished.reason });
+      await finishedSignIn(ctx, finished);
+      return finished.ok ? { ok: true, name: finished.name } : { ok: false, reason: finished.reason };
+    },
   };
 }

@@ -72,6 +72,20 @@ export function helpCard(options: HelpOptions): Json {
         `${cmd('/digest 09:00')}: the day before's figures in this chat every day at 9; ${cmd('/digest off')} stops it (alias ${cmd('/日报')})`,
       ].join('\n'),
     ),
+    l(
+      [
+        '**在工单卡片上处理工单**',
+        '客服可以点“回复用户”（以服务台机器人的身份发给用户，发送前可预览）和“推荐答案”（从常见问题中找答案）。',
+        `“更改状态”“关闭”“标签”“添加备注”以你本人的身份和权限完成：第一次会请你登录一次。${cmd('/signout')} 忘记你的登录（别名 ${cmd('/退出登录')}）。`,
+        '分配工单请在服务台中操作：开放接口不支持分配。',
+      ].join('\n'),
+      [
+        '**Act on a ticket from its card**',
+        "Agents can Reply to the customer (sent from the helpdesk's bot account, with a preview first) and Suggest answers from the FAQs.",
+        `Change status, Close, Tags and Add note happen as yourself, with your own rights: the first time, you sign in once. ${cmd('/signout')} forgets your sign-in (alias ${cmd('/退出登录')}).`,
+        'Assign tickets in the helpdesk itself: the platform has no API for it.',
+      ].join('\n'),
+    ),
     l(`**帮助**\n${cmd('/help')}、${cmd('/帮助')}，或者只 @ 机器人`, `**Help**\n${cmd('/help')}, ${cmd('/帮助')}, or just mention the bot`),
   ];
   const elements = blocks.flatMap((b, i) => (i === 0 ? [markdown(b)] : [hr(), markdown(b)]));

@@ -5,6 +5,7 @@ import type { Conversation, Message, Person, Ticket } from '../helpdesk/types.js
 import { ago, formatClock, formatDuration, formatTime, formatWhen, roughDuration, zoneLabel } from './format.js';
 import { button, card, clip, esc, fitCard, footerRow, grey, header, inlineTag, joinL, l, mapL, markdown, panel, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { channelLabel, scoreLabel, solvedLabel, statusLook, typeLabel } from './labels.js';
+import { actionArea, type ActionArea } from './ticketActions.js';
 
 /** Guest details that can be hidden, e.g. in group chats. */
 export type GuestField = 'email' | 'department' | 'city' | 'country' | 'name';
@@ -26,6 +27,8 @@ export interface TicketCardOptions {
   actions?: { refresh?: Json; back?: Json };
   /** Words typed after the ticket id, which were not used: the card says so first. */
   ignored?: string;
+  /** What agents can do from the card (ticketActions.ts); none on a card that only shows. */
+  acting?: ActionArea;
 }
 
 /** How much of long lists and texts to show, level by level, until the reply fits in 30 KB. */
@@ -76,6 +79,7 @@ function render(t: Ticket, o: TicketCardOptions, limits: Limits): Json {
     ...commentSection(t, o.timezone, limits),
     ...customFieldsPanel(t, limits),
     ...timesPanel(t, o.timezone),
+    ...(o.acting ? actionArea(o.acting, o.timezone, o.now) : []),
     ...footer(o, t),
   ]);
 }

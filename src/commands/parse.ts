@@ -17,9 +17,11 @@ export type Command =
   /** `args`: a time of day, `off`, or empty (show the chat's setting). */
   | { kind: 'digest'; args: string }
   | { kind: 'help' }
+  /** Forget the asker's sign-in (their tokens). */
+  | { kind: 'signout' }
   | { kind: 'problem'; problem: Problem };
 
-const ALIASES: Record<string, 'ticket' | 'tickets' | 'watch' | 'unwatch' | 'board' | 'stats' | 'digest' | 'help'> = {
+const ALIASES: Record<string, 'ticket' | 'tickets' | 'watch' | 'unwatch' | 'board' | 'stats' | 'digest' | 'help' | 'signout'> = {
   ticket: 'ticket',
   t: 'ticket',
   工单: 'ticket',
@@ -39,6 +41,8 @@ const ALIASES: Record<string, 'ticket' | 'tickets' | 'watch' | 'unwatch' | 'boar
   help: 'help',
   帮助: 'help',
   '?': 'help',
+  signout: 'signout',
+  退出登录: 'signout',
 };
 const COMMAND_WORDS = Object.keys(ALIASES).filter((w) => w.length > 1);
 /** Without a slash only the full words count, so "t" or "?" in chatter is not a command. */
@@ -70,6 +74,7 @@ export function parseCommand(text: string): Command {
   }
   if (kind === 'help') return { kind: 'help' };
   if (kind === 'board') return { kind: 'board' };
+  if (kind === 'signout') return { kind: 'signout' };
   if (kind === 'tickets' || kind === 'watch' || kind === 'unwatch' || kind === 'stats' || kind === 'digest') return { kind, args: tokens.join(' ') };
 
   const id = tokens[0]?.replace(/^#/, '');

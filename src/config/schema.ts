@@ -13,10 +13,13 @@ export const ENV_OVERRIDES = {
   FEISHU_VERIFICATION_TOKEN: 'feishu.verification_token',
   FEISHU_ENCRYPT_KEY: 'feishu.encrypt_key',
   FEISHU_DOMAIN: 'feishu.domain',
+  FEISHU_OAUTH_URL: 'feishu.oauth_url',
   FEISHU_CONNECTION: 'feishu.connection',
   FEISHU_HELPDESK_ID: 'helpdesk.id',
   FEISHU_HELPDESK_TOKEN: 'helpdesk.token',
   PORT: 'server.port',
+  BOT_PUBLIC_URL: 'server.public_url',
+  USER_TOKEN_KEY: 'sign_in.token_key',
   REDIS_URL: 'state.redis_url',
   STATE_FILE: 'state.file',
   METRICS_PORT: 'metrics.port',
@@ -61,6 +64,8 @@ const shape = z.strictObject({
         .prefault({}),
       /** Empty: asked from the platform at start-up. */
       bot_open_id: z.string().default(''),
+      /** The accounts host agents sign in at; empty: derived from domain. */
+      oauth_url: z.string().trim().default(''),
     })
     .prefault({}),
   helpdesk: z.strictObject({ id: secret, token: secret }).prefault({}),
@@ -76,6 +81,15 @@ const shape = z.strictObject({
       callback_budget_ms: int(200, 2800).default(2500),
       /** On SIGTERM: how long queued and running commands may take before the process exits anyway. */
       shutdown_timeout_ms: int(0, 600_000).default(15_000),
+      /** The bot's address as agents' browsers reach it (sign-in returns to /oauth/callback there); empty: sign-in by device code. */
+      public_url: z.string().trim().default(''),
+    })
+    .prefault({}),
+  /** Agents signing in as themselves, for the ticket actions that need their own rights. */
+  sign_in: z
+    .strictObject({
+      /** Encrypts agents' tokens at rest; empty: sign-in is off. */
+      token_key: z.string().default(''),
     })
     .prefault({}),
   upstream: z
@@ -157,6 +171,8 @@ const shape = z.strictObject({
       contact: z.string().min(1).max(200).default('your helpdesk administrators'),
       /** Who may start and stop watches (open_ids); empty: anyone who may use the bot. */
       watch: z.array(openId).default([]),
+      /** The helpdesk's agents (open_ids): who may reply to customers and suggest answers; empty: nobody. */
+      agents: z.array(openId).default([]),
     })
     .prefault({}),
   /** Watched queries, live cards and the board. */
@@ -232,6 +248,12 @@ function checkRules(raw: Settings, ctx: z.RefinementCtx): void {
     }
   }
   if (!resolveDomain(f.domain)) problem('feishu.domain', `"${f.domain}" is not feishu, lark or an http(s) URL`);
+  if (f.oauth_url !== '' && !httpUrl(f.oauth_url)) problem('feishu.oauth_url', `"${f.oauth_url}" is not an http(s) URL such as https://accounts.feishu.cn`);
+  if (raw.server.public_url !== '' && !httpUrl(raw.server.public_url)) {
+    problem('server.public_url', `"${raw.server.public_url}" is not an http(s) URL such as https://helpdesk-bot.example.com (the address agents' browsers reach the bot at)`);
+  }
+  const key = raw.sign_in.token_key;
+  if (key !== '' && [...key].length < 32) problem('sign_in.token_key', `is ${[...key].length} characters long; use at least 32 (for example: openssl rand -base64 32)`);
   if (f.bot_open_id !== '' && !/^ou_[A-Za-z0-9]+$/.test(f.bot_open_id)) {
     problem('feishu.bot_open_id', `"${f.bot_open_id}" is not an open_id (ou_…); leave it empty to ask the platform`);
   }
@@ -264,11 +286,15 @@ const modeOf = (raw: Settings): 'production' | 'sandbox' =>
   [raw.feishu.app_id, raw.feishu.app_secret, raw.feishu.verification_token, raw.feishu.encrypt_key, raw.helpdesk.id, raw.helpdesk.token].some((v) => v !== '') ? 'production' : 'sandbox';
 
 /** The schema app.yaml (with the environment's overrides) is read with; its output is a Config. */
-export const configSchema = shape.superRefine(checkRules).transform((raw) => ({
-  ...raw,
-  mode: modeOf(raw),
-  feishu: { ...raw.feishu, domain: resolveDomain(raw.feishu.domain)! },
-}));
+export const configSchema = shape.superRefine(checkRules).transform((raw) => {
+  const domain = resolveDomain(raw.feishu.domain)!;
+  return {
+    ...raw,
+    mode: modeOf(raw),
+    feishu: { ...raw.feishu, domain, oauth_url: trimSlash(raw.feishu.oauth_url) || (OAUTH_HOSTS[domain] ?? domain) },
+    server: { ...raw.server, public_url: trimSlash(raw.server.public_url) },
+  };
+});
 
 export type Config = z.output<typeof configSchema>;
 export type Mode = Config['mode'];
@@ -301,6 +327,23 @@ const DOMAINS: Record<string, string> = {
   feishu: 'https://open.feishu.cn',
   lark: 'https://open.larksuite.com',
 };
+
+/** Where each platform's people sign in; any other domain (a URL) serves sign-in itself. */
+const OAUTH_HOSTS: Record<string, string> = {
+  'https://open.feishu.cn': 'https://accounts.feishu.cn',
+  'https://open.larksuite.com': 'https://accounts.larksuite.com',
+};
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+function httpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+}
 
 function resolveDomain(value: string): string | undefined {
   const known = DOMAINS[value.toLowerCase()];

@@ -5,22 +5,17 @@ import type * as Lark from '@larksuiteoapi/node-sdk';
 import { sdk as lark } from '../feishu/sdk.js';
 import type { Config } from '../config/schema.js';
 import { loadConfigFile } from '../config/file.js';
-import { createLarkClient, platformHttp } from '../feishu/client.js';
+import { platformHttp } from '../feishu/client.js';
+import { larkClientFor } from '../runtime/upstream.js';
 import { refusalFix } from '../intake/longConnection.js';
 import { fromThrown, PlatformError } from '../feishu/errors.js';
 import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../helpdesk/events.js';
 import type { Logger } from '../obs/log.js';
 import { NEEDED_SCOPES } from './scopes.js';
+import { scopeList, signIn, ticketActions } from './acting.js';
+import type { Check } from './check.js';
 
-export type Status = 'pass' | 'warn' | 'fail' | 'skip';
-
-export interface Check {
-  name: string;
-  status: Status;
-  detail: string;
-  /** What to do, for anything that did not pass. */
-  fix?: string;
-}
+export type { Check, Status } from './check.js';
 
 export interface Report {
   ok: boolean;
@@ -40,7 +35,7 @@ const QUIET: Lark.Logger = { error: () => {}, warn: () => {}, info: () => {}, de
 export async function runDoctor(env: Record<string, string | undefined>, options: DoctorOptions = {}): Promise<Report> {
   const checks: Check[] = [];
   const skipRest = (names: string[], why: string) => names.forEach((name) => add({ name, status: 'skip', detail: why }));
-  const LATER = ['tenant token', 'bot', 'scopes', 'optional scopes', 'helpdesk credential', 'helpdesk events', 'connection'];
+  const LATER = ['tenant token', 'bot', 'scopes', 'optional scopes', 'helpdesk credential', 'helpdesk events', 'ticket actions', 'sign-in', 'connection'];
 
   const loaded = loadConfigFile(env);
   if (!loaded.ok) {
@@ -54,7 +49,7 @@ export async function runDoctor(env: Record<string, string | undefined>, options
     return finish(checks, []);
   }
   const { config } = loaded;
-  const secrets = [config.feishu.app_secret, config.feishu.encrypt_key, config.feishu.verification_token, config.helpdesk.token];
+  const secrets = [config.feishu.app_secret, config.feishu.encrypt_key, config.feishu.verification_token, config.helpdesk.token, config.sign_in.token_key];
   if (config.mode === 'sandbox') {
     add({
       name: 'configuration',
@@ -67,10 +62,7 @@ export async function runDoctor(env: Record<string, string | undefined>, options
   }
   add({ name: 'configuration', status: 'pass', detail: `${loaded.file} and the environment are valid: app ${config.feishu.app_id}, ${config.feishu.connection} mode, platform ${config.feishu.domain}` });
 
-  const client = createLarkClient(
-    { appId: config.feishu.app_id, appSecret: config.feishu.app_secret, domain: config.feishu.domain, helpdeskId: config.helpdesk.id, helpdeskToken: config.helpdesk.token, timeoutMs: config.upstream.timeout_ms },
-    silent,
-  );
+  const client = larkClientFor(config, silent);
 
   const token = await tenantToken(client, config);
   add(token);
@@ -82,6 +74,8 @@ export async function runDoctor(env: Record<string, string | undefined>, options
   add(...(await scopes(client, config)));
   const desk = await helpdesk(client);
   add(desk, desk.status === 'pass' ? await helpdeskEvents(client) : { name: 'helpdesk events', status: 'skip', detail: 'needs the helpdesk credential to be accepted' });
+  const granted = await scopeList(client);
+  add(ticketActions(config, granted), await signIn(config, client, granted));
   add(config.feishu.connection === 'long-connection' ? await longConnection(config, options) : webhookReminder());
   return finish(checks, secrets);
 

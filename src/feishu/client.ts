@@ -12,6 +12,8 @@ export interface LarkClientOptions {
   domain: string;
   helpdeskId: string;
   helpdeskToken: string;
+  /** The accounts host agents sign in at (the SDK's token exchange and refresh go there). */
+  oauthBaseUrl?: string;
   /** Per-request timeout; the SDK itself has none. */
   timeoutMs: number;
 }
@@ -40,6 +42,7 @@ export function createLarkClient(options: LarkClientOptions, log: Logger): lark.
     domain: options.domain,
     helpDeskId: options.helpdeskId,
     helpDeskToken: options.helpdeskToken,
+    ...(options.oauthBaseUrl ? { oauthBaseUrl: options.oauthBaseUrl } : {}),
     httpInstance: http,
     // A cache of our own: the SDK's default is a process-wide singleton shared by every client.
     cache: tokenCache(),
@@ -81,9 +84,18 @@ export function sdkLogger(log: Logger, emit: (kind: 'error' | 'warn', fields: Fi
   };
 }
 
-/** A short, secret-free line from whatever the SDK logs: tokens and connection tickets masked. */
+/**
+ * A short, secret-free line from whatever the SDK logs: tokens, codes and connection tickets
+ * masked. Objects (its failed requests, with their bodies: a client secret, a code, a refresh
+ * token, a reply's text) give only their status, code and message.
+ */
 export function summary(value: unknown): string {
-  if (typeof value === 'string') return value.replace(/(t-|u-|Bearer\s+)[A-Za-z0-9._-]+/g, '$1***').replace(/([?&](?:ticket|access_key)=)[^&\s]+/g, '$1***');
+  if (typeof value === 'string') {
+    return value
+      .replace(/(t-|u-|ur-|Bearer\s+|Basic\s+)[A-Za-z0-9._~+/=-]+/g, '$1***')
+      .replace(/([?&](?:ticket|access_key|code|state|device_code)=)[^&\s]+/g, '$1***')
+      .replace(/("?(?:client_secret|refresh_token|access_token|device_code)"?\s*[:=]\s*"?)[^"&\s,}]+/g, '$1***');
+  }
   if (Array.isArray(value)) return value.map(summary).join(' ');
   if (value && typeof value === 'object') {
     const v = value as { message?: unknown; code?: unknown; msg?: unknown; response?: { status?: unknown; data?: { code?: unknown; msg?: unknown } } };

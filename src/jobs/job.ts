@@ -26,6 +26,13 @@ export type Job =
   | { kind: 'cards-refresh'; ticketId: string; window: string }
   /** Recounts the boards after ticket changes (once per window). */
   | { kind: 'boards-refresh'; window: string }
+  /**
+   * A sign-in ended (at /oauth/callback, or a device code confirmed): the click that asked for it
+   * runs now, or its card says why not. `pending` is that click as the bot kept it.
+   */
+  | { kind: 'sign-in-done'; id: string; openId: string; ok: boolean; reason?: string; pending: unknown }
+  /** Asks the token endpoint whether a device code shown on a card was confirmed (again after a wait). */
+  | { kind: 'sign-in-poll'; nonce: string; round: number }
   | StatsFill
   | DailyDigestJob;
 
@@ -71,6 +78,10 @@ export function jobId(job: Job): string {
       return `stats-fill-${job.messageId}`;
     case 'daily-digest':
       return `daily-digest-${job.chatId}-${job.slot}`;
+    case 'sign-in-done':
+      return `sign-in-done-${job.id}`;
+    case 'sign-in-poll':
+      return `sign-in-poll-${job.nonce}-${job.round}`;
     default:
       return `${job.kind}-${job.eventId}`;
   }

@@ -28,6 +28,8 @@ export interface Metrics {
   command(command: string, outcome: string, reply: 'sent' | 'failed', seconds: number): void;
   /** A click and what came of it; `seconds` until its card was ready, for clicks that got that far. */
   click(view: string, outcome: string, seconds?: number): void;
+  /** An action on a ticket from a card (reply, close, …) and what came of it (ok, sign-in, refused:…). */
+  action(action: string, outcome: string): void;
   /** One HTTP attempt at a Feishu API and what came of it. */
   upstream(api: string, result: string): void;
   retry(api: string): void;
@@ -68,6 +70,11 @@ export function createMetrics(): Metrics {
   const commandSeconds = histogram('command_duration_seconds', "From a command's delivery being accepted to its reply being sent (or given up).", ['command'], COMMAND_BUCKETS);
   const clicks = counter('clicks_total', 'Card button clicks by view and outcome.', ['view', 'outcome']);
   const clickSeconds = histogram('click_duration_seconds', 'From a click to its card (or update) being ready.', ['view'], COMMAND_BUCKETS);
+  const actions = counter(
+    'actions_total',
+    'Actions on tickets from cards (reply, preview, send, suggest, set-status, close, set-tags, add-note, …) by outcome: ok, sign-in (asked to sign in first), refused:<why>, or what went wrong.',
+    ['action', 'outcome'],
+  );
   const upstream = counter('upstream_requests_total', 'HTTP attempts at Feishu APIs (retries included) by API and result.', ['api', 'result']);
   const retries = counter('upstream_retries_total', 'Retries of Feishu API calls, by API.', ['api']);
   const slotWaits = histogram('rate_limit_wait_seconds', 'Time a call waited for its client-side rate-limit slot, by API.', ['api'], WAIT_BUCKETS);
@@ -93,6 +100,7 @@ export function createMetrics(): Metrics {
       clicks.inc({ view, outcome });
       if (seconds !== undefined) clickSeconds.observe({ view }, seconds);
     },
+    action: (action, outcome) => actions.inc({ action, outcome }),
     upstream: (api, result) => upstream.inc({ api, result }),
     retry: (api) => retries.inc({ api }),
     slot(api, seconds) {

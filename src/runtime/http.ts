@@ -6,6 +6,9 @@ import express from 'express';
 import type { Mode } from '../config/schema.js';
 import { isReceiving, type Intake } from '../intake/intake.js';
 import type { State } from '../state/types.js';
+import type { SignInOutcome } from '../bot/index.js';
+import { CALLBACK_PATH } from '../feishu/signIn.js';
+import { signInPage } from './signInPage.js';
 
 export interface HttpDeps {
   mode: Mode;
@@ -14,6 +17,8 @@ export interface HttpDeps {
   intake: Intake;
   /** False once the bot is stopping (deliveries then get 503). */
   accepting(): boolean;
+  /** GET /oauth/callback: the end of an agent's sign-in. */
+  signIn?: (query: Record<string, unknown>) => Promise<SignInOutcome>;
   /** Extra routes (the sandbox console); mounted before the 404 handler. */
   routes?: (app: express.Express) => void;
 }
@@ -44,6 +49,22 @@ export function createHttp(deps: HttpDeps): BotHttp {
       queued: state.work.depth,
       connection,
     });
+  });
+  app.get(CALLBACK_PATH, async (req, res) => {
+    const outcome = deps.signIn ? await deps.signIn(req.query as Record<string, unknown>).catch(() => ({ ok: false as const, reason: 'unavailable' as const })) : { ok: false as const, reason: 'off' as const };
+    const page = signInPage(outcome);
+    // The URL holds the code and the state: no referrer carries them anywhere, nothing keeps the page.
+    res
+      .status(page.status)
+      .set({
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+        'X-Content-Type-Options': 'nosniff',
+        'X-Frame-Options': 'DENY',
+        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+      })
+      .type('html')
+      .send(page.html);
   });
   deps.routes?.(app);
   app.use((_req, res) => {

@@ -7,7 +7,6 @@ import { createBot } from '../bot/index.js';
 import { systemClock, type Clock } from '../resilience/clock.js';
 import type { Config } from '../config/schema.js';
 import { fetchBotOpenId } from '../feishu/botInfo.js';
-import { createLarkClient } from '../feishu/client.js';
 import { createAccept } from '../intake/accept.js';
 import { createIntake, isReceiving, type Intake, type IntakeStatus } from '../intake/intake.js';
 import type { State } from '../state/types.js';
@@ -18,12 +17,15 @@ import type { Logger } from '../obs/log.js';
 import { createMetrics, type Metrics } from '../obs/metrics.js';
 import PQueue from 'p-queue';
 import { createState } from './state.js';
-import { resilientUpstream } from './upstream.js';
+import { larkClientFor, resilientUpstream } from './upstream.js';
 import { subscribeFix, subscribeTicketEvents, TICKET_EVENT_TYPES } from '../helpdesk/events.js';
 import { fromThrown, retryVerdict } from '../feishu/errors.js';
 import { startupRetries } from '../resilience/retry.js';
 import { WatchStore } from '../watch/store.js';
 import { messageOf } from '../obs/errors.js';
+import { sdkWrites } from '../helpdesk/writes.js';
+import { LastActions } from '../views/lastAction.js';
+import { signInFor } from './acting.js';
 import type * as lark from '@larksuiteoapi/node-sdk';
 
 export interface RunningBot {
@@ -55,6 +57,8 @@ export interface StartOptions {
   metrics?: Metrics;
   /** Extra routes on the bot's own server (sandbox mode only). */
   routes?: (app: BotHttp['app']) => void;
+  /** The bot's address as browsers reach it, once its port is known, when server.public_url is not set (the sandbox). */
+  publicUrl?: (port: number) => string;
   /**
    * The platform refused the long connection for good (bad credentials, too many connections):
    * the bot can receive nothing until the operator fixes it. main.ts stops the process.
@@ -73,17 +77,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     await state.close();
     throw error;
   }
-  const client = createLarkClient(
-    {
-      appId: config.feishu.app_id,
-      appSecret: config.feishu.app_secret,
-      domain: config.feishu.domain,
-      helpdeskId: config.helpdesk.id,
-      helpdeskToken: config.helpdesk.token,
-      timeoutMs: config.upstream.timeout_ms,
-    },
-    log,
-  );
+  const client = larkClientFor(config, log);
   const botOpenId = await (config.feishu.bot_open_id ? Promise.resolve(config.feishu.bot_open_id) : fetchBotOpenId(client)).catch(async (error: unknown) => {
     await state.close();
     throw error;
@@ -99,6 +93,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   // Ticket events take their turn in a pool of their own (see BotContext.eventWorker).
   const eventWorkers = new PQueue({ concurrency: EVENT_CONCURRENCY });
   const statsWorkers = new PQueue({ concurrency: STATS_CONCURRENCY });
+  // Known once the server listens (the sandbox's port may be any free one).
+  let publicUrl = config.server.public_url;
+  const signIn = signInFor(config, client, state, clock, log, () => publicUrl);
   const bot = createBot({
     helpdesk: upstream.helpdesk,
     messenger: upstream.messenger,
@@ -122,6 +119,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     menu: config.menu,
     store: new WatchStore(state.records),
     settings: config.watch,
+    acting: { replies: config.access.agents.length > 0, signIn: signIn !== undefined, last: new LastActions(state.records) },
+    writes: sdkWrites(client),
+    claims: state.claims,
+    ...(signIn ? { signIn } : {}),
   });
   state.work.start((job) => bot.run(job));
   void bot.resume().catch((error: unknown) => log.error('digest.resume_failed', { error: messageOf(error), consequence: 'daily digests post again after the next restart or /digest' }));
@@ -169,13 +170,14 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const status = connection();
     return status.mode === 'long-connection' ? status.reconnects : 0;
   });
-  const http = createHttp({ mode: config.mode, state, intake, accepting: () => accepting, ...(options.routes ? { routes: options.routes } : {}) });
+  const http = createHttp({ mode: config.mode, state, intake, accepting: () => accepting, signIn: (query) => bot.onSignInCallback(query), ...(options.routes ? { routes: options.routes } : {}) });
   const server = await listen(http.handle, config.server.port, options.host).catch(async (error: unknown) => {
     await state.work.drain(0);
     await state.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
+  publicUrl ||= options.publicUrl?.(port) ?? '';
   intake.start();
   // The helpdesk pushes ticket events only once asked; not being able to ask stops nothing else.
   void subscribe(client, log);

@@ -3,6 +3,7 @@
 // The caches and limits are the state's: per process, or shared by every instance on Redis.
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Config } from '../config/schema.js';
+import { createLarkClient } from '../feishu/client.js';
 import { sdkMessenger, type Messenger } from '../feishu/messenger.js';
 import { resilientMessenger, type ResilientMessengerOptions } from '../feishu/resilientMessenger.js';
 import { sdkHelpdesk, type Helpdesk } from '../helpdesk/api.js';
@@ -17,6 +18,22 @@ import type { State } from '../state/types.js';
 export interface Upstream {
   helpdesk: Helpdesk;
   messenger: Messenger;
+}
+
+/** The SDK client of this Config's app, helpdesk and accounts host (the bot's and the doctor's). */
+export function larkClientFor(config: Config, log: Logger): lark.Client {
+  return createLarkClient(
+    {
+      appId: config.feishu.app_id,
+      appSecret: config.feishu.app_secret,
+      domain: config.feishu.domain,
+      helpdeskId: config.helpdesk.id,
+      helpdeskToken: config.helpdesk.token,
+      oauthBaseUrl: config.feishu.oauth_url,
+      timeoutMs: config.upstream.timeout_ms,
+    },
+    log,
+  );
 }
 
 /** `cutoff` is the time nothing may run past: Infinity until shutdown sets it. */

@@ -13,9 +13,11 @@ import { DemoActivity } from './activity.js';
 import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
 import { longConnectionTransport, webhookTransport } from '@helpdesk-bot/feishu-standin/transport';
 import { DEMO_AGENTS, FIRST_TICKET_ID, HOSTILE_TICKET_ID, seedConversations, seedTickets } from './seed.js';
-import { HELPDESK_BOT } from './seed/people.js';
+import { DEMO_FAQS } from './seed/faqs.js';
+import { DEMO_GUESTS, HELPDESK_BOT } from './seed/people.js';
 import { TAGS } from './seed/words.js';
 import { randomHex } from '@helpdesk-bot/feishu-standin/ids';
+import { CALLBACK_PATH } from '../feishu/signIn.js';
 import { StandIn, type Retention } from '@helpdesk-bot/feishu-standin';
 
 export interface SandboxOptions {
@@ -89,7 +91,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     helpdeskToken: randomBytes(24).toString('base64url'),
     botOpenId: `ou_${randomHex(32)}`,
   };
-  const standin = await StandIn.start({ ...secrets, botName: BOT_NAME, tags: TAGS, helpdeskBot: HELPDESK_BOT, retention: SANDBOX_RETENTION });
+  const agentIds = DEMO_AGENTS.map((a) => a.id!);
+  const standin = await StandIn.start({
+    ...secrets,
+    botName: BOT_NAME,
+    tags: TAGS,
+    helpdeskBot: HELPDESK_BOT,
+    retention: SANDBOX_RETENTION,
+    // Agents sign in as themselves (the console's user is the first), and the helpdesk lets its agents change tickets.
+    people: [...DEMO_AGENTS, ...DEMO_GUESTS],
+    agents: agentIds,
+    faqs: DEMO_FAQS,
+  });
+  standin.userAuth.setBrowserUser(agentIds[0]!);
   try {
     const longConnection = options.connection === 'long-connection';
     const result = loadConfig(
@@ -103,13 +117,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         FEISHU_HELPDESK_ID: secrets.helpdeskId,
         FEISHU_HELPDESK_TOKEN: secrets.helpdeskToken,
         FEISHU_DOMAIN: standin.url,
+        FEISHU_OAUTH_URL: standin.url,
+        USER_TOKEN_KEY: randomBytes(32).toString('base64url'),
         PORT: String(options.port),
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       },
       options.file,
     );
     if (!result.ok) throw new Error(result.problems.join('; '));
-    const { config } = result;
+    // The demo's agents may reply and suggest answers, unless app.yaml names agents of its own.
+    const config = result.config.access.agents.length ? result.config : { ...result.config, access: { ...result.config.access, agents: agentIds } };
     const tickets = seedTickets(options.now ?? Date.now(), { timezone: config.display.timezone, helpdeskId: secrets.helpdeskId });
     standin.setTickets(tickets);
     standin.setConversations(seedConversations(tickets));
@@ -136,13 +153,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // Only /healthz reports the mode, and the records (watches, live cards, boards) are not kept
     // in a file: the demo platform, its chats and its messages are new at every start. Everything
     // else runs as in production.
+    // Sign-in comes back to the bot's own address, as the console's browser reaches it; over the
+    // long connection (no address a browser could reach, as in production) agents confirm a code.
+    const publicUrl = (port: number) => {
+      if (longConnection) return '';
+      const url = `http://localhost:${port}`;
+      standin.userAuth.registerRedirectUri(url + CALLBACK_PATH);
+      return url;
+    };
     const bot = await startBot(
       { ...config, mode: 'sandbox', state: { ...config.state, file: '' } },
-      { log, routes, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.host ? { host: options.host } : {}) },
+      { log, routes, publicUrl, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.host ? { host: options.host } : {}) },
     );
     botUrl = bot.url;
     const consoleUrl = `http://localhost:${bot.port}${CONSOLE_PATH}`;
-    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && v !== 'FEISHU_DOMAIN' && v !== 'FEISHU_CONNECTION');
+    const credentials = Object.keys(ENV_OVERRIDES).filter((v) => v.startsWith('FEISHU_') && !['FEISHU_DOMAIN', 'FEISHU_CONNECTION', 'FEISHU_OAUTH_URL'].includes(v));
     // The first line leads with the console's address, so a person finds it at a glance; the
     // second says why it is a sandbox and how to connect a real app. Both stay JSON lines.
     log.info('sandbox', { message: `Sandbox console: ${consoleUrl}`, console: consoleUrl, connection: config.feishu.connection });

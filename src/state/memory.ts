@@ -8,7 +8,22 @@ import { acquire, SlidingWindow } from '../resilience/limiter.js';
 import type { Sleep } from '../resilience/timing.js';
 import { FileRecords } from './fileRecords.js';
 import { SeenKeys } from './seenKeys.js';
-import { retryDelayMs, WORK_RETRY, type AddOptions, type CacheStore, type Claims, type Health, type JobRunner, type LimitKey, type Limiter, type RetryPolicy, type State, type WorkQueue } from './types.js';
+import { randomBytes } from 'node:crypto';
+import {
+  retryDelayMs,
+  WORK_RETRY,
+  type AddOptions,
+  type CacheStore,
+  type Claims,
+  type Health,
+  type JobRunner,
+  type LimitKey,
+  type Limiter,
+  type Locks,
+  type RetryPolicy,
+  type State,
+  type WorkQueue,
+} from './types.js';
 
 export interface MemoryStateOptions {
   clock: Clock;
@@ -51,6 +66,7 @@ export function memoryState(options: MemoryStateOptions): State {
     },
     health: (): Health => ({ ok: true }),
     records,
+    locks: new MemoryLocks(options.clock),
     ready: () => records.load(),
     close: () => records.sync(),
   };
@@ -101,6 +117,27 @@ class MemoryClaims implements Claims {
 
 /** Held keys beyond which expired holds are swept: deliveries in flight are far fewer. */
 const MAX_HELD = 1000;
+
+/** Each lock's lease and when its hold ends; ended holds are swept as new locks are taken. */
+class MemoryLocks implements Locks {
+  private readonly held = new Map<string, { lease: string; until: number }>();
+
+  constructor(private readonly clock: Clock) {}
+
+  async take(key: string, holdMs: number) {
+    const now = this.clock();
+    const current = this.held.get(key);
+    if (current && current.until > now) return undefined;
+    if (this.held.size >= MAX_HELD) for (const [k, { until }] of this.held) if (until <= now) this.held.delete(k);
+    const lease = randomBytes(8).toString('hex');
+    this.held.set(key, { lease, until: now + holdMs });
+    return lease;
+  }
+
+  async give(key: string, lease: string) {
+    if (this.held.get(key)?.lease === lease) this.held.delete(key);
+  }
+}
 
 /**
  * Jobs run as soon as they are added (delayed ones when their time comes); the bot bounds its own

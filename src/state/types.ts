@@ -124,6 +124,18 @@ export interface Limiter {
   acquire(windows: readonly LimitKey[], latest: number, queue: QueueLimit): Promise<boolean>;
 }
 
+/**
+ * Short locks, each held by one caller at a time: one refresh of an agent's token at once, since its
+ * refresh token works only once. A lock ends when given back or when its hold runs out (a holder
+ * that died frees it that way). Memory: among this process's callers. Redis: among every instance.
+ */
+export interface Locks {
+  /** Takes the lock for `holdMs` if nobody holds it: resolves with the lease to give it back with, else undefined. */
+  take(key: string, holdMs: number): Promise<string | undefined>;
+  /** Gives the lock back, if this lease still holds it (a lease whose hold ran out may be another's now). */
+  give(key: string, lease: string): Promise<void>;
+}
+
 export interface Health {
   ok: boolean;
   /** Why not, for /healthz and the log. Never contains secrets. */
@@ -143,8 +155,9 @@ export interface State {
   cache<V>(name: string, limit: { ttlMs: number; maxEntries: number }): CacheStore<V>;
   /** Memory: always ok. Redis: not while Redis cannot be reached, saying so. */
   health(): Health;
-  /** Watches, live cards, boards: small records that outlive a restart. */
+  /** Watches, live cards, boards, agents' sealed tokens: small records that outlive a restart. */
   readonly records: Records;
+  readonly locks: Locks;
   /** Resolves when the state can be used; rejects with a message for the operator if it cannot. */
   ready(): Promise<void>;
   /** Closes connections and writes out what is kept (after the work queue has drained). */

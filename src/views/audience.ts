@@ -4,6 +4,7 @@ import type { PrivacyConfig } from '../config/schema.js';
 import type { ChatType } from '../jobs/types.js';
 import { hiddenFields } from './access.js';
 import type { ButtonValues } from './buttons.js';
+import type { TicketAct } from './act.js';
 import type { View } from './view.js';
 
 /** Where the card goes: decides the buttons' bound chat and what is hidden. */
@@ -20,6 +21,14 @@ export const audienceFor = (ctx: { privacy: PrivacyConfig }, chatId: string, cha
   hide: hiddenFields(ctx.privacy, chatType),
 });
 
-/** A button bound to the chat of the card it is on. */
-export const valueFor = (ctx: { values: ButtonValues }, audience: Audience, view: View, extra: { fresh?: boolean; newMessage?: boolean } = {}) =>
-  ctx.values.encode({ view, fresh: extra.fresh ?? false, ...(extra.newMessage ? { newMessage: true } : {}), chatId: audience.chatId, chatType: audience.chatType });
+/** A button bound to the chat of the card it is on (and, for an action, what it does and whose it is). */
+export const valueFor = (ctx: { values: ButtonValues }, audience: Audience, view: View, extra: { fresh?: boolean; newMessage?: boolean; act?: TicketAct; for?: string } = {}) =>
+  ctx.values.encode({
+    view,
+    fresh: extra.fresh ?? false,
+    ...(extra.newMessage ? { newMessage: true } : {}),
+    chatId: audience.chatId,
+    chatType: audience.chatType,
+    ...(extra.act ? { act: extra.act } : {}),
+    ...(extra.for ? { for: extra.for } : {}),
+  });

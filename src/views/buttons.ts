@@ -9,17 +9,24 @@
 //
 // Version 2 keeps time filters as words ("today", "7d"), resolved again at every click, so Refresh
 // on "open today" an hour later includes that hour's tickets. Version 1 values (absolute time
-// ranges) still answer, with the ranges they were made with, until they expire.
+// ranges) still answer, with the ranges they were made with, until they expire. Version 3 adds
+// what a ticket card's action buttons carry: the action, and the one person a button is for (a
+// reply's Send, made for whoever wrote it); a value without either stays version 2, so an instance
+// not yet upgraded still answers it.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ChatType } from '../jobs/types.js';
 import type { TicketFilter } from '../helpdesk/types.js';
 import { readTimeWords } from '../commands/filters/time.js';
+import { REPLY_LIMIT } from '../cards/ticketActions.js';
+import { TICKET_ACTS, type TicketAct } from './act.js';
 import { WATCH_ID, type ListState, type View } from './view.js';
 
 export const VALUE_VERSION = 2;
+/** Values with an action or a person: version 3. */
+const ACTION_VERSION = 3;
 /** Versions still accepted: buttons on cards sent before an upgrade keep working. */
-const ACCEPTED_VERSIONS = [1, 2] as const;
+const ACCEPTED_VERSIONS = [1, 2, 3] as const;
 
 export interface Action {
   view: View;
@@ -32,6 +39,10 @@ export interface Action {
   chatType: ChatType;
   /** Epoch seconds the button was made. */
   issuedAt: number;
+  /** What a ticket card's action button asks for (with a ticket view). */
+  act?: TicketAct;
+  /** The only person who may click it (open_id). */
+  for?: string;
 }
 
 export type Decoded = { ok: true; action: Action } | { ok: false; reason: string };
@@ -80,6 +91,23 @@ const listSchema = z.strictObject({
   a: z.literal(1).optional(),
 });
 
+const actSchema = z.strictObject({
+  o: z.enum(TICKET_ACTS),
+  // A reply's text (a draft to send, an FAQ's answer), at most what a reply may be.
+  x: z
+    .string()
+    .min(1)
+    .refine((x) => [...x].length <= REPLY_LIMIT, 'text too long')
+    .optional(),
+  // A draft's id: one send per draft.
+  d: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,32}$/)
+    .optional(),
+  // Close as solved (2) or unsolved (1).
+  s: int(1, 2).optional(),
+});
+
 const wireSchema = z.strictObject({
   v: z.union(ACCEPTED_VERSIONS.map((v) => z.literal(v))),
   // list, ticket, board, watches, unwatch, filter form, filter form's submission
@@ -92,6 +120,8 @@ const wireSchema = z.strictObject({
   c: z.string().regex(/^oc_[A-Za-z0-9_-]{1,64}$/),
   ct: z.enum(['p', 'g']),
   i: int(0, 2 ** 40),
+  a: actSchema.optional(),
+  b: openId.optional(),
   s: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
 });
 
@@ -114,14 +144,17 @@ export class ButtonValues {
     const lists =
       view.kind === 'list' ? [view.list] : view.kind === 'ticket' && view.back ? [view.back] : view.kind === 'filter' && view.list ? [view.list] : view.kind === 'filtered' && view.keep ? [view.keep] : [];
     const legacy = lists.some((list) => list.filter.created !== undefined || list.filter.updated !== undefined);
+    const acting = action.act !== undefined || action.for !== undefined;
     const wire: Omit<Wire, 's'> = {
-      v: legacy ? 1 : VALUE_VERSION,
+      v: acting ? ACTION_VERSION : legacy ? 1 : VALUE_VERSION,
       ...viewWire(view),
       ...(action.fresh ? { r: 1 as const } : {}),
       ...(action.newMessage ? { x: 1 as const } : {}),
       c: action.chatId,
       ct: action.chatType === 'p2p' ? 'p' : 'g',
       i: Math.floor(this.now() / 1000),
+      ...(action.act ? { a: actWire(action.act) } : {}),
+      ...(action.for ? { b: action.for } : {}),
     };
     return { ...wire, s: this.sign(wire) };
   }
@@ -140,11 +173,24 @@ export class ButtonValues {
     const lists = [w.l].filter((x) => x !== undefined);
     if (w.v === 1 && lists.some((x) => x.w)) return { ok: false, reason: 'malformed value' };
     if (w.v === 2 && lists.some((x) => x.f.created || x.f.updated)) return { ok: false, reason: 'malformed value' };
+    // Actions and people came with version 3, and only ticket cards have actions.
+    if (w.v < ACTION_VERSION && (w.a !== undefined || w.b !== undefined)) return { ok: false, reason: 'malformed value' };
+    if (w.a !== undefined && w.k !== 't') return { ok: false, reason: 'malformed value' };
     const view = viewOf(w);
-    if (!view) return { ok: false, reason: 'malformed value' };
+    const act = w.a && actOf(w.a);
+    if (!view || act === null) return { ok: false, reason: 'malformed value' };
     return {
       ok: true,
-      action: { view, fresh: w.r === 1, ...(w.x === 1 ? { newMessage: true } : {}), chatId: w.c, chatType: w.ct === 'p' ? 'p2p' : 'group', issuedAt: w.i },
+      action: {
+        view,
+        fresh: w.r === 1,
+        ...(w.x === 1 ? { newMessage: true } : {}),
+        chatId: w.c,
+        chatType: w.ct === 'p' ? 'p2p' : 'group',
+        issuedAt: w.i,
+        ...(act ? { act } : {}),
+        ...(w.b ? { for: w.b } : {}),
+      },
     };
   }
 
@@ -191,6 +237,33 @@ function viewOf(w: Wire): View | undefined {
       if (w.k === 'f') return list ? { kind: 'filter', list } : { kind: 'filter' };
       return list ? { kind: 'filtered', keep: list } : { kind: 'filtered' };
     }
+  }
+}
+
+function actWire(act: TicketAct): z.infer<typeof actSchema> {
+  switch (act.op) {
+    case 'send':
+      return { o: act.op, x: act.text, d: act.draft };
+    case 'use':
+      return { o: act.op, x: act.text };
+    case 'close':
+      return { o: act.op, s: act.solved };
+    default:
+      return { o: act.op };
+  }
+}
+
+/** The action a value names, or null when its fields do not fit it. */
+function actOf(a: z.infer<typeof actSchema>): TicketAct | null {
+  switch (a.o) {
+    case 'send':
+      return a.x !== undefined && a.d !== undefined && a.s === undefined ? { op: 'send', text: a.x, draft: a.d } : null;
+    case 'use':
+      return a.x !== undefined && a.d === undefined && a.s === undefined ? { op: 'use', text: a.x } : null;
+    case 'close':
+      return a.s !== undefined && a.x === undefined && a.d === undefined ? { op: 'close', solved: a.s as 1 | 2 } : null;
+    default:
+      return a.x === undefined && a.d === undefined && a.s === undefined ? { op: a.o } : null;
   }
 }
 

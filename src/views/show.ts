@@ -7,13 +7,17 @@ import { listCard } from '../cards/list.js';
 import { problemCard } from '../cards/problem.js';
 import type { Problem } from '../commands/problems.js';
 import { ticketCard, type ConversationState } from '../cards/ticket.js';
+import type { ActionArea, ActionButtons, Panel } from '../cards/ticketActions.js';
+import type { Ticket } from '../helpdesk/types.js';
+import type { TicketAct } from './act.js';
+import type { LastActions } from './lastAction.js';
 import type { ButtonValues } from './buttons.js';
 import type { ListState, PageView, View } from './view.js';
 import type { Clock } from '../resilience/clock.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import { lastReachablePage, pages } from '../helpdesk/paging.js';
 import type { TicketFilter, TicketPage } from '../helpdesk/types.js';
-import type { Audience } from './audience.js';
+import { valueFor, type Audience } from './audience.js';
 import { isUnassigned, readTickets } from '../helpdesk/read.js';
 import { readTimeWords, resolveTime, type TimeSpec } from '../commands/filters/time.js';
 import { problemFor } from '../commands/problems.js';
@@ -25,6 +29,16 @@ export interface ViewDeps {
   timezone: string;
   pageSize: number;
   clock: Clock;
+  /** What ticket cards offer agents to do; without it they only show. */
+  acting?: Acting;
+}
+
+export interface Acting {
+  /** access.agents names the agents: Reply and Suggest are offered. */
+  replies: boolean;
+  /** sign_in.token_key is set: the actions taken as the agent are offered. */
+  signIn: boolean;
+  last: LastActions;
 }
 
 export interface Outcome {
@@ -37,9 +51,10 @@ export interface Outcome {
   degraded?: string;
 }
 
-/** What a typed command adds: words after a ticket id that were not used. */
+/** What a typed command adds (words after a ticket id that were not used), or a click (the part of the card it opened). */
 export interface Hints {
   ignored?: string;
+  panel?: Panel;
 }
 
 export function showView(view: PageView, audience: Audience, call: CallOptions, deps: ViewDeps, hints: Hints = {}): Promise<Outcome> {
@@ -62,6 +77,7 @@ async function showTicket(id: string, back: ListState | undefined, audience: Aud
     refresh: value({ kind: 'ticket', ticketId: id, ...(back ? { back } : {}) }, true),
     ...(back ? { back: value({ kind: 'list', list: back }) } : {}),
   };
+  const acting = deps.acting && (await actionAreaOf(ticket.value, back, audience, deps.acting, deps.values, hints.panel));
   const card = ticketCard(ticket.value, {
     timezone: deps.timezone,
     now: deps.clock(),
@@ -69,8 +85,31 @@ async function showTicket(id: string, back: ListState | undefined, audience: Aud
     conversation: state,
     actions,
     ...(hints.ignored ? { ignored: hints.ignored } : {}),
+    ...(acting ? { acting } : {}),
   });
   return { card, outcome: 'ok', ticketIds: [id], ...(state === 'failed' ? { degraded: 'conversation' } : {}) };
+}
+
+/** The ticket card's action buttons, each bound to the chat as the card's others are; the last action from chat. */
+async function actionAreaOf(t: Ticket, back: ListState | undefined, audience: Audience, acting: Acting, values: ButtonValues, panel: Panel | undefined): Promise<ActionArea> {
+  const view: View = { kind: 'ticket', ticketId: t.id, ...(back ? { back } : {}) };
+  const act = (a: TicketAct) => valueFor({ values }, audience, view, { act: a });
+  const open = (t.status ?? 0) < 50;
+  const buttons: ActionButtons = {
+    ...(acting.replies ? { reply: act({ op: 'reply' }), suggest: act({ op: 'suggest' }) } : {}),
+    ...(acting.signIn
+      ? { status: act({ op: 'status' }), ...(open ? { closeSolved: act({ op: 'close', solved: 2 }), closeUnsolved: act({ op: 'close', solved: 1 }) } : {}), tags: act({ op: 'tags' }), note: act({ op: 'note' }) }
+      : {}),
+  };
+  // A card still shows without it: the last action is a nicety, not worth a failed card.
+  const last = await acting.last.of(t.id).catch(() => undefined);
+  return {
+    ticket: { id: t.id, ...(t.status !== undefined ? { status: t.status } : {}), tags: t.tags.map((tag) => tag.name) },
+    buttons,
+    off: [...(acting.replies ? [] : (['replies'] as const)), ...(acting.signIn ? [] : (['sign-in'] as const))],
+    ...(last ? { last } : {}),
+    ...(panel ? { panel } : {}),
+  };
 }
 
 /** The filter to ask the API for now: the list's words resolved at `now`. */

@@ -34,7 +34,7 @@ const FAST = { watchMs: 200, connectTimeoutMs: 10_000 };
 describe('runDoctor', () => {
   it('passes a correct long-connection set-up, checking in order', async () => {
     const report = await runDoctor(wsEnv(), FAST);
-    expect(report.checks.map((c) => c.name)).toEqual(['configuration', 'tenant token', 'bot', 'scopes', 'optional scopes', 'helpdesk credential', 'helpdesk events', 'connection']);
+    expect(report.checks.map((c) => c.name)).toEqual(['configuration', 'tenant token', 'bot', 'scopes', 'optional scopes', 'helpdesk credential', 'helpdesk events', 'ticket actions', 'sign-in', 'connection']);
     expect(statuses(report)).toEqual({
       configuration: 'pass',
       'tenant token': 'pass',
@@ -43,8 +43,13 @@ describe('runDoctor', () => {
       'optional scopes': 'pass',
       'helpdesk credential': 'pass',
       'helpdesk events': 'pass',
+      // Off until an operator turns them on, and said how.
+      'ticket actions': 'warn',
+      'sign-in': 'warn',
       connection: 'pass',
     });
+    expect(check(report, 'ticket actions').fix).toContain('access.agents');
+    expect(check(report, 'sign-in').fix).toContain('USER_TOKEN_KEY');
     expect(check(report, 'helpdesk events').detail).toBe('subscribed to helpdesk.ticket.created_v1 and helpdesk.ticket.updated_v1 (watches, live cards and boards)');
     expect(standin.subscriptions.sort()).toEqual(['helpdesk.ticket/ticket.created_v1', 'helpdesk.ticket/ticket.updated_v1']);
     expect(report.ok).toBe(true);
@@ -166,6 +171,34 @@ describe('runDoctor', () => {
     }
   });
 
+  describe('acting on tickets', () => {
+    const acting = () => ({ ...wsEnv(), BOT_CONFIG: 'test/fixtures/agents.yaml', USER_TOKEN_KEY: 'k'.repeat(40), BOT_PUBLIC_URL: 'https://bot.example.com' });
+
+    /** The app may write to the helpdesk too (the stand-in's default app only reads). */
+    const writing = () => standin.scopes.set([...DEFAULT_SCOPES, { name: 'helpdesk:all' }]);
+
+    it('passes with agents, a token key and the scopes; says which redirect URL to register', async () => {
+      writing();
+      const report = await runDoctor(acting(), FAST);
+      expect(statuses(report)).toMatchObject({ 'ticket actions': 'pass', 'sign-in': 'pass' });
+      expect(check(report, 'ticket actions').detail).toBe('2 agents in access.agents may reply to customers and suggest answers (helpdesk:all granted)');
+      expect(check(report, 'sign-in').detail).toContain('back to https://bot.example.com/oauth/callback (register it under Security settings > Redirect URLs)');
+      expect(JSON.stringify(report)).not.toContain('k'.repeat(40));
+      const device = await runDoctor({ ...acting(), BOT_PUBLIC_URL: '' }, FAST);
+      expect(check(device, 'sign-in').detail).toContain('a code shown on the card');
+    });
+
+    it("fails without the app's helpdesk:all, or the user scopes agents grant, or an accounts host that answers", async () => {
+      expect(check(await runDoctor(acting(), FAST), 'ticket actions')).toMatchObject({ status: 'fail', fix: expect.stringContaining('add helpdesk:all') });
+      standin.scopes.set([...DEFAULT_SCOPES.filter((s) => s.name !== 'offline_access'), { name: 'helpdesk:all' }]);
+      expect(check(await runDoctor(acting(), FAST), 'sign-in')).toMatchObject({ status: 'fail', detail: expect.stringContaining('offline_access') });
+      writing();
+      const away = await runDoctor({ ...acting(), FEISHU_OAUTH_URL: 'http://127.0.0.1:9' }, FAST);
+      expect(check(away, 'sign-in')).toMatchObject({ status: 'fail', detail: expect.stringContaining('could not reach the accounts host http://127.0.0.1:9') });
+      expect(away.ok).toBe(false);
+    });
+  });
+
   it('fails with no credentials at all (the sandbox has no app to check)', async () => {
     const report = await runDoctor({}, FAST);
     expect(check(report, 'configuration')).toMatchObject({ status: 'fail' });
@@ -178,7 +211,7 @@ describe('npm run doctor', () => {
     const run = await npmRun(['run', 'doctor'], wsEnv());
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n').filter((l) => /^(PASS|WARN|FAIL|SKIP) /.test(l));
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(10);
     expect(run.stdout).toContain('Ready: nothing failed');
     for (const secret of [SECRETS.appSecret, SECRETS.helpdeskToken]) expect(run.stdout + run.stderr).not.toContain(secret);
   });

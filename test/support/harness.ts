@@ -8,9 +8,11 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Config, Connection } from '../../src/config/schema.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { cardActionEvent, delivery, messageEvent, type MentionSpec } from '@helpdesk-bot/feishu-standin/deliveries';
-import { cardButtons } from '@helpdesk-bot/feishu-standin/cards';
+import { cardButtons, checkCard } from '@helpdesk-bot/feishu-standin/cards';
 import { callbackValue, formSubmission, type Entered } from '@helpdesk-bot/feishu-standin/card-forms';
-import { StandIn, type GatewaySettings, type PushOptions, type RawTicket } from '@helpdesk-bot/feishu-standin';
+import { StandIn, type GatewaySettings, type PushOptions, type RawTicket, type StandInOptions } from '@helpdesk-bot/feishu-standin';
+import { CALLBACK_PATH } from '../../src/feishu/signIn.js';
+import { freePort } from './process.js';
 import { startBot, type RunningBot } from '../../src/runtime/start.js';
 import { credentialsFor, SECRETS } from './secrets.js';
 import { until } from './wait.js';
@@ -38,8 +40,8 @@ export interface Harness {
   say(text: string, options?: SayOptions): Promise<{ status: number; messageId: string }>;
   /** Waits until `n` replies to `messageId` exist (or more), failing after `timeoutMs`. */
   replies(messageId: string, n?: number, timeoutMs?: number): Promise<Reply[]>;
-  /** Clicks a button of a card the bot sent, as `operator`; returns the callback's HTTP answer. */
-  click(on: Reply, value: unknown, options?: { operator?: string; chatId?: string }): Promise<{ status: number; body: unknown }>;
+  /** Clicks a button of a card the bot sent, as `operator` (submitting `formValue` with it); returns the callback's HTTP answer. */
+  click(on: Reply, value: unknown, options?: { operator?: string; chatId?: string; formValue?: Record<string, string | string[]> }): Promise<{ status: number; body: unknown }>;
   /**
    * Fills in the form on a card the bot sent and clicks its submit button `name`, sending the
    * form_value the client would (what the card allows, dates with an offset); throws if the client
@@ -60,6 +62,15 @@ export interface Reply {
 
 /** Every button in a card, with its visible English text and its callback value. */
 export const buttons = cardButtons;
+
+/** The card a callback answered with, which the platform must take (its card checks pass). */
+export function answerCard(body: unknown): Record<string, unknown> {
+  const card = (body as { card?: { type?: string; data?: Record<string, unknown> } }).card;
+  if (card?.type !== 'raw' || !card.data) throw new Error(`the callback answered without a card: ${JSON.stringify(body).slice(0, 300)}`);
+  const check = checkCard(card.data);
+  if (!check.ok) throw new Error(`the platform would refuse the card: ${check.reason}`);
+  return card.data;
+}
 
 export interface PostOptions {
   route?: '/webhook/event' | '/webhook/card';
@@ -111,8 +122,12 @@ export interface HarnessOptions {
   prepare?: (standin: StandIn) => void;
   /** Where the bot keeps watches, live cards and boards; a fresh temporary file by default. */
   stateFile?: string;
-  /** The bot's "now" (advancing with real time; an offset moves it to a moment a test needs). */
+  /** More of the stand-in (its people, the helpdesk's agents, FAQs, token lives). */
+  standin?: Partial<StandInOptions>;
+  /** The bot's clock (it must move with real time; an offset a test moves is fine). */
   clock?: Clock;
+  /** Agents sign in through a link: the bot gets BOT_PUBLIC_URL (on a port chosen first), registered as a redirect URL at the stand-in. */
+  publicUrl?: boolean;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -125,11 +140,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     botOpenId: SECRETS.botOpenId,
     tickets: opts.tickets ?? [],
     longConnection: { ...FAST_LONG_CONNECTION, ...opts.longConnection },
+    ...opts.standin,
   });
   opts.prepare?.(standin);
+  const port = opts.publicUrl ? await freePort() : 0;
+  const publicEnv = opts.publicUrl ? { PORT: String(port), BOT_PUBLIC_URL: `http://127.0.0.1:${port}` } : {};
+  if (opts.publicUrl) standin.userAuth.registerRedirectUri(`http://127.0.0.1:${port}${CALLBACK_PATH}`);
   const { FEISHU_VERIFICATION_TOKEN: _t, FEISHU_ENCRYPT_KEY: _k, ...withoutEventSecrets } = credentialsFor(standin.url);
   const env = overWs ? { ...withoutEventSecrets, FEISHU_CONNECTION: 'long-connection' } : credentialsFor(standin.url);
-  const result = loadConfig(opts.yaml ?? PLAIN_UPSTREAM, { ...env, PORT: '0', ...opts.env });
+  const result = loadConfig(opts.yaml ?? PLAIN_UPSTREAM, { ...env, PORT: '0', ...publicEnv, ...opts.env });
   if (!result.ok) throw new Error(result.problems.join('\n'));
   // Each harness keeps its records apart: tests run in parallel.
   const config: Config = { ...result.config, state: { ...result.config.state, file: opts.stateFile ?? join(mkdtempSync(join(tmpdir(), 'helpdesk-bot-test-')), 'state.json') } };
@@ -146,7 +165,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const post: Harness['post'] = async (payload, o = {}) => {
     const d = delivery(payload, {
       encryptKey: o.encryptKey ?? SECRETS.encryptKey,
-      ...(o.timestamp !== undefined ? { timestamp: o.timestamp } : {}),
+      // Signed at the bot's time, as the platform's clock and the bot's agree.
+      ...(o.timestamp !== undefined ? { timestamp: o.timestamp } : opts.clock ? { timestamp: Math.floor(opts.clock() / 1000) } : {}),
       ...(o.sign !== undefined ? { sign: o.sign } : {}),
       ...(o.encrypt !== undefined ? { encrypt: o.encrypt } : {}),
     });
@@ -206,6 +226,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         messageId: on.messageId,
         chatId: o.chatId ?? on.chatId,
         cardToken: standin.issueCardToken(on.messageId),
+        // A form's submit button sends the form's values with it.
+        ...(o.formValue ? { formValue: o.formValue } : {}),
       }),
       'callback',
     );

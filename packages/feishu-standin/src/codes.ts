@@ -22,6 +22,10 @@ export const E = {
   missingToken: err(400, 99991661, 'Missing access token for authorization. Please make a request with token attached.'),
   invalidToken: err(400, 99991663, 'Invalid access token for authorization. Please make a request with token attached.'),
   rateLimited: err(429, 99991400, 'request trigger frequency limit'),
+  // The CLI's lark_errors.go names the codes; the wording and the HTTP status are guesses, as the
+  // tenant token's. A tenant token on a user-only API gets 99991668 too (helpdesk-actions §1.1).
+  userTokenInvalid: err(400, 99991668, 'Invalid access token for authorization. Please make a request with a user access token attached.'),
+  userTokenExpired: err(400, 99991677, 'The user access token has expired. Please refresh it.'),
   fieldValidation: err(400, 99992402, 'field validation failed'),
   invalidMessageId: err(400, 99992354, 'The request you send is not a valid open_message_id or not exists.'),
   // guess: the code the platform uses for an unparsable body elsewhere (custom bot webhooks).
@@ -36,6 +40,8 @@ export const E = {
   helpdeskBadRequest: err(400, 154000, 'Bad request, please check your request body'),
   helpdeskUnauthorized: err(401, 154001, 'Unauthorized, please check you have the correct access'),
   helpdeskNotFound: err(404, 154004, 'Resource not found'),
+  // guess: the wording and the status; the code is the helpdesk's "no access" (helpdesk-actions §1.4).
+  helpdeskForbidden: err(403, 154003, 'Forbidden, you have no access to this ticket'),
   helpdeskInternal: err(500, 155000, 'Internal error'),
 
   // IM send, reply and patch (doc).

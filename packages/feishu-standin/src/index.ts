@@ -22,9 +22,13 @@ import { ScopeBook } from './scopes.js';
 import { sendError } from './respond.js';
 import { HelpdeskEvents, type EventSink, type PushedEvent } from './helpdeskEvents.js';
 import { applyChange, getTicket, listTicketMessages, listTickets, TicketStore, type TicketChange } from './tickets.js';
-import type { Fault, RawTicket, RawTicketMessage, RawTicketTag, RawTicketUser, RecordedCall, Route, SentMessage } from './types.js';
+import { botMessage, createTicketMessage, searchFaqs, updateTicket, type TicketUpdate, type WriteDeps } from './helpdeskWrites.js';
+import { UserAuth, type UserTokenLifetimes } from './userAuth.js';
+import type { Fault, RawFaq, RawTicket, RawTicketMessage, RawTicketTag, RawTicketUser, RecordedCall, Route, SentMessage } from './types.js';
 
-export type { Fault, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
+export type { Fault, RawFaq, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
+export type { UserAuth, UserTokenLifetimes } from './userAuth.js';
+export type { TicketUpdate } from './helpdeskWrites.js';
 export type { Scope } from './scopes.js';
 export type { Ack, Attempt, ClientConfig, ConnectionInfo, GatewaySettings, Push, PushOptions } from './longConnection.js';
 export type { EventSink, PushedEvent } from './helpdeskEvents.js';
@@ -63,6 +67,14 @@ export interface StandInOptions {
   helpdeskBot?: RawTicketUser;
   /** How much of its records it keeps (see retention.ts); everything by default. */
   retention?: Partial<Retention>;
+  /** People of the tenant, who can sign in to the app (user_info tells their names). */
+  people?: readonly RawTicketUser[];
+  /** The helpdesk's agents (open_ids): who may change its tickets with their own token; others get 154003. */
+  agents?: readonly string[];
+  /** The helpdesk's FAQs, for faq.search. */
+  faqs?: readonly RawFaq[];
+  /** User tokens' lives; the platform's (2 hours, 7 days) by default. */
+  userTokens?: Partial<UserTokenLifetimes>;
 }
 
 /** Generous next to every platform limit, so the stand-in, not a parser, enforces those. */
@@ -79,6 +91,8 @@ interface Parts {
   scopes: ScopeBook;
   gateway: LongConnectionGateway;
   helpdeskEvents: HelpdeskEvents;
+  userAuth: UserAuth;
+  agents: Set<string>;
   now: () => number;
   /** Set once the server listens: the long connection's URLs point at it. */
   baseUrl: { value: string };
@@ -107,6 +121,34 @@ function buildApp(opts: StandInOptions): Parts {
   tickets.set(opts.tickets ?? []);
   tickets.setConversations(opts.conversations ?? {});
   const helpdeskEvents = new HelpdeskEvents(opts.appId, opts.helpdeskId, now, keep.events);
+  const userAuth = new UserAuth({
+    appId: opts.appId,
+    appSecret: opts.appSecret,
+    appName: opts.botName ?? 'Helpdesk Bot',
+    tenantKey: tenantKeyFor(opts.appId),
+    now,
+    baseUrl: () => baseUrl.value,
+    ...(opts.userTokens ? { lifetimes: opts.userTokens } : {}),
+  });
+  userAuth.addPeople(opts.people ?? []);
+  const agents = new Set(opts.agents ?? []);
+  const faqs = opts.faqs ?? [];
+  const helpdeskBot = opts.helpdeskBot ?? DEFAULT_HELPDESK_BOT;
+  const writes: WriteDeps = {
+    ticket: (id) => tickets.get(id),
+    async update(id, update, by) {
+      const before = tickets.get(id)!;
+      tickets.put(applyUpdate(before, update, now(), opts.tags ?? [], by));
+      await helpdeskEvents.updated(tickets.get(id)!, before);
+    },
+    post(id, text) {
+      const { messageId, message } = botMessage(text, now(), helpdeskBot);
+      tickets.addMessage(id, message);
+      return messageId;
+    },
+    isAgent: (openId) => agents.has(openId),
+    person: (openId) => userAuth.person(openId),
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -117,7 +159,9 @@ function buildApp(opts: StandInOptions): Parts {
   const helpdesk = requireHelpdesk(opts.helpdeskId, opts.helpdeskToken);
   const ctx = { appId: opts.appId, tenantKey: tenantKeyFor(opts.appId), now };
   // Every route: record, then injected faults, then the platform's own checks and handler.
-  const on = (method: 'get' | 'post' | 'patch', path: string, route: Route, ...handlers: RequestHandler[]) => app[method](path, recorder.tag(route), faults.guard(route), rejectBadBody, ...handlers);
+  const on = (method: 'get' | 'post' | 'patch' | 'put', path: string, route: Route, ...handlers: RequestHandler[]) => app[method](path, recorder.tag(route), faults.guard(route), rejectBadBody, ...handlers);
+  // The accounts host's pages and endpoints take forms as well as JSON.
+  const onForm = (method: 'get' | 'post', path: string, route: Route, handler: RequestHandler) => app[method](path, recorder.tag(route), faults.guard(route), handler);
 
   const profile = { appName: opts.botName ?? 'Helpdesk Bot', openId: opts.botOpenId };
   const issueTokens = tokenEndpoint(tokens, opts.appId, opts.appSecret);
@@ -136,6 +180,24 @@ function buildApp(opts: StandInOptions): Parts {
   on('post', '/open-apis/im/v1/messages', 'send', tenant, sendMessage(messages, ctx, chats));
   on('patch', '/open-apis/im/v1/messages/:message_id', 'patch', tenant, patchMessage(messages, ctx));
   on('post', '/open-apis/interactive/v1/card/update', 'card_update', tenant, updateCard(cardTokens, messages, now));
+  on('put', '/open-apis/helpdesk/v1/tickets/:ticket_id', 'ticket_update', userAuth.requireUserToken(), helpdesk, updateTicket(writes));
+  on('post', '/open-apis/helpdesk/v1/tickets/:ticket_id/messages', 'ticket_message_create', tenant, helpdesk, createTicketMessage(writes));
+  on(
+    'get',
+    '/open-apis/helpdesk/v1/faqs/search',
+    'faq_search',
+    tenant,
+    helpdesk,
+    searchFaqs(() => faqs),
+  );
+  // Signing in as a person: on the platform these live on the accounts host (FEISHU_OAUTH_URL).
+  onForm('get', '/open-apis/authen/v1/authorize', 'oauth_authorize', userAuth.authorizePage());
+  onForm('post', '/open-apis/authen/v1/authorize', 'oauth_consent', userAuth.consent());
+  onForm('post', '/oauth/v3/token', 'oauth_token', userAuth.token());
+  onForm('post', '/oauth/v1/device_authorization', 'device_authorization', userAuth.deviceAuthorization());
+  onForm('get', '/oauth/v1/device/verify', 'device_verify', userAuth.devicePage());
+  onForm('post', '/oauth/v1/device/verify', 'device_verify', userAuth.deviceConsent());
+  on('get', '/open-apis/authen/v1/user_info', 'user_info', userAuth.userInfo());
 
   opts.routes?.(app);
   app.use(recorder.tag('unknown'), (_req, res) => sendError(res, E.notFound));
@@ -143,7 +205,24 @@ function buildApp(opts: StandInOptions): Parts {
     sendError(res, E.internal, { ext: error instanceof Error ? error.message : String(error) });
   };
   app.use(onError);
-  return { app, recorder, faults, tickets, messages, chats, cardTokens, scopes, gateway, helpdeskEvents, now, baseUrl };
+  return { app, recorder, faults, tickets, messages, chats, cardTokens, scopes, gateway, helpdeskEvents, userAuth, agents, now, baseUrl };
+}
+
+const DEFAULT_HELPDESK_BOT: RawTicketUser = { id: 'ou_helpdesk_bot', name: 'Helpdesk Assistant' };
+
+/** The ticket after an agent's ticket.update: as a change by them, their note as its comment. */
+function applyUpdate(ticket: RawTicket, update: TicketUpdate, now: number, knownTags: readonly RawTicketTag[], by: RawTicketUser): RawTicket {
+  const next = applyChange(
+    ticket,
+    { ...(update.status !== undefined ? { status: update.status } : {}), ...(update.tag_names ? { tags: update.tag_names } : {}), ...(update.solved !== undefined ? { solve: update.solved } : {}) },
+    now,
+    knownTags,
+    by,
+  );
+  // Whoever closes it is who closed it (not the owner), as the helpdesk records it.
+  if (update.status !== undefined && update.status >= 50 && update.status !== ticket.status) next.closed_by = by;
+  if (update.comment !== undefined) next.comments = { id: now, content: update.comment, created_at: now, ...(by.name ? { user_name: by.name } : {}) };
+  return next;
 }
 
 export class StandIn {
@@ -166,6 +245,8 @@ export class StandIn {
   readonly ws: LongConnectionGateway;
   /** The app's scopes and their grants, as GET /open-apis/application/v6/scopes reports them. */
   readonly scopes: ScopeBook;
+  /** People signing in: who is at the browser, redirect URLs, revoking, and every code and token issued. */
+  readonly userAuth: UserAuth;
 
   private constructor(
     private readonly parts: Parts,
@@ -177,6 +258,18 @@ export class StandIn {
     this.messages = parts.messages.sent;
     this.ws = parts.gateway;
     this.scopes = parts.scopes;
+    this.userAuth = parts.userAuth;
+  }
+
+  /** Makes this person an agent of the helpdesk (or no longer one): what ticket.update allows them. */
+  setAgent(openId: string, agent = true): void {
+    if (agent) this.parts.agents.add(openId);
+    else this.parts.agents.delete(openId);
+  }
+
+  /** A ticket's conversation as the messages API has it, oldest first. */
+  conversation(id: string): readonly RawTicketMessage[] {
+    return this.parts.tickets.conversation(id);
   }
 
   /** Requests received, in order, rejected ones included (the newest, if `retention.calls` is set). */
@@ -244,7 +337,7 @@ export class StandIn {
   async changeTicket(id: string, change: TicketChange): Promise<{ ticket: RawTicket; event?: PushedEvent }> {
     const before = this.parts.tickets.get(id);
     if (!before) throw new Error(`changeTicket: no ticket ${id}`);
-    const after = applyChange(before, change, this.parts.now(), this.opts.tags ?? [], this.opts.helpdeskBot ?? { id: 'ou_helpdesk_bot', name: 'Helpdesk Assistant' });
+    const after = applyChange(before, change, this.parts.now(), this.opts.tags ?? [], this.opts.helpdeskBot ?? DEFAULT_HELPDESK_BOT);
     this.parts.tickets.put(after);
     const event = await this.parts.helpdeskEvents.updated(after, before);
     return { ticket: after, ...(event ? { event } : {}) };

@@ -19,6 +19,9 @@ export const DEFAULT_SCOPES: Scope[] = [
   { name: 'helpdesk:all:readonly' },
   { name: 'im:chat:readonly' },
   { name: 'im:chat.access_event.bot_p2p_chat:read' },
+  // What agents grant when they sign in to act on tickets as themselves.
+  { name: 'helpdesk:all', type: 'user' },
+  { name: 'offline_access', type: 'user' },
 ];
 
 export class ScopeBook {

@@ -53,6 +53,11 @@ export class TicketStore {
     );
   }
 
+  /** Appends a message to a ticket's conversation (the newest last). */
+  addMessage(id: string, message: RawTicketMessage): void {
+    this.conversations.set(id, [...this.conversation(id), message]);
+  }
+
   all(): readonly RawTicket[] {
     return this.tickets;
   }

@@ -100,8 +100,28 @@ export interface RawTicketMessage {
   user_id?: string;
 }
 
+/** One of the helpdesk's FAQs, as faq.search answers its items. */
+export interface RawFaq {
+  faq_id: string;
+  question: string;
+  answer: string;
+  tags?: string[];
+  categories?: { category_id: string; name: string }[];
+  create_time?: string;
+  update_time?: string;
+}
+
 export type Route =
   | 'tenant_token'
+  | 'oauth_authorize'
+  | 'oauth_consent'
+  | 'oauth_token'
+  | 'device_authorization'
+  | 'device_verify'
+  | 'user_info'
+  | 'ticket_update'
+  | 'ticket_message_create'
+  | 'faq_search'
   | 'bot_info'
   | 'ticket_get'
   | 'ticket_list'

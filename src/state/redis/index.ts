@@ -9,6 +9,7 @@ import { RedisCache } from './cache.js';
 import { RedisClaims } from './claims.js';
 import { commandClient, Link, redisAddress, workerClient } from './connection.js';
 import { RedisLimiter } from './limiter.js';
+import { RedisLocks } from './locks.js';
 import { RedisRecords } from './records.js';
 import { RedisWork } from './work.js';
 
@@ -64,6 +65,7 @@ export function redisState(options: RedisStateOptions): State {
     },
     health: () => (link.ok ? { ok: true } : { ok: false, reason: link.reason }),
     records: new RedisRecords(commands, link, `${prefix}records:`),
+    locks: new RedisLocks(commands, link, `${prefix}lock:`),
     async ready() {
       // Connecting takes milliseconds; only a Redis that keeps us waiting is worth a line.
       const waiting = setTimeout(() => log.info('redis.waiting', { redis: address, wait_ms: options.startupWaitMs, error: link.reason }), 1000);

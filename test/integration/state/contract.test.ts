@@ -500,6 +500,46 @@ function stateContract(name: string, makeState: MakeState): void {
       });
     });
 
+    describe('locks', () => {
+      it('are held by one taker at a time, until given back with its own lease', async () => {
+        const { locks } = (await open()).state;
+        const lease = await locks.take('refresh:a', 60_000);
+        expect(lease).toEqual(expect.any(String));
+        expect(await locks.take('refresh:a', 60_000)).toBeUndefined();
+        // Another key is another lock.
+        expect(await locks.take('refresh:b', 60_000)).toEqual(expect.any(String));
+        // A lease that is not the holder's frees nothing.
+        await locks.give('refresh:a', 'not-the-lease');
+        expect(await locks.take('refresh:a', 60_000)).toBeUndefined();
+        await locks.give('refresh:a', lease!);
+        const next = await locks.take('refresh:a', 60_000);
+        expect(next).toEqual(expect.any(String));
+        expect(next).not.toBe(lease);
+      });
+
+      it('end by themselves after holdMs, and the old lease then frees nobody', async () => {
+        const s = await open();
+        const { locks } = s.state;
+        const first = await locks.take('refresh:hold', TTL);
+        await s.advance(100);
+        expect(await locks.take('refresh:hold', TTL)).toBeUndefined();
+        await s.advance(TTL);
+        const second = await locks.take('refresh:hold', 60_000);
+        expect(second).toEqual(expect.any(String));
+        await locks.give('refresh:hold', first!);
+        expect(await locks.take('refresh:hold', 60_000)).toBeUndefined();
+      });
+
+      it('outlive a restart on Redis only (where another instance may hold one); memory starts with none', async () => {
+        const s = await open();
+        await s.state.locks.take('refresh:restart', 60_000);
+        const next = await s.restart();
+        const taken = await next.state.locks.take('refresh:restart', 60_000);
+        if (redis(s)) expect(taken).toBeUndefined();
+        else expect(taken).toEqual(expect.any(String));
+      });
+    });
+
     describe('records', () => {
       it('keep values as copies, many at once, until deleted', async () => {
         const { records } = (await open()).state;

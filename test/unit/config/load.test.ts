@@ -54,6 +54,31 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes the sign-in variables, and derives the accounts host from the domain', () => {
+    const key = 'k'.repeat(32);
+    const feishu = loadConfig('access: { agents: [ou_agent1] }', { ...creds, BOT_PUBLIC_URL: 'https://bot.example.com/', USER_TOKEN_KEY: key });
+    expect(feishu).toMatchObject({
+      ok: true,
+      config: { server: { public_url: 'https://bot.example.com' }, sign_in: { token_key: key }, feishu: { oauth_url: 'https://accounts.feishu.cn' }, access: { agents: ['ou_agent1'] } },
+    });
+    expect(loadConfig('', { ...creds, FEISHU_DOMAIN: 'lark' })).toMatchObject({ ok: true, config: { feishu: { oauth_url: 'https://accounts.larksuite.com' } } });
+    // A platform at a URL serves sign-in itself, unless FEISHU_OAUTH_URL says otherwise.
+    expect(loadConfig('', { ...creds, FEISHU_DOMAIN: 'http://127.0.0.1:9999/' })).toMatchObject({ ok: true, config: { feishu: { oauth_url: 'http://127.0.0.1:9999' } } });
+    expect(loadConfig('', { ...creds, FEISHU_OAUTH_URL: 'https://accounts.example.com/' })).toMatchObject({ ok: true, config: { feishu: { oauth_url: 'https://accounts.example.com' } } });
+    // Off by default: no key, no public URL, no agents.
+    expect(loadConfig('', creds)).toMatchObject({ ok: true, config: { server: { public_url: '' }, sign_in: { token_key: '' }, access: { agents: [] } } });
+  });
+
+  it('names a short token key, a bad public or accounts URL and a bad agent, never echoing the key', () => {
+    const result = loadConfig('access: { agents: [chen] }', { ...creds, USER_TOKEN_KEY: 'short-secret-key', BOT_PUBLIC_URL: 'bot.example.com', FEISHU_OAUTH_URL: 'ftp://accounts' });
+    const problems = result.ok ? [] : result.problems;
+    expect(problems).toContain('sign_in.token_key (or USER_TOKEN_KEY): is 16 characters long; use at least 32 (for example: openssl rand -base64 32)');
+    expect(problems.some((p) => p.startsWith('server.public_url (or BOT_PUBLIC_URL): "bot.example.com" is not an http(s) URL'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('feishu.oauth_url (or FEISHU_OAUTH_URL): "ftp://accounts" is not an http(s) URL'))).toBe(true);
+    expect(problems).toContain('access.agents.0: must be an open_id such as ou_3a1b…');
+    expect(problems.join('\n')).not.toContain('short-secret-key');
+  });
+
   it('serves metrics on port 9464 by default, and refuses the public port for them', () => {
     expect(loadConfig('', {})).toMatchObject({ ok: true, config: { metrics: { enabled: true, port: 9464, host: '' } } });
     const same = loadConfig('server: { port: 8080 }\nmetrics: { port: 8080 }\n', {});

@@ -65,7 +65,45 @@ describe('button values', () => {
     now += 15 * 24 * 3600 * 1000;
     expect(values.decode(old)).toEqual({ ok: false, reason: 'expired' });
     now -= 15 * 24 * 3600 * 1000;
-    expect(values.decode({ ...values.encode(list), v: 3 })).toEqual({ ok: false, reason: 'malformed value' });
+    expect(values.decode({ ...values.encode(list), v: 4 })).toEqual({ ok: false, reason: 'malformed value' });
+  });
+
+  describe("a ticket card's action buttons (version 3)", () => {
+    const ticket = { view: { kind: 'ticket' as const, ticketId: '123' }, fresh: false, chatId: 'oc_group1', chatType: 'group' as const };
+    const sign = (unsigned: object) => ({ ...unsigned, s: createHmac('sha256', key).update(canonical(unsigned)).digest('base64url') });
+
+    it('carry the action and the one person a button is for; a plain view stays version 2', () => {
+      const send = values.encode({ ...ticket, act: { op: 'send', text: '您好，已处理 <b>', draft: 'd0123456789' }, for: 'ou_chen' });
+      expect(send.v).toBe(3);
+      expect(values.decode(send)).toEqual({ ok: true, action: { ...ticket, issuedAt: Math.floor(now / 1000), act: { op: 'send', text: '您好，已处理 <b>', draft: 'd0123456789' }, for: 'ou_chen' } });
+      expect(values.decode(values.encode({ ...ticket, act: { op: 'close', solved: 1 } }))).toMatchObject({ ok: true, action: { act: { op: 'close', solved: 1 } } });
+      expect(values.encode(ticket).v).toBe(2);
+    });
+
+    it('refuse a changed action, person or text, and an action on another view or in an older version', () => {
+      const close = values.encode({ ...ticket, act: { op: 'close', solved: 2 } });
+      const send = values.encode({ ...ticket, act: { op: 'send', text: 'hello', draft: 'd0123456789' }, for: 'ou_chen' });
+      for (const tampered of [
+        { ...close, a: { o: 'close', s: 1 } },
+        { ...send, b: 'ou_other' },
+        { ...send, a: { ...(send.a as object), x: 'goodbye' } },
+      ]) {
+        expect(values.decode(tampered)).toEqual({ ok: false, reason: 'bad signature' });
+      }
+      const base = { c: 'oc_group1', ct: 'g', i: Math.floor(now / 1000) };
+      for (const bad of [
+        { v: 2, k: 't', t: '123', a: { o: 'reply' } },
+        { v: 2, k: 't', t: '123', b: 'ou_chen' },
+        { v: 3, k: 'b', a: { o: 'reply' } },
+        { v: 3, k: 't', t: '123', a: { o: 'close' } },
+        { v: 3, k: 't', t: '123', a: { o: 'reply', x: 'text' } },
+        { v: 3, k: 't', t: '123', a: { o: 'send', x: 'no draft' } },
+        { v: 3, k: 't', t: '123', a: { o: 'send', x: 'x'.repeat(1001), d: 'd0123456789' } },
+        { v: 3, k: 't', t: '123', a: { o: 'assign' } },
+      ]) {
+        expect(values.decode(sign({ ...base, ...bad }))).toEqual({ ok: false, reason: 'malformed value' });
+      }
+    });
   });
 
   it('validate every field even when the signature would match', () => {

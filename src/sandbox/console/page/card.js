@@ -21,6 +21,17 @@ const FONT_COLORS = new Set([...TAG_COLORS, 'grey', 'default']);
 const BUTTON_TYPES = { primary: 'primary', primary_filled: 'primary', default: 'default', text: 'text', primary_text: 'text', danger: 'danger', danger_filled: 'danger', danger_text: 'danger', laser: 'primary' };
 const MAX_DEPTH = 16;
 
+/** The names of the people the console knows, by open_id: what a mention (<at id=…>) shows. */
+const people = new Map();
+
+/**
+ * @param {{ openId: string, name: string }[]} list
+ */
+export function knownPeople(list) {
+  people.clear();
+  for (const person of list) people.set(person.openId, person.name);
+}
+
 /**
  * @param {unknown} card the card JSON
  * @param {{ locale: Locale, onAction?: Ctx['onAction'] }} options
@@ -589,7 +600,8 @@ function build(node) {
     }
     case 'at': {
       const at = el('span', 'md-at');
-      at.textContent = node.id === 'all' ? '@all' : `@${node.id}`;
+      // Feishu shows the person's name; the console knows the demo's people.
+      at.textContent = node.id === 'all' ? '@all' : `@${people.get(node.id) ?? node.id}`;
       return at;
     }
     default: {

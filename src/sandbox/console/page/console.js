@@ -3,7 +3,7 @@
 // which sends them to the bot as real Feishu deliveries (or frames over its long connection); the
 // conversation is polled back from the stand-in platform, cards included, and re-rendered in place
 // when the bot updates them.
-import { renderCard } from './card.js';
+import { knownPeople, renderCard } from './card.js';
 import { releaseCharts } from './card-chart.js';
 
 const POLL_MS = 700;
@@ -22,7 +22,7 @@ const API = '/sandbox/api';
  * @typedef {object} Info
  * @property {{ name: string, openId: string }} you
  * @property {{ name: string }} bot
- * @property {{ name: string }[]} people
+ * @property {{ name: string, openId: string }[]} people
  * @property {Record<Locale, string[]>} examples
  * @property {{ key: string, command: string }[]} menu
  * @property {string} connection
@@ -558,6 +558,7 @@ function setUpComposer() {
 async function start() {
   try {
     state.info = await api('/info');
+    knownPeople([state.info.you, ...state.info.people]);
   } catch (error) {
     toast({ type: 'error', content: /** @type {Error} */ (error).message });
   }

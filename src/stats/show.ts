@@ -125,8 +125,9 @@ export async function fillStats(job: StatsFill, deps: StatsDeps): Promise<void> 
     Object.assign(parts, { [name]: part });
     changed();
   });
-  // The last change may have come while a patch was on its way: it gets one of its own.
-  while (patching) await patching;
+  // The last change may have come while a patch was on its way, or as its loop ended: it gets one of its own.
+  await patching;
+  if (dirty) await patchLoop();
   if (unavailable) throw unavailable;
   deps.log.info('stats.filled', {
     message_id: job.messageId,

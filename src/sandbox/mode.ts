@@ -13,7 +13,7 @@ import { DemoActivity } from './activity.js';
 import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
 import { longConnectionTransport, webhookTransport } from '@helpdesk-bot/feishu-standin/transport';
 import { DEMO_AGENTS, FIRST_TICKET_ID, HOSTILE_TICKET_ID, seedConversations, seedTickets } from './seed.js';
-import { HELPDESK_BOT } from './seed/people.js';
+import { DEMO_AGENT_SCHEDULES, HELPDESK_BOT } from './seed/people.js';
 import { TAGS } from './seed/words.js';
 import { randomHex } from '@helpdesk-bot/feishu-standin/ids';
 import { StandIn, type Retention } from '@helpdesk-bot/feishu-standin';
@@ -89,7 +89,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     helpdeskToken: randomBytes(24).toString('base64url'),
     botOpenId: `ou_${randomHex(32)}`,
   };
-  const standin = await StandIn.start({ ...secrets, botName: BOT_NAME, tags: TAGS, helpdeskBot: HELPDESK_BOT, retention: SANDBOX_RETENTION });
+  const standin = await StandIn.start({ ...secrets, botName: BOT_NAME, tags: TAGS, helpdeskBot: HELPDESK_BOT, retention: SANDBOX_RETENTION, agentSchedules: [...DEMO_AGENT_SCHEDULES] });
   try {
     const longConnection = options.connection === 'long-connection';
     const result = loadConfig(

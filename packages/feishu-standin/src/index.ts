@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { TenantTokens, tokenEndpoint } from './auth.js';
 import { readBody } from './body.js';
+import { listAgentSchedules } from './agentSchedules.js';
 import { botInfo } from './bot.js';
 import { CardTokens, updateCard } from './card-update.js';
 import { checkCard } from './cards.js';
@@ -22,9 +23,9 @@ import { ScopeBook } from './scopes.js';
 import { sendError } from './respond.js';
 import { HelpdeskEvents, type EventSink, type PushedEvent } from './helpdeskEvents.js';
 import { applyChange, getTicket, listTicketMessages, listTickets, TicketStore, type TicketChange } from './tickets.js';
-import type { Fault, RawTicket, RawTicketMessage, RawTicketTag, RawTicketUser, RecordedCall, Route, SentMessage } from './types.js';
+import type { Fault, RawAgentSchedule, RawTicket, RawTicketMessage, RawTicketTag, RawTicketUser, RecordedCall, Route, SentMessage } from './types.js';
 
-export type { Fault, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
+export type { Fault, RawAgentSchedule, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
 export type { Scope } from './scopes.js';
 export type { Ack, Attempt, ClientConfig, ConnectionInfo, GatewaySettings, Push, PushOptions } from './longConnection.js';
 export type { EventSink, PushedEvent } from './helpdeskEvents.js';
@@ -63,6 +64,8 @@ export interface StandInOptions {
   helpdeskBot?: RawTicketUser;
   /** How much of its records it keeps (see retention.ts); everything by default. */
   retention?: Partial<Retention>;
+  /** The helpdesk's agents, as the agent schedules API lists them. */
+  agentSchedules?: RawAgentSchedule[];
 }
 
 /** Generous next to every platform limit, so the stand-in, not a parser, enforces those. */
@@ -82,6 +85,7 @@ interface Parts {
   now: () => number;
   /** Set once the server listens: the long connection's URLs point at it. */
   baseUrl: { value: string };
+  agentSchedules: { value: RawAgentSchedule[] };
 }
 
 function buildApp(opts: StandInOptions): Parts {
@@ -106,6 +110,7 @@ function buildApp(opts: StandInOptions): Parts {
   });
   tickets.set(opts.tickets ?? []);
   tickets.setConversations(opts.conversations ?? {});
+  const agentSchedules = { value: opts.agentSchedules ?? [] };
   const helpdeskEvents = new HelpdeskEvents(opts.appId, opts.helpdeskId, now, keep.events);
 
   const app = express();
@@ -130,6 +135,14 @@ function buildApp(opts: StandInOptions): Parts {
   on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id', 'ticket_get', tenant, helpdesk, getTicket(tickets));
   on('get', '/open-apis/helpdesk/v1/tickets', 'ticket_list', tenant, helpdesk, listTickets(tickets));
   on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id/messages', 'ticket_messages', tenant, helpdesk, listTicketMessages(tickets));
+  on(
+    'get',
+    '/open-apis/helpdesk/v1/agent_schedules',
+    'agent_schedules',
+    tenant,
+    helpdesk,
+    listAgentSchedules(() => agentSchedules.value),
+  );
   on('post', '/open-apis/helpdesk/v1/events/subscribe', 'helpdesk_subscribe', tenant, helpdesk, helpdeskEvents.route(true));
   on('post', '/open-apis/helpdesk/v1/events/unsubscribe', 'helpdesk_unsubscribe', tenant, helpdesk, helpdeskEvents.route(false));
   on('post', '/open-apis/im/v1/messages/:message_id/reply', 'reply', tenant, replyToMessage(messages, ctx, chats));
@@ -143,7 +156,7 @@ function buildApp(opts: StandInOptions): Parts {
     sendError(res, E.internal, { ext: error instanceof Error ? error.message : String(error) });
   };
   app.use(onError);
-  return { app, recorder, faults, tickets, messages, chats, cardTokens, scopes, gateway, helpdeskEvents, now, baseUrl };
+  return { app, recorder, faults, tickets, messages, chats, cardTokens, scopes, gateway, helpdeskEvents, now, baseUrl, agentSchedules };
 }
 
 export class StandIn {
@@ -261,6 +274,11 @@ export class StandIn {
   /** Pushes a ticket event again, unchanged (same event_id), as the platform's retries do. */
   redeliverTicketEvent(eventId: string): Promise<PushedEvent | undefined> {
     return this.parts.helpdeskEvents.again(eventId);
+  }
+
+  /** Replaces the helpdesk's agents (what the agent schedules API lists). */
+  setAgentSchedules(schedules: RawAgentSchedule[]): void {
+    this.parts.agentSchedules.value = schedules;
   }
 
   /** Replaces every ticket's conversation (by ticket id). */

@@ -153,7 +153,14 @@ async function cacheMemory(): Promise<void> {
   const loaded = loadConfig('', {});
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const sample = toTicket(fullTicket)!;
-  const inner: Helpdesk = { getTicket: async (id) => structuredClone({ ...sample, id }), listTickets: async () => ({ total: 0, tickets: [] }), getConversation: async () => ({ total: 0, messages: [] }) };
+  const inner: Helpdesk = {
+    getTicket: async (id) => structuredClone({ ...sample, id }),
+    listTickets: async () => ({ total: 0, tickets: [] }),
+    getConversation: async () => ({ total: 0, messages: [] }),
+    firstMessage: async () => '',
+    knownFirstMessages: async () => new Map(),
+    agents: async () => [],
+  };
   const options = { ...helpdeskOptions(loaded.config, () => Infinity), limits: helpdeskOptions(loadLifted(), () => Infinity).limits };
   const time = { clock: Date.now, sleep: realSleep, random: Math.random };
   const log = createLogger('error');

@@ -9,6 +9,7 @@ import { forgetChat } from '../watch/forget.js';
 import { refreshCards } from '../watch/liveCards.js';
 import { onTicketEvent } from '../watch/onTicket.js';
 import { postMatches } from '../watch/posts.js';
+import { fillQuestions } from '../watch/questions.js';
 import { menuTap, welcome } from './chatEvents.js';
 import { onCardAction, openCard, updateCard } from './clicks.js';
 import { onMessage } from './commands.js';
@@ -56,6 +57,8 @@ export function createBot(ctx: BotContext): Bot {
           return onEvent(() => refreshCards(job.ticketId, ctx));
         case 'boards-refresh':
           return onEvent(() => refreshBoards(ctx));
+        case 'list-questions':
+          return onEvent(() => fillQuestions(job.messageId, job.page, ctx));
       }
     },
     onMessage: (message, receivedAt) => onMessage(ctx, message, receivedAt),

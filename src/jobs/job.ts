@@ -25,7 +25,9 @@ export type Job =
   /** Re-renders the live cards of a ticket after it changed (once per window). */
   | { kind: 'cards-refresh'; ticketId: string; window: string }
   /** Recounts the boards after ticket changes (once per window). */
-  | { kind: 'boards-refresh'; window: string };
+  | { kind: 'boards-refresh'; window: string }
+  /** Fetches the questions a list page showed without and updates it; `page`: which page it showed (its key). */
+  | { kind: 'list-questions'; messageId: string; page: string };
 
 /** The id a job is stored under: a second delivery of the same thing finds it already there. */
 export function jobId(job: Job): string {
@@ -43,6 +45,8 @@ export function jobId(job: Job): string {
       return `cards-refresh-${job.ticketId}-${job.window}`;
     case 'boards-refresh':
       return `boards-refresh-${job.window}`;
+    case 'list-questions':
+      return `list-questions-${job.messageId}-${job.page}`;
     default:
       return `${job.kind}-${job.eventId}`;
   }

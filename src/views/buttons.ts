@@ -8,8 +8,10 @@
 // before anything is built from it.
 //
 // Version 2 keeps time filters as words ("today", "7d"), resolved again at every click, so Refresh
-// on "open today" an hour later includes that hour's tickets. Version 1 values (absolute time
-// ranges) still answer, with the ranges they were made with, until they expire.
+// on "open today" an hour later includes that hour's tickets. Version 3 adds what a list needs
+// beyond the list API's filters (a closing time, a score range) and the list's anchor (the time
+// its first page was shown, so Next and Back show the pages as they were). Version 1 values
+// (absolute time ranges) and version 2 values still answer, until they expire.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ChatType } from '../jobs/types.js';
@@ -17,9 +19,9 @@ import type { TicketFilter } from '../helpdesk/types.js';
 import { readTimeWords } from '../commands/filters/time.js';
 import { WATCH_ID, type ListState, type View } from './view.js';
 
-export const VALUE_VERSION = 2;
+export const VALUE_VERSION = 3;
 /** Versions still accepted: buttons on cards sent before an upgrade keep working. */
-const ACCEPTED_VERSIONS = [1, 2] as const;
+const ACCEPTED_VERSIONS = [1, 2, 3] as const;
 
 export interface Action {
   view: View;
@@ -76,8 +78,10 @@ const listSchema = z.strictObject({
     .refine((n) => Object.keys(n).length <= 10, 'too many names')
     .optional(),
   m: z.literal(1).optional(),
-  w: z.strictObject({ c: timeWords.optional(), u: timeWords.optional() }).optional(),
+  w: z.strictObject({ c: timeWords.optional(), u: timeWords.optional(), d: timeWords.optional() }).optional(),
   a: z.literal(1).optional(),
+  r: z.array(int(1, 3)).min(2).max(3).optional(),
+  t: ms.optional(),
 });
 
 const wireSchema = z.strictObject({
@@ -135,10 +139,11 @@ export class ButtonValues {
     if (ageSeconds > MAX_AGE_SECONDS || ageSeconds < -300) return { ok: false, reason: 'expired' };
 
     const w = parsed.data;
-    // Version 1 had no words; version 2 keeps times only as words.
+    // Version 1 had no words; versions 2 and 3 keep times only as words; only 3 has the rest.
     const lists = [w.l].filter((x) => x !== undefined);
     if (w.v === 1 && lists.some((x) => x.w)) return { ok: false, reason: 'malformed value' };
-    if (w.v === 2 && lists.some((x) => x.f.created || x.f.updated)) return { ok: false, reason: 'malformed value' };
+    if (w.v >= 2 && lists.some((x) => x.f.created || x.f.updated)) return { ok: false, reason: 'malformed value' };
+    if (w.v < 3 && lists.some((x) => x.r || x.t !== undefined || x.w?.d)) return { ok: false, reason: 'malformed value' };
     const view = viewOf(w);
     if (!view) return { ok: false, reason: 'malformed value' };
     return {
@@ -190,7 +195,11 @@ function listWire(list: ListState): z.infer<typeof listSchema> {
   );
   // Times travel as words; only a list from a version 1 value has ranges in its filter, and keeps them.
   const filter = list.filter;
-  const words = { ...(list.times?.created ? { c: list.times.created } : {}), ...(list.times?.updated ? { u: list.times.updated } : {}) };
+  const words = {
+    ...(list.times?.created ? { c: list.times.created } : {}),
+    ...(list.times?.updated ? { u: list.times.updated } : {}),
+    ...(list.times?.closed ? { d: list.times.closed } : {}),
+  };
   return {
     f: filter,
     p: list.page,
@@ -198,11 +207,13 @@ function listWire(list: ListState): z.infer<typeof listSchema> {
     ...(list.mine ? { m: 1 as const } : {}),
     ...(Object.keys(words).length ? { w: words } : {}),
     ...(list.unassigned ? { a: 1 as const } : {}),
+    ...(list.scores && list.scores.length > 1 ? { r: list.scores } : {}),
+    ...(list.anchor !== undefined ? { t: list.anchor } : {}),
   };
 }
 
 function listState(l: z.infer<typeof listSchema>): ListState {
-  const times = { ...(l.w?.c ? { created: l.w.c } : {}), ...(l.w?.u ? { updated: l.w.u } : {}) };
+  const times = { ...(l.w?.c ? { created: l.w.c } : {}), ...(l.w?.u ? { updated: l.w.u } : {}), ...(l.w?.d ? { closed: l.w.d } : {}) };
   return {
     filter: l.f as TicketFilter,
     page: l.p,
@@ -210,6 +221,8 @@ function listState(l: z.infer<typeof listSchema>): ListState {
     ...(l.m ? { mine: true } : {}),
     ...(Object.keys(times).length ? { times } : {}),
     ...(l.a ? { unassigned: true } : {}),
+    ...(l.r ? { scores: l.r } : {}),
+    ...(l.t !== undefined ? { anchor: l.t } : {}),
   };
 }
 

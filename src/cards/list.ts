@@ -127,13 +127,28 @@ function footer(data: ListCardData): Element[] {
 export interface RowLimits {
   name: number;
   tags: number;
+  /** In columns: a Chinese character takes two (see clipColumns). */
   question: number;
 }
 export const ROW_LEVELS: RowLimits[] = [
-  { name: 40, tags: 4, question: 90 },
+  { name: 40, tags: 4, question: 80 },
   { name: 20, tags: 1, question: 50 },
   { name: 10, tags: 0, question: 0 },
 ];
+
+/** Wide characters (CJK, full-width forms, Hangul, emoji) take two columns of a line. */
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+
+/** Shortens text to about one line of `columns` (a wide character counting two), marking the cut. */
+function clipColumns(text: string, columns: number): string {
+  let used = 0;
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  for (const [i, ch] of chars.entries()) {
+    used += WIDE.test(ch) ? 2 : 1;
+    if (used > columns) return `${chars.slice(0, Math.max(0, i - 1)).join('')}…`;
+  }
+  return chars.join('');
+}
 
 export interface RowOptions {
   now: number;
@@ -168,7 +183,7 @@ export function ticketRow(t: Ticket, data: RowOptions, limits: RowLimits): Eleme
     ...(age ? [age] : []),
   ];
   const first = joinL([same(guest ? `**${esc(clip(guest, limits.name))}**` : `**#${esc(t.id)}**`), joinL(state, ' · ')], ' ');
-  const asked = data.question && limits.question > 0 ? [same(`💬 ${esc(clip(data.question, limits.question))}`)] : [];
+  const asked = data.question && limits.question > 0 ? [same(`💬 ${esc(clipColumns(data.question, limits.question))}`)] : [];
   const tags = limits.tags > 0 ? t.tags.slice(0, limits.tags).map((tag) => inlineTag(esc(clip(tag.name, 20)), 'blue')) : [];
   const last = same([`<font color='grey'>#${esc(t.id)}</font>`, ...tags].join(' '));
   return columns([

@@ -53,7 +53,10 @@ describe('list card', () => {
     expect(text).toContain(`**${first.guest!.name}** <text_tag color='`);
     expect(text).toContain(`<font color='grey'>#${first.id}</font>`);
     expect(text).toMatch(/ · opened (just now|\d+ (min|h) ago)/);
-    expect(text).toContain(`\\n💬 Question of ${first.id}&#58; the VPN &#60;b&#62;drops&#60;/b&#62; &#42;every&#42; ten minutes, again and agai…\\n`);
+    expect(text).toContain(`\\n💬 Question of ${first.id}&#58; the VPN &#60;b&#62;drops&#60;/b&#62; &#42;every&#42; ten minutes, agai…\\n`);
+    // About one line whatever the script: a Chinese character takes the room of two letters.
+    const zh = JSON.stringify(listCard(data({ questions: new Map([[first.id, '报销单提交不了'.repeat(10)]]) })));
+    expect(zh).toContain(`💬 ${'报销单提交不了'.repeat(6).slice(0, 39)}…`);
     // A question that is empty, or not loaded (yet, or at all), says nothing: 7 of the 10 rows have one.
     expect(text).not.toContain(`💬 Question of ${tickets[2]!.id}`);
     const rows = JSON.stringify(listCard(data({ questions: new Map([[first.id, 'Only this one']]) })));

@@ -57,8 +57,10 @@ export function createBot(ctx: BotContext): Bot {
           return onEvent(() => refreshCards(job.ticketId, ctx));
         case 'boards-refresh':
           return onEvent(() => refreshBoards(ctx));
+        // Mostly waiting for its turn under the messages limit: no worker is held for it, so
+        // ticket events do not wait behind a list's questions.
         case 'list-questions':
-          return onEvent(() => fillQuestions(job.messageId, job.page, ctx));
+          return fillQuestions(job.messageId, job.page, ctx);
       }
     },
     onMessage: (message, receivedAt) => onMessage(ctx, message, receivedAt),

@@ -199,6 +199,8 @@ function readAt(r: Reading, i: number): Step {
     if (tag !== undefined) return addTag(draft, tag, k);
   }
 
+  // An agent's whole name alone: the query means them, with `agent` before it.
+  if (findPeople(r.known, token.raw, { whole: true }).length > 0) return unknown(token.raw, `agent ${quoteIfNeeded(token.raw)}`);
   if (!token.segmented && hasHan(token.raw)) {
     const pieces = segment(token, r.known?.tags.filter(hasHan) ?? []);
     if (pieces.ok) return { replace: pieces.tokens };

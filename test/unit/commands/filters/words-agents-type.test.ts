@@ -104,6 +104,10 @@ describe('people by name', () => {
     expect(parseErr('agent Li')).toStrictEqual({ kind: 'unknown-person', word: 'agent', value: 'Li', choices: [] });
   });
 
+  it('a bare agent name is not understood, but the query with `agent` is offered', () => {
+    expect(parseErr('王磊 open', known)).toMatchObject({ kind: 'unknown-words', words: [{ word: '王磊', suggestion: 'agent 王磊' }], fix: { text: 'agent 王磊 open' } });
+  });
+
   it('mentions, open_ids and me work as before', () => {
     expect(parseOk('agent @_user_2', known).filter.agentId).toBe('ou_b');
     expect(parseOk('owner me', known).filter.agentId).toBe('ou_asker');

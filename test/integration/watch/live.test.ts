@@ -194,18 +194,36 @@ describe('/board', () => {
     expect(h.standin.callsTo('ticket_list').length).toBeGreaterThanOrEqual(before + 1);
   });
 
-  it('moves by itself when tickets change, recounting at most once per window however many change', async () => {
+  it('moves by itself when tickets change, updated at most once per window however many change, without a list call', async () => {
     const before = patchesOf(board.messageId).length;
     const newOnes = Array.from({ length: 5 }, () => newTicket({ status: 3 }));
     const events = [];
     for (const t of newOnes) events.push((await h.standin.createTicket(t))!);
     const queued = await apiTotal('status_list=3');
+    const lists = h.standin.callsTo('ticket_list').length;
     await until('the board to move', () => patchesOf(board.messageId).length > before && shown(board.messageId).includes(`Queued · ${queued}`), 20_000);
     // One recount per board_refresh_seconds window the events were handled in (5 s by default).
     const handledAt = await Promise.all(events.map((e) => handled(h, e.eventId)));
     const windows = new Set(handledAt.map((l) => Math.floor(Date.parse(String(l.time)) / 5000))).size;
     expect(windows).toBeLessThan(events.length);
     expect(patchesOf(board.messageId).length - before).toBeLessThanOrEqual(windows);
-    await until('the recount to be logged', () => logged(h, 'boards.refreshed').length > 0);
+    await until('the update to be logged', () => logged(h, 'boards.refreshed').length > 0);
+    // Every open ticket was counted: each event brought the counts up to date, no recount was needed.
+    expect(
+      h.standin
+        .callsTo('ticket_list')
+        .slice(lists)
+        .map((c) => c.query),
+    ).toEqual([]);
+    expect(logged(h, 'boards.refreshed').every((l) => l.recounted === false)).toBe(true);
+  });
+
+  it('a /board typed meanwhile answers from the kept count, with no call', async () => {
+    const open = await apiTotal('status_list=1&status_list=2&status_list=3&status_list=4&status_list=5');
+    const calls = h.standin.calls.length;
+    const said = await h.say('/board', { chatType: 'group' });
+    const [again] = await h.replies(said.messageId);
+    expect(again!.content).toContain(`${open} open tickets`);
+    expect(h.standin.calls.slice(calls).filter((c) => c.route.startsWith('ticket'))).toEqual([]);
   });
 });

@@ -9,6 +9,9 @@ export const READ_PAGE_SIZE = 200;
 /** Pages read at most (for the board: of open tickets, for its unassigned, per-agent and oldest figures). */
 export const READ_PAGES = 5;
 
+/** What a row or a post needs of a ticket, to be kept with it: its state, not its comment or custom fields. */
+export const slim = ({ comments: _c, customFields: _f, ...rest }: Ticket): Ticket => ({ ...rest, comments: [], customFields: [] });
+
 /** A ticket no agent has taken. */
 export const isUnassigned = (t: Ticket): boolean => t.agents.length === 0 && t.agentOwner === undefined;
 

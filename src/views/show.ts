@@ -13,7 +13,7 @@ import type { Clock } from '../resilience/clock.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import type { Audience } from './audience.js';
 import { listingOf, readListPage, type ListPage } from './listing.js';
-import type { Ticket } from '../helpdesk/types.js';
+import { slim } from '../helpdesk/read.js';
 import { problemFor } from '../commands/problems.js';
 
 export interface ViewDeps {
@@ -107,9 +107,6 @@ export interface ReadPage {
   /** When it was read. */
   at: number;
 }
-
-/** What a list row needs of a ticket: its state, not its comment or custom fields. */
-const slim = ({ comments: _c, customFields: _f, ...rest }: Ticket): Ticket => ({ ...rest, comments: [], customFields: [] });
 
 /** Draws a list page that was read, with the questions at hand (the others come later, see watch/questions.ts). */
 export async function drawList(read: ReadPage, audience: Audience, deps: ViewDeps): Promise<Outcome> {

@@ -8,6 +8,7 @@ import { checkChat } from '../views/access.js';
 import { matchesList } from '../views/listing.js';
 import type { TicketEvent } from '../jobs/types.js';
 import { newStats } from '../helpdesk/api.js';
+import { slim } from '../helpdesk/read.js';
 import { PlatformError } from '../feishu/errors.js';
 import type { Ticket } from '../helpdesk/types.js';
 import { coalesce } from '../jobs/job.js';
@@ -21,9 +22,6 @@ export const BUSY_POST_WINDOW_MS = 20_000;
 export const BUSY_FOR_MS = 60_000;
 /** A ticket's cards are patched at most once per window (the platform takes 5 a second per message). */
 export const CARDS_WINDOW_MS = 2000;
-
-/** What a post needs of a ticket: its state, not its comment or custom fields. */
-const slim = ({ comments: _c, customFields: _f, ...rest }: Ticket): Ticket => ({ ...rest, comments: [], customFields: [] });
 
 export async function onTicketEvent(event: TicketEvent, ctx: WatchContext): Promise<void> {
   const started = ctx.clock();

@@ -13,7 +13,7 @@ import type { Clock } from '../resilience/clock.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
 import type { Audience } from './audience.js';
 import { listingOf, readListPage, type ListPage } from './listing.js';
-import { slim } from '../helpdesk/read.js';
+import type { Person, Ticket } from '../helpdesk/types.js';
 import { problemFor } from '../commands/problems.js';
 
 export interface ViewDeps {
@@ -91,7 +91,7 @@ async function showList(asked: ListState, audience: Audience, call: CallOptions,
     // Its pages are the pages as of its first (a version 1 value has fixed ranges instead).
     const legacy = asked.filter.created !== undefined || asked.filter.updated !== undefined;
     const list: ListState = { ...asked, page: result.page, ...(legacy ? {} : { anchor: listing.anchor }) };
-    return await drawList({ list, page: { ...result, tickets: result.tickets.map(slim) }, asked: asked.page, at: now }, audience, deps);
+    return await drawList({ list, page: { ...result, tickets: result.tickets.map(rowOf) }, asked: asked.page, at: now }, audience, deps);
   } catch (error) {
     return problem(problemFor(error, 'list'));
   }
@@ -106,6 +106,28 @@ export interface ReadPage {
   asked: number;
   /** When it was read. */
   at: number;
+}
+
+/**
+ * What a list row shows of a ticket, and no more: the page is kept (for its questions, see
+ * watch/questions.ts) and drawn again from it.
+ */
+function rowOf(t: Ticket): Ticket {
+  const person = (p: Person): Person => ({ ...(p.id !== undefined ? { id: p.id } : {}), ...(p.name !== undefined ? { name: p.name } : {}) });
+  const times = { ...(t.createdAt !== undefined ? { createdAt: t.createdAt } : {}), ...(t.closedAt !== undefined ? { closedAt: t.closedAt } : {}) };
+  return {
+    id: t.id,
+    ...(t.status !== undefined ? { status: t.status } : {}),
+    ...(t.guest ? { guest: person(t.guest) } : {}),
+    ...(t.agentOwner ? { agentOwner: person(t.agentOwner) } : {}),
+    agents: t.agents.map(person),
+    collaborators: t.collaborators.map(person),
+    ...times,
+    tags: t.tags.map((tag) => ({ name: tag.name })),
+    durations: {},
+    customFields: [],
+    comments: [],
+  };
 }
 
 /** Draws a list page that was read, with the questions at hand (the others come later, see watch/questions.ts). */

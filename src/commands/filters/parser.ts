@@ -200,7 +200,8 @@ function readAt(r: Reading, i: number): Step {
   }
 
   // An agent's whole name alone: the query means them, with `agent` before it.
-  if (findPeople(r.known, token.raw, { whole: true }).length > 0) return unknown(token.raw, `agent ${quoteIfNeeded(token.raw)}`);
+  const [named] = findPeople(r.known, token.raw, { whole: true });
+  if (named) return unknown(token.raw, `${hasHan(token.raw) ? '客服' : 'agent'} ${personWords(r.known, named)}`);
   if (!token.segmented && hasHan(token.raw)) {
     const pieces = segment(token, r.known?.tags.filter(hasHan) ?? []);
     if (pieces.ok) return { replace: pieces.tokens };
@@ -208,7 +209,7 @@ function readAt(r: Reading, i: number): Step {
     const rest = token.raw.slice(pieces.reached);
     // `标签紧急`: a keyword glued to a Chinese value; the value needs a space before it.
     if (pieces.afterKeyword) return unknown(token.raw, `${head} ${rest}`);
-    const suggestion = suggestWord(rest);
+    const suggestion = nearestWord(r, rest);
     return unknown(rest, suggestion, 1, suggestion !== undefined && head !== '' ? `${head} ${suggestion}` : suggestion);
   }
   return unknownToken(r, i);
@@ -643,7 +644,7 @@ function nearestWord(r: Reading, typed: string): string | undefined {
   const tag = nearestTag(r.known, typed);
   if (tag === undefined) return word;
   if (word !== undefined && editDistance(lookupKey(typed), lookupKey(word)) <= editDistance(fold(typed), fold(tag))) return word;
-  return `tag ${quoteIfNeeded(tag)}`;
+  return `${hasHan(typed) ? '标签' : 'tag'} ${quoteIfNeeded(tag)}`;
 }
 
 function echo(text: string): string {

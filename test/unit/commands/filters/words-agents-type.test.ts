@@ -19,6 +19,8 @@ describe('tags, as the helpdesk spells them', () => {
     expect(parseOk('open vip', known).filter).toStrictEqual({ statuses: OPEN, tags: ['VIP'] });
     expect(parseOk('报销', known).filter).toStrictEqual({ tags: ['报销'] });
     expect(parseOk('未关闭报销', known).filter).toStrictEqual({ statuses: OPEN, tags: ['报销'] });
+    // A mistyped Chinese tag is suggested the Chinese way.
+    expect(parseErr('报消', known)).toMatchObject({ words: [{ word: '报消', suggestion: '标签 报销' }] });
     expect(parseOk('open source today', known).filter).toStrictEqual({ tags: ['Open Source'], created: today });
   });
 
@@ -105,7 +107,9 @@ describe('people by name', () => {
   });
 
   it('a bare agent name is not understood, but the query with `agent` is offered', () => {
-    expect(parseErr('王磊 open', known)).toMatchObject({ kind: 'unknown-words', words: [{ word: '王磊', suggestion: 'agent 王磊' }], fix: { text: 'agent 王磊 open' } });
+    expect(parseErr('王磊 open', known)).toMatchObject({ kind: 'unknown-words', words: [{ word: '王磊', suggestion: '客服 王磊' }], fix: { text: '客服 王磊 open' } });
+    expect(parseErr('open emily zhang', known)).toMatchObject({ kind: 'unknown-words', words: [{ word: 'emily' }, { word: 'zhang' }] });
+    expect(parseErr('open emily', ctx({ known: { ...KNOWN, people: [{ id: 'ou_e', name: 'Emily' }] } }))).toMatchObject({ words: [{ word: 'emily', suggestion: 'agent Emily' }] });
   });
 
   it('mentions, open_ids and me work as before', () => {

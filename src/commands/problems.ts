@@ -1,6 +1,6 @@
 // Everything that can go wrong with a command, as data (cards/problem.ts draws each one), and the
 // one mapping from a helpdesk failure to what the user is told.
-import type { FilterError } from './filters/types.js';
+import type { FilterError, Fix } from './filters/types.js';
 import { PlatformError } from '../feishu/errors.js';
 
 /** Why someone may not use the bot here (see views/access.ts). */
@@ -18,7 +18,6 @@ export type Problem =
   | { kind: 'upstream'; what: 'ticket' | 'list' }
   /** `examples`: queries to show, best first, both languages mixed (each language gets its own). */
   | { kind: 'filter'; error: FilterError; examples: string[] }
-  | { kind: 'page-out-of-reach'; page: number; lastPage: number }
   | { kind: 'refused'; reason: RefusalReason; contact: string }
   | { kind: 'unknown-menu-item'; key: string }
   /** /watch with a time or page filter: a watch looks at tickets as they change, not at a period. */
@@ -27,10 +26,18 @@ export type Problem =
   | { kind: 'watch-limit'; max: number; scope: 'chat' | 'bot' }
   /** The same query is already watched here. */
   | { kind: 'watch-duplicate'; number: number }
-  /** /unwatch with something other than a watch's number. */
-  | { kind: 'unwatch-number'; input: string; count: number }
+  /** /unwatch with something other than a watch's number; `numbers`: the chat's watches'. */
+  | { kind: 'unwatch-number'; input: string; numbers: number[] }
   /** Not on access.watch: may use the bot, but not start or stop watches. */
   | { kind: 'watch-refused'; contact: string };
+
+/** The corrected queries a filter problem offers, in the order its card shows their buttons. */
+export function fixesOf(problem: Problem): Fix[] {
+  if (problem.kind !== 'filter') return [];
+  const e = problem.error;
+  if (e.kind === 'which-person' || e.kind === 'unknown-person') return e.choices;
+  return 'fix' in e && e.fix ? [e.fix] : [];
+}
 
 export function problemFor(error: unknown, what: 'ticket' | 'list', ticketId?: string): Problem {
   const kind = error instanceof PlatformError ? error.kind : 'upstream';

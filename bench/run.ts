@@ -15,8 +15,12 @@
 //      SDK's WSClient): commands per second and acknowledgement latency, against the webhook's;
 //   7. with shared state on a real redis-server (when installed): three instances against one,
 //      side by side, at the default limits (which hold for all of them together) and lifted;
-//   8. /stats 7d and 30d at the default limits: time to the first and the complete card, the list
+//   8. lists and the board in the sandbox at the default limits: a page of 10 rows to its first
+//      card and to its complete card (every row's question), the messages calls of a first and a
+//      repeated list, and /board (also while background work is under way);
+//   9. /stats 7d and 30d at the default limits: time to the first and the complete card, the list
 //      calls each makes, the reply's body size (bench/stats.ts).
+// `npm run bench -- sandbox` and `npm run bench -- stats` run those alone.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadConfig } from '../src/config/load.js';
@@ -41,6 +45,7 @@ import { median } from './load.js';
 import { memory } from './memory.js';
 import { statsFigures } from './stats.js';
 import { configFile, startBare, startBotProcess } from './targets.js';
+import { sandboxFigures } from './sandbox.js';
 
 const BASE = 7600000000000000000n;
 /** Deliveries in flight at once, as the platform's senders would have them. */
@@ -156,7 +161,14 @@ async function cacheMemory(): Promise<void> {
   const loaded = loadConfig('', {});
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const sample = toTicket(fullTicket)!;
-  const inner: Helpdesk = { getTicket: async (id) => structuredClone({ ...sample, id }), listTickets: async () => ({ total: 0, tickets: [] }), getConversation: async () => ({ total: 0, messages: [] }) };
+  const inner: Helpdesk = {
+    getTicket: async (id) => structuredClone({ ...sample, id }),
+    listTickets: async () => ({ total: 0, tickets: [] }),
+    getConversation: async () => ({ total: 0, messages: [] }),
+    firstMessage: async () => '',
+    knownFirstMessages: async () => new Map(),
+    agents: async () => [],
+  };
   const options = { ...helpdeskOptions(loaded.config, () => Infinity), limits: helpdeskOptions(loadLifted(), () => Infinity).limits };
   const time = { clock: Date.now, sleep: realSleep, random: Math.random };
   const log = createLogger('error');
@@ -300,8 +312,27 @@ async function residentMemory(standin: string): Promise<void> {
   row('after a forced full collection, at 200,000 and at 300,000', `${f(m.collected200k, 0)} MiB, ${f(m.collected300k, 0)} MiB (the live set; the rest above was garbage)`);
 }
 
+async function sandbox(): Promise<void> {
+  const s = await sandboxFigures();
+  console.log(`\nlists and the board in the sandbox (demo helpdesk, default limits; times from typing to the card at the stand-in)\n`);
+  const list = (what: string, x: typeof s.firstList) => row(what, `${x.rows} rows: card in ${f(x.firstMs, 0)} ms, complete in ${f(x.completeMs, 0)} ms; ${x.messagesCalls} messages calls`);
+  list('/tickets, first time (no question at hand)', s.firstList);
+  list('/tickets again (every question kept)', s.repeatedList);
+  row('/board, nothing counted yet', `${f(s.boardFirstMs, 0)} ms (target ≤ 500 ms)`);
+  row('/board, the kept count (median of 10)', `${f(s.boardMs, 0)} ms (target ≤ 500 ms)`);
+  row('/board while lists fetch questions and tickets arrive (median of 10)', `${f(s.boardBusyMs, 0)} ms (target ≤ 500 ms)`);
+}
+
 async function main() {
   const began = performance.now();
+  if (process.argv.includes('sandbox')) {
+    await sandbox();
+    return;
+  }
+  if (process.argv.includes('stats')) {
+    await stats();
+    return;
+  }
   // Memory first, while this process holds nothing else that a later collection could free.
   await cacheMemory();
   const standin = await StandIn.start({ ...SECRETS, tickets: [] });
@@ -351,7 +382,14 @@ async function main() {
   );
 
   await sharedState();
+  await sandbox();
+  await stats();
 
+  console.log(`\n(${f((performance.now() - began) / 1000)} s)`);
+}
+
+/** /stats 7d and 30d, cold and again (bench/stats.ts). */
+async function stats(): Promise<void> {
   console.log(`\n/stats through the bot's own process at the default limits (5 list calls a second), against the demo helpdesk and one ten times as large; each cold, then again within the caches' life\n`);
   for (const s of await statsFigures()) {
     row(
@@ -359,8 +397,6 @@ async function main() {
       `first card ${f(s.firstMs / 1000, 2)} s, complete ${f(s.completeMs / 1000, 2)} s, ${s.listCalls} list calls, reply ${f(s.replyBytes / 1024)} KB, largest patch ${f(s.largestPatchBytes / 1024)} KB (${s.patches} patches)`,
     );
   }
-
-  console.log(`\n(${f((performance.now() - began) / 1000)} s)`);
 }
 
 void main();

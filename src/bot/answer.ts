@@ -30,8 +30,10 @@ export type Answer = Shown & { command: string; filters?: unknown; fill?: Omit<S
 export async function show(ctx: BotContext, view: View, audience: Audience, call: CallOptions, who: Who, hints: { ignored?: string; formValue?: unknown } = {}): Promise<Shown> {
   switch (view.kind) {
     case 'list':
-    case 'ticket':
-      return { ...(await showView(view, audience, call, ctx, hints.ignored !== undefined ? { ignored: hints.ignored } : {})), shown: view };
+    case 'ticket': {
+      const outcome = await showView(view, audience, call, ctx, hints);
+      return { ...outcome, shown: outcome.view ?? view };
+    }
     case 'board':
       return { ...(await showBoard(audience, call, ctx)), shown: view };
     case 'watches':
@@ -52,7 +54,13 @@ export async function show(ctx: BotContext, view: View, audience: Audience, call
  */
 export function keepCurrent(ctx: BotContext, messageId: string, answer: Shown, audience: Audience, sentAt: number, clicked = false): Promise<void> {
   if (!answer.shown) return Promise.resolve();
-  const shown = { view: answer.shown, ok: answer.outcome === 'ok', ...(answer.counts ? { counts: answer.counts } : {}) };
+  const shown = {
+    view: answer.shown,
+    ok: answer.outcome === 'ok',
+    ...(answer.counts ? { counts: answer.counts } : {}),
+    ...(answer.read ? { read: answer.read } : {}),
+    ...(answer.pendingQuestions ? { pending: answer.pendingQuestions } : {}),
+  };
   return noteShown(ctx, messageId, shown, audience, sentAt, clicked).catch((error: unknown) => ctx.log.warn('card.not_remembered', { message_id: messageId, error: messageOf(error) }));
 }
 

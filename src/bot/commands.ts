@@ -8,8 +8,8 @@ import { parseCommand } from '../commands/parse.js';
 import { newStats, type CallOptions } from '../helpdesk/api.js';
 import type { IncomingMessage, Mention } from '../jobs/types.js';
 import { checkAccess, type Who } from '../views/access.js';
-import { audienceFor } from '../views/audience.js';
-import { ticketsView } from '../views/tickets.js';
+import { audienceFor, valueFor } from '../views/audience.js';
+import { understand } from '../views/tickets.js';
 import type { View } from '../views/view.js';
 import { startWatch, stopWatchByNumber } from '../watch/watches.js';
 import { digestCommand } from '../watch/dailyDigest.js';
@@ -58,10 +58,16 @@ export async function answerCommand(ctx: BotContext, who: Who, text: string, men
     case 'tickets': {
       // Nothing to filter by yet: the form, which shows the words for next time.
       if (command.args.trim() === '') return shown({ kind: 'filter' }, 'tickets');
-      const result = ticketsView(command.args, { openId: who.userOpenId, mentions }, clock(), ctx.timezone, ctx.pageSize);
-      if ('problem' in result) return { card: problemCard(result.problem), outcome: result.problem.kind, ticketIds: [], command: 'tickets' };
-      const list = result.view.kind === 'list' ? result.view.list : undefined;
-      return { ...(await shown(result.view, 'tickets')), ...(list ? { filters: { ...list.filter, ...list.times, page: list.page } } : {}) };
+      const result = await understand(command.args, { openId: who.userOpenId, mentions }, clock(), ctx.timezone, ctx.directory, call);
+      if ('problem' in result) {
+        const fixes = result.fixes.map((view) => valueFor(ctx, audience, view));
+        return { card: problemCard(result.problem, fixes), outcome: result.problem.kind, ticketIds: [], command: 'tickets' };
+      }
+      const { list } = result.view;
+      return {
+        ...(await shown(result.view, 'tickets')),
+        filters: { ...list.filter, ...list.times, ...(list.scores ? { scores: list.scores } : {}), ...(list.unassigned ? { unassigned: true } : {}), page: list.page },
+      };
     }
   }
 }

@@ -11,6 +11,7 @@ import { onTicketEvent } from '../watch/onTicket.js';
 import { postMatches } from '../watch/posts.js';
 import { fillStats } from '../stats/show.js';
 import { postDigest, resumeDigests } from '../watch/dailyDigest.js';
+import { fillQuestions } from '../watch/questions.js';
 import { menuTap, welcome } from './chatEvents.js';
 import type { Failure } from '../feishu/signIn.js';
 import { afterSignIn, finishedSignIn, pollSignIn } from './asAgent.js';
@@ -75,6 +76,10 @@ export function createBot(ctx: BotContext): Bot {
           return afterSignIn(ctx, job);
         case 'sign-in-poll':
           return pollSignIn(ctx, job);
+        // Mostly waiting for its turn under the messages limit: no worker is held for it, so
+        // ticket events do not wait behind a list's questions.
+        case 'list-questions':
+          return fillQuestions(job.messageId, job.page, ctx);
       }
     },
     onMessage: (message, receivedAt) => onMessage(ctx, message, receivedAt),

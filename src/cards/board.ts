@@ -1,7 +1,7 @@
 // The queue board: open tickets by status, unassigned, the oldest open ticket and the open tickets
 // of each agent, every count a button that opens the matching list. It is kept current by the bot.
-import { formatClock, formatTime, roughDuration } from './format.js';
-import { button, card, clip, columns, esc, footerRow, grey, header, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
+import { formatClock, formatTime, formatWhen, roughDuration } from './format.js';
+import { button, card, clip, columns, esc, flow, footerRow, grey, header, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';
 import { createdClosedChart } from './stats.js';
 
@@ -16,7 +16,8 @@ export interface BoardCounts {
   unassigned: number;
   /** Agents with open tickets (any agent on a ticket, as the list API's agent filter counts). */
   agents: { id: string; name: string; count: number }[];
-  oldest?: { id: string; createdAt: number };
+  /** `question`: what its customer asked (its first message), when known and not hidden here. */
+  oldest?: { id: string; createdAt: number; guestId?: string; question?: string };
   /** The day so far by hour, for the chart under the counts; absent when it could not be counted. */
   today?: DayByHour;
 }
@@ -43,6 +44,8 @@ export interface BoardCardData {
   counts: BoardCounts;
   timezone: string;
   now: number;
+  /** When the figures were last brought up to date (a count or a ticket event); now if not given. */
+  asOf?: number;
   actions: BoardActions;
 }
 
@@ -50,19 +53,17 @@ export interface BoardCardData {
 const BOARD_AGENTS = 12;
 
 const n = (x: number) => x.toLocaleString('en-US');
-/** Status 5 is "waiting on the customer" on a board: the question people ask of it. */
-const statusName = (code: number): L10n => (code === 5 ? l('等待客户回复', 'Waiting on the customer') : statusLook(code).label);
-
-/** Buttons that wrap onto more lines as the card narrows. */
-const flow = (buttons: Element[]): Element =>
-  columns(
-    buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
-    { flex_mode: 'flow', horizontal_spacing: '8px' },
-  );
 
 /** A count as a button; nothing to open at zero. */
 const countButton = (label: L10n, count: number, value: Json | undefined, primary = false): Element =>
   button({ text: mapL(label, (s) => `${clip(plain(s), 24)} · ${n(count)}`), kind: primary && count > 0 ? 'primary' : 'default', ...(count > 0 && value ? { value } : {}) });
+
+/** "#id, open for 3 d (since 11-20 09:12)": how long, and since when, as the board stays in its chat. */
+function oldestAge(oldest: { id: string; createdAt: number }, d: BoardCardData): L10n {
+  const open = roughDuration(d.now - oldest.createdAt);
+  const since = formatWhen(oldest.createdAt, d.now, d.timezone);
+  return l(`#${esc(oldest.id)}，已开启 ${open.zh_cn}（${since} 起）`, `#${esc(oldest.id)}, open for ${open.en_us} (since ${since})`);
+}
 
 /** The day so far: created and closed per hour, with the totals in words. */
 function todayChart(today: DayByHour, timezone: string): Element[] {
@@ -84,7 +85,7 @@ function todayChart(today: DayByHour, timezone: string): Element[] {
 export function boardCard(d: BoardCardData): Json {
   const { counts: c, actions } = d;
   const subtitle = c.open === 0 ? l('没有未关闭的工单', 'No open tickets') : l(`${n(c.open)} 个未关闭的工单`, `${n(c.open)} open ${c.open === 1 ? 'ticket' : 'tickets'}`);
-  const byStatus = flow(c.byStatus.map((s) => countButton(statusName(s.status), s.count, actions.status(s.status))));
+  const byStatus = flow(c.byStatus.map((s) => countButton(statusLook(s.status).label, s.count, actions.status(s.status))));
   const attention = flow([countButton(l('未分配', 'Unassigned'), c.unassigned, actions.unassigned, true)]);
   const oldestLine: Element[] = c.oldest
     ? [
@@ -92,13 +93,7 @@ export function boardCard(d: BoardCardData): Json {
           {
             elements: [
               markdown(
-                joinL(
-                  [
-                    l('**最早的未关闭工单**', '**Oldest open ticket**'),
-                    l(`#${esc(c.oldest.id)}，已开启 ${roughDuration(d.now - c.oldest.createdAt).zh_cn}`, `#${esc(c.oldest.id)}, open for ${roughDuration(d.now - c.oldest.createdAt).en_us}`),
-                  ],
-                  l('：', ': '),
-                ),
+                joinL([joinL([l('**最早的未关闭工单**', '**Oldest open ticket**'), oldestAge(c.oldest, d)], l('：', ': ')), ...(c.oldest.question ? [same(`💬 ${esc(clip(c.oldest.question, 120))}`)] : [])], '\n'),
               ),
             ],
             weight: 5,
@@ -130,7 +125,7 @@ export function boardCard(d: BoardCardData): Json {
           ),
         ]
       : [];
-  const clock = formatClock(d.now, d.timezone);
+  const clock = formatClock(d.asOf ?? d.now, d.timezone);
   return card(header({ title: l('工单看板', 'Queue board'), subtitle, color: 'indigo' }), [
     markdown(l('**按状态**', '**By status**')),
     byStatus,

@@ -1,7 +1,7 @@
 // The daily digest: a chat's morning summary of the day before (a few words, then the /stats
 // charts and figures of that day), and the cards of /digest itself (the setting, set, stopped).
 import { formatClock, formatWhen, roughDuration, zoneLabel } from './format.js';
-import { button, card, columns, esc, grey, header, hr, joinL, l, mapL, markdown, type Json, type L10n } from './kit.js';
+import { button, card, esc, flow, grey, header, hr, joinL, l, mapL, markdown, type Json, type L10n } from './kit.js';
 import { FIELD_NOTES, statsSections, type StatsCardData } from './stats.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -97,10 +97,7 @@ export function dailyDigestCard(d: DailyDigestData): Json {
     markdown(FIELD_NOTES),
     hr(),
     // Three buttons and a note do not fit one row on a phone: the buttons wrap, the note goes below.
-    columns(
-      buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
-      { flex_mode: 'flow', horizontal_spacing: '8px' },
-    ),
+    flow(buttons),
     markdown(footer, { text_size: 'notation' }),
   ]);
 }

@@ -1,5 +1,5 @@
-// A query, said back in words: "Open · today · agent Li Lei". Plain text (the list card's title);
-// callers escape it before putting it into markdown.
+// A query, said back in words: "Open · created today · agent Li Lei". Plain text (the list card's
+// title); callers escape it before putting it into markdown. Every time says which time it is.
 import { DateTime } from 'luxon';
 import type { TimeSpec } from '../commands/filters/time.js';
 import type { TicketFilter } from '../helpdesk/types.js';
@@ -32,7 +32,7 @@ const UNITS = { hours: ['小时', 'h', 'h'], days: ['天', 'day', 'days'], weeks
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** Time words as people say them: "today", "last 7 days", "2026-11-01 → 2026-11-20". */
-function spoken(spec: TimeSpec): L10n {
+export function spoken(spec: TimeSpec): L10n {
   switch (spec.kind) {
     case 'period':
       return PERIODS[spec.period]!;
@@ -67,24 +67,33 @@ export interface QueryWords {
   /** The agent filter is the person who asked. */
   mine?: boolean;
   /** How the time filters were given, when given as words. */
-  times?: { created?: TimeSpec; updated?: TimeSpec };
+  times?: { created?: TimeSpec; updated?: TimeSpec; closed?: TimeSpec };
   /** Only tickets no agent has. */
   unassigned?: boolean;
+  /** Any of these scores (a range). */
+  scores?: number[];
 }
+
+const VERBS = { created: ['创建', 'created'], updated: ['更新', 'updated'], closed: ['关闭', 'closed'] } as const;
 
 /** The query in words, plain text; `names` maps open_ids to display names. */
 export function describeQuery(filter: TicketFilter, names: Record<string, string>, timezone: string, words: QueryWords = {}): L10n {
   const person = (openId: string) => names[openId] ?? openId;
-  const time = (field: 'created' | 'updated'): L10n | undefined => {
+  const time = (field: 'created' | 'updated' | 'closed'): L10n | undefined => {
     const spec = words.times?.[field];
-    const range = filter[field];
+    const range = field === 'closed' ? undefined : filter[field];
     const said = spec ? spoken(spec) : range ? same(period(range, timezone)) : undefined;
     if (!said) return undefined;
-    // Creation time is the default, so it goes without saying.
-    return field === 'created' ? said : mapL(said, (s, loc) => (loc === 'zh_cn' ? `更新于 ${s}` : `updated ${s}`));
+    const [zh, en] = VERBS[field];
+    // "today created" reads as Chinese puts it ("今天创建"); a date as "创建于 2026-11-20".
+    const dated = !spec || spec.kind === 'days';
+    return l(dated ? `${zh}于 ${said.zh_cn}` : `${said.zh_cn}${zh}`, spec?.kind === 'span' ? `${en} in the ${said.en_us}` : `${en} ${said.en_us}`);
   };
+  // "Closed · closed yesterday" says it twice: "Closed yesterday".
+  const closedThen = words.times?.closed !== undefined && filter.statuses !== undefined && sameSet(filter.statuses, CLOSED);
   const parts: (L10n | undefined)[] = [
-    filter.statuses?.length ? statuses(filter.statuses) : undefined,
+    filter.statuses?.length && !closedThen ? statuses(filter.statuses) : undefined,
+    time('closed'),
     time('created'),
     time('updated'),
     filter.agentId && words.mine ? l('我负责的', 'mine') : filter.agentId ? l(`客服 ${person(filter.agentId)}`, `agent ${person(filter.agentId)}`) : undefined,
@@ -94,6 +103,7 @@ export function describeQuery(filter: TicketFilter, names: Record<string, string
     filter.guestName ? l(`用户名含“${filter.guestName}”`, `guest “${filter.guestName}”`) : undefined,
     filter.solved !== undefined ? (filter.solved === 2 ? l('已解决', 'solved') : l('未解决', 'unsolved')) : undefined,
     filter.score !== undefined ? mapL(scoreLabel(filter.score).label, (s, loc) => (loc === 'zh_cn' ? `评分：${s}` : `score: ${s.toLowerCase()}`)) : undefined,
+    words.scores && words.scores.length > 1 ? l(`评分 ${words.scores[0]}–${words.scores.at(-1)}`, `score ${words.scores[0]}–${words.scores.at(-1)}`) : undefined,
     filter.type !== undefined ? mapL(typeLabel(filter.type), (s, loc) => (loc === 'zh_cn' ? `${s}工单` : `${s.toLowerCase()} tickets`)) : undefined,
     filter.channel !== undefined ? mapL(channelLabel(filter.channel) ?? same(String(filter.channel)), (s, loc) => (loc === 'zh_cn' ? `渠道：${s}` : `channel: ${s}`)) : undefined,
     filter.tags?.length ? l(`标签 ${filter.tags.join('、')}`, `tag ${filter.tags.join(', ')}`) : undefined,

@@ -11,9 +11,10 @@ import { scoreLabel, statusLook } from './labels.js';
 export const FIELDS = { statuses: 'status', owner: 'owner', tags: 'tags', timeField: 'time_field', time: 'time', from: 'from', to: 'to', guest: 'guest', score: 'score' } as const;
 /** Times offered as choices, besides a date range (`range`, the two date pickers). */
 export const TIMES = ['today', '7d', '30d'] as const;
-export const TIME_FIELDS = ['created', 'updated'] as const;
-/** The owner choice meaning the person asking (`mine`). */
+export const TIME_FIELDS = ['created', 'updated', 'closed'] as const;
+/** The owner choices meaning the person asking (`mine`), and no agent (`unassigned`). */
 export const OWNER_ME = 'me';
+export const OWNER_NONE = 'unassigned';
 export const STATUSES = [1, 2, 3, 4, 5, 50, 51, 52] as const;
 /** Longest guest name the parser takes. */
 const MAX_GUEST = 100;
@@ -21,7 +22,7 @@ const MAX_GUEST = 100;
 /** What the form holds: filled in from a list, or as it was submitted. */
 export interface FormDraft {
   statuses: number[];
-  /** `me`, or an agent's open_id. */
+  /** `me`, `unassigned`, or an agent's open_id. */
   owner?: string;
   tags: string[];
   timeField: (typeof TIME_FIELDS)[number];
@@ -55,7 +56,7 @@ const label = (text: L10n): Element => markdown(grey(mapL(text, (s) => `**${s}**
 export function filterFormCard(d: FilterFormData): Json {
   const { draft } = d;
   const statuses: Option[] = STATUSES.map((code) => ({ value: String(code), text: statusLook(code).label }));
-  const owners: Option[] = [{ value: OWNER_ME, text: l('我（我的工单）', 'Me (my tickets)') }, ...d.agents.map((a) => ({ value: a.id, text: same(a.name) }))];
+  const owners: Option[] = [{ value: OWNER_ME, text: l('我（我的工单）', 'Me (my tickets)') }, { value: OWNER_NONE, text: l('未分配', 'Unassigned') }, ...d.agents.map((a) => ({ value: a.id, text: same(a.name) }))];
   const tags: Option[] = d.tags.map((t) => ({ value: t, text: same(t) }));
   const times: Option[] = [
     ...TIMES.map((t) => ({ value: t, text: TIME_LABELS[t]! })),
@@ -65,6 +66,7 @@ export function filterFormCard(d: FilterFormData): Json {
   const timeFields: Option[] = [
     { value: 'created', text: l('创建时间', 'Created') },
     { value: 'updated', text: l('更新时间', 'Updated') },
+    { value: 'closed', text: l('关闭时间', 'Closed') },
   ];
   const scores: Option[] = [1, 2, 3].map((s) => ({ value: String(s), text: mapL(scoreLabel(s).label, (x) => `${s} · ${x}`) }));
   const pair = (left: Element[], right: Element[]) => columns([{ elements: left }, { elements: right }], { horizontal_spacing: '8px' });

@@ -4,12 +4,13 @@
 import { esc, l, type L10n } from './kit.js';
 
 const ZH: Record<string, string> = {
-  '@someone, ou_… or me': '@某人、ou_… 或 我',
+  'a name, @someone, ou_… or me': '名字、@某人、ou_… 或 我',
   'a name, @someone or ou_…': '名字、@某人 或 ou_…',
   'api, qr, share, search or a number': 'api、二维码、分享、搜索 或数字',
   'a tag name': '标签名',
   'a ticket id (digits)': '工单号（数字）',
-  '1, 2 or 3': '1、2 或 3',
+  '1, 2 or 3, or a range such as 1-3': '1、2 或 3，或者范围，例如 1-3',
+  'a page number such as 2': '页码，例如 2',
   'a time such as today, 7d or 2026-11-20': '时间，例如 今天、近7天 或 2026-11-20',
   'a closing quote': '结束的引号',
   'a real date such as 2026-11-20': '真实存在的日期，例如 2026-11-20',
@@ -31,10 +32,12 @@ const ZH: Record<string, string> = {
   'two different pages': '写了两个不同的页码',
   'two different creation times': '写了两个不同的创建时间',
   'two different update times': '写了两个不同的更新时间',
+  'two different closing times': '写了两个不同的关闭时间',
+  'a closing time for tickets that are not closed': '未关闭的工单没有关闭时间',
+  'an agent and unassigned': '同时写了客服和未分配',
 };
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
-  [/^a page number from 1 to (\d+)$/, (m) => `1 到 ${m[1]} 之间的页码`],
   [/^at most (\d+) characters$/, (m) => `最多 ${m[1]} 个字符`],
   [/^at most (\d+) words$/, (m) => `最多 ${m[1]} 个词`],
 ];

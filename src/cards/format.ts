@@ -76,6 +76,27 @@ export function ago(ms: number, now: number, timezone: string): L10n {
 }
 
 /**
+ * How long ago, with the clock time, for cards that stay in a chat and are read later: "14:05
+ * (just now)", "11-20 09:12 (2 d ago)"; past 30 days the time alone.
+ */
+export function agoAt(ms: number, now: number, timezone: string): L10n {
+  const at = formatWhen(ms, now, timezone);
+  if (now - ms >= 30 * 86_400_000) return l(at, at);
+  const rel = ago(ms, now, timezone);
+  return l(`${at}（${rel.zh_cn}）`, `${at} (${rel.en_us})`);
+}
+
+/**
+ * A ticket opened or closed, for a row: "opened 3 h ago" / "3小时前创建"; `withClock` on cards that
+ * stay in a chat: "opened 14:05 (3 h ago)" / "14:05（3小时前）创建".
+ */
+export function happened(what: 'opened' | 'closed', ms: number, now: number, timezone: string, withClock = false): L10n {
+  const when = withClock ? agoAt(ms, now, timezone) : ago(ms, now, timezone);
+  const [zh, en] = what === 'opened' ? ['创建', 'opened'] : ['关闭', 'closed'];
+  return l(`${when.zh_cn}${/\d$/.test(when.zh_cn) ? ' ' : ''}${zh}`, `${en} ${when.en_us}`);
+}
+
+/**
  * When something happened, as short as is unambiguous on a card that may be read days later:
  * "14:05" today, "11-20 14:05" this year, "2025-11-20 14:05" before.
  */

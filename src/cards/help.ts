@@ -16,16 +16,16 @@ function filters({ day, from, to }: HelpOptions['dates']): L10n {
     [
       '**筛选条件**（顺序随意，中英文都可以）',
       '· 状态：`未关闭` `已关闭` `新建` `处理中` `排队中` `待定` `待用户响应` `机器人关闭` `客服关闭` `用户关闭`，可以同时写多个',
-      `· 时间：\`今天\` \`昨天\` \`本周\` \`上周\` \`本月\` \`上月\` \`近7天\` \`近24小时\` \`${day}\` \`${from}..${to}\`；默认按创建时间，前面加 \`更新\` 按更新时间`,
-      '· 人：`客服 @某人` `我的` `关单人 @某人` `用户 王小明` `用户 @某人`',
-      '· 其他：`已解决` `未解决` `评分 1-3` `满意` `一般` `不满意` `机器人` `人工` `渠道 二维码` `标签 报销`（可多个） `工单号 …` `第2页`',
+      `· 时间：\`今天\` \`昨天\` \`本周\` \`上周\` \`本月\` \`上月\` \`近7天\` \`近24小时\` \`${day}\` \`${from}..${to}\`；默认按创建时间，前面加 \`更新\` 按更新时间，\`已关闭 昨天\` 按关闭时间`,
+      '· 人：`客服 王磊` `客服 @某人` `我的` `未分配` `关单人 @某人` `用户 王小明` `用户 @某人`',
+      '· 其他：`已解决` `未解决` `评分 1-3` `满意` `一般` `不满意` `机器人` `人工` `渠道 二维码` `标签 报销`（可多个，只写标签名也行） `工单号 …` `第2页`',
     ].join('\n'),
     [
       '**Filters** (any order, English or Chinese)',
-      '· Status: `open` `closed` `new` `processing` `queued` `pending` `waiting` `closed-by-bot` `closed-by-agent` `closed-by-user`; several at once are allowed',
-      `· Time: \`today\` \`yesterday\` \`this week\` \`last week\` \`this month\` \`last month\` \`7d\` \`24h\` \`${day}\` \`${from}..${to}\`; by creation time, or add \`updated\` for update time`,
-      '· People: `agent @someone` or `agent ou_…`, `mine`, `closed-by @someone`, `guest "James Wilson"` or `guest @someone`',
-      '· Other: `solved` `unsolved`, `score 1-3` or `happy` `neutral` `unhappy`, `bot` `human`, `channel api|qr|share|search|<number>`, `tag VIP` (repeatable), `id <ticket id>`, `page 2`',
+      '· Status: `open` `closed` `new` `in progress` `queued` `pending` `waiting for customer` `closed by bot` `closed by agent` `closed by user`; several at once are allowed',
+      `· Time: \`today\` \`yesterday\` \`this week\` \`last week\` \`this month\` \`last month\` \`7d\` \`24h\` \`${day}\` \`${from}..${to}\`; by creation time, or \`updated today\` for update time, \`closed yesterday\` for closing time`,
+      '· People: `agent 王磊`, `owner Emily`, `agent @someone` or `agent ou_…`, `mine`, `unassigned`, `closed by @someone`, `guest James Wilson` or `guest @someone`',
+      "· Other: `solved` `unsolved`, `score 1-3` or `happy` `neutral` `unhappy`, `bot` `human`, `channel api|qr|share|search|<number>`, `tag VIP` (repeatable; the tag's name alone works too), `id <ticket id>`, `page 2`",
     ].join('\n'),
   );
 }

@@ -150,6 +150,13 @@ export function columns(cols: ColumnSpec[], extra: Json = {}): Element {
   };
 }
 
+/** Buttons in a row that wraps onto more lines as the card narrows. */
+export const flow = (buttons: Element[]): Element =>
+  columns(
+    buttons.map((b) => ({ elements: [b], width: 'auto' as const })),
+    { flex_mode: 'flow', horizontal_spacing: '8px' },
+  );
+
 /**
  * A card's last row, under a rule: its buttons on the left, a small grey note on the right (when
  * it was fetched, what to type next).

@@ -1,5 +1,7 @@
 // Human words for the helpdesk's codes, in both languages. Unknown codes get a neutral label
-// that still shows the number, so a new code never breaks a card.
+// that still shows the number, so a new code never breaks a card. Status names are the filter
+// language's own (commands/filters/statuses.ts): what a card says is what a person can type.
+import { statusName } from '../commands/filters/statuses.js';
 import { l, type HeaderColor, type L10n, type TagColor } from './kit.js';
 
 export interface StatusLook {
@@ -8,20 +10,22 @@ export interface StatusLook {
   header: HeaderColor;
 }
 
-const STATUS: Record<number, StatusLook> = {
-  1: { label: l('新建', 'New'), tag: 'blue', header: 'blue' },
-  2: { label: l('处理中', 'Processing'), tag: 'orange', header: 'orange' },
-  3: { label: l('排队中', 'Queued'), tag: 'yellow', header: 'yellow' },
-  4: { label: l('待定', 'Pending'), tag: 'violet', header: 'violet' },
-  5: { label: l('待用户响应', 'Waiting for user'), tag: 'indigo', header: 'indigo' },
-  50: { label: l('机器人关闭', 'Closed by bot'), tag: 'neutral', header: 'grey' },
-  51: { label: l('客服关闭', 'Closed by agent'), tag: 'green', header: 'green' },
-  52: { label: l('用户关闭', 'Closed by user'), tag: 'turquoise', header: 'turquoise' },
+const COLORS: Record<number, Omit<StatusLook, 'label'>> = {
+  1: { tag: 'blue', header: 'blue' },
+  2: { tag: 'orange', header: 'orange' },
+  3: { tag: 'yellow', header: 'yellow' },
+  4: { tag: 'violet', header: 'violet' },
+  5: { tag: 'indigo', header: 'indigo' },
+  50: { tag: 'neutral', header: 'grey' },
+  51: { tag: 'green', header: 'green' },
+  52: { tag: 'turquoise', header: 'turquoise' },
 };
 
 export function statusLook(code: number | undefined): StatusLook {
   if (code === undefined) return { label: l('状态未知', 'Unknown status'), tag: 'neutral', header: 'grey' };
-  return STATUS[code] ?? { label: l(`状态 ${code}`, `Status ${code}`), tag: 'neutral', header: 'grey' };
+  const name = statusName(code);
+  const colors = COLORS[code];
+  return name && colors ? { label: name, ...colors } : { label: l(`状态 ${code}`, `Status ${code}`), tag: 'neutral', header: 'grey' };
 }
 
 export function typeLabel(code: number): L10n {

@@ -1,10 +1,10 @@
 // The list card: the query as its title with the count, one row per ticket that leads with the
-// guest and the ticket's state (status, owner, age) and an Open button, and paging buttons only
-// when there is more than one page.
+// guest and the ticket's state (status, owner, age), then what the customer asked, and an Open
+// button; paging buttons only when there is more than one page.
 import type { Ticket } from '../helpdesk/types.js';
-import { MAX_REACHABLE_ROWS, pages } from '../helpdesk/paging.js';
+import { MAX_REACHABLE_ROWS } from '../helpdesk/paging.js';
 import type { FiltersUsed } from './describe.js';
-import { ago, formatClock, ticketCount } from './format.js';
+import { formatClock, happened, ticketCount } from './format.js';
 import { button, card, clip, columns, esc, fitCard, footerRow, grey, header, hr, inlineTag, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';
 
@@ -16,7 +16,18 @@ export interface ListCardData {
   page: number;
   pageSize: number;
   total: number;
+  /** The last page that can be shown. */
+  lastPage: number;
+  /** Matches past the list API's 10,000 rows cannot be reached. */
+  capped: boolean;
+  /** The bot filtered the matches itself and read this many of them (not all). */
+  read?: { count: number; of: number };
   tickets: Ticket[];
+  /** Each ticket's question (its first message; '' none), by id; a ticket not in it is not loaded yet. Absent: not shown here. */
+  questions?: ReadonlyMap<string, string>;
+  /** The agent the list is for: a row owned by someone else says this agent is on it too. */
+  agentId?: string;
+  agentName?: string | undefined;
   timezone: string;
   /** When the list was fetched. */
   now: number;
@@ -31,12 +42,12 @@ export interface ListCardData {
 }
 
 export function listCard(data: ListCardData): Json {
-  const p = pages(data.total, data.pageSize);
+  const pageCount = Math.max(1, Math.ceil(data.total / data.pageSize));
   const subtitle =
     data.total === 0
       ? l('没有工单', 'No tickets')
-      : p.total > 1
-        ? mapL(ticketCount(data.total), (s, loc) => (loc === 'zh_cn' ? `共 ${s} · 第 ${data.page}/${p.total} 页` : `${s} · page ${data.page} of ${p.total}`))
+      : pageCount > 1
+        ? mapL(ticketCount(data.total), (s, loc) => (loc === 'zh_cn' ? `共 ${s} · 第 ${data.page}/${pageCount} 页` : `${s} · page ${data.page} of ${pageCount}`))
         : mapL(ticketCount(data.total), (s, loc) => (loc === 'zh_cn' ? `共 ${s}` : s));
   const head = header({ title: mapL(data.query, (s) => clip(plain(s), 100)), subtitle, color: data.total === 0 ? 'grey' : 'wathet' });
 
@@ -44,12 +55,21 @@ export function listCard(data: ListCardData): Json {
   if (data.pastEnd !== undefined) {
     notes.push(l(`第 ${data.pastEnd} 页已超出结果范围，这是最后一页（第 ${data.page} 页）。`, `Page ${data.pastEnd} is past the end; this is the last page, ${data.page}.`));
   }
-  if (p.capped) {
+  if (data.capped) {
     const limit = MAX_REACHABLE_ROWS.toLocaleString('en-US');
     notes.push(
       l(
-        `<font color='orange'>服务台最多只能翻到前 ${limit} 个工单（第 ${p.lastReachable} 页）。请缩小时间范围，例如加上 \`近7天\`。</font>`,
-        `<font color='orange'>The helpdesk pages through at most the first ${limit} tickets (page ${p.lastReachable}). Narrow by time, for example add \`7d\`.</font>`,
+        `<font color='orange'>服务台最多只能翻到前 ${limit} 个工单（第 ${data.lastPage} 页）。请缩小时间范围，例如加上 \`近7天\`。</font>`,
+        `<font color='orange'>The helpdesk pages through at most the first ${limit} tickets (page ${data.lastPage}). Narrow by time, for example add \`7d\`.</font>`,
+      ),
+    );
+  }
+  if (data.read) {
+    const [count, of] = [data.read.count.toLocaleString('en-US'), data.read.of.toLocaleString('en-US')];
+    notes.push(
+      l(
+        `<font color='orange'>这些条件服务台不能直接筛选，机器人只读了符合其余条件的 ${of} 个工单中的前 ${count} 个。请缩小时间范围，例如加上 \`近7天\`。</font>`,
+        `<font color='orange'>The helpdesk cannot filter by all of this, so the bot read the first ${count} of the ${of} tickets matching the rest. Narrow by time, for example add \`7d\`.</font>`,
       ),
     );
   }
@@ -61,7 +81,18 @@ export function listCard(data: ListCardData): Json {
       ...(notes.length ? [markdown(joinL(notes, '\n'))] : []),
       ...data.tickets.flatMap((t, i) => [
         ...(i > 0 || notes.length ? [hr()] : []),
-        ticketRow(t, { now: data.now, timezone: data.timezone, open: data.actions.open(t.id), hideGuestName: data.hideGuestName === true }, limits),
+        ticketRow(
+          t,
+          {
+            now: data.now,
+            timezone: data.timezone,
+            open: data.actions.open(t.id),
+            hideGuestName: data.hideGuestName === true,
+            ...(data.questions ? { question: data.questions.get(t.id) ?? '' } : {}),
+            ...(data.agentId ? { agent: { id: data.agentId, name: data.agentName } } : {}),
+          },
+          limits,
+        ),
       ]),
       ...footer(data),
     ]);
@@ -100,12 +131,28 @@ function footer(data: ListCardData): Element[] {
 export interface RowLimits {
   name: number;
   tags: number;
+  /** In columns: a Chinese character takes two (see clipColumns). */
+  question: number;
 }
 export const ROW_LEVELS: RowLimits[] = [
-  { name: 40, tags: 4 },
-  { name: 20, tags: 1 },
-  { name: 10, tags: 0 },
+  { name: 40, tags: 4, question: 80 },
+  { name: 20, tags: 1, question: 50 },
+  { name: 10, tags: 0, question: 0 },
 ];
+
+/** Wide characters (CJK, full-width forms, Hangul, emoji) take two columns of a line. */
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+
+/** Shortens text to about one line of `columns` (a wide character counting two), marking the cut. */
+function clipColumns(text: string, columns: number): string {
+  let used = 0;
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  for (const [i, ch] of chars.entries()) {
+    used += WIDE.test(ch) ? 2 : 1;
+    if (used > columns) return `${chars.slice(0, Math.max(0, i - 1)).join('')}…`;
+  }
+  return chars.join('');
+}
 
 export interface RowOptions {
   now: number;
@@ -114,24 +161,37 @@ export interface RowOptions {
   open: Json;
   /** Where guest names are hidden (a group, by privacy.masked_fields): the row leads with the id. */
   hideGuestName?: boolean;
+  /** What the customer asked (their first message); '' or absent: nothing is said. */
+  question?: string;
+  /** The agent the list is for: if someone else owns the ticket, the row says this one is on it too. */
+  agent?: { id: string; name?: string | undefined };
+  /** The card stays in a chat and is read later: times carry the clock time. */
+  withClock?: boolean;
 }
 
-// A row leads with the guest and the ticket's state; the id and the tags come second, in grey.
+// A row leads with the guest and the ticket's state, then what the customer asked; the id and the
+// tags come last, in grey.
 export function ticketRow(t: Ticket, data: RowOptions, limits: RowLimits): Element {
   const status = statusLook(t.status);
   const guest = data.hideGuestName ? undefined : (t.guest?.name ?? t.guest?.id);
   const owner = t.agentOwner ?? t.agents[0];
   const ownerName = owner?.name ?? owner?.id;
+  // Listed for an agent who does not own it: say they are on it too.
+  const also = data.agent && owner?.id !== data.agent.id ? ([...t.agents, ...t.collaborators].find((p) => p.id === data.agent!.id)?.name ?? data.agent.name ?? data.agent.id) : undefined;
+  const closed = (t.status ?? 0) >= 50 && t.closedAt !== undefined;
+  const age = closed ? happened('closed', t.closedAt!, data.now, data.timezone, data.withClock) : t.createdAt !== undefined ? happened('opened', t.createdAt, data.now, data.timezone, data.withClock) : undefined;
   const state: L10n[] = [
     mapL(status.label, (s) => inlineTag(esc(s), status.tag)),
     ownerName ? same(esc(clip(ownerName, limits.name))) : grey(l('未分配', 'Unassigned')),
-    ...(t.createdAt !== undefined ? [ago(t.createdAt, data.now, data.timezone)] : []),
+    ...(also !== undefined ? [grey(l(`其他客服 ${esc(clip(also, limits.name))}`, `also ${esc(clip(also, limits.name))}`))] : []),
+    ...(age ? [age] : []),
   ];
   const first = joinL([same(guest ? `**${esc(clip(guest, limits.name))}**` : `**#${esc(t.id)}**`), joinL(state, ' · ')], ' ');
+  const asked = data.question && limits.question > 0 ? [same(`💬 ${esc(clipColumns(data.question, limits.question))}`)] : [];
   const tags = limits.tags > 0 ? t.tags.slice(0, limits.tags).map((tag) => inlineTag(esc(clip(tag.name, 20)), 'blue')) : [];
-  const second = same([`<font color='grey'>#${esc(t.id)}</font>`, ...tags].join(' '));
+  const last = same([`<font color='grey'>#${esc(t.id)}</font>`, ...tags].join(' '));
   return columns([
-    { elements: [markdown(joinL([first, second], '\n'))], weight: 5 },
+    { elements: [markdown(joinL([first, ...asked, last], '\n'))], weight: 5 },
     { elements: [button({ text: l('查看', 'Open'), value: data.open })], width: 'auto', align: 'center' },
   ]);
 }

@@ -1,8 +1,8 @@
 // Cards for everything that can go wrong: each says what happened and what to do next.
 import type { FilterError } from '../commands/filters/types.js';
-import type { Problem, RefusalReason } from '../commands/problems.js';
+import { fixesOf, type Problem, type RefusalReason, type StatsRefusal } from '../commands/problems.js';
 import { hint } from './filterHints.js';
-import { card, clip, esc, grey, header, joinL, l, markdown, type HeaderColor, type Json, type L10n } from './kit.js';
+import { button, card, clip, esc, flow, grey, header, joinL, l, mapL, markdown, same, type HeaderColor, type Json, type L10n } from './kit.js';
 import { ignoredNote } from './ticket.js';
 
 interface Look {
@@ -146,9 +146,12 @@ function look(p: Problem): Look {
         color: 'orange',
         title: l('没有这个关注', 'No such watch'),
         what:
-          p.count === 0
+          p.numbers.length === 0
             ? l(`这个会话没有关注，所以没有 ${code(clip(p.input, 20))}。`, `This chat has no watches, so there is no ${code(clip(p.input, 20))}.`)
-            : l(`${code(clip(p.input, 20))} 不是关注的编号：这个会话的关注编号是 1 到 ${p.count}。`, `${code(clip(p.input, 20))} is not a watch number: this chat's watches are numbered 1 to ${p.count}.`),
+            : l(
+                `${code(clip(p.input, 20))} 不是关注的编号：这个会话的关注是第 ${p.numbers.join('、')} 个。`,
+                `${code(clip(p.input, 20))} is not a watch number: this chat's watches are ${listEn(p.numbers.map(String))}.`,
+              ),
         todo: l('发送 `/watch` 查看编号，或点关注旁边的“取消关注”。', 'Send `/watch` to see the numbers, or click Unwatch next to one.'),
       };
     case 'watch-refused':
@@ -174,39 +177,45 @@ function look(p: Problem): Look {
         what: l(`机器人在所有会话里一共已有 ${p.max} 个日报，这是上限。`, `The bot has ${p.max} daily digests across all chats, the most it keeps.`),
         todo: l('请联系管理员清理不再需要的日报。', 'Ask the operator to remove digests nobody needs any more.'),
       };
-    case 'page-out-of-reach':
-      return {
-        color: 'orange',
-        title: l('页码太大', 'Page out of reach'),
-        what: l(
-          `服务台最多只能翻到前 10,000 个工单，按每页的数量就是第 ${p.lastPage} 页，没法显示第 ${p.page} 页。`,
-          `The helpdesk pages through at most the first 10,000 tickets, which is page ${p.lastPage} at this page size, so page ${p.page} cannot be shown.`,
-        ),
-        todo: l('请缩小时间范围，例如加上 `近7天` 或日期区间。', 'Narrow by time, for example add `7d` or a date range.'),
-      };
   }
 }
 
-function statsFilterLook(word: string, why: 'updated' | 'page' | 'too-long'): Look {
+function statsFilterLook(word: string, why: StatsRefusal): Look {
   const said = code(clip(word, 40));
   const todo = l('例如 `/stats 近30天 标签 VIP`；按条件查看工单请用 `/tickets`。', 'For example `/stats 30d tag VIP`; to list tickets, use `/tickets`.');
+  const look = (title: L10n, what: L10n, instead = todo): Look => ({ color: 'orange', title, what, todo: instead });
   switch (why) {
     case 'updated':
-      return {
-        color: 'orange',
-        title: l('统计按创建时间', '/stats counts by creation time'),
-        what: l(`${said} 是更新时间：统计的时间段指工单的创建时间（关闭数按关单时间）。`, `${said} is an update time: the period of /stats is when tickets were created (and closed, for the closed counts).`),
-        todo: l('去掉 `更新`，只写时间，例如 `/stats 今天`。', 'Leave out `updated` and give just the time, for example `/stats today`.'),
-      };
+      return look(
+        l('统计按创建时间', '/stats counts by creation time'),
+        l(`${said} 是更新时间：统计的时间段指工单的创建时间（关闭数按关单时间）。`, `${said} is an update time: the period of /stats is when tickets were created (and closed, for the closed counts).`),
+        l('去掉 `更新`，只写时间，例如 `/stats 今天`。', 'Leave out `updated` and give just the time, for example `/stats today`.'),
+      );
     case 'page':
-      return { color: 'orange', title: l('统计不需要页码', '/stats takes no page'), what: l(`${said} 是页码：统计卡片没有分页。`, `${said} is a page: the stats card has no pages.`), todo };
+      return look(l('统计不需要页码', '/stats takes no page'), l(`${said} 是页码：统计卡片没有分页。`, `${said} is a page: the stats card has no pages.`));
     case 'too-long':
-      return {
-        color: 'orange',
-        title: l('时间段太长', 'Period too long'),
-        what: l(`${said} 超过一年：统计最多覆盖一年（按月）。`, `${said} is more than a year: /stats covers at most a year (by month).`),
-        todo: l('例如 `/stats 近12个月` 或 `/stats 本月`。', 'For example `/stats 12mo` or `/stats this month`.'),
-      };
+      return look(
+        l('时间段太长', 'Period too long'),
+        l(`${said} 超过一年：统计最多覆盖一年（按月）。`, `${said} is more than a year: /stats covers at most a year (by month).`),
+        l('例如 `/stats 近12个月` 或 `/stats 本月`。', 'For example `/stats 12mo` or `/stats this month`.'),
+      );
+    case 'unassigned':
+      return look(
+        l('统计不能按“未分配”', '/stats cannot count unassigned tickets'),
+        l('服务台的列表接口不能按“未分配”筛选，统计的数字都来自它的总数。', 'The helpdesk’s list API has no filter for unassigned tickets, and every /stats figure is one of its totals.'),
+        l('看板上有未分配的数量：`/board`；列出它们：`/tickets unassigned`。', 'The board counts them: `/board`; to list them: `/tickets unassigned`.'),
+      );
+    case 'scores':
+      return look(
+        l('统计只能按一个评分', '/stats takes one score'),
+        l(`${said} 是几个评分：服务台一次只能按一个评分统计。`, `${said} is several scores: the helpdesk counts one score at a time.`),
+        l('例如 `/stats 近30天 不满意`；满意度图表本身就分了评分。', 'For example `/stats 30d unhappy`; the satisfaction chart splits the scores anyway.'),
+      );
+    case 'two-times':
+      return look(
+        l('统计只需要一个时间段', '/stats takes one period'),
+        l(`${said} 是第二个时间：统计只有一个时间段，新建数按创建时间，关闭数按关单时间。`, `${said} is a second time: /stats has one period, by creation for what was created and by closing for what was closed.`),
+      );
   }
 }
 
@@ -243,15 +252,73 @@ function filterLook(e: FilterError, examples: string[], command: string): Look {
       todo: todo(l('只保留需要的条件。', 'Keep only the filters you need.')),
     };
   }
-  const word = code(clip(e.word, 60));
   switch (e.kind) {
-    case 'unknown-word':
+    case 'unknown-words': {
+      const words = e.words.map((w) => code(clip(w.word, 60)));
+      const guesses = e.words.filter((w) => w.suggestion !== undefined);
+      const one = guesses.length === 1 && e.words.length === 1;
+      const guessLines = guesses.map((w) =>
+        one ? l(`你是想输入 ${code(w.suggestion!)} 吗？`, `Did you mean ${code(w.suggestion!)}?`) : l(`${code(clip(w.word, 60))} → ${code(w.suggestion!)}`, `${code(clip(w.word, 60))} → ${code(w.suggestion!)}`),
+      );
+      const fix = e.fix && !one ? [mapL(same(code(clip(`${command} ${e.fix.label}`, 120))), (s, loc) => (loc === 'zh_cn' ? `也就是：${s}` : `That is: ${s}`))] : [];
       return {
         color: 'orange',
-        title: l('没看懂这个条件', 'Filter not understood'),
-        what: l(`我不认识 ${word}。`, `I don't understand ${word}.`),
-        todo: todo(e.suggestion ? l(`你是想输入 ${code(e.suggestion)} 吗？`, `Did you mean ${code(e.suggestion)}?`) : undefined),
+        title: e.words.length > 1 ? l('有几个词没看懂', 'Some words not understood') : l('没看懂这个条件', 'Filter not understood'),
+        what: l(`我不认识 ${words.join('、')}。`, `I don't understand ${listEn(words)}.`),
+        todo: todo(guessLines.length || fix.length ? joinL([...guessLines, ...fix], '\n') : undefined),
       };
+    }
+    case 'unknown-tag': {
+      const inUse = e.inUse.slice(0, 20).map((t) => code(clip(t, 30)));
+      const more = e.inUse.length - inUse.length;
+      const list = l(`${inUse.join('、')}${more > 0 ? ` 等 ${e.inUse.length} 个` : ''}`, `${inUse.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+      const anyway = l(`一定要按这个标签查，就加上引号：${code(`标签 "${clip(e.tag, 40)}"`)}`, `To search for it anyway, quote it: ${code(`tag "${clip(e.tag, 40)}"`)}`);
+      return {
+        color: 'orange',
+        title: l('没有这个标签', 'No such tag'),
+        what: l(`服务台里没有叫 ${code(clip(e.tag, 40))} 的标签。在用的标签：${list.zh_cn}。`, `The helpdesk has no tag called ${code(clip(e.tag, 40))}. Tags in use: ${list.en_us}.`),
+        todo: joinL([...(e.fix ? [l(`你是想找 ${code(e.fix.label)} 吗？`, `Did you mean ${code(e.fix.label)}?`)] : []), anyway], '\n'),
+      };
+    }
+    case 'which-person':
+      return {
+        color: 'blue',
+        title: l('是哪一位？', 'Which person?'),
+        what: l(
+          `${code(clip(e.value, 40))} 可能是好几个人：${e.choices.map((c) => code(c.label)).join('、')}。`,
+          `${code(clip(e.value, 40))} could be several people: ${listEn(e.choices.map((c) => code(c.label)))}.`,
+        ),
+        todo: l('点一下要找的人，或者写全名。', 'Click the one you mean, or type the whole name.'),
+      };
+    case 'unknown-person':
+      return {
+        color: 'orange',
+        title: l('不认识这个人', 'No one by that name'),
+        what: l(
+          `不知道谁叫 ${code(clip(e.value, 40))}：名字来自机器人读过的工单上的客服和服务台的客服排班。`,
+          `No one called ${code(clip(e.value, 40))} is known: names come from the agents on tickets the bot has read and the helpdesk's agent schedules.`,
+        ),
+        todo: joinL(
+          [
+            ...(e.choices.length
+              ? [
+                  l(
+                    `你是想找 ${e.choices.map((c) => code(c.label)).join('、')} 吗？`,
+                    `Did you mean ${listEn(
+                      e.choices.map((c) => code(c.label)),
+                      'or',
+                    )}?`,
+                  ),
+                ]
+              : []),
+            l(`也可以 @ 这个人：${code(`${clip(e.word, 20)} @某人`)}`, `Or mention them: ${code(`${clip(e.word, 20)} @someone`)}`),
+          ],
+          '\n',
+        ),
+      };
+  }
+  const word = code(clip(e.word, 60));
+  switch (e.kind) {
     case 'missing-value': {
       const expected = hint(e.expected);
       return {
@@ -284,9 +351,21 @@ function filterLook(e: FilterError, examples: string[], command: string): Look {
   }
 }
 
-export function problemCard(problem: Problem): Json {
+/** "a", "a and b", "a, b and c" (or "a, b or c"). */
+const listEn = (items: string[], last = 'and'): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`);
+
+/**
+ * The card for a problem. `fixes`: the button values of the corrected queries the problem offers
+ * (commands/problems.ts fixesOf), in that order; each button runs one.
+ */
+export function problemCard(problem: Problem, fixes: Json[] = []): Json {
   const { color, title } = look(problem);
-  return card(header({ title, color }), [markdown(problemWords(problem))]);
+  // A corrected query shows as the command it runs; a person or tag as its name.
+  const whole = problem.kind === 'filter' && problem.error.kind === 'unknown-words';
+  const buttons = fixesOf(problem)
+    .slice(0, fixes.length)
+    .map((fix, i) => button({ text: same(clip(whole ? `/tickets ${fix.label}` : fix.label, 60)), kind: i === 0 ? 'primary' : 'default', value: fixes[i]! }));
+  return card(header({ title, color }), [markdown(problemWords(problem)), ...(buttons.length ? [flow(buttons)] : [])]);
 }
 
 /** What a problem card says (what happened, and what to do), for a card that says it in its own place. */

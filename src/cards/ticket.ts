@@ -2,7 +2,7 @@
 // the state of the ticket (status, guest, owner, how long, tags); the latest messages follow in a
 // panel; custom fields, times and durations wait in collapsed panels. Absent fields are left out.
 import type { Conversation, Message, Person, Ticket } from '../helpdesk/types.js';
-import { ago, formatClock, formatDuration, formatTime, formatWhen, roughDuration, zoneLabel } from './format.js';
+import { agoAt, formatClock, formatDuration, formatTime, formatWhen, roughDuration, zoneLabel } from './format.js';
 import { button, card, clip, esc, fitCard, footerRow, grey, header, inlineTag, joinL, l, mapL, markdown, panel, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { channelLabel, scoreLabel, solvedLabel, statusLook, typeLabel } from './labels.js';
 import { actionArea, type ActionArea } from './ticketActions.js';
@@ -164,22 +164,32 @@ function peopleLine(t: Ticket, limits: Limits): L10n {
   return field(l('负责人', 'Owner'), joinL([ownerText, ...extra], ' · '));
 }
 
-/** How long the ticket has been open (and waiting), or when it was closed and after how long. */
+/**
+ * How long the ticket has been open (and waiting), or when it was closed and after how long. The
+ * card stays in its chat (and is kept current only as the ticket changes), so each time says its
+ * clock time too: "just now" alone would still say so tomorrow.
+ */
 function ageLine(t: Ticket, now: number, timezone: string, limits: Limits): L10n | undefined {
   if (t.createdAt === undefined) return undefined;
   const status = t.status ?? 0;
   if (status >= 50 && t.closedAt !== undefined) {
     const by = t.closedBy ? personName(t.closedBy, limits.name) : undefined;
-    const when = ago(t.closedAt, now, timezone);
+    const when = agoAt(t.closedAt, now, timezone);
     const took = formatDuration(Math.max(0, t.closedAt - t.createdAt));
     return field(l('已关闭', 'Closed'), l(`${when.zh_cn}${by ? `由 ${by} ` : ''}关闭，历时 ${took.zh_cn}`, `${when.en_us}${by ? ` by ${by}` : ''}, after ${took.en_us}`));
   }
-  // Under a minute it has just opened: "Opened just now", as other times on cards say it (ago).
-  if (now - t.createdAt < 60_000) return field(l('已开启', 'Opened'), ago(t.createdAt, now, timezone));
+  // Under a minute it has just opened: "Opened 14:05 (just now)".
+  if (now - t.createdAt < 60_000) return field(l('已开启', 'Opened'), agoAt(t.createdAt, now, timezone));
   const open = roughDuration(now - t.createdAt);
   const since = status === 5 ? (t.agentLastResponseAt ?? t.updatedAt) : undefined;
   const waiting = since !== undefined && since <= now ? roughDuration(now - since) : undefined;
-  return field(l('已开启', 'Open for'), waiting ? l(`${open.zh_cn}，等待用户回复 ${waiting.zh_cn}`, `${open.en_us}, waiting for the user for ${waiting.en_us}`) : open);
+  const from = formatWhen(t.createdAt, now, timezone);
+  return field(
+    l('已开启', 'Open for'),
+    waiting
+      ? l(`${open.zh_cn}（${from} 起），等待用户回复 ${waiting.zh_cn}`, `${open.en_us} (since ${from}), waiting for the customer for ${waiting.en_us}`)
+      : l(`${open.zh_cn}（${from} 起）`, `${open.en_us} (since ${from})`),
+  );
 }
 
 function tagsLine(t: Ticket, limits: Limits): L10n | undefined {
@@ -235,7 +245,7 @@ function conversationPanel(t: Ticket, o: TicketCardOptions, limits: Limits): Ele
   const latest = c.messages.slice(-limits.messages);
   const elements = latest.flatMap((m): Element[] => {
     const who = isGuest(t, m) && hideName ? l('用户', 'Guest') : same(esc(clip(m.authorName ?? m.authorId ?? '?', limits.name)));
-    const when = m.createdAt !== undefined ? ago(m.createdAt, o.now, o.timezone) : undefined;
+    const when = m.createdAt !== undefined ? agoAt(m.createdAt, o.now, o.timezone) : undefined;
     const head = joinL([bold(who), ...(when ? [grey(when)] : [])], ' ');
     const images = m.kind === 'post' && m.images ? ` ${kindLabel(m).en_us}` : '';
     const body = m.text ? same(esc(clip(m.text, limits.message), { keepLines: true }) + images) : kindLabel(m);

@@ -3,7 +3,7 @@
 // `label` is always the watch's query in words, plain text (see describe.ts).
 import type { Ticket } from '../helpdesk/types.js';
 import { formatClock, formatWhen, ticketCount } from './format.js';
-import { button, card, clip, columns, esc, footerRow, grey, header, hr, joinL, l, mapL, markdown, plain, type Element, type Json, type L10n } from './kit.js';
+import { button, card, clip, columns, esc, footerRow, grey, header, hr, joinL, l, mapL, markdown, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { ROW_LEVELS, ticketRow } from './list.js';
 import { cardHeader, changedAsOf, compactFacts, type MaskedField } from './ticket.js';
 
@@ -53,7 +53,8 @@ export function watchCreatedCard(d: WatchCreatedData): Json {
 }
 
 export interface WatchListData {
-  watches: { label: L10n; since: number; unwatch?: Json }[];
+  /** `number`: as announced, for /unwatch (numbers of removed watches are not reused). */
+  watches: { number: number; label: L10n; since: number; unwatch?: Json }[];
   /** How many one chat may have. */
   max: number;
   timezone: string;
@@ -64,10 +65,12 @@ export interface WatchListData {
 }
 
 export function watchListCard(d: WatchListData): Json {
-  const rows: Element[] = d.watches.map((w, i) =>
+  const rows: Element[] = d.watches.map((w) =>
     columns([
       {
-        elements: [markdown(joinL([mapL(w.label, (s) => `**${i + 1}.** ${esc(clip(s, 120))}`), grey(l(`自 ${formatWhen(w.since, d.now, d.timezone)} 起`, `since ${formatWhen(w.since, d.now, d.timezone)}`))], ' '))],
+        elements: [
+          markdown(joinL([mapL(w.label, (s) => `**${w.number}.** ${esc(clip(s, 120))}`), grey(l(`自 ${formatWhen(w.since, d.now, d.timezone)} 起`, `since ${formatWhen(w.since, d.now, d.timezone)}`))], ' ')),
+        ],
         weight: 5,
       },
       ...(w.unwatch ? [{ elements: [button({ text: l('取消关注', 'Unwatch'), value: w.unwatch })], width: 'auto' as const, align: 'center' as const }] : []),
@@ -86,52 +89,78 @@ export function watchListCard(d: WatchListData): Json {
   ]);
 }
 
+/** The watches a ticket matched, in words: "Open · tag VIP", or "1. Open · tag VIP; 2. Open". */
+export function watchesLabel(watches: readonly { number: number; label: L10n }[]): L10n {
+  if (watches.length === 1) return watches[0]!.label;
+  return joinL(
+    watches.map((w) => mapL(w.label, (s) => `${w.number}. ${s}`)),
+    l('；', '; '),
+  );
+}
+
 export interface WatchPostOptions {
+  /** The watches it matched, in words (watchesLabel). */
   label: L10n;
   /** Why it was posted: a new ticket, or one that came to match. */
   change: 'created' | 'updated';
+  /** What the customer asked (their first message); '' or absent: nothing is said. */
+  question?: string;
   timezone: string;
   now: number;
   hide: readonly MaskedField[];
   actions: { open: Json };
 }
 
-/** A ticket a watch matched: its state in a few lines, and Open for the full card. */
+/** A ticket the chat's watches matched: what was asked, its state in a few lines, and Open for the full card. */
 export function watchPostCard(t: Ticket, o: WatchPostOptions): Json {
   const why = o.change === 'created' ? l('新工单', 'New ticket') : l('现在符合条件', 'Now matches');
-  const subtitle = joinL([why, mapL(o.label, (s, loc) => (loc === 'zh_cn' ? `关注：${clip(plain(s), 60)}` : `watching ${clip(plain(s), 60)}`))], ' · ');
-  return card(cardHeader(t, subtitle), [markdown(compactFacts(t, o)), ...footerRow([button({ text: l('查看详情', 'Open'), kind: 'primary', value: o.actions.open })], changedAsOf(t, o.now, o.timezone))]);
+  const subtitle = joinL([why, mapL(o.label, (s, loc) => (loc === 'zh_cn' ? `关注：${clip(plain(s), 80)}` : `watching ${clip(plain(s), 80)}`))], ' · ');
+  const asked = o.question ? [same(`💬 ${esc(clip(o.question, 200))}`)] : [];
+  return card(cardHeader(t, subtitle), [
+    markdown(joinL([...asked, compactFacts(t, o)], '\n')),
+    ...footerRow([button({ text: l('查看详情', 'Open'), kind: 'primary', value: o.actions.open })], changedAsOf(t, o.now, o.timezone)),
+  ]);
 }
 
 export interface DigestData {
-  label: L10n;
+  /** The chat's watches the tickets matched, each with its number and the button that lists what matches it. */
+  watches: { number: number; label: L10n; all: Json }[];
   /** The tickets posted, newest first; the card shows the first DIGEST_ROWS. */
   tickets: Ticket[];
+  /** Each ticket's question, by id ('' none); absent where the conversation is hidden. */
+  questions?: ReadonlyMap<string, string>;
   timezone: string;
   now: number;
   hideGuestName: boolean;
-  actions: { open: (ticketId: string) => Json; all: Json };
+  actions: { open: (ticketId: string) => Json };
 }
 
 const DIGEST_ROWS = 10;
 
-/** Many matches at once: one card that counts them and lists the newest. */
+/** Many matches at once in a chat: one card that counts them and lists the newest, whatever watches they matched. */
 export function digestCard(d: DigestData): Json {
   const total = d.tickets.length;
   const shown = d.tickets.slice(0, DIGEST_ROWS);
   const more = total - shown.length;
+  const label = watchesLabel(d.watches);
   const title = mapL(ticketCount(total), (s, loc) => (loc === 'zh_cn' ? `${s}符合关注条件` : `${s} match`));
-  const subtitle = mapL(d.label, (s, loc) => (loc === 'zh_cn' ? `关注：${clip(plain(s), 60)}` : `watching ${clip(plain(s), 60)}`));
-  const intro = l(
-    `这些工单刚刚新建或变得符合 ${quoted(d.label.zh_cn)}，一起发出以免刷屏。`,
-    `These tickets were just created or came to match ${quoted(d.label.en_us)}; they come as one card so the chat is not flooded.`,
-  );
-  const rows = shown.flatMap((t) => [hr(), ticketRow(t, { now: d.now, timezone: d.timezone, open: d.actions.open(t.id), hideGuestName: d.hideGuestName }, ROW_LEVELS[1]!)]);
-  const rest = more > 0 ? [markdown(grey(l(`还有 ${more} 个没有列出。`, `${more} more not listed here.`)))] : [];
-  return card(header({ title, subtitle, color: 'wathet' }), [
-    markdown(intro),
-    ...rows,
-    ...rest,
-    ...footerRow([button({ text: l('查看全部符合的工单', 'Show all matching'), value: d.actions.all })], grey(l(`更新于 ${formatClock(d.now, d.timezone)}`, `as of ${formatClock(d.now, d.timezone)}`))),
+  const subtitle = mapL(label, (s, loc) => (loc === 'zh_cn' ? `关注：${clip(plain(s), 80)}` : `watching ${clip(plain(s), 80)}`));
+  const intro =
+    d.watches.length === 1
+      ? l(`这些工单刚刚新建或变得符合 ${quoted(label.zh_cn)}，一起发出以免刷屏。`, `These tickets were just created or came to match ${quoted(label.en_us)}; they come as one card so the chat is not flooded.`)
+      : l(
+          `这些工单刚刚新建或变得符合这个会话的关注（第 ${d.watches.map((w) => w.number).join('、')} 个），一起发出以免刷屏。`,
+          `These tickets were just created or came to match this chat's watches ${d.watches.map((w) => w.number).join(', ')}; they come as one card so the chat is not flooded.`,
+        );
+  const rows = shown.flatMap((t) => [
+    hr(),
+    ticketRow(
+      t,
+      { now: d.now, timezone: d.timezone, open: d.actions.open(t.id), hideGuestName: d.hideGuestName, withClock: true, ...(d.questions ? { question: d.questions.get(t.id) ?? '' } : {}) },
+      ROW_LEVELS[1]!,
+    ),
   ]);
+  const rest = more > 0 ? [markdown(grey(l(`还有 ${more} 个没有列出。`, `${more} more not listed here.`)))] : [];
+  const all = d.watches.map((w) => button({ text: d.watches.length === 1 ? l('查看全部符合的工单', 'Show all matching') : l(`第 ${w.number} 个关注的全部工单`, `All of watch ${w.number}`), value: w.all }));
+  return card(header({ title, subtitle, color: 'wathet' }), [markdown(intro), ...rows, ...rest, ...footerRow(all, grey(l(`更新于 ${formatClock(d.now, d.timezone)}`, `as of ${formatClock(d.now, d.timezone)}`)))]);
 }

@@ -1,6 +1,6 @@
 // Everything that can go wrong with a command, as data (cards/problem.ts draws each one), and the
 // one mapping from a helpdesk failure to what the user is told.
-import type { FilterError } from './filters/types.js';
+import type { FilterError, Fix } from './filters/types.js';
 import { PlatformError } from '../feishu/errors.js';
 
 /** Why someone may not use the bot here (see views/access.ts). */
@@ -21,7 +21,6 @@ export type Problem =
    * after `command` (/tickets unless said).
    */
   | { kind: 'filter'; error: FilterError; examples: string[]; command?: string }
-  | { kind: 'page-out-of-reach'; page: number; lastPage: number }
   | { kind: 'refused'; reason: RefusalReason; contact: string }
   | { kind: 'unknown-menu-item'; key: string }
   /** /watch with a time or page filter: a watch looks at tickets as they change, not at a period. */
@@ -30,16 +29,31 @@ export type Problem =
   | { kind: 'watch-limit'; max: number; scope: 'chat' | 'bot' }
   /** The same query is already watched here. */
   | { kind: 'watch-duplicate'; number: number }
-  /** /unwatch with something other than a watch's number. */
-  | { kind: 'unwatch-number'; input: string; count: number }
+  /** /unwatch with something other than a watch's number; `numbers`: the chat's watches'. */
+  | { kind: 'unwatch-number'; input: string; numbers: number[] }
   /** Not on access.watch: may use the bot, but not start or stop watches. */
   | { kind: 'watch-refused'; contact: string }
   /** /digest with something other than a time of day or off. */
   | { kind: 'digest-time'; input: string }
   /** The bot keeps as many daily digests as it may. */
   | { kind: 'digest-limit'; max: number }
-  /** /stats counts tickets created in a period: no update time, no page, at most a year. */
-  | { kind: 'stats-filter'; word: string; why: 'updated' | 'page' | 'too-long' };
+  /** What /stats cannot count: see StatsRefusal. */
+  | { kind: 'stats-filter'; word: string; why: StatsRefusal };
+
+/**
+ * /stats counts the tickets of a period (created, or closed in it) with the list API's totals: no
+ * update time, no page, at most a year, one time; no "unassigned" or score range (the API counts
+ * neither).
+ */
+export type StatsRefusal = 'updated' | 'page' | 'too-long' | 'unassigned' | 'scores' | 'two-times';
+
+/** The corrected queries a filter problem offers, in the order its card shows their buttons. */
+export function fixesOf(problem: Problem): Fix[] {
+  if (problem.kind !== 'filter') return [];
+  const e = problem.error;
+  if (e.kind === 'which-person' || e.kind === 'unknown-person') return e.choices;
+  return 'fix' in e && e.fix ? [e.fix] : [];
+}
 
 export function problemFor(error: unknown, what: 'ticket' | 'list', ticketId?: string): Problem {
   const kind = error instanceof PlatformError ? error.kind : 'upstream';

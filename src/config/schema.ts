@@ -151,6 +151,8 @@ const shape = z.strictObject({
       ticket_max_entries: int(1, 10_000_000).default(5000),
       list_ttl_ms: int(1, 24 * 3600_000).default(30_000),
       list_max_entries: int(1, 10_000_000).default(1000),
+      /** Tickets whose first message (the question on list rows) this process keeps; Redis keeps each 30 days. */
+      question_max_entries: int(1, 10_000_000).default(10_000),
     })
     .prefault({}),
   display: z

@@ -6,7 +6,7 @@ import { LateForSlot } from '../resilience/slot.js';
 import { PlatformError, fromCode, fromThrown } from '../feishu/errors.js';
 import { conversationOf } from './conversation.js';
 import { toMessage, toTicket } from './map.js';
-import type { Conversation, Message, Ticket, TicketFilter, TicketPage } from './types.js';
+import type { Agent, Conversation, Message, Ticket, TicketFilter, TicketPage } from './types.js';
 
 /** Per-call options, passed through every layer that wraps the SDK calls. */
 export interface CallOptions {
@@ -16,6 +16,11 @@ export interface CallOptions {
   deadline?: number;
   /** Counters for the command's log line, incremented by the layers. */
   stats?: CallStats;
+  /**
+   * Work nobody is waiting for (a recount, a list's questions): it takes its turn under a smaller
+   * share of the rate limit, so the calls of typed commands never queue behind it.
+   */
+  background?: boolean;
 }
 
 export interface CallStats {
@@ -30,7 +35,23 @@ export interface Helpdesk {
   listTickets(filter: TicketFilter, page: number, pageSize: number, options?: CallOptions): Promise<TicketPage>;
   /** The ticket's conversation: its first and latest messages and how many there are. */
   getConversation(ticketId: string, options?: CallOptions): Promise<Conversation>;
+  /**
+   * What the guest asked: the text of their first message in the conversation (of the first one
+   * with text, if the guest's is not among the first), '' when there is none.
+   */
+  firstMessage(ticketId: string, guestId: string | undefined, options?: CallOptions): Promise<string>;
+  /** First messages already at hand (kept from earlier), by ticket id; the others are not asked for. */
+  knownFirstMessages(ticketIds: readonly string[]): Promise<Map<string, string>>;
+  /** The agents in the helpdesk's agent schedules (the SDK has no API listing agents). */
+  agents(options?: CallOptions): Promise<Agent[]>;
 }
+
+/** A question is kept to this many characters: a row shows at most 90 of them, a watch's post 200. */
+const QUESTION_CHARS = 200;
+/** Messages read to find the guest's first one: greetings by the helpdesk's bot may come first. */
+const FIRST_MESSAGES = 10;
+/** Agent schedule statuses listed: online, offline and off duty (4, removed, is not an agent any more). */
+const AGENT_STATUSES = [1, 2, 3];
 
 export function sdkHelpdesk(client: lark.Client): Helpdesk {
   return {
@@ -52,6 +73,23 @@ export function sdkHelpdesk(client: lark.Client): Helpdesk {
         const messages = (res.data?.messages ?? []).map(toMessage).filter((m): m is Message => m !== undefined);
         return { total: Number(res.data?.total ?? messages.length), messages };
       });
+    },
+    async firstMessage(ticketId, guestId, options) {
+      const res = await call(() => client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page: 1, page_size: FIRST_MESSAGES } }, sdk.withHelpDeskCredential()), options);
+      const messages = (res.data?.messages ?? [])
+        .map(toMessage)
+        .filter((m): m is Message => m !== undefined && m.text !== undefined)
+        .sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0));
+      const first = messages.find((m) => guestId !== undefined && m.authorId === guestId) ?? messages[0];
+      // Kept for 30 days, shown on one line: no more of it than a card shows.
+      return [...(first?.text ?? '')].slice(0, QUESTION_CHARS).join('');
+    },
+    async knownFirstMessages() {
+      return new Map();
+    },
+    async agents(options) {
+      const res = await call(() => client.helpdesk.v1.agentSchedule.list({ params: { status: AGENT_STATUSES } }, sdk.withHelpDeskCredential()), options);
+      return (res.data?.agent_schedules ?? []).flatMap((s) => (s.agent?.id && s.agent.name ? [{ id: s.agent.id, name: s.agent.name }] : []));
     },
   };
 }

@@ -9,15 +9,19 @@ import { PlatformError, retryVerdict } from '../feishu/errors.js';
 import type { QueueLimit, WindowLimit } from '../resilience/limiter.js';
 import { withRetries, type RetryPolicy } from '../resilience/retry.js';
 import type { Timing } from '../resilience/timing.js';
-import { StateUnavailable, type State } from '../state/types.js';
-import type { Conversation, Ticket, TicketPage } from './types.js';
+import { StateUnavailable, type LimitKey, type State } from '../state/types.js';
+import type { Agent, Conversation, Ticket, TicketPage } from './types.js';
 import { messageOf } from '../obs/errors.js';
 
 export interface ResilientHelpdeskOptions {
   retry: RetryPolicy;
   limits: { get: WindowLimit; list: WindowLimit; messages: WindowLimit; queue: QueueLimit };
-  /** Get and list are cached apart: a list row may be abbreviated, so it never stands in for a get. */
-  cache: { ticket: CacheLimit; list: CacheLimit; conversation: CacheLimit };
+  /**
+   * Get and list are cached apart: a list row may be abbreviated, so it never stands in for a get.
+   * A ticket's first message never changes: it is kept long (`question`); the agents are the
+   * directory's, refreshed as often as it is (see directory.ts).
+   */
+  cache: { ticket: CacheLimit; list: CacheLimit; conversation: CacheLimit; question: CacheLimit; agents: CacheLimit };
   /** The budget of a call that brings no deadline of its own. */
   budgetMs: number;
   /** Lookups give up this long before the command's deadline, so its reply can still be sent. */
@@ -35,11 +39,21 @@ export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOpt
   const tickets = new SharedLoads<Ticket>(state.cache<Ticket>('ticket', options.cache.ticket), time, storeFailed, observe('ticket'));
   const pages = new SharedLoads<TicketPage>(state.cache<TicketPage>('list', options.cache.list), time, storeFailed, observe('list'));
   const conversations = new SharedLoads<Conversation>(state.cache<Conversation>('conversation', options.cache.conversation), time, storeFailed, observe('conversation'));
+  const questionStore = state.cache<string>('question', options.cache.question);
+  const questions = new SharedLoads<string>(questionStore, time, storeFailed, observe('question'));
+  const agents = new SharedLoads<Agent[]>(state.cache<Agent[]>('agents', options.cache.agents), time, storeFailed, observe('agents'));
   const windows = {
     ticket_get: { key: 'ticket_get', limit: options.limits.get },
     ticket_list: { key: 'ticket_list', limit: options.limits.list },
     ticket_messages: { key: 'ticket_messages', limit: options.limits.messages },
+    agent_schedules: { key: 'agent_schedules', limit: options.limits.list },
   };
+  // Background calls also take a slot in a window of half the rate: spaced two of the API's slots
+  // apart, they always leave a free slot between them for a typed command.
+  const background = Object.fromEntries(Object.entries(windows).map(([api, w]) => [api, { key: `${w.key}_background`, limit: { ...w.limit, rate: Math.max(1, Math.floor(w.limit.rate / 2)) } }])) as Record<
+    keyof typeof windows,
+    LimitKey
+  >;
 
   const deadlineOf = (o: CallOptions | undefined) => {
     const own = o?.deadline ?? time.clock() + options.budgetMs;
@@ -53,7 +67,7 @@ export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOpt
       {
         admit: async (latest) => {
           const asked = time.clock();
-          const admitted = await state.limiter.acquire([windows[api]], latest, options.limits.queue).catch((error: unknown) => {
+          const admitted = await state.limiter.acquire(o?.background ? [windows[api], background[api]] : [windows[api]], latest, options.limits.queue).catch((error: unknown) => {
             // No shared limit to keep to: the call is not made, and the user hears "busy".
             if (error instanceof StateUnavailable) throw new PlatformError('busy', error.message);
             throw error;
@@ -79,6 +93,11 @@ export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOpt
   }
 
   const counted = (o: CallOptions | undefined): CallOptions => (o?.stats ? { stats: o.stats } : {});
+  const readStored = (id: string) =>
+    questionStore.get(id).catch((error: unknown) => {
+      storeFailed(error);
+      return undefined;
+    });
   // While another instance loads the same key, wait for it as long as a call of our own could start.
   const loadOptions = (o: CallOptions | undefined) => ({
     ...(o?.fresh ? { fresh: true } : {}),
@@ -96,6 +115,18 @@ export function resilientHelpdesk(inner: Helpdesk, options: ResilientHelpdeskOpt
     },
     getConversation(id, o) {
       return conversations.get(id, () => upstream('ticket_messages', () => inner.getConversation(id, counted(o)), o), loadOptions(o));
+    },
+    firstMessage(id, guestId, o) {
+      // Never asked again once known, even by a refresh: the first message does not change.
+      const { fresh: _fresh, ...once } = o ?? {};
+      return questions.get(id, () => upstream('ticket_messages', () => inner.firstMessage(id, guestId, counted(o)), o), loadOptions(once));
+    },
+    async knownFirstMessages(ids) {
+      const found = await Promise.all(ids.map(async (id) => [id, await readStored(id)] as const));
+      return new Map(found.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
+    },
+    agents(o) {
+      return agents.get('all', () => upstream('agent_schedules', () => inner.agents(counted(o)), o), loadOptions(o));
     },
   };
 }

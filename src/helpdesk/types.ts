@@ -126,3 +126,9 @@ export interface Conversation {
   total: number;
   messages: Message[];
 }
+
+/** An agent of the helpdesk, as its agent schedules list them. */
+export interface Agent {
+  id: string;
+  name: string;
+}

@@ -33,6 +33,8 @@ export type Job =
   | { kind: 'sign-in-done'; id: string; openId: string; ok: boolean; reason?: string; pending: unknown }
   /** Asks the token endpoint whether a device code shown on a card was confirmed (again after a wait). */
   | { kind: 'sign-in-poll'; nonce: string; round: number }
+  /** Fetches the questions a list page showed without and updates it; `page`: which page it showed (its key). */
+  | { kind: 'list-questions'; messageId: string; page: string }
   | StatsFill
   | DailyDigestJob;
 
@@ -82,6 +84,8 @@ export function jobId(job: Job): string {
       return `sign-in-done-${job.id}`;
     case 'sign-in-poll':
       return `sign-in-poll-${job.nonce}-${job.round}`;
+    case 'list-questions':
+      return `list-questions-${job.messageId}-${job.page}`;
     default:
       return `${job.kind}-${job.eventId}`;
   }

@@ -16,7 +16,7 @@ export type CacheResult = 'hit' | 'shared' | 'miss';
  * Work done on ticket events: events handled, watch posts and digests sent, recounts, card and board
  * updates; and chats forgotten because the bot can no longer post there.
  */
-const WATCH_ACTIVITY = ['ticket_events', 'posts', 'digests', 'card_updates', 'board_counts', 'board_updates', 'chats_forgotten', 'daily_digests'] as const;
+const WATCH_ACTIVITY = ['ticket_events', 'posts', 'digests', 'card_updates', 'board_counts', 'board_updates', 'chats_forgotten', 'list_questions', 'daily_digests'] as const;
 export type WatchActivity = (typeof WATCH_ACTIVITY)[number];
 
 export interface Metrics {

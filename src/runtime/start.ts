@@ -26,6 +26,7 @@ import { messageOf } from '../obs/errors.js';
 import { sdkWrites } from '../helpdesk/writes.js';
 import { LastActions } from '../views/lastAction.js';
 import { signInFor } from './acting.js';
+import { Directory, noting } from '../helpdesk/directory.js';
 import type * as lark from '@larksuiteoapi/node-sdk';
 
 export interface RunningBot {
@@ -86,6 +87,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   let stopBy = Infinity;
   const metrics = options.metrics ?? createMetrics();
   const upstream = resilientUpstream(client, config, state, { clock, sleep: realSleep, random: Math.random }, log, () => stopBy, metrics);
+  // Every ticket the bot reads tells it of tags and agents by name (for the filter language).
+  const directory = new Directory(state.records, upstream.helpdesk, log);
   // Commands prepare their answers this many at a time; their replies wait for their turn outside.
   const workers = new PQueue({ concurrency: config.server.work_concurrency });
   metrics.gauge('work_queue_depth', 'Jobs this instance holds: waiting, running, or with a reply still to send (at most server.work_max_pending).', () => state.work.depth);
@@ -97,7 +100,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   let publicUrl = config.server.public_url;
   const signIn = signInFor(config, client, state, clock, log, () => publicUrl);
   const bot = createBot({
-    helpdesk: upstream.helpdesk,
+    helpdesk: noting(upstream.helpdesk, directory, log),
+    directory,
     messenger: upstream.messenger,
     log,
     metrics,

@@ -7,6 +7,7 @@ import { createLarkClient } from '../feishu/client.js';
 import { sdkMessenger, type Messenger } from '../feishu/messenger.js';
 import { resilientMessenger, type ResilientMessengerOptions } from '../feishu/resilientMessenger.js';
 import { sdkHelpdesk, type Helpdesk } from '../helpdesk/api.js';
+import { REFRESH_MS } from '../helpdesk/directory.js';
 import type { WindowLimit } from '../resilience/limiter.js';
 import { resilientHelpdesk, type ResilientHelpdeskOptions } from '../helpdesk/resilient.js';
 import type { RetryPolicy } from '../resilience/retry.js';
@@ -57,8 +58,15 @@ export function helpdeskOptions(config: Config, cutoff: () => number): Resilient
       messages: perSecond(config, limits.ticket_messages_per_second),
       queue: queueLimit(config),
     },
-    // The conversation belongs to the ticket's details: it is kept as long and as many.
-    cache: { ticket, list: { ttlMs: cache.list_ttl_ms, maxEntries: cache.list_max_entries }, conversation: ticket },
+    // The conversation belongs to the ticket's details: it is kept as long and as many. A first
+    // message never changes: it is kept as long as a card stays interactive.
+    cache: {
+      ticket,
+      list: { ttlMs: cache.list_ttl_ms, maxEntries: cache.list_max_entries },
+      conversation: ticket,
+      question: { ttlMs: QUESTION_TTL_MS, maxEntries: cache.question_max_entries },
+      agents: { ttlMs: REFRESH_MS, maxEntries: 1 },
+    },
     budgetMs: command_budget_ms,
     replyReserveMs: reply_reserve_ms,
     cutoff,
@@ -82,6 +90,9 @@ export function messengerOptions(config: Config, cutoff: () => number): Resilien
     cutoff,
   };
 }
+
+/** A ticket's first message is kept 30 days (on Redis; in process, the newest question_max_entries). */
+const QUESTION_TTL_MS = 30 * 24 * 3600_000;
 
 const retryPolicy = ({ upstream: up }: Config): RetryPolicy => ({
   maxAttempts: up.retry.max_attempts,

@@ -14,7 +14,7 @@ import { consoleRoutes, CONSOLE_PATH } from './console/index.js';
 import { longConnectionTransport, webhookTransport } from '@helpdesk-bot/feishu-standin/transport';
 import { DEMO_AGENTS, FIRST_TICKET_ID, HOSTILE_TICKET_ID, seedConversations, seedTickets } from './seed.js';
 import { DEMO_FAQS } from './seed/faqs.js';
-import { DEMO_GUESTS, HELPDESK_BOT } from './seed/people.js';
+import { DEMO_AGENT_SCHEDULES, DEMO_GUESTS, HELPDESK_BOT } from './seed/people.js';
 import { TAGS } from './seed/words.js';
 import { randomHex } from '@helpdesk-bot/feishu-standin/ids';
 import { CALLBACK_PATH } from '../feishu/signIn.js';
@@ -102,6 +102,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     people: [...DEMO_AGENTS, ...DEMO_GUESTS],
     agents: agentIds,
     faqs: DEMO_FAQS,
+    agentSchedules: [...DEMO_AGENT_SCHEDULES],
   });
   standin.userAuth.setBrowserUser(agentIds[0]!);
   try {

@@ -9,7 +9,7 @@ import { longConnectionTransport, webhookTransport } from '@helpdesk-bot/feishu-
 import { createLogger } from '../obs/log.js';
 import { DemoActivity } from './activity.js';
 import { DEMO_AGENTS, seedConversations, seedTickets } from './seed.js';
-import { HELPDESK_BOT } from './seed/people.js';
+import { DEMO_AGENT_SCHEDULES, HELPDESK_BOT } from './seed/people.js';
 import { TAGS } from './seed/words.js';
 
 const REQUIRED = ['FEISHU_APP_ID', 'FEISHU_APP_SECRET', 'FEISHU_HELPDESK_ID', 'FEISHU_HELPDESK_TOKEN'] as const;
@@ -50,6 +50,7 @@ async function main() {
       conversations: seedConversations(tickets),
       tags: TAGS,
       helpdeskBot: HELPDESK_BOT,
+      agentSchedules: [...DEMO_AGENT_SCHEDULES],
       longConnection: { clientConfig },
       routes: (app) => app.use('/standin', (req, res, next) => (control ? control(req, res, next) : next())),
     },

@@ -4,7 +4,8 @@
 // for (`asOf`), so a card filled in later by another instance counts exactly the same period.
 import { parseTicketQuery } from '../commands/filters/index.js';
 import { readTimeWords, resolveTime, type TimeRange } from '../commands/filters/time.js';
-import type { Problem } from '../commands/problems.js';
+import type { Problem, StatsRefusal } from '../commands/problems.js';
+import type { Known } from '../commands/filters/types.js';
 import type { TicketFilter } from '../helpdesk/types.js';
 import type { Mention } from '../jobs/types.js';
 import type { BucketUnit } from '../cards/stats.js';
@@ -28,16 +29,26 @@ const MAX_PERIOD_MS = 366 * 24 * 3_600_000;
 /** Examples on a /stats error card; each finds tickets in the demo helpdesk (test/integration/examples.test.ts). */
 export const STATS_EXAMPLES = ['7d', '30d tag VIP', 'today', 'mine 7d', '近30天', '近7天 标签 报销'];
 
-export function parseStats(args: string, asker: { openId: string; mentions: Mention[] }, now: number, timezone: string): { query: StatsQuery } | { problem: Problem } {
-  const parsed = parseTicketQuery(args, { now, timezone, askerOpenId: asker.openId, mentions: asker.mentions });
+/**
+ * `known`: the helpdesk's tags and people (the directory's), so the words read as they do in
+ * /tickets. What the list API cannot count (no agent, several scores) and a second time are
+ * refused, saying why.
+ */
+export function parseStats(args: string, asker: { openId: string; mentions: Mention[] }, now: number, timezone: string, known?: Known): { query: StatsQuery } | { problem: Problem } {
+  const parsed = parseTicketQuery(args, { now, timezone, askerOpenId: asker.openId, mentions: asker.mentions, ...(known ? { known } : {}) });
   if (!parsed.ok) return { problem: { kind: 'filter', error: parsed.error, examples: STATS_EXAMPLES, command: '/stats' } };
-  const { filter, times, page, names } = parsed.query;
-  if (times.updated !== undefined) return { problem: { kind: 'stats-filter', word: times.updated, why: 'updated' } };
-  if (page !== 1) return { problem: { kind: 'stats-filter', word: String(page), why: 'page' } };
+  const { filter, times, scores, unassigned, page, names } = parsed.query;
+  const refuse = (word: string, why: StatsRefusal): { problem: Problem } => ({ problem: { kind: 'stats-filter', word, why } });
+  if (times.updated !== undefined) return refuse(times.updated, 'updated');
+  if (page !== 1) return refuse(String(page), 'page');
+  if (unassigned) return refuse('unassigned', 'unassigned');
+  if (scores) return refuse(`${Math.min(...scores)}-${Math.max(...scores)}`, 'scores');
+  // `closed 7d` asks for the closed tickets of a period: that period.
+  if (times.created !== undefined && times.closed !== undefined) return refuse(times.closed, 'two-times');
   const { created: _created, updated: _updated, ...rest } = filter;
-  const period = times.created ?? DEFAULT_PERIOD;
+  const period = times.created ?? times.closed ?? DEFAULT_PERIOD;
   const range = periodRange(period, now, timezone);
-  if (range && range.end - range.start > MAX_PERIOD_MS) return { problem: { kind: 'stats-filter', word: period, why: 'too-long' } };
+  if (range && range.end - range.start > MAX_PERIOD_MS) return refuse(period, 'too-long');
   const mine = rest.agentId === asker.openId && !names[asker.openId];
   return { query: { filter: rest, names, ...(mine ? { mine } : {}), period } };
 }

@@ -3,12 +3,13 @@
 // the rest and patches the card as each part arrives, at most once per PATCH_GAP_MS. The job
 // counts again from the start: what the reply's counting already had is cached or under way, so
 // nothing is asked twice, and any instance can run it (with Redis, one that dies is replaced).
-import { describeQuery } from '../cards/describe.js';
-import type { Json } from '../cards/kit.js';
+import { describeQuery, spoken } from '../cards/describe.js';
+import { joinL, mapL, same, type Json, type L10n } from '../cards/kit.js';
 import { problemCard } from '../cards/problem.js';
 import { PART_NAMES, statsCard, type StatsParts } from '../cards/stats.js';
 import { readTimeWords } from '../commands/filters/time.js';
 import type { Messenger } from '../feishu/messenger.js';
+import type { Directory } from '../helpdesk/directory.js';
 import { messageGone } from '../feishu/messenger.js';
 import { newStats, type CallOptions, type Helpdesk } from '../helpdesk/api.js';
 import type { StatsFill } from '../jobs/job.js';
@@ -31,6 +32,8 @@ const PATCH_WAIT_MS = 10_000;
 
 export interface StatsDeps {
   helpdesk: Helpdesk;
+  /** The helpdesk's tags and people, so /stats reads names and tags as /tickets does. */
+  directory: Directory;
   messenger: Messenger;
   log: Logger;
   clock: Clock;
@@ -40,11 +43,18 @@ export interface StatsDeps {
   stats: { first_response_target_minutes: number; budget_ms: number };
 }
 
+/** "Last 7 days · tag VIP": the period as people say it, then the filters (if any) as a list's title says them. */
+function statsTitle(query: StatsQuery, timezone: string): L10n {
+  const spec = readTimeWords(query.period);
+  const period = spec ? spoken(spec) : same(query.period);
+  const filtered = Object.keys(query.filter).length > 0 ? [mapL(describeQuery(query.filter, query.names, timezone, { mine: query.mine === true }), (s) => s.charAt(0).toLowerCase() + s.slice(1))] : [];
+  return mapL(joinL([period, ...filtered], ' · '), (s) => s.charAt(0).toUpperCase() + s.slice(1));
+}
+
 /** The card for these parts (`filling`: some are still loading). */
 export function renderStats(query: StatsQuery, period: Period, parts: StatsParts, asOf: number, deps: Pick<StatsDeps, 'timezone' | 'stats'>): Json {
-  const spec = readTimeWords(query.period);
   return statsCard({
-    query: describeQuery(query.filter, query.names, deps.timezone, { mine: query.mine === true, ...(spec ? { times: { created: spec } } : {}) }),
+    query: statsTitle(query, deps.timezone),
     ...period,
     parts,
     targetMinutes: deps.stats.first_response_target_minutes,
@@ -54,6 +64,9 @@ export function renderStats(query: StatsQuery, period: Period, parts: StatsParts
   });
 }
 
+/** The tags and people known (read from the helpdesk if due, as /tickets does); what is known so far if that fails. */
+const known = (deps: Pick<StatsDeps, 'directory'>, call: CallOptions) => deps.directory.refreshed(call).catch(() => deps.directory.known());
+
 const settled = (parts: StatsParts) => PART_NAMES.every((name) => parts[name].state !== 'loading');
 
 /**
@@ -62,7 +75,7 @@ const settled = (parts: StatsParts) => PART_NAMES.every((name) => parts[name].st
  */
 export async function answerStats(args: string, asker: { openId: string; mentions: Mention[] }, call: CallOptions, deps: StatsDeps): Promise<Outcome & { fill?: Omit<StatsFill, 'messageId' | 'chatId'> }> {
   const asOf = deps.clock();
-  const parsed = parseStats(args, asker, asOf, deps.timezone);
+  const parsed = parseStats(args, asker, asOf, deps.timezone, await known(deps, call));
   if ('problem' in parsed) return { card: problemCard(parsed.problem), outcome: parsed.problem.kind, ticketIds: [] };
   const { query } = parsed;
   const period = periodOf(query, asOf, deps.timezone)!;
@@ -88,7 +101,7 @@ const run = (query: StatsQuery, period: Period, asOf: number, deps: Pick<StatsDe
 export async function fillStats(job: StatsFill, deps: StatsDeps): Promise<void> {
   const started = deps.clock();
   // The same words, asker and moment give the same query and period as the first card's.
-  const parsed = parseStats(job.args, { openId: job.askerOpenId, mentions: job.mentions }, job.asOf, deps.timezone);
+  const parsed = parseStats(job.args, { openId: job.askerOpenId, mentions: job.mentions }, job.asOf, deps.timezone, await known(deps, {}));
   if ('problem' in parsed) return;
   const { query } = parsed;
   const period = periodOf(query, job.asOf, deps.timezone)!;

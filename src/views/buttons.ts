@@ -8,11 +8,13 @@
 // before anything is built from it.
 //
 // Version 2 keeps time filters as words ("today", "7d"), resolved again at every click, so Refresh
-// on "open today" an hour later includes that hour's tickets. Version 1 values (absolute time
-// ranges) still answer, with the ranges they were made with, until they expire. Version 3 adds
-// what a ticket card's action buttons carry: the action, and the one person a button is for (a
-// reply's Send, made for whoever wrote it); a value without either stays version 2, so an instance
-// not yet upgraded still answers it.
+// on "open today" an hour later includes that hour's tickets. Version 3 adds what a list needs
+// beyond the list API's filters (a closing time, a score range) and the list's anchor (the time
+// its first page was shown, so Next and Back show the pages as they were), and what a ticket
+// card's action buttons carry: the action, and the one person a button is for (a reply's Send,
+// made for whoever wrote it). Version 1 values (absolute time ranges) and version 2 values still
+// answer, until they expire; an action on a ticket reached from a version 1 list keeps that list's
+// ranges in a version 3 value.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ChatType } from '../jobs/types.js';
@@ -22,9 +24,7 @@ import { REPLY_LIMIT } from '../cards/ticketActions.js';
 import { TICKET_ACTS, type TicketAct } from './act.js';
 import { WATCH_ID, type ListState, type View } from './view.js';
 
-export const VALUE_VERSION = 2;
-/** Values with an action or a person: version 3. */
-const ACTION_VERSION = 3;
+export const VALUE_VERSION = 3;
 /** Versions still accepted: buttons on cards sent before an upgrade keep working. */
 const ACCEPTED_VERSIONS = [1, 2, 3] as const;
 
@@ -87,8 +87,10 @@ const listSchema = z.strictObject({
     .refine((n) => Object.keys(n).length <= 10, 'too many names')
     .optional(),
   m: z.literal(1).optional(),
-  w: z.strictObject({ c: timeWords.optional(), u: timeWords.optional() }).optional(),
+  w: z.strictObject({ c: timeWords.optional(), u: timeWords.optional(), d: timeWords.optional() }).optional(),
   a: z.literal(1).optional(),
+  r: z.array(int(1, 3)).min(2).max(3).optional(),
+  t: ms.optional(),
 });
 
 const actSchema = z.strictObject({
@@ -146,7 +148,7 @@ export class ButtonValues {
     const legacy = lists.some((list) => list.filter.created !== undefined || list.filter.updated !== undefined);
     const acting = action.act !== undefined || action.for !== undefined;
     const wire: Omit<Wire, 's'> = {
-      v: acting ? ACTION_VERSION : legacy ? 1 : VALUE_VERSION,
+      v: legacy && !acting ? 1 : VALUE_VERSION,
       ...viewWire(view),
       ...(action.fresh ? { r: 1 as const } : {}),
       ...(action.newMessage ? { x: 1 as const } : {}),
@@ -169,12 +171,15 @@ export class ButtonValues {
     if (ageSeconds > MAX_AGE_SECONDS || ageSeconds < -300) return { ok: false, reason: 'expired' };
 
     const w = parsed.data;
-    // Version 1 had no words; version 2 keeps times only as words.
+    // Version 1 had no words; versions 2 and 3 keep times as words.
     const lists = [w.l].filter((x) => x !== undefined);
     if (w.v === 1 && lists.some((x) => x.w)) return { ok: false, reason: 'malformed value' };
-    if (w.v === 2 && lists.some((x) => x.f.created || x.f.updated)) return { ok: false, reason: 'malformed value' };
-    // Actions and people came with version 3, and only ticket cards have actions.
-    if (w.v < ACTION_VERSION && (w.a !== undefined || w.b !== undefined)) return { ok: false, reason: 'malformed value' };
+    // Ranges only in a list from version 1: in version 2 never, in version 3 only without words.
+    const ranged = (x: (typeof lists)[number]) => x.f.created !== undefined || x.f.updated !== undefined;
+    if (w.v === 2 && lists.some(ranged)) return { ok: false, reason: 'malformed value' };
+    if (w.v === 3 && lists.some((x) => ranged(x) && x.w)) return { ok: false, reason: 'malformed value' };
+    // A list's extras, actions and people came with version 3, and only ticket cards have actions.
+    if (w.v < 3 && (w.a !== undefined || w.b !== undefined || lists.some((x) => x.r || x.t !== undefined || x.w?.d))) return { ok: false, reason: 'malformed value' };
     if (w.a !== undefined && w.k !== 't') return { ok: false, reason: 'malformed value' };
     const view = viewOf(w);
     const act = w.a && actOf(w.a);
@@ -275,7 +280,11 @@ function listWire(list: ListState): z.infer<typeof listSchema> {
   );
   // Times travel as words; only a list from a version 1 value has ranges in its filter, and keeps them.
   const filter = list.filter;
-  const words = { ...(list.times?.created ? { c: list.times.created } : {}), ...(list.times?.updated ? { u: list.times.updated } : {}) };
+  const words = {
+    ...(list.times?.created ? { c: list.times.created } : {}),
+    ...(list.times?.updated ? { u: list.times.updated } : {}),
+    ...(list.times?.closed ? { d: list.times.closed } : {}),
+  };
   return {
     f: filter,
     p: list.page,
@@ -283,11 +292,13 @@ function listWire(list: ListState): z.infer<typeof listSchema> {
     ...(list.mine ? { m: 1 as const } : {}),
     ...(Object.keys(words).length ? { w: words } : {}),
     ...(list.unassigned ? { a: 1 as const } : {}),
+    ...(list.scores && list.scores.length > 1 ? { r: list.scores } : {}),
+    ...(list.anchor !== undefined ? { t: list.anchor } : {}),
   };
 }
 
 function listState(l: z.infer<typeof listSchema>): ListState {
-  const times = { ...(l.w?.c ? { created: l.w.c } : {}), ...(l.w?.u ? { updated: l.w.u } : {}) };
+  const times = { ...(l.w?.c ? { created: l.w.c } : {}), ...(l.w?.u ? { updated: l.w.u } : {}), ...(l.w?.d ? { closed: l.w.d } : {}) };
   return {
     filter: l.f as TicketFilter,
     page: l.p,
@@ -295,6 +306,8 @@ function listState(l: z.infer<typeof listSchema>): ListState {
     ...(l.m ? { mine: true } : {}),
     ...(Object.keys(times).length ? { times } : {}),
     ...(l.a ? { unassigned: true } : {}),
+    ...(l.r ? { scores: l.r } : {}),
+    ...(l.t !== undefined ? { anchor: l.t } : {}),
   };
 }
 

@@ -2,13 +2,20 @@
 // so a list reached by a form or a button can say "also: /tickets open tag VIP 7d" and people learn
 // the syntax as they go. The words are the filter language's own (English forms), and reading
 // them back gives the same list (a property test holds them to it); a list the words cannot give
-// (a time range from an old button, a status code with no word) has none.
+// (a time range from an old button, a status code with no word) has none. A list's anchor (the
+// moment its first page was read) is not a word: the words give the list as of now.
+import { CLOSED_STATUSES, OPEN_STATUSES, STATUS_WORDS } from '../commands/filters/statuses.js';
 import { tokenize } from '../commands/filters/tokenizer.js';
-import { CHANNELS, CLOSED_STATUSES, OPEN_STATUSES, VOCABULARY } from '../commands/filters/vocabulary.js';
+import { CHANNELS } from '../commands/filters/vocabulary.js';
 import type { ListState } from './view.js';
 
-/** The word of each status code: the vocabulary's first English form of the entry for that one code. */
-export const STATUS_WORDS = new Map(VOCABULARY.flatMap((e) => (e.meaning.kind === 'status' && e.meaning.statuses.length === 1 ? [[e.meaning.statuses[0]!, e.en[0]!.replace(/ /g, '-')] as const] : [])));
+/** Each status code's word: its English one-word form (the shortest), lower-cased, as people type it. */
+export const STATUS_WORD = new Map(
+  Object.entries(STATUS_WORDS.en).map(([code, words]) => {
+    const single = words.filter((w) => !w.includes(' ')).sort((a, b) => a.length - b.length)[0];
+    return [Number(code), (single ?? words[0]!.replace(/ /g, '-')).toLowerCase()] as const;
+  }),
+);
 const CHANNEL_WORDS = new Map(CHANNELS.map((c) => [c.code, c.en[0]!]));
 const SCORE_WORDS: Record<number, string> = { 1: 'unhappy', 2: 'neutral', 3: 'happy' };
 /** Quote pairs, tried in turn for a value holding spaces or quote marks. */
@@ -39,28 +46,45 @@ function statusWords(codes: readonly number[]): string[] | undefined {
     }
   }
   for (const code of [...set].sort((a, b) => a - b)) {
-    const word = STATUS_WORDS.get(code);
+    const word = STATUS_WORD.get(code);
     if (!word) return undefined;
     words.push(word);
   }
   return words;
 }
 
+/**
+ * The word that says which time a time is. Creation time goes without one, except beside a closed
+ * status word, which would take a bare time as the closing time (`closed yesterday`).
+ */
+export function timeMarker(field: 'created' | 'updated' | 'closed', statuses: readonly number[]): string[] {
+  if (field === 'updated') return ['updated'];
+  if (field === 'closed') return ['closed in'];
+  return statuses.some((s) => s >= 50) ? ['created'] : [];
+}
+
 /** The `/tickets` words for this list, or undefined when no words give exactly it. */
 export function listWords(list: ListState): string | undefined {
   const { filter } = list;
-  // Ranges from a version 1 button, and "unassigned" (no word for it), cannot be typed.
-  if (filter.created || filter.updated || list.unassigned) return undefined;
+  // Ranges from a version 1 button cannot be typed.
+  if (filter.created || filter.updated) return undefined;
+  const closedIn = list.times?.closed;
+  // A closing time is of closed tickets: with all of them, it says so by itself.
+  const statuses = closedIn && filter.statuses?.length === CLOSED_STATUSES.length ? [] : (filter.statuses ?? []);
   const words: (string | undefined)[] = [];
-  if (filter.statuses?.length) words.push(...(statusWords(filter.statuses) ?? [undefined]));
-  if (list.times?.created) words.push(list.times.created);
-  if (list.times?.updated) words.push('updated', list.times.updated);
+  if (statuses.length) words.push(...(statusWords(statuses) ?? [undefined]));
+  if (list.unassigned) words.push('unassigned');
+  for (const field of ['created', 'updated', 'closed'] as const) {
+    const time = list.times?.[field];
+    if (time) words.push(...timeMarker(field, statuses), time);
+  }
   if (filter.agentId) words.push(...(list.mine ? ['mine'] : ['agent', filter.agentId]));
   if (filter.closedById) words.push('closed-by', filter.closedById);
   if (filter.guestId) words.push('guest', filter.guestId);
   if (filter.guestName !== undefined) words.push('guest', quoteValue(filter.guestName, true));
   if (filter.solved !== undefined) words.push(filter.solved === 2 ? 'solved' : filter.solved === 1 ? 'unsolved' : undefined);
   if (filter.score !== undefined) words.push(SCORE_WORDS[filter.score]);
+  if (list.scores?.length) words.push('score', `${Math.min(...list.scores)}-${Math.max(...list.scores)}`);
   if (filter.type !== undefined) words.push(filter.type === 1 ? 'bot' : filter.type === 2 ? 'human' : undefined);
   if (filter.channel !== undefined) words.push('channel', CHANNEL_WORDS.get(filter.channel) ?? String(filter.channel));
   for (const tag of filter.tags ?? []) words.push('tag', quoteValue(tag));

@@ -15,11 +15,9 @@ import type { ButtonValues } from './buttons.js';
 import type { ListState, PageView, View } from './view.js';
 import type { Clock } from '../resilience/clock.js';
 import type { CallOptions, Helpdesk } from '../helpdesk/api.js';
-import { lastReachablePage, pages } from '../helpdesk/paging.js';
-import type { TicketFilter, TicketPage } from '../helpdesk/types.js';
 import { valueFor, type Audience } from './audience.js';
-import { isUnassigned, readTickets } from '../helpdesk/read.js';
-import { readTimeWords, resolveTime, type TimeSpec } from '../commands/filters/time.js';
+import { listingOf, readListPage, type ListPage } from './listing.js';
+import type { Person } from '../helpdesk/types.js';
 import { problemFor } from '../commands/problems.js';
 import { listWords } from './listWords.js';
 
@@ -49,6 +47,18 @@ export interface Outcome {
   ticketIds: string[];
   /** A part that could not be loaded although the card was sent (e.g. "conversation"). */
   degraded?: string;
+  /** The view as shown, when it differs from the one asked for (a list's page and anchor). */
+  view?: PageView;
+  /** A list page: as it was read, to be drawn again once its questions have come. */
+  read?: ReadPage;
+  /** Tickets on the list whose questions are not at hand yet: the card is updated when they are. */
+  pendingQuestions?: PendingQuestion[];
+}
+
+/** A ticket whose question (the guest's first message) is still to be fetched. */
+export interface PendingQuestion {
+  id: string;
+  guestId?: string;
 }
 
 /** What a typed command adds (words after a ticket id that were not used), or a click (the part of the card it opened). */
@@ -112,80 +122,94 @@ async function actionAreaOf(t: Ticket, back: ListState | undefined, audience: Au
   };
 }
 
-/** The filter to ask the API for now: the list's words resolved at `now`. */
-function resolveList(list: ListState, now: number, timezone: string): { filter: TicketFilter; specs: { created?: TimeSpec; updated?: TimeSpec } } | undefined {
-  const filter: TicketFilter = { ...list.filter };
-  const specs: { created?: TimeSpec; updated?: TimeSpec } = {};
-  for (const field of ['created', 'updated'] as const) {
-    const words = list.times?.[field];
-    if (words === undefined) continue;
-    const spec = readTimeWords(words);
-    const range = spec && resolveTime(spec, now, timezone);
-    if (!spec || !range?.ok) return undefined;
-    filter[field] = range.range;
-    specs[field] = spec;
-  }
-  return { filter, specs };
-}
-
 async function showList(asked: ListState, audience: Audience, call: CallOptions, deps: ViewDeps): Promise<Outcome> {
-  const { pageSize, timezone } = deps;
-  const lastPage = lastReachablePage(pageSize);
-  // The API refuses pages past 10,000 rows: never ask it.
-  if (asked.page > lastPage) return problem({ kind: 'page-out-of-reach', page: asked.page, lastPage });
   const now = deps.clock();
-  const resolved = resolveList(asked, now, timezone);
-  if (!resolved) return problem({ kind: 'upstream', what: 'list' });
-  const { filter, specs } = resolved;
+  const listing = listingOf(asked, now, deps.timezone);
+  if (!listing) return problem({ kind: 'upstream', what: 'list' });
   try {
-    let list = asked;
-    const page = (n: number) => (list.unassigned ? unassignedPage(deps.helpdesk, filter, n, pageSize, call) : deps.helpdesk.listTickets(filter, n, pageSize, call));
-    let result = await page(list.page);
-    let p = pages(result.total, pageSize);
-    // Past the end: show the last page, and say so.
-    const pastEnd = result.total > 0 && list.page > p.total ? list.page : undefined;
-    if (pastEnd !== undefined) {
-      list = { ...list, page: p.lastReachable };
-      result = await page(list.page);
-      p = pages(result.total, pageSize);
-    }
-    const at = (page: number, fresh = false) => deps.values.encode({ view: { kind: 'list', list: { ...list, page } }, fresh, chatId: audience.chatId, chatType: audience.chatType });
-    const paged = p.total > 1;
-    const also = listWords(list);
-    const card = listCard({
-      query: describeQuery(filter, list.names, timezone, { mine: list.mine === true, times: specs, unassigned: list.unassigned === true }),
-      used: filtersUsed(filter),
-      page: list.page,
-      pageSize,
-      total: result.total,
-      tickets: result.tickets,
-      timezone,
-      now,
-      ...(pastEnd !== undefined ? { pastEnd } : {}),
-      hideGuestName: audience.hide.includes('name'),
-      ...(also !== undefined ? { also } : {}),
-      actions: {
-        open: (ticketId) => deps.values.encode({ view: { kind: 'ticket', ticketId, back: list }, fresh: false, chatId: audience.chatId, chatType: audience.chatType }),
-        ...(paged && list.page > 1 ? { prev: at(Math.min(list.page - 1, p.lastReachable)) } : {}),
-        ...(paged && list.page < p.lastReachable ? { next: at(list.page + 1) } : {}),
-        paged,
-        refresh: at(list.page, true),
-        filter: deps.values.encode({ view: { kind: 'filter', list }, fresh: false, chatId: audience.chatId, chatType: audience.chatType }),
-      },
-    });
-    return { card, outcome: 'ok', ticketIds: result.tickets.map((t) => t.id) };
+    const result = await readListPage(deps.helpdesk, listing, asked.page, deps.pageSize, call);
+    // Its pages are the pages as of its first (a version 1 value has fixed ranges instead).
+    const legacy = asked.filter.created !== undefined || asked.filter.updated !== undefined;
+    const list: ListState = { ...asked, page: result.page, ...(legacy ? {} : { anchor: listing.anchor }) };
+    return await drawList({ list, page: { ...result, tickets: result.tickets.map(rowOf) }, asked: asked.page, at: now }, audience, deps);
   } catch (error) {
     return problem(problemFor(error, 'list'));
   }
 }
 
+/** A list page as it was read: drawn again, as it was, once its questions have come. */
+export interface ReadPage {
+  /** The list as shown: anchored, at the page shown. */
+  list: ListState;
+  page: ListPage;
+  /** The page asked for (past the end, another was shown). */
+  asked: number;
+  /** When it was read. */
+  at: number;
+}
+
 /**
- * A page of the matching tickets no agent has. The list API cannot filter by that, so the bot
- * reads the matches (at most READ_PAGES pages of 200, from the same cache as the board) and pages
- * through those with no agent.
+ * What a list row shows of a ticket, and no more: the page is kept (for its questions, see
+ * watch/questions.ts) and drawn again from it.
  */
-async function unassignedPage(helpdesk: Helpdesk, filter: TicketFilter, page: number, pageSize: number, call: CallOptions): Promise<TicketPage> {
-  const read = await readTickets(helpdesk, filter, call);
-  const unassigned = read.tickets.filter(isUnassigned);
-  return { total: unassigned.length, tickets: unassigned.slice((page - 1) * pageSize, page * pageSize) };
+function rowOf(t: Ticket): Ticket {
+  const person = (p: Person): Person => ({ ...(p.id !== undefined ? { id: p.id } : {}), ...(p.name !== undefined ? { name: p.name } : {}) });
+  const times = { ...(t.createdAt !== undefined ? { createdAt: t.createdAt } : {}), ...(t.closedAt !== undefined ? { closedAt: t.closedAt } : {}) };
+  return {
+    id: t.id,
+    ...(t.status !== undefined ? { status: t.status } : {}),
+    ...(t.guest ? { guest: person(t.guest) } : {}),
+    ...(t.agentOwner ? { agentOwner: person(t.agentOwner) } : {}),
+    agents: t.agents.map(person),
+    collaborators: t.collaborators.map(person),
+    ...times,
+    tags: t.tags.map((tag) => ({ name: tag.name })),
+    durations: {},
+    customFields: [],
+    comments: [],
+  };
+}
+
+/** Draws a list page that was read, with the questions at hand (the others come later, see watch/questions.ts). */
+export async function drawList(read: ReadPage, audience: Audience, deps: ViewDeps): Promise<Outcome> {
+  const { list, page: result } = read;
+  const { pageSize, timezone } = deps;
+  const listing = listingOf(list, read.at, timezone);
+  if (!listing) return problem({ kind: 'upstream', what: 'list' });
+  const at = (page: number) => deps.values.encode({ view: { kind: 'list', list: { ...list, page } }, fresh: false, chatId: audience.chatId, chatType: audience.chatType });
+  const { anchor: _anchor, ...unanchored } = list;
+  const paged = result.lastPage > 1;
+  const also = listWords(list);
+  const asking = !audience.hide.includes('conversation');
+  const questions = asking ? await deps.helpdesk.knownFirstMessages(result.tickets.map((t) => t.id)) : new Map<string, string>();
+  const card = listCard({
+    query: describeQuery(listing.shown, list.names, timezone, { mine: list.mine === true, times: listing.specs, unassigned: list.unassigned === true, ...(list.scores ? { scores: list.scores } : {}) }),
+    used: filtersUsed(listing.shown),
+    page: list.page,
+    pageSize,
+    total: result.total,
+    lastPage: result.lastPage,
+    capped: result.capped,
+    ...(result.read ? { read: result.read } : {}),
+    tickets: result.tickets,
+    ...(asking ? { questions } : {}),
+    ...(list.filter.agentId ? { agentId: list.filter.agentId, agentName: list.names[list.filter.agentId] } : {}),
+    timezone,
+    now: read.at,
+    ...(read.asked !== list.page ? { pastEnd: read.asked } : {}),
+    hideGuestName: audience.hide.includes('name'),
+    ...(also !== undefined ? { also } : {}),
+    actions: {
+      open: (ticketId) => deps.values.encode({ view: { kind: 'ticket', ticketId, back: list }, fresh: false, chatId: audience.chatId, chatType: audience.chatType }),
+      ...(paged && list.page > 1 ? { prev: at(Math.min(list.page - 1, result.lastPage)) } : {}),
+      ...(paged && list.page < result.lastPage ? { next: at(list.page + 1) } : {}),
+      paged,
+      // Refresh means now: the list anchored again, at the click.
+      refresh: deps.values.encode({ view: { kind: 'list', list: unanchored }, fresh: true, chatId: audience.chatId, chatType: audience.chatType }),
+      // The form filled in with this list's filters, for a list of now.
+      filter: deps.values.encode({ view: { kind: 'filter', list: { ...unanchored, page: 1 } }, fresh: false, chatId: audience.chatId, chatType: audience.chatType }),
+    },
+  });
+  const pending = result.tickets.filter((t) => asking && !questions.has(t.id)).map((t) => ({ id: t.id, ...(t.guest?.id ? { guestId: t.guest.id } : {}) }));
+  return { card, outcome: 'ok', ticketIds: result.tickets.map((t) => t.id), view: { kind: 'list', list }, read, ...(pending.length ? { pendingQuestions: pending } : {}) };
 }

@@ -5,40 +5,33 @@ import { describeQuery } from '../cards/describe.js';
 import { filterFormCard, type FormDraft } from '../cards/filterForm.js';
 import { problemWords } from '../cards/problem.js';
 import { readTimeWords } from '../commands/filters/time.js';
-import { OPEN_STATUSES } from '../commands/filters/vocabulary.js';
 import type { Problem } from '../commands/problems.js';
 import type { CallOptions } from '../helpdesk/api.js';
-import { ownerOf, readTickets } from '../helpdesk/read.js';
+import type { Directory } from '../helpdesk/directory.js';
 import type { Audience } from './audience.js';
 import { valueFor } from './audience.js';
 import { draftOf, formWords, readForm, type Kept } from './filterForm.js';
 import { showView, type Outcome, type ViewDeps } from './show.js';
-import { ticketsView, type Asker } from './tickets.js';
+import { understand, type Asker } from './tickets.js';
 import type { ListState, View } from './view.js';
 
-/** Agents and tags to offer: those on the open tickets (the board's read, from the same cache), most tickets first. */
-async function choices(deps: ViewDeps, call: CallOptions): Promise<{ agents: { id: string; name: string }[]; tags: string[] }> {
-  const read = await readTickets(deps.helpdesk, { statuses: [...OPEN_STATUSES] }, call).catch(() => ({ tickets: [] }));
-  const agents = new Map<string, { id: string; name: string; n: number }>();
-  const tags = new Map<string, number>();
-  for (const t of read.tickets) {
-    const owner = ownerOf(t);
-    if (owner?.id.startsWith('ou_')) agents.set(owner.id, { id: owner.id, name: owner.name ?? owner.id, n: (agents.get(owner.id)?.n ?? 0) + 1 });
-    for (const tag of t.tags) tags.set(tag.name, (tags.get(tag.name) ?? 0) + 1);
-  }
-  return {
-    agents: [...agents.values()].sort((a, b) => b.n - a.n || a.name.localeCompare(b.name)).map(({ id, name }) => ({ id, name })),
-    tags: [...tags.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([tag]) => tag),
-  };
+/** What the form needs besides a view's: the helpdesk's tags and agents, as the directory knows them. */
+export type FormDeps = ViewDeps & { directory: Directory };
+
+/** Agents and tags to offer: those the directory knows (read from the helpdesk if due), by name. */
+async function choices(deps: FormDeps, call: CallOptions): Promise<{ agents: { id: string; name: string }[]; tags: string[] }> {
+  const known = await deps.directory.refreshed(call).catch(() => deps.directory.known());
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  return { agents: known.people.filter((p) => p.id.startsWith('ou_')).sort((a, b) => byName(a.name, b.name)), tags: [...known.tags].sort(byName) };
 }
 
 /** The form, filled in with `draft`; `keep` (signed, in its submit button) and `back` as given. */
-async function formFor(draft: FormDraft, keep: Kept | undefined, back: ListState | undefined, audience: Audience, call: CallOptions, deps: ViewDeps, problem?: Problem): Promise<Outcome> {
+async function formFor(draft: FormDraft, keep: Kept | undefined, back: ListState | undefined, audience: Audience, call: CallOptions, deps: FormDeps, problem?: Problem): Promise<Outcome> {
   const offered = await choices(deps, call);
   const names = back?.names ?? {};
-  const owner = draft.owner && draft.owner !== 'me' && !offered.agents.some((a) => a.id === draft.owner) ? [{ id: draft.owner, name: names[draft.owner] ?? draft.owner }] : [];
-  const times = { ...(keep?.times?.updated ? { updated: readTimeWords(keep.times.updated)! } : {}) };
-  const kept = keep ? describeQuery(keep.filter, names, deps.timezone, { times }) : undefined;
+  const owner = draft.owner?.startsWith('ou_') && !offered.agents.some((a) => a.id === draft.owner) ? [{ id: draft.owner, name: names[draft.owner] ?? draft.owner }] : [];
+  const times = Object.fromEntries(Object.entries(keep?.times ?? {}).flatMap(([field, words]) => (words === undefined ? [] : [[field, readTimeWords(words)!]])));
+  const kept = keep ? describeQuery(keep.filter, names, deps.timezone, { times, ...(keep.scores ? { scores: keep.scores } : {}) }) : undefined;
   const card = filterFormCard({
     draft,
     agents: [...owner, ...offered.agents],
@@ -56,7 +49,7 @@ async function formFor(draft: FormDraft, keep: Kept | undefined, back: ListState
 }
 
 /** `/tickets` alone, or a list's Filter: the form, filled in with the list's filters. */
-export function showFilterForm(list: ListState | undefined, audience: Audience, call: CallOptions, deps: ViewDeps): Promise<Outcome> {
+export function showFilterForm(list: ListState | undefined, audience: Audience, call: CallOptions, deps: FormDeps): Promise<Outcome> {
   const { draft, keep } = draftOf(list);
   return formFor(draft, keep, list, audience, call, deps);
 }
@@ -65,13 +58,13 @@ export function showFilterForm(list: ListState | undefined, audience: Audience, 
  * The form submitted: its values become the words `/tickets` would be typed with, and those words
  * the list (`shown`), as if typed by the person who clicked; or the form again, saying what was wrong.
  */
-export async function showFiltered(view: View & { kind: 'filtered' }, formValue: unknown, asker: Asker, audience: Audience, call: CallOptions, deps: ViewDeps): Promise<Outcome & { shown?: View }> {
+export async function showFiltered(view: View & { kind: 'filtered' }, formValue: unknown, asker: Asker, audience: Audience, call: CallOptions, deps: FormDeps): Promise<Outcome & { shown?: View }> {
   const read = readForm(formValue);
   if ('problem' in read) return formFor(draftOf(undefined).draft, view.keep, undefined, audience, call, deps, read.problem);
   const words = formWords(read.draft, view.keep);
   if ('problem' in words) return formFor(read.draft, view.keep, undefined, audience, call, deps, words.problem);
-  const typed = ticketsView(words.words, asker, deps.clock(), deps.timezone, deps.pageSize);
+  const typed = await understand(words.words, asker, deps.clock(), deps.timezone, deps.directory, call);
   if ('problem' in typed) return formFor(read.draft, view.keep, undefined, audience, call, deps, typed.problem);
-  if (typed.view.kind !== 'list') return formFor(read.draft, view.keep, undefined, audience, call, deps, { kind: 'upstream', what: 'list' });
-  return { ...(await showView(typed.view, audience, call, deps)), shown: typed.view };
+  const shown = await showView(typed.view, audience, call, deps);
+  return { ...shown, shown: shown.view ?? typed.view };
 }

@@ -25,15 +25,23 @@ export type View =
 export interface ListState {
   /** Without time ranges, except those of a version 1 value (which has no words). */
   filter: TicketFilter;
-  /** Time filters as words, resolved when the list is shown. */
+  /** Time filters as words, resolved when the list is shown (at its anchor). */
   times?: TimeWords;
+  /** Several scores, any of them (`score 1-3`): the API takes one, so each is asked for (see listing.ts). */
+  scores?: number[];
+  /**
+   * Epoch ms the list was first shown (its first page): its time words are resolved then, and no
+   * ticket created later is listed, so paging on does not shift as tickets arrive. Absent: now,
+   * which is what Refresh asks for.
+   */
+  anchor?: number;
   page: number;
   names: Record<string, string>;
   /** The agent filter is the person who asked ("mine"), whose name the bot does not know. */
   mine?: boolean;
   /**
    * Only tickets no agent has (the board's "Unassigned"). The list API has no such filter: the bot
-   * reads the matching tickets and keeps these (see src/helpdesk/read.ts).
+   * reads the matching tickets and keeps these (see listing.ts).
    */
   unassigned?: boolean;
 }

@@ -2,6 +2,7 @@
 import type { ViewDeps } from '../views/show.js';
 import type { AccessConfig, Config, PrivacyConfig } from '../config/schema.js';
 import type { Messenger } from '../feishu/messenger.js';
+import type { Directory } from '../helpdesk/directory.js';
 import type { Job } from '../jobs/job.js';
 import type { Logger } from '../obs/log.js';
 import type { Metrics } from '../obs/metrics.js';
@@ -16,6 +17,8 @@ import type { WatchStore } from './store.js';
 export interface WatchContext extends ViewDeps, StatsDeps {
   store: WatchStore;
   messenger: Messenger;
+  /** The helpdesk's tags and agents by name, for the filter language. */
+  directory: Directory;
   log: Logger;
   access: AccessConfig;
   privacy: PrivacyConfig;

@@ -20,6 +20,8 @@ import { audienceFor, valueFor } from '../views/audience.js';
 import type { Outcome } from '../views/show.js';
 import type { WatchContext } from './context.js';
 import { countBoard } from './counts.js';
+import type { BoardCounts } from '../cards/board.js';
+import type { CallOptions } from '../helpdesk/api.js';
 import { forgetChat } from './forget.js';
 import { MAX_DIGESTS, type DailyDigest } from './store.js';
 import { mayEdit } from './watches.js';
@@ -148,7 +150,8 @@ async function post(digest: DailyDigest, day: string, yesterday: string, ctx: Wa
   const call = { deadline: started + ctx.stats.budget_ms };
   const [, open] = await Promise.all([
     countStats({ filter: {}, period, asOf: started, targetMs: ctx.stats.first_response_target_minutes * 60_000 }, ctx.helpdesk, call, (name, part) => Object.assign(parts, { [name]: part })),
-    countBoard(ctx.helpdesk, call).catch((error: unknown) => {
+    // The board's kept count (ticket events keep it current), else a count of the open tickets.
+    openNow(ctx, call, started).catch((error: unknown) => {
       ctx.log.warn('digest.open_not_counted', { chat_id: digest.chatId, error: messageOf(error) });
       return undefined;
     }),
@@ -174,6 +177,10 @@ async function post(digest: DailyDigest, day: string, yesterday: string, ctx: Wa
   await ctx.store.digestPosted(digest.chatId, day);
   ctx.metrics.watch('daily_digests');
   ctx.log.info('digest.posted', { chat_id: digest.chatId, day, of: yesterday, latency_ms: ctx.clock() - started });
+}
+
+async function openNow(ctx: WatchContext, call: CallOptions, now: number): Promise<BoardCounts> {
+  return ((await ctx.store.boardSnapshot()) ?? (await countBoard(ctx.helpdesk, call, now))).counts;
 }
 
 /** Its buttons open their view as a new message: the digest stays as posted. */

@@ -14,6 +14,8 @@ import { signature } from './board.js';
 import type { BoardCounts } from '../cards/board.js';
 import { audienceFor, valueFor } from '../views/audience.js';
 import type { WatchContext } from './context.js';
+import { askQuestions, questionsOf } from './questions.js';
+import type { PendingQuestion, ReadPage } from '../views/show.js';
 import { EDITABLE_MS, type LiveCard } from './store.js';
 import { messageOf } from '../obs/errors.js';
 
@@ -24,9 +26,19 @@ const MAX_REFRESHED = 100;
  * Remembers what a message now shows: a ticket card or a board is kept current from here on; a
  * message that was clicked into something else (a list) is not a ticket's card any more.
  */
-export async function noteShown(ctx: WatchContext, messageId: string, shown: { view: View; ok: boolean; counts?: BoardCounts }, audience: Audience, sentAt: number, clicked: boolean): Promise<void> {
+export async function noteShown(
+  ctx: WatchContext,
+  messageId: string,
+  shown: { view: View; ok: boolean; counts?: BoardCounts; read?: ReadPage; pending?: PendingQuestion[] },
+  audience: Audience,
+  sentAt: number,
+  clicked: boolean,
+): Promise<void> {
   const { view } = shown;
   const now = ctx.clock();
+  // A list page is filled in with its questions as they come; anything else shown there ends that.
+  if (view.kind === 'list' && shown.read) await askQuestions(ctx, messageId, { read: shown.read, chatId: audience.chatId, chatType: audience.chatType, pending: shown.pending ?? [] });
+  else if (clicked) await ctx.store.forgetList(messageId);
   if (view.kind === 'ticket' && shown.ok) {
     await ctx.store.rememberCard(messageId, { view, chatId: audience.chatId, chatType: audience.chatType, sentAt }, now, !clicked);
   } else if (view.kind === 'board' && shown.ok) {
@@ -41,9 +53,11 @@ async function redraw(card: LiveCard, ctx: WatchContext, deadline: number): Prom
   const audience = audienceFor(ctx, card.chatId, card.chatType);
   if (card.post) {
     const ticket = await ctx.helpdesk.getTicket(card.view.ticketId, { deadline });
+    const question = (await questionsOf(ctx.helpdesk, [ticket], audience, deadline))?.get(ticket.id);
     return watchPostCard(ticket, {
       label: card.post.label,
       change: card.post.change,
+      ...(question !== undefined ? { question } : {}),
       timezone: ctx.timezone,
       now: ctx.clock(),
       hide: audience.hide,

@@ -5,13 +5,15 @@
 // window (a delayed job with one id per window), so a burst of events costs one post round per
 // chat, one patch per card and one recount per window.
 import { checkChat } from '../views/access.js';
-import { matches } from '../commands/filters/match.js';
+import { matchesList } from '../views/listing.js';
 import type { TicketEvent } from '../jobs/types.js';
 import { newStats } from '../helpdesk/api.js';
+import { slim } from '../helpdesk/read.js';
 import { PlatformError } from '../feishu/errors.js';
 import type { Ticket } from '../helpdesk/types.js';
 import { coalesce } from '../jobs/job.js';
 import type { WatchContext } from './context.js';
+import { noteOnBoard } from './board.js';
 
 /** A chat's matches are posted together at the end of this window... */
 export const POST_WINDOW_MS = 2000;
@@ -20,9 +22,6 @@ export const BUSY_POST_WINDOW_MS = 20_000;
 export const BUSY_FOR_MS = 60_000;
 /** A ticket's cards are patched at most once per window (the platform takes 5 a second per message). */
 export const CARDS_WINDOW_MS = 2000;
-
-/** What a post needs of a ticket: its state, not its comment or custom fields. */
-const slim = ({ comments: _c, customFields: _f, ...rest }: Ticket): Ticket => ({ ...rest, comments: [], customFields: [] });
 
 export async function onTicketEvent(event: TicketEvent, ctx: WatchContext): Promise<void> {
   const started = ctx.clock();
@@ -43,7 +42,7 @@ export async function onTicketEvent(event: TicketEvent, ctx: WatchContext): Prom
   const watches = await ctx.store.allWatches();
   const chats = new Map<string, number>();
   for (const watch of watches) {
-    if (!matches(watch.list.filter, ticket)) continue;
+    if (!matchesList(watch.list, ticket)) continue;
     // A chat the access rules no longer allow gets nothing.
     if (!checkChat(ctx.access, watch.chatId, watch.chatType).ok) continue;
     const [first] = await ctx.store.claimPosted(watch.id, [ticket.id]);
@@ -57,11 +56,7 @@ export async function onTicketEvent(event: TicketEvent, ctx: WatchContext): Prom
   const cards = coalesce(now, CARDS_WINDOW_MS);
   const hasCards = (await ctx.store.cardsOf(ticket.id)).length > 0;
   if (hasCards) await ctx.enqueue({ kind: 'cards-refresh', ticketId: ticket.id, window: cards.window }, { delayMs: cards.delayMs });
-  const hasBoards = (await ctx.store.boards()).length > 0;
-  if (hasBoards) {
-    const boards = coalesce(now, ctx.settings.board_refresh_seconds * 1000);
-    await ctx.enqueue({ kind: 'boards-refresh', window: boards.window }, { delayMs: boards.delayMs });
-  }
+  await noteOnBoard(ticket, ctx);
   ctx.metrics.watch('ticket_events');
   ctx.log.info('ticket_event', {
     event_id: event.eventId,
@@ -72,7 +67,6 @@ export async function onTicketEvent(event: TicketEvent, ctx: WatchContext): Prom
     watches: watches.length,
     posted_to: [...chats.keys()],
     live_cards: hasCards,
-    boards: hasBoards,
     upstream_calls: stats.upstreamCalls,
     latency_ms: ctx.clock() - started,
   });

@@ -1,96 +1,117 @@
-// A chat's post round: everything its watches matched in the window, as one compact card per
-// ticket, or, when more than watch.digest_after came at once, one digest card per watch. Sent as
-// new messages to the chat, under its message limit (5 a second), with a uuid per watch and
-// ticket (per digest) so a round run twice shows once. Each compact post is a live card.
+// A chat's post round: everything its watches matched in the window. Each ticket is posted once
+// in a chat, whichever and however many of its watches it matched (the post names them all), and
+// never again there for another watch; when more than watch.digest_after come at once, they come as
+// one digest card for the chat. Sent as new messages, under the chat's message limit (5 a second),
+// with a uuid per chat and ticket (per digest) so a round run twice shows once. Each post says
+// what the customer asked, and is a live card.
 import type { Json } from '../cards/kit.js';
-import { digestCard, watchPostCard } from '../cards/watch.js';
+import { digestCard, watchesLabel, watchPostCard } from '../cards/watch.js';
 import { chatGone, sendUuid } from '../feishu/messenger.js';
+import type { Ticket } from '../helpdesk/types.js';
 import type { ChatGoneReason } from '../jobs/types.js';
 import { StateUnavailable } from '../state/types.js';
 import { audienceFor, valueFor } from '../views/audience.js';
+import { newestFirst } from '../views/listing.js';
 import type { WatchContext } from './context.js';
 import { forgetChat } from './forget.js';
+import { questionsOf } from './questions.js';
 import { BUSY_FOR_MS, schedulePosts } from './onTicket.js';
-import type { PendingPost, Watch } from './store.js';
+import type { Watch } from './store.js';
 import { watchLabel, watchList } from './watches.js';
 import { messageOf } from '../obs/errors.js';
+
+/** A ticket to post in the chat, with the watches it matched. */
+interface Match {
+  ticket: Ticket;
+  change: 'created' | 'updated';
+  watches: (Watch & { number: number })[];
+}
 
 export async function postMatches(chatId: string, window: string, ctx: WatchContext): Promise<void> {
   const posts = await ctx.store.takePosts(chatId);
   if (posts.length === 0) return;
   const started = ctx.clock();
   const deadline = started + ctx.replyWaitMs;
-  const watches = new Map<string, Watch | undefined>();
-  for (const id of new Set(posts.map((p) => p.watchId))) watches.set(id, await ctx.store.getWatch(id));
   // A watch removed since its match was noted posts nothing.
-  const groups = new Map<Watch, PendingPost[]>();
+  const watches = new Map((await ctx.store.chatWatches(chatId)).map((w) => [w.id, w]));
+  const byTicket = new Map<string, Match>();
   for (const post of posts) {
     const watch = watches.get(post.watchId);
-    if (watch) groups.set(watch, [...(groups.get(watch) ?? []), post]);
+    if (!watch) continue;
+    const match = byTicket.get(post.ticket.id) ?? { ticket: post.ticket, change: post.change, watches: [] };
+    // The ticket as last looked up; "new" if it was created within the window.
+    if ((post.ticket.updatedAt ?? 0) >= (match.ticket.updatedAt ?? 0)) match.ticket = post.ticket;
+    if (post.change === 'created') match.change = 'created';
+    if (!match.watches.includes(watch)) match.watches.push(watch);
+    byTicket.set(post.ticket.id, match);
   }
-  const total = [...groups.values()].reduce((n, g) => n + g.length, 0);
-  const flooded = total > ctx.settings.digest_after;
+  // Posted here before, for another watch: the chat has it already (kept current as it changes).
+  const fresh = new Set(await ctx.store.claimPostedInChat(chatId, [...byTicket.keys()]));
+  const matches = [...byTicket.values()].filter((m) => fresh.has(m.ticket.id)).sort((a, b) => newestFirst(a.ticket, b.ticket));
+  const first = matches[0]?.watches[0];
+  if (!first) return;
+  const audience = audienceFor(ctx, chatId, first.chatType);
+  const questions = await questionsOf(
+    ctx.helpdesk,
+    matches.map((m) => m.ticket),
+    audience,
+    deadline,
+  );
+  const flooded = matches.length > ctx.settings.digest_after;
   let sent = 0;
-  let digests = 0;
   let gone: ChatGoneReason | undefined;
-  for (const [watch, group] of groups) {
-    const audience = audienceFor(ctx, watch.chatId, watch.chatType);
-    const label = watchLabel(watch, ctx.timezone);
-    const send = async (card: Json, uuidKey: string) => {
-      const to = await ctx.messenger.send({ chatId: watch.chatId }, card, sendUuid(uuidKey), { chatId: watch.chatId, deadline });
-      sent++;
-      return to;
-    };
+  /** Sends one card; a refusal is logged, not retried (the matches are noted as posted, so a retry could only post them twice). */
+  const send = async (card: Json, uuidKey: string): Promise<string | undefined> => {
     try {
-      if (flooded && group.length > 1) {
-        const tickets = group.map((p) => p.ticket).sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
-        const card = digestCard({
-          label,
-          tickets,
-          timezone: ctx.timezone,
-          now: ctx.clock(),
-          hideGuestName: audience.hide.includes('name'),
-          actions: {
-            open: (ticketId) => valueFor(ctx, audience, { kind: 'ticket', ticketId }, { newMessage: true }),
-            all: valueFor(ctx, audience, { kind: 'list', list: watchList(watch) }, { newMessage: true }),
-          },
-        });
-        await send(card, `digest:${watch.id}:${window}:${tickets.length}`);
-        digests++;
-        ctx.metrics.watch('digests');
-        continue;
-      }
-      for (const post of group) {
-        const view = { kind: 'ticket' as const, ticketId: post.ticket.id };
-        const card = watchPostCard(post.ticket, {
-          label,
-          change: post.change,
-          timezone: ctx.timezone,
-          now: ctx.clock(),
-          hide: audience.hide,
-          actions: { open: valueFor(ctx, audience, view) },
-        });
-        const message = await send(card, `watch:${watch.id}:${post.ticket.id}`);
-        ctx.metrics.watch('posts');
-        await ctx.store.rememberCard(message.messageId, { view, chatId: watch.chatId, chatType: watch.chatType, post: { label, change: post.change }, sentAt: ctx.clock() }, ctx.clock(), true);
-      }
+      const to = await ctx.messenger.send({ chatId }, card, sendUuid(uuidKey), { chatId, deadline });
+      sent++;
+      return to.messageId;
     } catch (error) {
       if (error instanceof StateUnavailable) throw error;
-      // Refused or its turn never came: logged, not retried (the matches are noted as posted, so
-      // a retry could only post them twice).
       const why = messageOf(error);
-      ctx.log.warn('watch.post_failed', { chat_id: watch.chatId, watch_id: watch.id, error: why });
+      ctx.log.warn('watch.post_failed', { chat_id: chatId, error: why });
       // The bot left the chat (the event was missed) or it was disbanded: nothing more is tried there.
       gone = chatGone(error);
-      if (gone) {
-        await forgetChat(chatId, gone, { via: 'send-failed', error: why }, ctx);
-        break;
-      }
+      if (gone) await forgetChat(chatId, gone, { via: 'send-failed', error: why }, ctx);
+      return undefined;
+    }
+  };
+  if (flooded) {
+    const involved = [...new Set(matches.flatMap((m) => m.watches))].sort((a, b) => a.number - b.number);
+    const card = digestCard({
+      watches: involved.map((w) => ({ number: w.number, label: watchLabel(w, ctx.timezone), all: valueFor(ctx, audience, { kind: 'list', list: watchList(w) }, { newMessage: true }) })),
+      tickets: matches.map((m) => m.ticket),
+      ...(questions ? { questions } : {}),
+      timezone: ctx.timezone,
+      now: ctx.clock(),
+      hideGuestName: audience.hide.includes('name'),
+      actions: { open: (ticketId) => valueFor(ctx, audience, { kind: 'ticket', ticketId }, { newMessage: true }) },
+    });
+    if (await send(card, `digest:${chatId}:${window}:${matches.length}`)) ctx.metrics.watch('digests');
+  } else {
+    for (const match of matches) {
+      const { ticket, change } = match;
+      const view = { kind: 'ticket' as const, ticketId: ticket.id };
+      const label = watchesLabel(match.watches.sort((a, b) => a.number - b.number).map((w) => ({ number: w.number, label: watchLabel(w, ctx.timezone) })));
+      const card = watchPostCard(ticket, {
+        label,
+        change,
+        ...(questions?.has(ticket.id) ? { question: questions.get(ticket.id)! } : {}),
+        timezone: ctx.timezone,
+        now: ctx.clock(),
+        hide: audience.hide,
+        actions: { open: valueFor(ctx, audience, view) },
+      });
+      const messageId = await send(card, `watch:${chatId}:${ticket.id}`);
+      if (gone) break;
+      if (!messageId) continue;
+      ctx.metrics.watch('posts');
+      await ctx.store.rememberCard(messageId, { view, chatId, chatType: audience.chatType, post: { label, change }, sentAt: ctx.clock() }, ctx.clock(), true);
     }
   }
-  ctx.log.info('watch.posted', { chat_id: chatId, matches: total, messages: sent, digests, latency_ms: ctx.clock() - started, ...(gone ? { chat_gone: gone } : {}) });
+  ctx.log.info('watch.posted', { chat_id: chatId, matches: matches.length, messages: sent, digests: flooded && sent > 0 ? 1 : 0, latency_ms: ctx.clock() - started, ...(gone ? { chat_gone: gone } : {}) });
   if (gone) return;
-  if (digests > 0) await ctx.store.markBusy(chatId, BUSY_FOR_MS);
+  if (flooded) await ctx.store.markBusy(chatId, BUSY_FOR_MS);
   // Matches noted while this round was sending get a round of their own.
   if (await ctx.store.hasPosts(chatId)) await schedulePosts(chatId, ctx);
 }

@@ -3,9 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import type { L10n } from '../cards/kit.js';
 import type { ListState, View } from '../views/view.js';
+import type { PendingQuestion, ReadPage } from '../views/show.js';
 import type { ChatType } from '../jobs/types.js';
 import type { Ticket } from '../helpdesk/types.js';
 import type { Records } from '../state/types.js';
+import type { BoardSnapshot } from './counts.js';
 
 const DAY = 24 * 3600_000;
 /** The platform lets a card be updated for 14 days after it was sent. */
@@ -26,6 +28,11 @@ export interface Watch {
   /** Who created it (open_id) and when. */
   createdBy: string;
   createdAt: number;
+  /**
+   * Its number in the chat, as announced (for /unwatch): never reused nor shifted. Watches made
+   * before numbers were kept get theirs, by age, the first time their chat's watches are read.
+   */
+  number?: number;
 }
 
 /** A card the bot keeps current: what to show again, and where (so masking and buttons stay). */
@@ -46,6 +53,22 @@ export interface Board {
   /** The counts last shown, so a recount that changed nothing sends nothing. */
   shown?: string;
 }
+
+/** The board's last count is kept this long; older, /board counts afresh. */
+const BOARD_SNAPSHOT_MS = 3600_000;
+
+/** A list page a message shows, while its questions are fetched (see questions.ts). */
+export interface ShownList {
+  /** The page as it was read, to draw it again as it was. */
+  read: ReadPage;
+  chatId: string;
+  chatType: ChatType;
+  /** Its tickets whose questions were not at hand when it was drawn. */
+  pending: PendingQuestion[];
+}
+
+/** A message's list page is filled in within this long, or not at all. */
+const SHOWN_LIST_MS = 10 * 60_000;
 
 /** A chat's daily digest: posted every day at `time` (HH:MM in the configured zone). */
 export interface DailyDigest {
@@ -84,9 +107,34 @@ export class WatchStore {
     return found.filter((w): w is Watch => w !== undefined);
   }
 
-  /** The chat's watches, oldest first: their numbers for /unwatch. */
-  async chatWatches(chatId: string): Promise<Watch[]> {
-    return (await this.allWatches()).filter((w) => w.chatId === chatId).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  /** The chat's watches, by number. */
+  async chatWatches(chatId: string): Promise<(Watch & { number: number })[]> {
+    const watches = (await this.allWatches()).filter((w) => w.chatId === chatId).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    // Made before numbers were kept: numbered as they were then (by age), once and for all.
+    const unnumbered = watches.filter((w) => w.number === undefined);
+    if (unnumbered.length > 0) {
+      const numbered = new Set(watches.map((w) => w.number));
+      for (const [i, w] of watches.entries()) {
+        if (w.number !== undefined) continue;
+        w.number = numbered.has(i + 1) ? await this.nextNumber(chatId) : i + 1;
+        numbered.add(w.number);
+        await Promise.all([this.records.put(`watch:${w.id}`, w), this.records.add(`watch-numbers:${chatId}`, [String(w.number)])]);
+      }
+    }
+    return (watches as (Watch & { number: number })[]).sort((a, b) => a.number - b.number);
+  }
+
+  /** A new number for a watch in the chat: one more than any it ever had (atomic across instances). */
+  async nextNumber(chatId: string): Promise<number> {
+    const set = `watch-numbers:${chatId}`;
+    let next = Math.max(0, ...(await this.records.members(set)).map(Number)) + 1;
+    while ((await this.records.add(set, [String(next)])).length === 0) next += 1;
+    return next;
+  }
+
+  /** Whether the chat ever had a watch of this number (so it was removed, if none has it now). */
+  async hadNumber(chatId: string, number: number): Promise<boolean> {
+    return (await this.records.members(`watch-numbers:${chatId}`)).includes(String(number));
   }
 
   getWatch(id: string): Promise<Watch | undefined> {
@@ -115,6 +163,11 @@ export class WatchStore {
   /** Notes tickets as posted (or as matching before the watch began); resolves with those new to it. */
   claimPosted(watchId: string, ticketIds: readonly string[]): Promise<string[]> {
     return this.records.add(`posted:${watchId}`, ticketIds, POSTED_MS);
+  }
+
+  /** Notes tickets as posted in the chat, by any of its watches; resolves with those not posted there before. */
+  claimPostedInChat(chatId: string, ticketIds: readonly string[]): Promise<string[]> {
+    return this.records.add(`chat-posted:${chatId}`, ticketIds, POSTED_MS);
   }
 
   // ---- posts waiting for their window ----
@@ -180,6 +233,22 @@ export class WatchStore {
     await Promise.all([this.records.remove(`cards:${ticketId}`, [messageId]), this.records.delete(`card:${messageId}`)]);
   }
 
+  // ---- list pages waiting for their questions ----
+
+  /** The list page a message shows now (replacing what it showed before). */
+  rememberList(messageId: string, shown: ShownList): Promise<void> {
+    return this.records.put(`list:${messageId}`, shown, SHOWN_LIST_MS);
+  }
+
+  shownList(messageId: string): Promise<ShownList | undefined> {
+    return this.records.get<ShownList>(`list:${messageId}`);
+  }
+
+  /** The message shows something else now (a ticket, a board). */
+  forgetList(messageId: string): Promise<void> {
+    return this.records.delete(`list:${messageId}`);
+  }
+
   // ---- a chat the bot can no longer post to ----
 
   /**
@@ -196,7 +265,7 @@ export class WatchStore {
     const found = await this.records.getMany<LiveCard>(ids.map((id) => `card:${id}`));
     const cards = ids.flatMap((messageId, i) => (found[i]?.chatId === chatId ? [{ messageId, card: found[i]! }] : []));
     await Promise.all(cards.map(({ messageId, card }) => this.dropCard(card.view.ticketId, messageId)));
-    await Promise.all([this.records.take(`pending:${chatId}`), this.records.delete(`busy:${chatId}`)]);
+    await Promise.all([this.records.take(`pending:${chatId}`), this.records.delete(`busy:${chatId}`), this.records.take(`chat-posted:${chatId}`), this.records.take(`watch-numbers:${chatId}`)]);
     const digest = await this.getDigest(chatId);
     if (digest) await this.dropDigest(chatId);
     await this.records.sync();
@@ -204,6 +273,15 @@ export class WatchStore {
   }
 
   // ---- boards ----
+
+  /** The board's last count, kept current by ticket events (see counts.ts). */
+  boardSnapshot(): Promise<BoardSnapshot | undefined> {
+    return this.records.get<BoardSnapshot>('board-snapshot');
+  }
+
+  keepBoardSnapshot(snapshot: BoardSnapshot): Promise<void> {
+    return this.records.put('board-snapshot', snapshot, BOARD_SNAPSHOT_MS);
+  }
 
   async rememberBoard(messageId: string, shown: Board, now: number, justSent = false): Promise<void> {
     const before = justSent ? undefined : await this.getBoard(messageId);

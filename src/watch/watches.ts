@@ -9,12 +9,12 @@ import { watchCreatedCard, watchListCard } from '../cards/watch.js';
 import type { Who } from '../views/access.js';
 import type { ListState } from '../views/view.js';
 import { canonical } from '../views/buttons.js';
-import { ticketsView } from '../views/tickets.js';
+import { understand } from '../views/tickets.js';
 import type { Outcome } from '../views/show.js';
 import type { Audience } from '../views/audience.js';
 import type { Mention } from '../jobs/types.js';
 import type { CallOptions } from '../helpdesk/api.js';
-import { readTickets } from '../helpdesk/read.js';
+import { listingOf, readMatching } from '../views/listing.js';
 import { valueFor } from '../views/audience.js';
 import type { WatchContext } from './context.js';
 import { MAX_WATCHES, WatchStore, type Watch } from './store.js';
@@ -24,7 +24,8 @@ const problem = (p: Problem): Outcome => ({ card: problemCard(p), outcome: p.kin
 
 /** The watch's query in words, as the list card would title it. */
 export function watchLabel(watch: Pick<Watch, 'list'>, timezone: string): L10n {
-  return describeQuery(watch.list.filter, watch.list.names, timezone, { mine: watch.list.mine === true });
+  const { list } = watch;
+  return describeQuery(list.filter, list.names, timezone, { mine: list.mine === true, unassigned: list.unassigned === true, ...(list.scores ? { scores: list.scores } : {}) });
 }
 
 /** Whether this person may start and stop watches (access.watch; empty: anyone who may use the bot). */
@@ -34,23 +35,23 @@ export const mayEdit = (ctx: WatchContext, who: Who): boolean => ctx.access.watc
 export async function startWatch(args: string, who: Who, mentions: Mention[], audience: Audience, call: CallOptions, ctx: WatchContext): Promise<Outcome> {
   if (!mayEdit(ctx, who)) return problem({ kind: 'watch-refused', contact: ctx.access.contact });
   const now = ctx.clock();
-  const parsed = ticketsView(args, { openId: who.userOpenId, mentions }, now, ctx.timezone, ctx.pageSize);
+  const parsed = await understand(args, { openId: who.userOpenId, mentions }, now, ctx.timezone, ctx.directory, call, true);
   if ('problem' in parsed) return problem(parsed.problem);
-  if (parsed.view.kind !== 'list') return problem({ kind: 'upstream', what: 'list' });
   const list = parsed.view.list;
-  const time = list.times?.created ?? list.times?.updated;
+  const time = list.times?.created ?? list.times?.updated ?? list.times?.closed;
   if (time !== undefined) return problem({ kind: 'watch-filter', word: time, why: 'time' });
   if (list.page !== 1) return problem({ kind: 'watch-filter', word: `page ${list.page}`, why: 'page' });
 
   const existing = await ctx.store.chatWatches(who.chatId);
-  const same = existing.findIndex((w) => canonical(w.list.filter) === canonical(list.filter));
-  if (same >= 0) return problem({ kind: 'watch-duplicate', number: same + 1 });
+  const same = existing.find((w) => canonical(watchQuery(w.list)) === canonical(watchQuery(list)));
+  if (same) return problem({ kind: 'watch-duplicate', number: same.number });
   if (existing.length >= ctx.settings.max_per_chat) return problem({ kind: 'watch-limit', max: ctx.settings.max_per_chat, scope: 'chat' });
   if ((await ctx.store.allWatches()).length >= MAX_WATCHES) return problem({ kind: 'watch-limit', max: MAX_WATCHES, scope: 'bot' });
 
-  const watch: Watch = { id: WatchStore.newWatchId(), chatId: who.chatId, chatType: who.chatType, list, createdBy: who.userOpenId, createdAt: now };
+  const watch: Watch = { id: WatchStore.newWatchId(), chatId: who.chatId, chatType: who.chatType, list, createdBy: who.userOpenId, createdAt: now, number: await ctx.store.nextNumber(who.chatId) };
   // What matches already is noted first, so none of it is posted as if it were new.
-  const matching = await readTickets(ctx.helpdesk, list.filter, call).catch((error: unknown) => {
+  const listing = listingOf(list, now, ctx.timezone);
+  const matching = await (listing ? readMatching(ctx.helpdesk, listing, call) : Promise.reject(new Error('no listing'))).catch((error: unknown) => {
     ctx.log.warn('watch.baseline_failed', { chat_id: who.chatId, error: messageOf(error) });
     return undefined;
   });
@@ -64,7 +65,7 @@ export async function startWatch(args: string, who: Who, mentions: Mention[], au
   ctx.log.info('watch.started', { watch_id: watch.id, chat_id: watch.chatId, chat_type: watch.chatType, by: who.userOpenId, filters: list.filter, baseline: matching?.tickets.length ?? null });
   const card = watchCreatedCard({
     label,
-    number: existing.length + 1,
+    number: watch.number!,
     ...(matching ? { matchingNow: matching.total } : {}),
     ...(matching && matching.total > matching.tickets.length ? { capped: matching.tickets.length } : {}),
     digestAfter: ctx.settings.digest_after,
@@ -80,7 +81,7 @@ export async function startWatch(args: string, who: Who, mentions: Mention[], au
 export async function showWatches(audience: Audience, ctx: WatchContext, note?: L10n): Promise<Outcome> {
   const watches = await ctx.store.chatWatches(audience.chatId);
   const card = watchListCard({
-    watches: watches.map((w) => ({ label: watchLabel(w, ctx.timezone), since: w.createdAt, unwatch: valueFor(ctx, audience, { kind: 'unwatch', watchId: w.id }) })),
+    watches: watches.map((w) => ({ number: w.number, label: watchLabel(w, ctx.timezone), since: w.createdAt, unwatch: valueFor(ctx, audience, { kind: 'unwatch', watchId: w.id }) })),
     max: ctx.settings.max_per_chat,
     timezone: ctx.timezone,
     now: ctx.clock(),
@@ -90,16 +91,18 @@ export async function showWatches(audience: Audience, ctx: WatchContext, note?: 
   return { card, outcome: 'ok', ticketIds: [] };
 }
 
-/** `/unwatch <n>`: removes the chat's n-th watch; alone, lists them. */
+/** `/unwatch <n>`: removes the watch announced as number n; alone, lists them. */
 export async function stopWatchByNumber(args: string, who: Who, audience: Audience, ctx: WatchContext): Promise<Outcome> {
   const input = args.trim().replace(/^#/, '');
   if (input === '') return showWatches(audience, ctx);
   if (!mayEdit(ctx, who)) return problem({ kind: 'watch-refused', contact: ctx.access.contact });
   const watches = await ctx.store.chatWatches(who.chatId);
-  const n = /^\d{1,3}$/.test(input) ? Number(input) : NaN;
-  const watch = watches[n - 1];
-  if (!watch) return problem({ kind: 'unwatch-number', input: args.trim(), count: watches.length });
-  return remove(watch, who, audience, ctx);
+  const n = /^\d{1,6}$/.test(input) ? Number(input) : NaN;
+  const watch = watches.find((w) => w.number === n);
+  if (watch) return remove(watch, who, audience, ctx);
+  // Numbers never move: a number that was given out is a watch that is gone.
+  if (Number.isInteger(n) && (await ctx.store.hadNumber(who.chatId, n))) return showWatches(audience, ctx, l(`第 ${n} 个关注已经取消了。`, `Watch ${n} had already been removed.`));
+  return problem({ kind: 'unwatch-number', input: args.trim(), numbers: watches.map((w) => w.number) });
 }
 
 /** The Unwatch button (bound to the watch's id, so it removes that one even if numbers moved). */
@@ -121,3 +124,6 @@ async function remove(watch: Watch, who: Who, audience: Audience, ctx: WatchCont
 
 /** The list state a watch would show (the first page of its query). */
 export const watchList = (watch: Watch): ListState => ({ ...watch.list, page: 1 });
+
+/** What makes two watches the same: their query, not how it was typed. */
+const watchQuery = (list: ListState) => ({ filter: list.filter, scores: list.scores, unassigned: list.unassigned });

@@ -319,7 +319,7 @@ describe.skipIf(!CHROMIUM)('the demo helpdesk comes alive: npm start, nobody typ
     const post = cardWith(page, 'New ticket · watching Open').first();
     await post.waitFor({ timeout: 20_000 });
     await shot(page, 'console-20-alive-post.png');
-    await waitUntil('the posted card to change', async () => /updated/.test(await post.locator('.msg-meta').innerText()) && /Processing|Closed/.test(await post.innerText()), 20_000);
+    await waitUntil('the posted card to change', async () => /updated/.test(await post.locator('.msg-meta').innerText()) && /In progress|Closed/.test(await post.innerText()), 20_000);
     await post.evaluate((node) => (node as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'center' }));
     await shot(page, 'console-21-alive-post-changed.png');
     // The board recounted on those events.

@@ -147,10 +147,10 @@ describe('npm start against npm run standin, with helpdesk events', { timeout: 1
     };
     for (const [status, label] of [
       [1, 'New'],
-      [2, 'Processing'],
+      [2, 'In progress'],
       [3, 'Queued'],
       [4, 'Pending'],
-      [5, 'Waiting on the customer'],
+      [5, 'Waiting for customer'],
     ] as const) {
       expect(text).toContain(`"${label} · ${await total(status)}"`);
     }

@@ -5,8 +5,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleDates, filterExamples, helpExamples, parseTicketQuery } from '../../src/commands/filters/index.js';
-import { listParams } from '../../src/helpdesk/api.js';
+import { exampleDates, filterExamples, helpExamples } from '../../src/commands/filters/index.js';
+import { listParams, type Helpdesk } from '../../src/helpdesk/api.js';
+import { toTicket } from '../../src/helpdesk/map.js';
+import type { Ticket } from '../../src/helpdesk/types.js';
+import { listingOf, readListPage } from '../../src/views/listing.js';
+import { ticketsView } from '../../src/views/tickets.js';
+import { TAGS } from '../../src/sandbox/seed/words.js';
 import { memoryLogger } from '../../src/obs/log.js';
 import { addressMessage } from '../../src/sandbox/console/mentions.js';
 import { DemoActivity } from '../../src/sandbox/activity.js';
@@ -42,23 +47,49 @@ const MOMENTS = [
   DateTime.fromISO('2027-03-01T09:00', { zone }),
 ].map((d) => d.toMillis());
 
-function count(text: string, now: number, tickets: readonly RawTicket[]): number {
-  const people = DEMO_AGENTS.map((a) => ({ openId: a.id!, name: a.name! }));
-  const addressed = addressMessage(text, 'p2p', { openId: 'ou_bot', name: 'Bot' }, people);
-  const mentions = addressed.mentions;
-  const parsed = parseTicketQuery(addressed.text, { now, timezone: zone, askerOpenId: you.id!, mentions, maxPage: 1000 });
-  if (!parsed.ok) throw new Error(`${text}: ${JSON.stringify(parsed.error)}`);
-  const params = Object.fromEntries(Object.entries(listParams(parsed.query.filter, parsed.query.page, 10)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
-  return runTicketQuery(tickets, apiQuery(params)).tickets.length;
+/** The demo helpdesk's tags and agents, as the bot's directory learns them. */
+const known = { tags: TAGS.map((t) => t.name!), people: DEMO_AGENTS.map((a) => ({ id: a.id!, name: a.name! })) };
+
+/** The list API as the stand-in answers it (its own filtering and paging), without HTTP. */
+function listApi(tickets: readonly RawTicket[]): Helpdesk {
+  const none = () => Promise.reject(new Error('not the list API'));
+  return {
+    async listTickets(filter, page, pageSize) {
+      const params = Object.fromEntries(Object.entries(listParams(filter, page, pageSize)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
+      const found = runTicketQuery(tickets, apiQuery(params));
+      return { total: found.total, tickets: found.tickets.map((t) => toTicket(t)).filter((t): t is Ticket => t !== undefined) };
+    },
+    getTicket: none,
+    getConversation: none,
+    firstMessage: none,
+    knownFirstMessages: async () => new Map(),
+    agents: none,
+  };
 }
 
+/** How many tickets the example's page shows (the page it asks for, not the last one instead). */
+async function count(text: string, now: number, tickets: readonly RawTicket[]): Promise<number> {
+  const people = DEMO_AGENTS.map((a) => ({ openId: a.id!, name: a.name! }));
+  const addressed = addressMessage(text, 'p2p', { openId: 'ou_bot', name: 'Bot' }, people);
+  const shown = ticketsView(addressed.text, { openId: you.id!, mentions: addressed.mentions }, now, zone, known);
+  if ('problem' in shown) throw new Error(`${text}: ${JSON.stringify(shown.problem)}`);
+  const { list } = shown.view;
+  const page = await readListPage(listApi(tickets), listingOf(list, now, zone)!, list.page, 10, {});
+  return page.page === list.page ? page.tickets.length : 0;
+}
+
+/** The examples that find no ticket. */
+const empty = async (examples: readonly string[], now: number, tickets: readonly RawTicket[]) => {
+  const counts = await Promise.all(examples.map((e) => count(e, now, tickets)));
+  return examples.filter((_, i) => counts[i] === 0);
+};
+
 describe('examples find tickets in the demo helpdesk, whenever it is seeded', () => {
-  it.each(MOMENTS.map((now) => [DateTime.fromMillis(now, { zone }).toFormat('ccc yyyy-MM-dd HH:mm'), now]))('seeded %s', (_, now) => {
+  it.each(MOMENTS.map((now) => [DateTime.fromMillis(now, { zone }).toFormat('ccc yyyy-MM-dd HH:mm'), now]))('seeded %s', async (_, now) => {
     const tickets = seedTickets(now, { timezone: zone });
     const { day, from, to } = exampleDates(now, zone);
     const examples = [...filterExamples(now, zone).map((e) => e.text), ...helpExamples(now, zone), day, `${from}..${to}`, ...docExamples];
-    const empty = examples.filter((e) => count(e, now, tickets) === 0);
-    expect(empty).toEqual([]);
+    expect(await empty(examples, now, tickets)).toEqual([]);
   });
 
   it('the README and docs/ have /tickets examples, and the test reads them all', () => {
@@ -66,11 +97,11 @@ describe('examples find tickets in the demo helpdesk, whenever it is seeded', ()
     expect(docExamples.length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(MOMENTS.slice(0, 3).map((now) => [DateTime.fromMillis(now, { zone }).toFormat('ccc yyyy-MM-dd HH:mm'), now]))('every /watch example has open tickets that match, seeded %s', (_, now) => {
+  it.each(MOMENTS.slice(0, 3).map((now) => [DateTime.fromMillis(now, { zone }).toFormat('ccc yyyy-MM-dd HH:mm'), now]))('every /watch example has open tickets that match, seeded %s', async (_, now) => {
     const tickets = seedTickets(now, { timezone: zone });
     const examples = [...watchExamples, 'open tag VIP', '未关闭 标签 VIP', 'open', 'tag VIP'];
     expect(watchExamples.length).toBeGreaterThanOrEqual(4);
-    expect(examples.filter((e) => count(e, now, tickets) === 0)).toEqual([]);
+    expect(await empty(examples, now, tickets)).toEqual([]);
   });
 });
 
@@ -111,7 +142,13 @@ describe('examples find tickets in a sandbox left running for weeks', () => {
       const now = Date.now();
       const relative = filterExamples(now, zone).filter((e) => e.topics.includes('time') && !/\d{4}-\d\d-\d\d/.test(e.text));
       expect(relative.length).toBeGreaterThanOrEqual(10);
-      expect(relative.filter((e) => count(e.text, now, standin.tickets) === 0).map((e) => e.text)).toEqual([]);
+      expect(
+        await empty(
+          relative.map((e) => e.text),
+          now,
+          standin.tickets,
+        ),
+      ).toEqual([]);
     } finally {
       await standin.close();
     }
@@ -143,8 +180,11 @@ describe('through the running sandbox', () => {
     const examples = [...new Set([...help.matchAll(/`\/(?:watch|关注) ([^`]+)`/g)].map((m) => m[1]!))];
     expect(examples.sort()).toEqual(['open tag VIP', '未关闭 标签 VIP']);
     for (const example of examples) {
-      expect(await ask(`/watch ${example}`)).toContain('Watching: Open · tag VIP');
-      expect(await ask('/unwatch 1')).toContain('Stopped watching');
+      const started = await ask(`/watch ${example}`);
+      expect(started).toContain('Watching: Open · tag VIP');
+      // Numbers are never reused: stop the one just announced.
+      const number = /\/unwatch (\d+)/.exec(started)![1];
+      expect(await ask(`/unwatch ${number}`)).toContain('Stopped watching');
     }
   });
 

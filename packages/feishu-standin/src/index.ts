@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { TenantTokens, tokenEndpoint } from './auth.js';
 import { readBody } from './body.js';
+import { listAgentSchedules } from './agentSchedules.js';
 import { botInfo } from './bot.js';
 import { CardTokens, updateCard } from './card-update.js';
 import { checkCard } from './cards.js';
@@ -24,9 +25,9 @@ import { HelpdeskEvents, type EventSink, type PushedEvent } from './helpdeskEven
 import { applyChange, getTicket, listTicketMessages, listTickets, TicketStore, type TicketChange } from './tickets.js';
 import { botMessage, createTicketMessage, searchFaqs, updateTicket, type TicketUpdate, type WriteDeps } from './helpdeskWrites.js';
 import { UserAuth, type UserTokenLifetimes } from './userAuth.js';
-import type { Fault, RawFaq, RawTicket, RawTicketMessage, RawTicketTag, RawTicketUser, RecordedCall, Route, SentMessage } from './types.js';
+import type { Fault, RawAgentSchedule, RawFaq, RawTicket, RawTicketMessage, RawTicketTag, RawTicketUser, RecordedCall, Route, SentMessage } from './types.js';
 
-export type { Fault, RawFaq, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
+export type { Fault, RawAgentSchedule, RawFaq, RawTicket, RawTicketMessage, RecordedCall, Route, SentMessage } from './types.js';
 export type { UserAuth, UserTokenLifetimes } from './userAuth.js';
 export type { TicketUpdate } from './helpdeskWrites.js';
 export type { Scope } from './scopes.js';
@@ -75,6 +76,8 @@ export interface StandInOptions {
   faqs?: readonly RawFaq[];
   /** User tokens' lives; the platform's (2 hours, 7 days) by default. */
   userTokens?: Partial<UserTokenLifetimes>;
+  /** The helpdesk's agents, as the agent schedules API lists them. */
+  agentSchedules?: RawAgentSchedule[];
 }
 
 /** Generous next to every platform limit, so the stand-in, not a parser, enforces those. */
@@ -96,6 +99,7 @@ interface Parts {
   now: () => number;
   /** Set once the server listens: the long connection's URLs point at it. */
   baseUrl: { value: string };
+  agentSchedules: { value: RawAgentSchedule[] };
 }
 
 function buildApp(opts: StandInOptions): Parts {
@@ -120,6 +124,7 @@ function buildApp(opts: StandInOptions): Parts {
   });
   tickets.set(opts.tickets ?? []);
   tickets.setConversations(opts.conversations ?? {});
+  const agentSchedules = { value: opts.agentSchedules ?? [] };
   const helpdeskEvents = new HelpdeskEvents(opts.appId, opts.helpdeskId, now, keep.events);
   const userAuth = new UserAuth({
     appId: opts.appId,
@@ -174,6 +179,14 @@ function buildApp(opts: StandInOptions): Parts {
   on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id', 'ticket_get', tenant, helpdesk, getTicket(tickets));
   on('get', '/open-apis/helpdesk/v1/tickets', 'ticket_list', tenant, helpdesk, listTickets(tickets));
   on('get', '/open-apis/helpdesk/v1/tickets/:ticket_id/messages', 'ticket_messages', tenant, helpdesk, listTicketMessages(tickets));
+  on(
+    'get',
+    '/open-apis/helpdesk/v1/agent_schedules',
+    'agent_schedules',
+    tenant,
+    helpdesk,
+    listAgentSchedules(() => agentSchedules.value),
+  );
   on('post', '/open-apis/helpdesk/v1/events/subscribe', 'helpdesk_subscribe', tenant, helpdesk, helpdeskEvents.route(true));
   on('post', '/open-apis/helpdesk/v1/events/unsubscribe', 'helpdesk_unsubscribe', tenant, helpdesk, helpdeskEvents.route(false));
   on('post', '/open-apis/im/v1/messages/:message_id/reply', 'reply', tenant, replyToMessage(messages, ctx, chats));
@@ -205,7 +218,7 @@ function buildApp(opts: StandInOptions): Parts {
     sendError(res, E.internal, { ext: error instanceof Error ? error.message : String(error) });
   };
   app.use(onError);
-  return { app, recorder, faults, tickets, messages, chats, cardTokens, scopes, gateway, helpdeskEvents, userAuth, agents, now, baseUrl };
+  return { app, recorder, faults, tickets, messages, chats, cardTokens, scopes, gateway, helpdeskEvents, userAuth, agents, now, baseUrl, agentSchedules };
 }
 
 const DEFAULT_HELPDESK_BOT: RawTicketUser = { id: 'ou_helpdesk_bot', name: 'Helpdesk Assistant' };
@@ -354,6 +367,11 @@ export class StandIn {
   /** Pushes a ticket event again, unchanged (same event_id), as the platform's retries do. */
   redeliverTicketEvent(eventId: string): Promise<PushedEvent | undefined> {
     return this.parts.helpdeskEvents.again(eventId);
+  }
+
+  /** Replaces the helpdesk's agents (what the agent schedules API lists). */
+  setAgentSchedules(schedules: RawAgentSchedule[]): void {
+    this.parts.agentSchedules.value = schedules;
   }
 
   /** Replaces every ticket's conversation (by ticket id). */

@@ -111,6 +111,15 @@ export interface RawFaq {
   update_time?: string;
 }
 
+/** One agent as GET /open-apis/helpdesk/v1/agent_schedules answers it. */
+export interface RawAgentSchedule {
+  /** 1 online, 2 offline, 3 off duty, 4 removed. */
+  status: number;
+  agent: { id: string; name?: string; email?: string; department?: string; avatar_url?: string; company_name?: string };
+  schedule?: { start_time?: string; end_time?: string; weekday?: number }[];
+  agent_skills?: { id?: string; name?: string; is_default?: boolean }[];
+}
+
 export type Route =
   | 'tenant_token'
   | 'oauth_authorize'
@@ -126,6 +135,7 @@ export type Route =
   | 'ticket_get'
   | 'ticket_list'
   | 'ticket_messages'
+  | 'agent_schedules'
   | 'reply'
   | 'send'
   | 'patch'

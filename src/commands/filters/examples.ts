@@ -25,6 +25,11 @@ const FIXED: Example[] = [
   { text: 'score 3 7d', topics: ['score', 'time'] },
   { text: 'id 6626871355780366331', topics: ['id'] },
   { text: 'closed 7d page 2', topics: ['status', 'page'] },
+  { text: 'vip open', topics: ['tag', 'status'] },
+  { text: 'unassigned', topics: ['people', 'status'] },
+  { text: 'guest james wilson', topics: ['guest'] },
+  { text: 'waiting for customer', topics: ['status'] },
+  { text: 'score 1-3 7d', topics: ['score', 'time'] },
   { text: '未关闭 今天', topics: ['status', 'time'] },
   { text: '我的 近7天', topics: ['people', 'time'] },
   { text: '已关闭 近7天 不满意', topics: ['status', 'time', 'score'] },
@@ -36,6 +41,9 @@ const FIXED: Example[] = [
   { text: '评分 3 近7天', topics: ['score', 'time'] },
   { text: '工单号 6626871355780366331', topics: ['id'] },
   { text: '已关闭 近7天 第2页', topics: ['status', 'page'] },
+  { text: '未分配', topics: ['people', 'status'] },
+  { text: '待用户响应', topics: ['status'] },
+  { text: '评分 1-3 近7天', topics: ['score', 'time'] },
 ];
 
 /** A recent day and last week's range, for the help card's date syntax. */
@@ -78,24 +86,38 @@ const TOPIC_OF_MEANING: Record<Meaning['kind'], Topic> = {
   score: 'score',
   type: 'type',
   mine: 'people',
+  unassigned: 'people',
   keyword: 'status',
 };
 const TOPIC_OF_KEYWORD: Record<string, Topic> = { agent: 'people', closedBy: 'people', guest: 'guest', channel: 'channel', tag: 'tag', id: 'id', page: 'page', score: 'score' };
 
-/** What an error is about, from the word it names (or suggests) and what was expected. */
+/** What an error is about, from the words it names (or suggests) and what was expected. */
 export function topicOf(error: FilterError): Topic | undefined {
-  if (error.kind === 'too-long') return undefined;
-  const expected = 'expected' in error ? error.expected : error.kind === 'conflict' ? error.detail : '';
+  switch (error.kind) {
+    case 'too-long':
+      return undefined;
+    case 'unknown-tag':
+      return 'tag';
+    case 'which-person':
+    case 'unknown-person':
+      return 'people';
+    case 'unknown-words':
+      return topicOfWords(error.words.flatMap((w) => [w.word, ...(w.suggestion ? [w.suggestion] : [])]));
+  }
+  const expected = 'expected' in error ? error.expected : error.detail;
   if (/date|time|span|creation|update|clock/.test(expected)) return 'time';
   if (/page/.test(expected)) return 'page';
-  const words = [error.word, ...(error.kind === 'unknown-word' && error.suggestion ? [error.suggestion] : [])];
+  return topicOfWords([error.word]);
+}
+
+function topicOfWords(words: string[]): Topic | undefined {
   for (const w of words) {
     const entry = lookupWord(lookupKey(w.split(' ')[0] ?? w));
     if (!entry) continue;
     const m = entry.meaning;
     return m.kind === 'keyword' ? TOPIC_OF_KEYWORD[m.keyword] : TOPIC_OF_MEANING[m.kind];
   }
-  if (/^\d{4}/.test(error.word)) return 'time';
+  if (words.some((w) => /^\d{4}/.test(w))) return 'time';
   return undefined;
 }
 

@@ -2,4 +2,4 @@
 export { parseTicketQuery, MAX_INPUT_CHARS, MAX_TOKENS } from './parser.js';
 export { exampleDates, examplesFor, filterExamples, helpExamples, type Example, type Topic } from './examples.js';
 export { VOCABULARY, CHANNELS, ME_WORDS, type VocabularyEntry, type Meaning } from './vocabulary.js';
-export type { FilterContext, FilterError, ParseResult, TicketQuery, TimeWords } from './types.js';
+export type { FilterContext, FilterError, Fix, Known, KnownPerson, ParseResult, TicketQuery, TimeWords, UnknownWord } from './types.js';

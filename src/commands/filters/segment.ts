@@ -1,8 +1,9 @@
 // Splits a glued token such as `未关闭今天` or `标签vip` into words. Chinese is typed without
 // spaces, so the splitter accepts a token when it can be cut entirely into known Chinese words,
 // glued Chinese time/page forms, and runs of non-Chinese text (which the parser then reads as
-// ordinary words or values). Free Chinese text (a guest name, a Chinese tag) can't be told apart
-// reliably, so it must be separated by a space: `用户 张三`, `标签 紧急`.
+// ordinary words or values). Tags the helpdesk uses are words too (`未关闭报销`). Other free Chinese
+// text (a guest name, an unknown tag) can't be told apart reliably, so it must be separated by a
+// space: `用户 张三`, `标签 紧急`.
 
 import { GLUED_TIME_PATTERNS } from './time.js';
 import { makeToken, normalize, type Token } from './tokenizer.js';
@@ -23,9 +24,11 @@ function foldWidth(text: string): string {
   return text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 }
 
-/** Fewest pieces wins, so `用户关闭` stays one word instead of anything longer. */
-export function segment(token: Token): SegmentResult {
+/** Fewest pieces wins, so `用户关闭` stays one word instead of anything longer. `tags`: Chinese tags in use. */
+export function segment(token: Token, tags: readonly string[] = []): SegmentResult {
   const raw = token.raw;
+  const tagWords = new Set(tags.map(normalize));
+  const longest = Math.max(MAX_WORD_LENGTH, ...tags.map((t) => t.length));
   const folded = foldWidth(raw);
   const n = raw.length;
   // best[i]: fewest pieces covering raw[0, i); from[i]: where the last piece starts; kw[i]: it is a keyword.
@@ -44,9 +47,9 @@ export function segment(token: Token): SegmentResult {
         kw[end] = isKeyword;
       }
     };
-    for (let len = Math.min(MAX_WORD_LENGTH, n - i); len >= 1; len -= 1) {
+    for (let len = Math.min(longest, n - i); len >= 1; len -= 1) {
       const piece = normalize(raw.slice(i, i + len));
-      if (HAN_WORDS.has(piece)) relax(i + len, isKeywordKey(lookupKey(piece)));
+      if (HAN_WORDS.has(piece) || tagWords.has(piece)) relax(i + len, HAN_WORDS.has(piece) && isKeywordKey(lookupKey(piece)));
     }
     for (const pattern of GLUED_PATTERNS) {
       pattern.lastIndex = i;

@@ -15,18 +15,20 @@ export interface Person {
 }
 
 export const EXPECTED = {
-  person: '@someone, ou_… or me',
+  person: 'a name, @someone, ou_… or me',
   guest: 'a name, @someone or ou_…',
   channel: 'api, qr, share, search or a number',
   tag: 'a tag name',
   id: 'a ticket id (digits)',
-  page: (max: number) => `a page number from 1 to ${max}`,
-  score: '1, 2 or 3',
+  page: 'a page number such as 2',
+  score: '1, 2 or 3, or a range such as 1-3',
   time: 'a time such as today, 7d or 2026-11-20',
   closingQuote: 'a closing quote',
 } as const;
 
 export const MAX_TEXT_LENGTH = 100;
+/** Any page may be asked for (past the end, the last page is shown); more digits are not a page. */
+const MAX_PAGE_NUMBER = 999_999_999;
 const MAX_CHANNEL = 2_147_483_647;
 const OPEN_ID = /^ou_[0-9a-z]{1,64}$/;
 
@@ -38,11 +40,12 @@ export interface PersonContext {
   mentions: readonly Mention[];
 }
 
-/** Whether a token reads as a person (used to tell `closed by agent @x` from the status word). */
+/** Whether a token names a person without a name lookup: a mention, an open_id or `me`. */
 export function looksLikePerson(token: Token): boolean {
   return !token.quoted && (token.mention || OPEN_ID.test(token.norm) || isMeWord(lookupKey(token.norm)));
 }
 
+/** A person by mention, open_id or `me` (names are looked up by the parser, which knows the people). */
 export function readPerson(token: Token, ctx: PersonContext): ValueResult<Person> {
   if (token.mention) return readMention(token, ctx);
   if (OPEN_ID.test(token.norm)) return ok({ id: token.norm });
@@ -91,16 +94,22 @@ export function readChannel(token: Token): ValueResult<number> {
   return bad(EXPECTED.channel);
 }
 
-export function readScore(token: Token): ValueResult<1 | 2 | 3> {
-  if (token.norm === '1' || token.norm === '2' || token.norm === '3') return ok(Number(token.norm) as 1 | 2 | 3);
+const SCORE_RANGE = /^([1-3])\s*(?:-|–|—|~|～|\.\.|到|至)\s*([1-3])$/;
+
+/** One score (1-3, or a word such as `happy`), or a range such as `1-3`: the scores in it, lowest first. */
+export function readScore(token: Token): ValueResult<number[]> {
+  if (token.norm === '1' || token.norm === '2' || token.norm === '3') return ok([Number(token.norm)]);
   const meaning = lookupWord(lookupKey(token.norm))?.meaning;
-  if (meaning?.kind === 'score') return ok(meaning.value);
+  if (meaning?.kind === 'score') return ok([meaning.value]);
+  const range = SCORE_RANGE.exec(token.norm);
+  const [low, high] = [Number(range?.[1]), Number(range?.[2])];
+  if (range && low <= high) return ok(Array.from({ length: high - low + 1 }, (_, i) => low + i));
   return bad(EXPECTED.score);
 }
 
-export function readPage(text: string, max: number): ValueResult<number> {
+export function readPage(text: string): ValueResult<number> {
   const n = parseCount(text);
-  return n !== undefined && n >= 1 && n <= max ? ok(n) : bad(EXPECTED.page(max));
+  return n !== undefined && n >= 1 && n <= MAX_PAGE_NUMBER ? ok(n) : bad(EXPECTED.page);
 }
 
 /** Ticket ids are long digit strings; kept as text so no precision is lost. `#123` is accepted. */

@@ -2,10 +2,14 @@
 // the Chinese splitter and the "did you mean" lookup all read this one table, so a word added here
 // works everywhere. Codes follow the helpdesk list API (feishu-platform.md §5).
 
+import { CLOSED_STATUSES, OPEN_STATUSES, STATUS_CODES, STATUS_WORDS } from './statuses.js';
 import { normalize } from './tokenizer.js';
 
+export { CLOSED_STATUSES, OPEN_STATUSES } from './statuses.js';
+
 export type Period = 'today' | 'yesterday' | 'this-week' | 'last-week' | 'this-month' | 'last-month';
-export type TimeField = 'created' | 'updated';
+/** Which time a time expression filters; the list API filters creation and update time only (see views/listing.ts for closing). */
+export type TimeField = 'created' | 'updated' | 'closed';
 /** Words that take the next word as their value. */
 export type Keyword = 'agent' | 'closedBy' | 'guest' | 'channel' | 'tag' | 'id' | 'page' | 'score';
 
@@ -17,6 +21,8 @@ export type Meaning =
   | { kind: 'score'; value: 1 | 2 | 3 }
   | { kind: 'type'; value: 1 | 2 }
   | { kind: 'mine' }
+  /** Tickets no agent has (the board's Unassigned). */
+  | { kind: 'unassigned' }
   | { kind: 'keyword'; keyword: Keyword };
 
 export interface VocabularyEntry {
@@ -28,26 +34,15 @@ export interface VocabularyEntry {
   help: string;
 }
 
-export const OPEN_STATUSES = [1, 2, 3, 4, 5] as const;
-export const CLOSED_STATUSES = [50, 51, 52] as const;
-export const MAX_PAGE = 10000;
-
 const status = (...statuses: number[]): Meaning => ({ kind: 'status', statuses });
 const keyword = (k: Keyword): Meaning => ({ kind: 'keyword', keyword: k });
 const period = (p: Period): Meaning => ({ kind: 'period', period: p });
 
 export const VOCABULARY: readonly VocabularyEntry[] = [
-  // Status. `created` is the time marker, so status 1 is `new`.
+  // Status: open and closed, then each status by the words of statuses.ts (its name first).
   { en: ['open'], zh: ['未关闭', '进行中'], meaning: status(...OPEN_STATUSES), help: 'status 1–5 (not closed)' },
-  { en: ['closed'], zh: ['已关闭'], meaning: status(...CLOSED_STATUSES), help: 'status 50–52 (closed)' },
-  { en: ['new'], zh: ['新建', '已创建'], meaning: status(1), help: 'status 1 (created)' },
-  { en: ['processing'], zh: ['处理中'], meaning: status(2), help: 'status 2 (processing)' },
-  { en: ['queued'], zh: ['排队中'], meaning: status(3), help: 'status 3 (queued)' },
-  { en: ['pending'], zh: ['待定'], meaning: status(4), help: 'status 4 (pending)' },
-  { en: ['waiting'], zh: ['待用户响应', '待响应'], meaning: status(5), help: 'status 5 (waiting for the user)' },
-  { en: ['closed-by-bot', 'closed by bot'], zh: ['机器人关闭'], meaning: status(50), help: 'status 50 (closed by the bot)' },
-  { en: ['closed-by-agent', 'closed by agent'], zh: ['客服关闭'], meaning: status(51), help: 'status 51 (closed by an agent)' },
-  { en: ['closed-by-user', 'closed by user'], zh: ['用户关闭'], meaning: status(52), help: 'status 52 (closed by the user)' },
+  { en: ['closed'], zh: ['已关闭'], meaning: status(...CLOSED_STATUSES), help: 'status 50–52 (closed); before a time, closed then' },
+  ...STATUS_CODES.map((code) => ({ en: STATUS_WORDS.en[code]!, zh: STATUS_WORDS.zh[code]!, meaning: status(code), help: `status ${code}` })),
 
   // Time periods and the markers that say which time they filter.
   { en: ['today'], zh: ['今天', '今日'], meaning: period('today'), help: 'today so far' },
@@ -58,17 +53,19 @@ export const VOCABULARY: readonly VocabularyEntry[] = [
   { en: ['last month'], zh: ['上月', '上个月'], meaning: period('last-month'), help: 'the whole previous month' },
   { en: ['created'], zh: ['创建', '创建时间'], meaning: { kind: 'marker', field: 'created' }, help: 'time filters creation time (default)' },
   { en: ['updated'], zh: ['更新', '更新时间'], meaning: { kind: 'marker', field: 'updated' }, help: 'time filters update time' },
+  { en: ['closed in', 'closed at'], zh: ['关闭', '关闭时间'], meaning: { kind: 'marker', field: 'closed' }, help: 'time filters closing time (closed tickets)' },
 
   // People.
-  { en: ['agent'], zh: ['客服'], meaning: keyword('agent'), help: 'agent: @someone, ou_… or me' },
+  { en: ['agent', 'owner', 'by', 'assignee', 'assigned to'], zh: ['客服', '负责人', '处理人'], meaning: keyword('agent'), help: 'agent: a name, @someone, ou_… or me' },
   { en: ['mine'], zh: ['我的'], meaning: { kind: 'mine' }, help: 'my tickets (I am the agent)' },
-  { en: ['closed-by', 'closed by'], zh: ['关单人'], meaning: keyword('closedBy'), help: 'closed by: @someone, ou_… or me' },
+  { en: ['unassigned', 'no owner', 'no agent'], zh: ['未分配', '无人负责'], meaning: { kind: 'unassigned' }, help: 'open tickets no agent has' },
+  { en: ['closed-by', 'closed by'], zh: ['关单人'], meaning: keyword('closedBy'), help: 'closed by: a name, @someone, ou_… or me' },
   { en: ['guest', 'user'], zh: ['用户'], meaning: keyword('guest'), help: 'guest: a name, @someone or ou_…' },
 
   // Everything else.
   { en: ['solved', 'resolved'], zh: ['已解决'], meaning: { kind: 'solved', value: 2 }, help: 'solved' },
   { en: ['unsolved', 'unresolved'], zh: ['未解决'], meaning: { kind: 'solved', value: 1 }, help: 'not solved' },
-  { en: ['score', 'rating'], zh: ['评分'], meaning: keyword('score'), help: 'score 1, 2 or 3' },
+  { en: ['score', 'rating'], zh: ['评分'], meaning: keyword('score'), help: 'score 1, 2 or 3, or a range such as 1-3' },
   { en: ['unhappy', 'unsatisfied', 'dissatisfied'], zh: ['不满意'], meaning: { kind: 'score', value: 1 }, help: 'score 1' },
   { en: ['neutral'], zh: ['一般'], meaning: { kind: 'score', value: 2 }, help: 'score 2' },
   { en: ['happy', 'satisfied'], zh: ['满意'], meaning: { kind: 'score', value: 3 }, help: 'score 3' },
@@ -77,7 +74,7 @@ export const VOCABULARY: readonly VocabularyEntry[] = [
   { en: ['channel'], zh: ['渠道'], meaning: keyword('channel'), help: 'channel: api, qr, share, search or a number' },
   { en: ['tag'], zh: ['标签'], meaning: keyword('tag'), help: 'tag name (repeatable)' },
   { en: ['id', 'ticket-id'], zh: ['工单号', '单号'], meaning: keyword('id'), help: 'ticket id (digits)' },
-  { en: ['page'], zh: ['页码'], meaning: keyword('page'), help: `page number 1–${MAX_PAGE}` },
+  { en: ['page'], zh: ['页码'], meaning: keyword('page'), help: 'page number' },
 ];
 
 export interface ChannelName {

@@ -1,7 +1,7 @@
 // The demo helpdesk's people: agents (who answer tickets) and guests (who open them), Chinese and
 // English names alike. Ids are fixed open_ids so the console can offer them as mentions.
 import { stableHex } from '@helpdesk-bot/feishu-standin/ids';
-import type { RawTicketUser } from '@helpdesk-bot/feishu-standin';
+import type { RawAgentSchedule, RawTicketUser } from '@helpdesk-bot/feishu-standin';
 
 const openId = (seed: string): string => `ou_${stableHex(`demo:${seed}`, 32)}`;
 const avatar = (id: string): string => `https://example.com/avatar/${id.slice(3, 15)}.png`;
@@ -29,6 +29,13 @@ export const DEMO_AGENTS: readonly RawTicketUser[] = [
   person('agent:zhaomin', '赵敏', 'zhao.min@example.com', '财务共享中心', '杭州', 'CN'),
   person('agent:sarah', 'Sarah Lin', 'sarah.lin@example.com', 'People Ops', 'Shanghai', 'CN'),
 ];
+
+/** The agents as the helpdesk's agent schedules list them: some online, some offline or off duty. */
+export const DEMO_AGENT_SCHEDULES: readonly RawAgentSchedule[] = DEMO_AGENTS.map((a, i) => ({
+  status: [1, 1, 2, 1, 3, 1, 2][i] ?? 1,
+  agent: { id: a.id!, name: a.name!, ...(a.email ? { email: a.email } : {}), ...(a.department ? { department: a.department } : {}) },
+  schedule: [1, 2, 3, 4, 5].map((weekday) => ({ start_time: '09:00', end_time: '18:00', weekday })),
+}));
 
 /** Who closed a ticket the helpdesk's own bot closed. */
 export const HELPDESK_BOT: RawTicketUser = { id: openId('helpdesk-bot'), name: '服务台机器人 Helpdesk Assistant' };

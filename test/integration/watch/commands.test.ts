@@ -65,7 +65,7 @@ watch:
   });
 
   it('removes a watch by its number, lists them with /unwatch alone, and refuses a number it does not have', async () => {
-    expect((await replyTo(h, '/unwatch 7')).content).toContain("this chat's watches are numbered 1 to 2");
+    expect((await replyTo(h, '/unwatch 7')).content).toContain("this chat's watches are 1 and 2.");
     expect((await replyTo(h, '/unwatch two')).content).toContain('**two** is not a watch number');
     const listed = await replyTo(h, '/unwatch');
     expect(listed.content).toContain('**2.** Tag 账号');
@@ -73,6 +73,19 @@ watch:
     expect(removed.content).toContain('**Stopped watching**: Tag 账号');
     expect(removed.content).toContain('**1.** Tag VIP');
     expect(removed.content).not.toContain('**2.**');
+  });
+
+  it('never shifts a number: a new watch gets a new one, and a removed one says it is gone', async () => {
+    const added = await replyTo(h, '/watch tag 账号 open');
+    expect(added.content).toContain('/unwatch 3');
+    expect((await replyTo(h, '/unwatch 2')).content).toContain('Watch 2 had already been removed.');
+    const listed = (await replyTo(h, '/watch')).content;
+    expect(listed).toContain('**1.** Tag VIP');
+    expect(listed).toContain('**3.** Open · tag 账号');
+    // Removing watch 1 leaves watch 3 as 3.
+    expect((await replyTo(h, '/unwatch 1')).content).toContain('**3.** Open · tag 账号');
+    expect((await replyTo(h, '/unwatch 3')).content).toContain('**Stopped watching**: Open · tag 账号');
+    expect((await replyTo(h, '/watch tag VIP')).content).toContain('/unwatch 4');
   });
 
   it('posts in a direct message with nothing masked', async () => {
@@ -122,7 +135,8 @@ watch:
   it('keeps its watches across a restart (in the file named by state.file)', { timeout: 60_000 }, async () => {
     await h.restart();
     const list = await replyTo(h, '/watch');
-    expect(list.content).toContain('**1.** Tag VIP');
+    // Its number too: the 4th this chat had.
+    expect(list.content).toContain('**4.** Tag VIP');
     const before = postsTo(h, DM).length;
     await until('the subscription after the restart', () => h.standin.callsTo('helpdesk_subscribe').length >= 2);
     await h.standin.createTicket(newTicket({ tags: ['VIP'] }));

@@ -14,6 +14,7 @@ import type { Conversation, Message } from '../../../src/helpdesk/types.js';
 import { expectGolden } from '../../support/golden.js';
 import { markdownTexts, structureIn } from '../../support/markdown.js';
 import { fullConversation, fullTicket, sparseTicket } from '../../fixtures/tickets.js';
+import { buttons } from '../../support/harness.js';
 
 const tz = 'Asia/Shanghai';
 // 2021-03-28 19:00 in Shanghai: a few hours after the full ticket was closed.
@@ -41,9 +42,9 @@ describe('ticket card', () => {
     const card = ticketCard(full(), opts()) as { header: Json; body: { elements: { i18n_content?: { en_us: string; zh_cn: string } }[] } };
     const top = card.body.elements[0]!.i18n_content!;
     expect(top.en_us).toMatch(
-      /^💬 .*\n\*\*Guest\*\*: 王小明 · 财务部 · 杭州, CN · xiaoming\.wang&#64;example\.com\n\*\*Owner\*\*: Li Lei · also 韩梅梅 · collaborators Zhang Wei\n\*\*Closed\*\*: 1 h ago by Li Lei, after 2 h 46 min\n\*\*Tags\*\*: /,
+      /^💬 .*\n\*\*Guest\*\*: 王小明 · 财务部 · 杭州, CN · xiaoming\.wang&#64;example\.com\n\*\*Owner\*\*: Li Lei · also 韩梅梅 · collaborators Zhang Wei\n\*\*Closed\*\*: 19:20 \(1 h ago\) by Li Lei, after 2 h 46 min\n\*\*Tags\*\*: /,
     );
-    expect(top.zh_cn).toContain('**已关闭**：1小时前由 Li Lei 关闭，历时 2小时46分钟');
+    expect(top.zh_cn).toContain('**已关闭**：19:20（1小时前）由 Li Lei 关闭，历时 2小时46分钟');
     // The header carries the id and the status; the body repeats neither.
     expect(JSON.stringify(card.header)).toContain('Closed by agent');
     expect(JSON.stringify(card.body)).not.toContain('Closed by agent');
@@ -55,20 +56,21 @@ describe('ticket card', () => {
     const text = JSON.stringify(ticketCard(open, opts({ conversation: { total: 0, messages: [] } })));
     expect(text).toContain('Unassigned');
     expect(text).toContain('未分配');
-    expect(text).toContain('Open for**: 5 h, waiting for the user for 1 h');
-    expect(text).toContain('已开启**：5小时，等待用户回复 1小时');
+    // The card stays in its chat: how long, and since when.
+    expect(text).toContain('Open for**: 5 h (since 16:00), waiting for the customer for 1 h');
+    expect(text).toContain('已开启**：5小时（16:00 起），等待用户回复 1小时');
   });
 
-  it('says a ticket opened less than a minute ago opened "just now", not "1 min"', () => {
+  it('says a ticket opened less than a minute ago opened "just now", not "1 min", with the clock time so it does not freeze', () => {
     const card = (createdAt: number) => JSON.stringify(ticketCard({ ...toTicket(sparseTicket)!, status: 1, createdAt }, opts({ conversation: { total: 0, messages: [] } })));
     for (const createdAt of [NOW - 59_000, NOW, NOW + 5_000]) {
       const text = card(createdAt);
-      expect(text).toContain('Opened**: just now');
-      expect(text).toContain('已开启**：刚刚');
+      expect(text).toMatch(/Opened\*\*: (20:59|21:00) \(just now\)/);
+      expect(text).toMatch(/已开启\*\*：(20:59|21:00)（刚刚）/);
       expect(text).not.toMatch(/1 min|1分钟/);
     }
-    expect(card(NOW - 60_000)).toContain('Open for**: 1 min');
-    expect(card(NOW - 60_000)).toContain('已开启**：1分钟');
+    expect(card(NOW - 60_000)).toContain('Open for**: 1 min (since 20:59)');
+    expect(card(NOW - 60_000)).toContain('已开启**：1分钟（20:59 起）');
   });
 
   it('leaves a channel the API reports as 0 or unknown out, and keeps times in a collapsed panel', () => {
@@ -175,9 +177,9 @@ describe('problem cards', () => {
   });
   const examples = ['open today', 'mine 7d', '未关闭 今天', '我的 近7天'];
   it.each([
-    { kind: 'unknown-word' as const, word: 'tody', suggestion: 'today' },
-    { kind: 'missing-value' as const, word: 'agent', expected: '@someone, ou_… or me' },
-    { kind: 'bad-value' as const, word: 'page', value: '0', expected: 'a page number from 1 to 1000' },
+    { kind: 'unknown-words' as const, words: [{ word: 'tody', suggestion: 'today' }], fix: { label: 'open today', text: 'open today' } },
+    { kind: 'missing-value' as const, word: 'agent', expected: 'a name, @someone, ou_… or me' },
+    { kind: 'bad-value' as const, word: 'page', value: '0', expected: 'a page number such as 2' },
     { kind: 'conflict' as const, word: 'unsolved', detail: 'solved and unsolved' },
   ])('filter error $kind, each language with its own words and examples', (error) => {
     const card = problemCard({ kind: 'filter', error, examples });
@@ -187,6 +189,79 @@ describe('problem cards', () => {
     expect(md.zh_cn).not.toContain('/tickets open today');
     expect(md.en_us).toContain('/tickets open today');
     expect(md.zh_cn).not.toMatch(/someone|page number|solved and/);
+  });
+
+  const fixes = (card: Json) => buttons(card).map((b) => [b.text, b.value]);
+  it('names every word not understood, each with its nearest, and runs the corrected query from a button', () => {
+    const error = {
+      kind: 'unknown-words' as const,
+      words: [{ word: 'opne', suggestion: 'open' }, { word: 'urgnet', suggestion: 'tag Urgent' }, { word: '<b>x</b>' }],
+      fix: { label: 'open tag Urgent', text: 'open tag Urgent' },
+    };
+    const card = problemCard({ kind: 'filter', error, examples }, [{ run: 'fix' }]);
+    expectGolden('problem-filter-unknown-words-several', card);
+    const text = JSON.stringify(card);
+    expect(text).toContain("I don't understand **opne**, **urgnet** and **&#60;b&#62;x&#60;/b&#62;**.");
+    expect(text).toContain('**opne** → **open**');
+    expect(text).toContain('**urgnet** → **tag Urgent**');
+    expect(fixes(card)).toEqual([['/tickets open tag Urgent', { run: 'fix' }]]);
+    // No button value: no button (a watch's card, say).
+    expect(buttons(problemCard({ kind: 'filter', error, examples }))).toEqual([]);
+  });
+
+  it('an unknown tag names the tags in use, the nearest as a button, and how to search for it anyway', () => {
+    const card = problemCard({ kind: 'filter', error: { kind: 'unknown-tag', tag: 'vlp', inUse: ['VIP', '报销', 'Urgent'], fix: { label: 'VIP', text: 'tag VIP' } }, examples }, [{ tag: 'VIP' }]);
+    expectGolden('problem-filter-unknown-tag', card);
+    const text = JSON.stringify(card);
+    expect(text).toContain('The helpdesk has no tag called **vlp**. Tags in use: **VIP**, **报销**, **Urgent**.');
+    expect(text).toContain('To search for it anyway, quote it: **tag \\"vlp\\"**');
+    expect(fixes(card)).toEqual([['VIP', { tag: 'VIP' }]]);
+  });
+
+  it('a name several people have: a button for each', () => {
+    const error = {
+      kind: 'which-person' as const,
+      word: 'agent',
+      value: '王',
+      choices: [
+        { label: '王磊', text: 'agent 王磊' },
+        { label: '王芳', text: 'agent 王芳' },
+      ],
+    };
+    const card = problemCard({ kind: 'filter', error, examples }, [{ p: 1 }, { p: 2 }]);
+    expectGolden('problem-filter-which-person', card);
+    expect(JSON.stringify(card)).toContain('**王** could be several people: **王磊** and **王芳**.');
+    expect(fixes(card)).toEqual([
+      ['王磊', { p: 1 }],
+      ['王芳', { p: 2 }],
+    ]);
+  });
+
+  it('a name nobody has: where names come from, the nearest, and mentioning instead', () => {
+    const card = problemCard({ kind: 'filter', error: { kind: 'unknown-person', word: 'agent', value: '王蕾', choices: [{ label: '王磊', text: 'agent 王磊' }] }, examples }, [{ p: 1 }]);
+    expectGolden('problem-filter-unknown-person', card);
+    const text = JSON.stringify(card);
+    expect(text).toContain('No one called **王蕾** is known');
+    expect(text).toContain('Did you mean **王磊**?');
+    expect(fixes(card)).toEqual([['王磊', { p: 1 }]]);
+    const two = problemCard(
+      {
+        kind: 'filter',
+        error: {
+          kind: 'unknown-person',
+          word: 'agent',
+          value: '王蕾',
+          choices: [
+            { label: '王磊', text: 'agent 王磊' },
+            { label: '王芳', text: 'agent 王芳' },
+          ],
+        },
+        examples,
+      },
+      [{ p: 1 }, { p: 2 }],
+    );
+    expect(JSON.stringify(two)).toContain('Did you mean **王磊** or **王芳**?');
+    expect(fixes(two).map(([t]) => t)).toEqual(['王磊', '王芳']);
   });
 
   it('names a bad date once, and gives a readable limit', () => {

@@ -79,6 +79,8 @@ describe('a list card reached by the form', () => {
         page: 1,
         pageSize: 10,
         total: 10,
+        lastPage: 1,
+        capped: false,
         tickets,
         timezone: tz,
         now: NOW,

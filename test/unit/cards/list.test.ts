@@ -23,7 +23,10 @@ function data(overrides: Partial<ListCardData> = {}): ListCardData {
     page: 1,
     pageSize: 10,
     total: 40,
+    lastPage: 4,
+    capped: false,
     tickets: tickets.slice(0, 10),
+    questions: new Map(tickets.map((t, i) => [t.id, i % 3 === 2 ? '' : `Question of ${t.id}: the VPN <b>drops</b> *every* ten minutes, again and again, since the office move on Monday morning`])),
     timezone: tz,
     now: NOW,
     actions: { open: (id) => value(`open ${id}`), next: value('next'), paged: true, refresh: value('refresh') },
@@ -37,19 +40,31 @@ describe('list card', () => {
   it('names the query in its title, with the count, the page and when it was fetched', () => {
     const card = listCard(data());
     expectGolden('list-page1', card);
-    expect(header(card).title.content).toBe('Open · today');
+    expect(header(card).title.content).toBe('Open · created today');
     expect(header(card).subtitle.content).toBe('40 tickets · page 1 of 4');
     expect(header(card).subtitle.i18n_content!.zh_cn).toBe('共 40 个工单 · 第 1/4 页');
     expect(JSON.stringify(card)).toContain('as of 14:05:00');
     expect(JSON.stringify(card).match(/"content":"Open"/g)).toHaveLength(10);
   });
 
-  it('leads each row with the guest and the state; the id comes second', () => {
+  it('leads each row with the guest and the state, then the question on one line, clipped and escaped; the id comes last', () => {
     const text = JSON.stringify(listCard(data()));
     const first = tickets[0]!;
     expect(text).toContain(`**${first.guest!.name}** <text_tag color='`);
     expect(text).toContain(`<font color='grey'>#${first.id}</font>`);
-    expect(text).toMatch(/ · (just now|\d+ (min|h) ago)/);
+    expect(text).toMatch(/ · opened (just now|\d+ (min|h) ago)/);
+    expect(text).toContain(`\\n💬 Question of ${first.id}&#58; the VPN &#60;b&#62;drops&#60;/b&#62; &#42;every&#42; ten minutes, agai…\\n`);
+    // About one line whatever the script: a Chinese character takes the room of two letters.
+    const zh = JSON.stringify(listCard(data({ questions: new Map([[first.id, '报销单提交不了'.repeat(10)]]) })));
+    expect(zh).toContain(`💬 ${'报销单提交不了'.repeat(6).slice(0, 39)}…`);
+    // A question that is empty, or not loaded (yet, or at all), says nothing: 7 of the 10 rows have one.
+    expect(text).not.toContain(`💬 Question of ${tickets[2]!.id}`);
+    const rows = JSON.stringify(listCard(data({ questions: new Map([[first.id, 'Only this one']]) })));
+    expect(rows.match(/💬 /g)).toHaveLength(3); // the row's markdown: content, and each language
+    expect(rows).toContain('💬 Only this one');
+    const closed = JSON.stringify(listCard(data({ tickets: [{ ...first, status: 51, closedAt: NOW - 20 * 60_000 }] })));
+    expect(closed).toContain('closed 20 min ago');
+    expect(closed).toContain('20分钟前关闭');
     const unassigned = JSON.stringify(listCard(data({ tickets: [{ ...first, agents: [], agentOwner: undefined } as Ticket] })));
     expect(unassigned).toContain("<font color='grey'>Unassigned</font>");
   });
@@ -89,8 +104,27 @@ describe('list card', () => {
   });
 
   it('says when paging is capped at 10,000 rows', () => {
-    const capped = JSON.stringify(listCard(data({ total: 25_000 })));
+    const capped = JSON.stringify(listCard(data({ total: 25_000, lastPage: 1000, capped: true })));
     expect(capped).toContain('at most the first 10,000 tickets (page 1000)');
+  });
+
+  it('says when the bot filtered the matches itself and could not read them all', () => {
+    expect(JSON.stringify(listCard(data({ read: { count: 1000, of: 4321 } })))).toContain('the bot read the first 1,000 of the 4,321 tickets matching the rest');
+  });
+
+  it('says which agent a row is on when the list is for an agent who does not own it', () => {
+    const t = {
+      ...tickets[0]!,
+      agentOwner: { id: 'ou_owner', name: '王磊' },
+      agents: [
+        { id: 'ou_owner', name: '王磊' },
+        { id: 'ou_cj', name: '陈静' },
+      ],
+    };
+    const text = JSON.stringify(listCard(data({ tickets: [t], agentId: 'ou_cj' })));
+    expect(text).toContain("王磊 · <font color='grey'>also 陈静</font>");
+    expect(text).toContain("<font color='grey'>其他客服 陈静</font>");
+    expect(JSON.stringify(listCard(data({ tickets: [t], agentId: 'ou_owner' })))).not.toContain('also');
   });
 
   it('keeps the reply body under 30 KB at the largest page size (15) with long data', () => {
@@ -115,8 +149,8 @@ describe('describeQuery', () => {
   it.each([
     [{}, 'All tickets'],
     [{ statuses: [50, 51, 52] }, 'Closed'],
-    [{ statuses: [2, 4] }, 'Processing or Pending'],
-    [{ created: { start: Date.UTC(2026, 10, 19, 16), end: Date.UTC(2026, 10, 20, 15, 59, 59, 999) } }, '2026-11-20'],
+    [{ statuses: [2, 4] }, 'In progress or Pending'],
+    [{ created: { start: Date.UTC(2026, 10, 19, 16), end: Date.UTC(2026, 10, 20, 15, 59, 59, 999) } }, 'Created 2026-11-20'],
     [{ updated: { start: Date.UTC(2026, 9, 31, 16), end: Date.UTC(2026, 10, 20, 15, 59, 59, 999) } }, 'Updated 2026-11-01 → 2026-11-20'],
     [{ agentId: 'ou_a' }, 'Agent Alice'],
     [{ agentId: 'ou_unknown' }, 'Agent ou_unknown'],
@@ -132,6 +166,22 @@ describe('describeQuery', () => {
       mine: true,
       times: { created: { kind: 'span', amount: 7, unit: 'days' }, updated: { kind: 'period', period: 'today' } },
     });
-    expect(q).toEqual({ en_us: 'Open · last 7 days · updated today · mine', zh_cn: '未关闭 · 近7天 · 更新于 今天 · 我负责的' });
+    expect(q).toEqual({ en_us: 'Open · created in the last 7 days · updated today · mine', zh_cn: '未关闭 · 近7天创建 · 今天更新 · 我负责的' });
+  });
+
+  it('says which time a time filters, closing time as well', () => {
+    const closed = describeQuery({ statuses: [50, 51, 52] }, {}, tz, { times: { closed: { kind: 'period', period: 'yesterday' } } });
+    expect(closed).toEqual({ en_us: 'Closed yesterday', zh_cn: '昨天关闭' });
+    const byAgent = describeQuery({ statuses: [51] }, {}, tz, { times: { closed: { kind: 'span', amount: 7, unit: 'days' } } });
+    expect(byAgent.en_us).toBe('Closed by agent · closed in the last 7 days');
+    const today = describeQuery({}, {}, tz, { times: { created: { kind: 'period', period: 'today' } } });
+    expect(today).toEqual({ en_us: 'Created today', zh_cn: '今天创建' });
+    const dates = describeQuery({}, {}, tz, { times: { created: { kind: 'days', from: { year: 2026, month: 11, day: 1 }, to: { year: 2026, month: 11, day: 20 } } } });
+    expect(dates).toEqual({ en_us: 'Created 2026-11-01 → 2026-11-20', zh_cn: '创建于 2026-11-01 → 2026-11-20' });
+  });
+
+  it('says unassigned and a score range', () => {
+    expect(describeQuery({ statuses: [1, 2, 3, 4, 5] }, {}, tz, { unassigned: true }).en_us).toBe('Open · unassigned');
+    expect(describeQuery({}, {}, tz, { scores: [1, 2, 3] })).toEqual({ en_us: 'Score 1–3', zh_cn: '评分 1–3' });
   });
 });

@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkCard } from '@helpdesk-bot/feishu-standin/cards';
 import { boardCard } from '../../../src/cards/board.js';
 import { dailyDigestCard, digestSettingCard } from '../../../src/cards/dailyDigest.js';
-import { describeQuery } from '../../../src/cards/describe.js';
-import { BODY_LIMIT_BYTES, replyBodyBytes, type Json } from '../../../src/cards/kit.js';
+import { BODY_LIMIT_BYTES, l, replyBodyBytes, type Json } from '../../../src/cards/kit.js';
 import { problemCard } from '../../../src/cards/problem.js';
 import { statsCard, type StatsCardData, type StatsParts } from '../../../src/cards/stats.js';
 import type { Problem } from '../../../src/commands/problems.js';
@@ -60,7 +59,7 @@ const done: StatsParts = {
 };
 
 const data = (parts: StatsParts, extra: Partial<StatsCardData> = {}): StatsCardData => ({
-  query: describeQuery({}, {}, tz, { times: { created: { kind: 'span', amount: 7, unit: 'days' } } }),
+  query: l('近7天', 'Last 7 days'),
   range: week,
   ...bucketsOf(week, tz),
   parts,
@@ -233,15 +232,16 @@ describe('the board’s chart of the day', () => {
 describe('problem cards of /stats and /digest', () => {
   const problems: Problem[] = [
     { kind: 'stats-filter', word: 'today', why: 'updated' },
+    { kind: 'stats-filter', word: 'unassigned', why: 'unassigned' },
     { kind: 'digest-time', input: 'tomorrow' },
     { kind: 'digest-limit', max: 1000 },
   ];
   it.each(problems)('$kind', (problem) => {
-    expectGolden(`problem-${problem.kind}`, valid(problemCard(problem)));
+    expectGolden(`problem-${problem.kind}${problem.kind === 'stats-filter' && problem.why !== 'updated' ? `-${problem.why}` : ''}`, valid(problemCard(problem)));
   });
 
   it('shows /stats examples after a filter error of /stats', () => {
-    const text = JSON.stringify(problemCard({ kind: 'filter', error: { kind: 'unknown-word', word: 'opne', suggestion: 'open' }, examples: ['7d', '近30天'], command: '/stats' }));
+    const text = JSON.stringify(problemCard({ kind: 'filter', error: { kind: 'unknown-words', words: [{ word: 'opne', suggestion: 'open' }] }, examples: ['7d', '近30天'], command: '/stats' }));
     expect(text).toContain('`/stats 7d`');
     expect(text).toContain('`/stats 近30天`');
     expect(text).not.toContain('/tickets');

@@ -6,7 +6,7 @@ import { describeQuery } from '../../../src/cards/describe.js';
 import { replyBodyBytes, BODY_LIMIT_BYTES, type Json } from '../../../src/cards/kit.js';
 import { problemCard } from '../../../src/cards/problem.js';
 import type { Problem } from '../../../src/commands/problems.js';
-import { digestCard, watchCreatedCard, watchListCard, watchPostCard } from '../../../src/cards/watch.js';
+import { digestCard, watchCreatedCard, watchesLabel, watchListCard, watchPostCard } from '../../../src/cards/watch.js';
 import { toTicket } from '../../../src/helpdesk/map.js';
 import { checkCard } from '@helpdesk-bot/feishu-standin/cards';
 import type { BoardCounts } from '../../../src/cards/board.js';
@@ -51,8 +51,9 @@ describe('watch cards', () => {
     const card = valid(
       watchListCard({
         watches: [
-          { label, since: NOW - 3 * 24 * 3600_000, unwatch: value('u1') },
-          { label: describeQuery({ agentId: 'ou_x' }, { ou_x: '[evil](http://x)' }, tz), since: NOW - 60_000, unwatch: value('u2') },
+          { number: 1, label, since: NOW - 3 * 24 * 3600_000, unwatch: value('u1') },
+          // Watch 2 was removed: numbers are never reused nor shifted.
+          { number: 3, label: describeQuery({ agentId: 'ou_x' }, { ou_x: '[evil](http://x)' }, tz), since: NOW - 60_000, unwatch: value('u2') },
         ],
         max: 20,
         timezone: tz,
@@ -73,7 +74,7 @@ describe('watch cards', () => {
     expectGolden('watch-post', group);
     const text = JSON.stringify(group);
     expect(text).toContain('New ticket · watching Open · tag VIP');
-    expect(text).toContain('Processing');
+    expect(text).toContain('In progress');
     expect(text).not.toContain('xiaoming.wang');
     expect(text).toContain('changed 16:35 · as of 21:00:00');
     const dm = JSON.stringify(valid(watchPostCard(toTicket(sparseTicket)!, { label, change: 'updated', timezone: tz, now: NOW, hide: [], actions: { open: value('open') } })));
@@ -90,7 +91,9 @@ describe('watch cards', () => {
 
   it('sends a digest of many at once: a count, the newest ten, and Show all', () => {
     const tickets = Array.from({ length: 14 }, (_, i) => ({ ...toTicket(fullTicket)!, id: String(7300000000000000000n + BigInt(i)), status: 1, createdAt: NOW - i * 60_000 }));
-    const card = valid(digestCard({ label, tickets, timezone: tz, now: NOW, hideGuestName: false, actions: { open: (id) => value(`open ${id}`), all: value('all') } }));
+    const one = [{ number: 1, label, all: value('all') }];
+    const questions = new Map(tickets.map((t, i) => [t.id, i === 0 ? 'My laptop will not charge' : '']));
+    const card = valid(digestCard({ watches: one, tickets, questions, timezone: tz, now: NOW, hideGuestName: false, actions: { open: (id) => value(`open ${id}`) } }));
     expectGolden('watch-digest', card);
     const text = JSON.stringify(card);
     expect(text).toContain('14 tickets match');
@@ -98,10 +101,38 @@ describe('watch cards', () => {
     expect(text).toContain('4 more not listed here.');
     expect(text.match(/"open 73/g)).toHaveLength(10);
     expect(text).toContain('Show all matching');
+    // The question, and times that still say when after the card has sat in the chat a while.
+    expect(text).toContain('💬 My laptop will not charge');
+    expect(text).toContain('opened 21:00 (just now)');
+    expect(text).toContain('21:00（刚刚）创建');
     // In a group that hides names, rows lead with the id instead of the guest.
-    const masked = JSON.stringify(digestCard({ label, tickets, timezone: tz, now: NOW, hideGuestName: true, actions: { open: (id) => value(id), all: value('all') } }));
+    const masked = JSON.stringify(digestCard({ watches: one, tickets, timezone: tz, now: NOW, hideGuestName: true, actions: { open: (id) => value(id) } }));
     expect(masked).not.toContain('王小明');
-    expect(structure(digestCard({ label, tickets: [toTicket(hostile)!], timezone: tz, now: NOW, hideGuestName: false, actions: { open: () => value('o'), all: value('a') } }))).toEqual([]);
+    expect(structure(digestCard({ watches: one, tickets: [toTicket(hostile)!], timezone: tz, now: NOW, hideGuestName: false, actions: { open: () => value('o') } }))).toEqual([]);
+  });
+
+  it('makes one digest for the chat when several of its watches matched, with a Show button for each', () => {
+    const tickets = Array.from({ length: 5 }, (_, i) => ({ ...toTicket(fullTicket)!, id: String(7300000000000000000n + BigInt(i)), status: 1, createdAt: NOW - i * 60_000 }));
+    const two = [
+      { number: 1, label, all: value('all 1') },
+      { number: 4, label: describeQuery({ statuses: [1, 2, 3, 4, 5] }, {}, tz, { unassigned: true }), all: value('all 4') },
+    ];
+    const text = JSON.stringify(valid(digestCard({ watches: two, tickets, timezone: tz, now: NOW, hideGuestName: false, actions: { open: (id) => value(id) } })));
+    expect(text).toContain('watching 1. Open · tag VIP; 4. Open · unassigned');
+    expect(text).toContain("came to match this chat's watches 1, 4");
+    expect(text).toContain('All of watch 1');
+    expect(text).toContain('All of watch 4');
+  });
+
+  it('names every watch a post matched', () => {
+    const labels = watchesLabel([
+      { number: 1, label },
+      { number: 2, label: describeQuery({ statuses: [1, 2, 3, 4, 5] }, {}, tz) },
+    ]);
+    const ticket = { ...toTicket(fullTicket)!, status: 2, closedAt: undefined, closedBy: undefined };
+    const text = JSON.stringify(valid(watchPostCard(ticket, { label: labels, change: 'created', question: 'Where is my <refund>?', timezone: tz, now: NOW, hide: [], actions: { open: value('o') } })));
+    expect(text).toContain('New ticket · watching 1. Open · tag VIP; 2. Open');
+    expect(text).toContain('💬 Where is my &#60;refund&#62;?');
   });
 });
 
@@ -121,7 +152,7 @@ describe('board card', () => {
       { id: 'ou_a', name: '王磊', count: 11 },
       { id: 'ou_b', name: 'Emily Zhang', count: 9 },
     ],
-    oldest: { id: '7518854131221400880', createdAt: NOW - 35 * 24 * 3600_000 },
+    oldest: { id: '7518854131221400880', createdAt: NOW - 35 * 24 * 3600_000, question: 'How do I reset my VPN certificate?' },
   };
   const actions = { status: (code: number) => value(`status ${code}`), unassigned: value('unassigned'), agent: (id: string) => value(`agent ${id}`), oldest: value('oldest'), refresh: value('refresh') };
 
@@ -129,7 +160,17 @@ describe('board card', () => {
     const card = valid(boardCard({ counts, timezone: tz, now: NOW, actions }));
     expectGolden('board', card);
     const text = JSON.stringify(card);
-    for (const shown of ['New · 6', 'Processing · 14', 'Waiting on the customer · 8', 'Unassigned · 11', '王磊 · 11', '#7518854131221400880, open for 35 d', '38 open tickets', '按状态'])
+    for (const shown of [
+      'New · 6',
+      'In progress · 14',
+      'Waiting for customer · 8',
+      'Unassigned · 11',
+      '王磊 · 11',
+      '#7518854131221400880, open for 35 d (since 02-21 21:00)',
+      '38 open tickets',
+      '按状态',
+      '💬 How do I reset my VPN certificate?',
+    ])
       expect(text).toContain(shown);
     // Nothing to open behind a zero.
     expect(buttons(card).find((b) => b.text === 'Queued · 0')).toMatchObject({ disabled: true, value: undefined });
@@ -155,7 +196,7 @@ describe('watch problems', () => {
     { kind: 'watch-filter', word: 'today', why: 'time' },
     { kind: 'watch-limit', max: 20, scope: 'chat' },
     { kind: 'watch-duplicate', number: 2 },
-    { kind: 'unwatch-number', input: '7', count: 2 },
+    { kind: 'unwatch-number', input: '7', numbers: [1, 3] },
     { kind: 'watch-refused', contact: 'the IT desk' },
   ];
   it.each(problems)('$kind', (problem) => {
@@ -165,6 +206,7 @@ describe('watch problems', () => {
   it('say what to do in the other cases too', () => {
     expect(JSON.stringify(problemCard({ kind: 'watch-filter', word: 'page 2', why: 'page' }))).toContain('is a page: a watch posts matching tickets one by one');
     expect(JSON.stringify(problemCard({ kind: 'watch-limit', max: 1000, scope: 'bot' }))).toContain('The bot has 1000 watches across all chats');
-    expect(JSON.stringify(problemCard({ kind: 'unwatch-number', input: '1', count: 0 }))).toContain('This chat has no watches, so there is no **1**.');
+    expect(JSON.stringify(problemCard({ kind: 'unwatch-number', input: '1', numbers: [] }))).toContain('This chat has no watches, so there is no **1**.');
+    expect(JSON.stringify(problemCard({ kind: 'unwatch-number', input: '7', numbers: [1, 3] }))).toContain("this chat's watches are 1 and 3.");
   });
 });

@@ -28,7 +28,7 @@ describe('upstream and cache settings', () => {
         messages_max_queue: 1000,
       },
     });
-    expect(result.config.cache).toEqual({ ticket_ttl_ms: 30_000, ticket_max_entries: 5000, list_ttl_ms: 30_000, list_max_entries: 1000 });
+    expect(result.config.cache).toEqual({ ticket_ttl_ms: 30_000, ticket_max_entries: 5000, list_ttl_ms: 30_000, list_max_entries: 1000, question_max_entries: 10_000 });
     expect(result.config.server.shutdown_timeout_ms).toBe(15_000);
   });
 

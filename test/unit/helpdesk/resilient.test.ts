@@ -13,7 +13,13 @@ const TTL = 30_000;
 const OPTIONS: ResilientHelpdeskOptions = {
   retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, timeoutMs: 5000, minAttemptMs: 50 },
   limits: { get: { rate: 10, windowMs: 1100 }, list: { rate: 5, windowMs: 1100 }, messages: { rate: 10, windowMs: 1100 }, queue: { maxQueue: 100, maxWaitMs: 5000 } },
-  cache: { ticket: { maxEntries: 100, ttlMs: TTL }, list: { maxEntries: 100, ttlMs: TTL }, conversation: { maxEntries: 100, ttlMs: TTL } },
+  cache: {
+    ticket: { maxEntries: 100, ttlMs: TTL },
+    list: { maxEntries: 100, ttlMs: TTL },
+    conversation: { maxEntries: 100, ttlMs: TTL },
+    question: { maxEntries: 100, ttlMs: 30 * 24 * 3600_000 },
+    agents: { maxEntries: 1, ttlMs: 600_000 },
+  },
   budgetMs: 8000,
   replyReserveMs: 2000,
   cutoff: () => Infinity,
@@ -23,13 +29,13 @@ const ticket = (id: string, version = 1): Ticket => ({ id, status: version, agen
 
 /** An inner helpdesk whose answers tests set; it records each call and can be held or failed. */
 function scripted() {
-  const calls: { api: 'get' | 'list' | 'messages'; args: unknown[] }[] = [];
+  const calls: { api: 'get' | 'list' | 'messages' | 'agents'; args: unknown[] }[] = [];
   const state = {
     version: 1,
     failures: [] as Error[],
     hold: undefined as Promise<void> | undefined,
   };
-  const answer = async <T>(api: 'get' | 'list' | 'messages', args: unknown[], value: () => T, o?: CallOptions): Promise<T> => {
+  const answer = async <T>(api: 'get' | 'list' | 'messages' | 'agents', args: unknown[], value: () => T, o?: CallOptions): Promise<T> => {
     calls.push({ api, args });
     if (o?.stats) o.stats.upstreamCalls++;
     if (state.hold) await state.hold;
@@ -41,6 +47,9 @@ function scripted() {
     getTicket: (id, o) => answer('get', [id], () => ticket(id, state.version), o),
     listTickets: (filter, page, pageSize, o) => answer('list', [filter, page, pageSize], (): TicketPage => ({ total: 1, tickets: [{ ...ticket('1', state.version), comments: [] }] }), o),
     getConversation: (id, o) => answer('messages', [id], () => ({ total: state.version, messages: [{ id: `${id}-m`, kind: 'text', text: `v${state.version}` }] }), o),
+    firstMessage: (id, guestId, o) => answer('messages', [id, guestId], () => `question ${id} v${state.version}`, o),
+    knownFirstMessages: async () => new Map(),
+    agents: (o) => answer('agents', [], () => [{ id: 'ou_a', name: `Agent v${state.version}` }], o),
   };
   return { inner, calls, state };
 }
@@ -242,5 +251,49 @@ describe('limits and budget', () => {
     cutoff.at = time.clock() + 1000; // less than reply_reserve (2000): no time for a lookup
     await expect(time.run(helpdesk.getTicket('1', { deadline: time.clock() + 8000 }))).rejects.toMatchObject({ kind: 'busy' });
     expect(calls).toEqual([]);
+  });
+});
+
+describe('first messages', () => {
+  it('are asked for once per ticket and kept: a refresh does not ask again, a new version is never seen', async () => {
+    const { helpdesk, time, calls, state } = setup();
+    expect(await time.run(helpdesk.firstMessage('1', 'ou_g'))).toBe('question 1 v1');
+    state.version = 2;
+    await time.advance(TTL * 10);
+    expect(await time.run(helpdesk.firstMessage('1', 'ou_g', { fresh: true }))).toBe('question 1 v1');
+    expect(calls.filter((c) => c.api === 'messages')).toEqual([{ api: 'messages', args: ['1', 'ou_g'] }]);
+  });
+
+  it('tells which are at hand without asking for the others', async () => {
+    const { helpdesk, time, calls } = setup();
+    await time.run(helpdesk.firstMessage('1', undefined));
+    const known = await helpdesk.knownFirstMessages(['1', '2']);
+    expect([...known]).toEqual([['1', 'question 1 v1']]);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('never keeps a failure', async () => {
+    const { helpdesk, time, calls, state } = setup();
+    state.failures.push(new PlatformError('bad-request', 'no'));
+    await expect(time.run(helpdesk.firstMessage('1', undefined))).rejects.toMatchObject({ kind: 'bad-request' });
+    expect(await time.run(helpdesk.firstMessage('1', undefined))).toBe('question 1 v1');
+    expect(calls).toHaveLength(2);
+  });
+});
+
+describe('background calls', () => {
+  it('take at most half the rate, so a typed lookup arriving behind a burst of them goes out within one slot', async () => {
+    const { helpdesk, time } = setup({ limits: { ...OPTIONS.limits, queue: { maxQueue: 100, maxWaitMs: 60_000 } } });
+    const sentAt = new Map<string, number>();
+    const deadline = time.clock() + 60_000;
+    const background = Promise.all(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'].map((id) => helpdesk.firstMessage(id, undefined, { background: true, deadline }).then(() => sentAt.set(id, time.clock()))));
+    await time.advance(300);
+    const typed = helpdesk.getConversation('typed', { deadline }).then(() => sentAt.set('typed', time.clock()));
+    await time.run(Promise.all([background, typed]));
+    const started = 1_000_000;
+    // Ten background calls at 5 a second (every 220 ms), not 10 (every 110 ms).
+    expect(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'].map((id) => sentAt.get(id)! - started)).toEqual([0, 220, 440, 660, 880, 1100, 1320, 1540, 1760, 1980]);
+    // Asked at +300, it went out in the free slot between two of them, not after all ten.
+    expect(sentAt.get('typed')! - started).toBeLessThanOrEqual(300 + 110);
   });
 });

@@ -33,7 +33,14 @@ describe('parseStats', () => {
     expect(parse('12mo')).toMatchObject({ query: { period: '12mo' } });
   });
 
+  it('counts the closed tickets of a period for `closed <time>`, and refuses what the list API cannot count', () => {
+    expect(parse('closed 30d')).toEqual({ query: { filter: { statuses: [50, 51, 52] }, names: {}, period: '30d' } });
+    expect(parse('unassigned')).toEqual({ problem: { kind: 'stats-filter', word: 'unassigned', why: 'unassigned' } });
+    expect(parse('score 1-2 7d')).toEqual({ problem: { kind: 'stats-filter', word: '1-2', why: 'scores' } });
+    expect(parse('closed yesterday created 7d')).toEqual({ problem: { kind: 'stats-filter', word: 'yesterday', why: 'two-times' } });
+  });
+
   it('answers a word it does not know as /tickets does, with /stats examples', () => {
-    expect(parse('opne 7d')).toMatchObject({ problem: { kind: 'filter', error: { kind: 'unknown-word', word: 'opne', suggestion: 'open' }, command: '/stats' } });
+    expect(parse('opne 7d')).toMatchObject({ problem: { kind: 'filter', error: { kind: 'unknown-words', words: [{ word: 'opne', suggestion: 'open' }] }, command: '/stats' } });
   });
 });

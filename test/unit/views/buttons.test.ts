@@ -72,12 +72,11 @@ describe('button values', () => {
     const ticket = { view: { kind: 'ticket' as const, ticketId: '123' }, fresh: false, chatId: 'oc_group1', chatType: 'group' as const };
     const sign = (unsigned: object) => ({ ...unsigned, s: createHmac('sha256', key).update(canonical(unsigned)).digest('base64url') });
 
-    it('carry the action and the one person a button is for; a plain view stays version 2', () => {
+    it('carry the action and the one person a button is for', () => {
       const send = values.encode({ ...ticket, act: { op: 'send', text: '您好，已处理 <b>', draft: 'd0123456789' }, for: 'ou_chen' });
       expect(send.v).toBe(3);
       expect(values.decode(send)).toEqual({ ok: true, action: { ...ticket, issuedAt: Math.floor(now / 1000), act: { op: 'send', text: '您好，已处理 <b>', draft: 'd0123456789' }, for: 'ou_chen' } });
       expect(values.decode(values.encode({ ...ticket, act: { op: 'close', solved: 1 } }))).toMatchObject({ ok: true, action: { act: { op: 'close', solved: 1 } } });
-      expect(values.encode(ticket).v).toBe(2);
     });
 
     it('refuse a changed action, person or text, and an action on another view or in an older version', () => {
@@ -131,7 +130,7 @@ describe('button values', () => {
   });
 });
 
-describe('time words in button values (version 2)', () => {
+describe('time words in button values (versions 2 and 3)', () => {
   const today: Omit<Action, 'issuedAt'> = {
     view: { kind: 'list', list: { filter: { statuses: [1, 2, 3, 4, 5] }, times: { created: 'today', updated: '7d' }, page: 1, names: {} } },
     fresh: true,
@@ -141,7 +140,7 @@ describe('time words in button values (version 2)', () => {
 
   it('keep relative times as words, not as a fixed range', () => {
     const value = values.encode(today);
-    expect(value).toMatchObject({ v: 2, l: { f: { statuses: [1, 2, 3, 4, 5] }, w: { c: 'today', u: '7d' } } });
+    expect(value).toMatchObject({ v: 3, l: { f: { statuses: [1, 2, 3, 4, 5] }, w: { c: 'today', u: '7d' } } });
     expect(JSON.stringify(value)).not.toMatch(/start|end/);
     expect(values.decode(value)).toMatchObject({ ok: true, action: today });
   });
@@ -181,5 +180,44 @@ describe('time words in button values (version 2)', () => {
     for (const bad of [{ k: 'b', t: '123' }, { k: 'w', u: 'w0123456789abcdef' }, { k: 'u' }, { k: 'u', u: 'not-a-watch' }, { k: 'l', u: 'w0123456789abcdef', l: { f: {}, p: 1 } }, { k: 'b', x: 2 }]) {
       expect(values.decode(sign({ ...base, ...bad }))).toEqual({ ok: false, reason: 'malformed value' });
     }
+  });
+});
+
+describe("version 3: a closing time, a score range and the list's anchor", () => {
+  const sign = (unsigned: object) => ({ ...unsigned, s: createHmac('sha256', key).update(canonical(unsigned)).digest('base64url') });
+  const anchored: Omit<Action, 'issuedAt'> = {
+    view: { kind: 'list', list: { filter: { statuses: [50, 51, 52] }, times: { closed: 'yesterday' }, scores: [1, 2, 3], anchor: 1_763_799_000_000, page: 2, names: {}, unassigned: true } },
+    fresh: false,
+    chatId: 'oc_group1',
+    chatType: 'group',
+  };
+
+  it('carry them, and the anchor on to the next page and back from a ticket', () => {
+    const value = values.encode(anchored);
+    expect(value).toMatchObject({ v: 3, l: { w: { d: 'yesterday' }, r: [1, 2, 3], t: 1_763_799_000_000, a: 1 } });
+    expect(values.decode(value)).toMatchObject({ ok: true, action: anchored });
+    const back = { ...anchored, view: { kind: 'ticket' as const, ticketId: '123', back: (anchored.view as unknown as { list: never }).list } };
+    expect(values.decode(values.encode(back))).toMatchObject({ ok: true, action: back });
+  });
+
+  it('old buttons keep working: a version 2 value, as cards sent before carry it, still answers', () => {
+    const v2 = sign({ v: 2, k: 'l', l: { f: { statuses: [1, 2, 3, 4, 5] }, p: 2, w: { c: 'today' } }, c: 'oc_group1', ct: 'g', i: Math.floor(now / 1000) });
+    const decoded = values.decode(v2);
+    expect(decoded).toMatchObject({ ok: true, action: { view: { kind: 'list', list: { filter: { statuses: [1, 2, 3, 4, 5] }, times: { created: 'today' }, page: 2 } } } });
+    // Without an anchor: shown as of now, as it was before.
+    expect(decoded.ok && decoded.action.view.kind === 'list' && decoded.action.view.list.anchor).toBeUndefined();
+  });
+
+  it('refuse what only version 3 has in an older value, even signed', () => {
+    const base = { k: 'l', c: 'oc_group1', ct: 'g', i: Math.floor(now / 1000) };
+    for (const l of [
+      { f: {}, p: 1, t: 1_763_799_000_000 },
+      { f: {}, p: 1, r: [1, 2] },
+      { f: {}, p: 1, w: { d: 'today' } },
+    ]) {
+      expect(values.decode(sign({ ...base, v: 2, l }))).toEqual({ ok: false, reason: 'malformed value' });
+      expect(values.decode(sign({ ...base, v: 3, l })).ok).toBe(true);
+    }
+    expect(values.decode(sign({ ...base, v: 3, l: { f: {}, p: 1, r: [1, 4] } }))).toEqual({ ok: false, reason: 'malformed value' });
   });
 });

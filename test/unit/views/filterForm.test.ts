@@ -11,7 +11,7 @@ const NOW = Date.UTC(2026, 10, 20, 6, 5);
 const TZ = 'Asia/Shanghai';
 const asker = { openId: 'ou_asker', mentions: [] };
 const listOf = (words: string): ListState | undefined => {
-  const v = ticketsView(words, asker, NOW, TZ, 10);
+  const v = ticketsView(words, asker, NOW, TZ);
   return 'view' in v && v.view.kind === 'list' ? v.view.list : undefined;
 };
 /** The words a submission gives, or the problem it has. */
@@ -62,7 +62,7 @@ describe('a submission of the filter form', () => {
     const words = submit({ owner: 'ou_' + 'a'.repeat(70) }) as { problem: unknown };
     expect(words).toMatchObject({ problem: { error: { word: 'owner' } } });
     const long = submit({ guest: 'x'.repeat(101) }) as { words: string };
-    expect(ticketsView(long.words, asker, NOW, TZ, 10)).toMatchObject({ problem: { kind: 'filter', error: { kind: 'bad-value', expected: 'at most 100 characters' } } });
+    expect(ticketsView(long.words, asker, NOW, TZ)).toMatchObject({ problem: { kind: 'filter', error: { kind: 'bad-value', expected: 'at most 100 characters' } } });
   });
 });
 

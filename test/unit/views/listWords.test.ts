@@ -10,7 +10,7 @@ import type { ListState } from '../../../src/views/view.js';
 const NOW = Date.UTC(2026, 10, 20, 6, 5);
 const TZ = 'Asia/Shanghai';
 const asker = { openId: 'ou_asker', mentions: [{ key: '@_user_2', openId: 'ou_6c1f0a', name: 'Li Lei' }] };
-const view = (words: string) => ticketsView(words, asker, NOW, TZ, 10);
+const view = (words: string) => ticketsView(words, asker, NOW, TZ);
 const listOf = (words: string): ListState | undefined => {
   const v = view(words);
   return 'view' in v && v.view.kind === 'list' ? v.view.list : undefined;
@@ -26,7 +26,10 @@ describe('listWords', () => {
     ['mine updated 24h', 'updated 24h mine'],
     ['tag VIP tag "Two words" 2026-11-01..2026-11-20', '2026-11-01..2026-11-20 tag "Two words" tag VIP'],
     ['guest 王小明 unhappy human channel qr', 'guest "王小明" unhappy human channel qr'],
-    ['closed 7d page 3', 'closed 7d page 3'],
+    ['closed 7d page 3', 'closed in 7d page 3'],
+    ['closed created 7d', 'closed created 7d'],
+    ['unassigned', 'open unassigned'],
+    ['score 1-2 today', 'today score 1-2'],
     ['agent @_user_2 solved', 'agent ou_6c1f0a solved'],
   ])('%s → /tickets %s', (typed, words) => {
     expect(listWords(listOf(typed)!)).toBe(words);
@@ -34,7 +37,6 @@ describe('listWords', () => {
 
   it('has no words for a list none can give', () => {
     const base = listOf('open')!;
-    expect(listWords({ ...base, unassigned: true })).toBeUndefined();
     expect(listWords({ ...base, filter: { ...base.filter, created: { start: 0, end: 1 } } })).toBeUndefined();
     expect(listWords({ ...base, filter: { statuses: [7] } })).toBeUndefined();
   });

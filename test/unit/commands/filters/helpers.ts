@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import type { Mention } from '../../../../src/jobs/types.js';
 import { parseTicketQuery } from '../../../../src/commands/filters/index.js';
-import type { FilterContext, FilterError, TicketQuery } from '../../../../src/commands/filters/index.js';
+import type { FilterContext, FilterError, Known, TicketQuery } from '../../../../src/commands/filters/index.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -25,6 +25,19 @@ export const MENTIONS: Mention[] = [
   { key: '@_user_5', openId: 'ou_e' },
   { key: '@_user_6', name: 'No Id' },
 ];
+
+/** A helpdesk's tags and agents, as the directory would know them. */
+export const KNOWN: Known = {
+  tags: ['VIP', '报销', 'Urgent', 'Network', 'Open Source'],
+  people: [
+    { id: 'ou_wanglei', name: '王磊' },
+    { id: 'ou_wangfang', name: '王芳' },
+    { id: 'ou_emily', name: 'Emily Zhang' },
+    { id: 'ou_emma', name: 'Emma Stone' },
+    { id: 'ou_david', name: 'David Chen' },
+    { id: 'ou_david2', name: 'David Chen' },
+  ],
+};
 
 export function ctx(overrides: Partial<FilterContext> = {}): FilterContext {
   return { now: NOW, timezone: 'Asia/Shanghai', askerOpenId: ASKER, mentions: MENTIONS, ...overrides };

@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_INPUT_CHARS, parseTicketQuery, VOCABULARY, CHANNELS } from '../../../../src/commands/filters/index.js';
-import type { ParseResult } from '../../../../src/commands/filters/index.js';
-import { ctx, MENTIONS } from './helpers.js';
+import type { Fix, ParseResult } from '../../../../src/commands/filters/index.js';
+import { ctx, KNOWN, MENTIONS } from './helpers.js';
 
 const FILTER_KEYS = new Set(['ticketId', 'agentId', 'closedById', 'type', 'channel', 'solved', 'score', 'statuses', 'guestName', 'guestId', 'tags', 'created', 'updated']);
 const ALL_STATUSES = new Set([1, 2, 3, 4, 5, 50, 51, 52]);
@@ -16,11 +16,27 @@ function checkWellFormed(result: ParseResult): void {
   expect(typeof result.ok).toBe('boolean');
   if (!result.ok) {
     const e = result.error;
-    expect(isStr(e.word)).toBe(true);
+    const isFix = (f: unknown) => typeof f === 'object' && f !== null && isStr((f as Fix).label) && isStr((f as Fix).text) && Object.keys(f).length === 2;
+    if (e.kind !== 'unknown-words' && e.kind !== 'unknown-tag') expect(isStr(e.word)).toBe(true);
     switch (e.kind) {
-      case 'unknown-word':
-        expect(Object.keys(e).every((k) => ['kind', 'word', 'suggestion'].includes(k))).toBe(true);
-        if ('suggestion' in e) expect(isStr(e.suggestion)).toBe(true);
+      case 'unknown-words':
+        expect(e.words.length).toBeGreaterThan(0);
+        for (const w of e.words) {
+          expect(Object.keys(w).every((k) => ['word', 'suggestion'].includes(k))).toBe(true);
+          expect(isStr(w.word) && [...w.word].length <= 60).toBe(true);
+          if ('suggestion' in w) expect(isStr(w.suggestion)).toBe(true);
+        }
+        if (e.fix) expect(isFix(e.fix)).toBe(true);
+        break;
+      case 'unknown-tag':
+        expect(isStr(e.tag) && e.inUse.every(isStr)).toBe(true);
+        if (e.fix) expect(isFix(e.fix)).toBe(true);
+        break;
+      case 'which-person':
+        expect(isStr(e.value) && e.choices.every(isFix)).toBe(true);
+        break;
+      case 'unknown-person':
+        expect(isStr(e.value) && e.choices.every(isFix)).toBe(true);
         break;
       case 'missing-value':
         expect(isStr(e.expected) && e.expected.length > 0).toBe(true);
@@ -37,12 +53,14 @@ function checkWellFormed(result: ParseResult): void {
       default:
         expect.fail(`unknown error kind ${JSON.stringify(e)}`);
     }
-    // Echoed text stays short whatever was typed.
+    // Echoed text stays short whatever was typed (a corrected query is as long as the query).
     for (const v of Object.values(e)) if (isStr(v)) expect([...v].length).toBeLessThanOrEqual(80);
     return;
   }
-  const { filter, page, names } = result.query;
-  expect(isInt(page) && page >= 1 && page <= 10000).toBe(true);
+  const { filter, page, names, scores, unassigned } = result.query;
+  expect(isInt(page) && page >= 1 && page <= 999_999_999).toBe(true);
+  if (scores !== undefined) expect(scores.length > 1 && scores.every((x) => [1, 2, 3].includes(x)) && filter.score === undefined).toBe(true);
+  if (unassigned !== undefined) expect(unassigned === true && filter.agentId === undefined && (filter.statuses?.length ?? 0) > 0).toBe(true);
   for (const [id, name] of Object.entries(names)) expect(isStr(id) && isStr(name)).toBe(true);
   for (const [key, value] of Object.entries(filter)) {
     expect(FILTER_KEYS.has(key), key).toBe(true);
@@ -120,6 +138,13 @@ const words = [
   '#1',
   '-',
   '_',
+  ...KNOWN.tags,
+  ...KNOWN.people.map((p) => p.name),
+  'vlp',
+  '王',
+  'emily',
+  '1-3',
+  '2-3',
 ];
 const separator = fc.constantFrom(' ', '', ',', '，', '、', '\u3000', '\n', ':');
 const token = fc.oneof(
@@ -129,12 +154,15 @@ const token = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) },
 );
 const query = fc.array(fc.tuple(token, separator), { maxLength: 20 }).map((parts) => parts.map(([t, s]) => t + s).join(''));
-const anyCtx = fc.record({
-  now: fc.oneof(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.constantFrom(Number.NaN, -1, Number.MAX_SAFE_INTEGER, 8.64e15)),
-  timezone: fc.constantFrom('Asia/Shanghai', 'America/New_York', 'UTC', 'Pacific/Kiritimati', 'Asia/Kathmandu', 'Not/AZone', ''),
-  askerOpenId: fc.constantFrom('ou_asker', ''),
-  mentions: fc.constant(MENTIONS),
-});
+const anyCtx = fc
+  .record({
+    now: fc.oneof(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.constantFrom(Number.NaN, -1, Number.MAX_SAFE_INTEGER, 8.64e15)),
+    timezone: fc.constantFrom('Asia/Shanghai', 'America/New_York', 'UTC', 'Pacific/Kiritimati', 'Asia/Kathmandu', 'Not/AZone', ''),
+    askerOpenId: fc.constantFrom('ou_asker', ''),
+    mentions: fc.constant(MENTIONS),
+    known: fc.constantFrom(KNOWN, { tags: [], people: [] }, undefined),
+  })
+  .map(({ known, ...rest }) => (known ? { ...rest, known } : rest));
 
 describe('property: total and well-formed', () => {
   it('random unicode strings', () => {

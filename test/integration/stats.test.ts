@@ -10,6 +10,7 @@ import { seedTickets } from '../../src/sandbox/seed.js';
 import { READ_PAGES } from '../../src/helpdesk/read.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { until } from '../support/wait.js';
+import { newTicket } from '../support/watch.js';
 
 const tz = 'Asia/Shanghai';
 // Default caches (so a repeated count is a cache hit), limits no test reaches.
@@ -189,5 +190,17 @@ describe('the board’s chart of the day', () => {
     expect(values.filter((v) => v['series'] === '新建 / Created').map((v) => v['count'])).toEqual(byHour(created));
     expect(values.filter((v) => v['series'] === '关闭 / Closed').map((v) => v['count'])).toEqual(byHour(closed));
     expect(board!.content).toContain(`**Today so far**: ${created.length} created, ${closed.length} closed (by hour)`);
+
+    // A ticket created now: the board's kept day takes it from its event, with no list call, and
+    // the posted board is patched with it.
+    await until('the subscription', () => h.standin.subscriptions.length === 2);
+    const reads = () => h.standin.callsTo('ticket_list').filter((c) => c.query['page_size'] === '200').length;
+    const before = reads();
+    await h.standin.createTicket(newTicket({}));
+    await until('the board patched', () => h.standin.messages.get(board!.messageId)!.content.includes(`**Today so far**: ${created.length + 1} created`), 15_000);
+    const patched = JSON.parse(h.standin.messages.get(board!.messageId)!.content) as Record<string, unknown>;
+    const now = charts(patched)[0]!.chart_spec.data[0]!.values.filter((v) => v['series'] === '新建 / Created');
+    expect(now.reduce((n, v) => n + (v['count'] as number), 0)).toBe(created.length + 1);
+    expect(reads()).toBe(before);
   });
 });

@@ -27,6 +27,16 @@ describe('a submission of the filter form', () => {
     expect(listOf((words as { words: string }).words)).toEqual(listOf('waiting processing tag "Two words" tag VIP 7d mine unhappy guest "James Wilson"'));
   });
 
+  it('says unassigned and a closing time as the filter words do', () => {
+    expect(submit({ owner: 'unassigned', time: '7d' })).toEqual({ words: '7d unassigned' });
+    expect(listOf('7d unassigned')).toMatchObject({ unassigned: true, filter: { statuses: [1, 2, 3, 4, 5] } });
+    const closed = submit({ status: ['51'], time_field: 'closed', time: '30d' }) as { words: string };
+    expect(closed).toEqual({ words: 'closed-by-agent closed in 30d' });
+    expect(listOf(closed.words)).toMatchObject({ filter: { statuses: [51] }, times: { closed: '30d' } });
+    // A creation time beside a closed status says so, or it would read as the closing time.
+    expect(submit({ status: ['50'], time: 'today' })).toEqual({ words: 'closed-by-bot created today' });
+  });
+
   it('reads a date range from the pickers (dates with the clicker’s offset), by update time if asked', () => {
     expect(submit({ time: 'range', time_field: 'updated', from: '2026-11-01 +0800', to: '2026-11-20 +0800' })).toEqual({ words: 'updated 2026-11-01..2026-11-20' });
     expect(submit({ time: 'range', from: '2026-11-03', to: '2026-11-03' })).toEqual({ words: '2026-11-03' });

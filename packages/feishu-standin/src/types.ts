@@ -100,20 +100,24 @@ export interface RawTicketMessage {
   user_id?: string;
 }
 
-export type Route =
-  | 'tenant_token'
-  | 'bot_info'
-  | 'ticket_get'
-  | 'ticket_list'
-  | 'ticket_messages'
-  | 'reply'
-  | 'send'
-  | 'patch'
-  | 'card_update'
-  | 'scopes'
-  | 'ws_endpoint'
-  | 'helpdesk_subscribe'
-  | 'helpdesk_unsubscribe';
+/** The platform's routes, by the names the stand-in records, injects faults on and reports. */
+export const ROUTES = [
+  'tenant_token',
+  'bot_info',
+  'ticket_get',
+  'ticket_list',
+  'ticket_messages',
+  'reply',
+  'send',
+  'patch',
+  'card_update',
+  'scopes',
+  'ws_endpoint',
+  'helpdesk_subscribe',
+  'helpdesk_unsubscribe',
+] as const;
+
+export type Route = (typeof ROUTES)[number];
 
 export interface RecordedCall {
   route: Route | 'unknown';
@@ -144,6 +148,11 @@ export interface Fault {
   times?: number;
   /** Sent as the `x-ogw-ratelimit-reset` header, as the platform's gateway does on HTTP 429. */
   rateLimitResetSeconds?: number;
+  /**
+   * Answer with exactly this JSON (status 200 unless given), whatever shape it has: a body that is
+   * not what the API documents (`[1,2,3]`, `{"code":"0"}`, a ticket with a field of the wrong type).
+   */
+  body?: unknown;
 }
 
 export interface SentMessage {

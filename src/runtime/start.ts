@@ -8,6 +8,8 @@ import { systemClock, type Clock } from '../resilience/clock.js';
 import type { Config } from '../config/schema.js';
 import { fetchBotOpenId } from '../feishu/botInfo.js';
 import { createLarkClient } from '../feishu/client.js';
+import { TenantTokens } from '../feishu/tenantToken.js';
+import { healthReport, type HealthReport } from './health.js';
 import { createAccept } from '../intake/accept.js';
 import { createIntake, isReceiving, type Intake, type IntakeStatus } from '../intake/intake.js';
 import type { State } from '../state/types.js';
@@ -35,6 +37,8 @@ export interface RunningBot {
   connection(): IntakeStatus;
   /** The bot's metrics (main.ts serves them on the metrics port). */
   metrics: Metrics;
+  /** The whole health report: /healthz on the metrics port (the public one says less). */
+  health(): HealthReport;
   /**
    * Graceful stop: refuse new deliveries (503), finish queued and running work so its replies are
    * sent (up to the deadline, server.shutdown_timeout_ms by default), close. True if all finished.
@@ -72,6 +76,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     await state.close();
     throw error;
   }
+  const tokens = new TenantTokens(log);
   const client = createLarkClient(
     {
       appId: config.feishu.app_id,
@@ -82,6 +87,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       timeoutMs: config.upstream.timeout_ms,
     },
     log,
+    tokens,
   );
   const botOpenId = await (config.feishu.bot_open_id ? Promise.resolve(config.feishu.bot_open_id) : fetchBotOpenId(client)).catch(async (error: unknown) => {
     await state.close();
@@ -163,7 +169,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const status = connection();
     return status.mode === 'long-connection' ? status.reconnects : 0;
   });
-  const http = createHttp({ mode: config.mode, state, intake, accepting: () => accepting, ...(options.routes ? { routes: options.routes } : {}) });
+  const health = () => healthReport({ mode: config.mode, state, connection, feishu: () => tokens.health(), accepting: () => accepting });
+  const http = createHttp({ intake, health, ...(options.routes ? { routes: options.routes } : {}) });
   const server = await listen(http.handle, config.server.port, options.host).catch(async (error: unknown) => {
     await state.work.drain(0);
     await state.close();
@@ -180,6 +187,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     state,
     connection,
     metrics,
+    health,
     async stop(deadlineMs = config.server.shutdown_timeout_ms) {
       stopBy = clock() + deadlineMs;
       // Stop accepting first (frames now get code 500 and go to another connection), let the

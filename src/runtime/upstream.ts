@@ -23,7 +23,7 @@ export interface Upstream {
 export function resilientUpstream(client: lark.Client, config: Config, state: State, time: Timing, log: Logger, cutoff: () => number, metrics?: Metrics): Upstream {
   const observed = metrics ? { metrics } : {};
   return {
-    helpdesk: resilientHelpdesk(sdkHelpdesk(client), { ...helpdeskOptions(config, cutoff), ...observed }, state, time, log),
+    helpdesk: resilientHelpdesk(sdkHelpdesk(client, log), { ...helpdeskOptions(config, cutoff), ...observed }, state, time, log),
     messenger: resilientMessenger(sdkMessenger(client), { ...messengerOptions(config, cutoff), ...observed }, state, time, log),
   };
 }

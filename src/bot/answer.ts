@@ -5,7 +5,7 @@ import type { Json } from '../cards/kit.js';
 import { problemCard } from '../cards/problem.js';
 import type { CallOptions } from '../helpdesk/api.js';
 import { messageOf } from '../obs/errors.js';
-import { StateUnavailable } from '../state/types.js';
+import { NotKept, StateUnavailable } from '../state/types.js';
 import type { Verdict, Who } from '../views/access.js';
 import type { Audience } from '../views/audience.js';
 import { showView, type Outcome } from '../views/show.js';
@@ -54,6 +54,34 @@ export function why(error: unknown): string {
   if (error instanceof StateUnavailable) throw error;
   return messageOf(error);
 }
+
+/** What a failure's log line names: the command (or the view clicked), its tickets, the chat. */
+export interface Asked {
+  command: string;
+  ticketIds: string[];
+  chatId: string;
+}
+
+/**
+ * Whatever went wrong preparing an answer is said out loud: the card saying so (a change that
+ * could not be kept says why) and a log line naming the command, the tickets and the chat. The
+ * shared state being away is the one exception: that rethrows, so the job runs again later.
+ */
+export function failure(ctx: BotContext, asked: Asked, error: unknown): Outcome {
+  if (error instanceof StateUnavailable) throw error;
+  const where = { command: asked.command, ticket_ids: asked.ticketIds, chat_id: asked.chatId };
+  if (error instanceof NotKept) {
+    ctx.log.warn('command.not_saved', { ...where, reason: error.reason });
+    const problem = { kind: 'not-saved', what: asked.command === 'watch' ? 'watch' : 'change', reason: error.reason } as const;
+    return { card: problemCard(problem), outcome: problem.kind, ticketIds: asked.ticketIds };
+  }
+  ctx.log.error('command.failed', { ...where, error: messageOf(error) });
+  return { card: problemCard({ kind: 'failed' }), outcome: 'failed', ticketIds: asked.ticketIds };
+}
+
+/** A view, for a click: its card, or the card saying why there is none (see failure). */
+export const showOrFail = (ctx: BotContext, view: View, audience: Audience, call: CallOptions, who: Who): Promise<Shown> =>
+  show(ctx, view, audience, call, who).catch((error: unknown) => failure(ctx, { command: `click:${view.kind}`, ticketIds: view.kind === 'ticket' ? [view.ticketId] : [], chatId: audience.chatId }, error));
 
 /** Resolves with `ok` and what was sent, or with why it could not be sent, for the log. */
 export const deliver = <T>(sending: Promise<T>, ok: string): Promise<{ delivered: string; sent?: T }> =>

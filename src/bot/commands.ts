@@ -11,7 +11,7 @@ import { audienceFor } from '../views/audience.js';
 import { ticketsView } from '../views/tickets.js';
 import type { View } from '../views/view.js';
 import { startWatch, stopWatchByNumber } from '../watch/watches.js';
-import { deliver, keepCurrent, refusedCard, show, type Answer } from './answer.js';
+import { deliver, failure, keepCurrent, refusedCard, show, type Answer } from './answer.js';
 import { logCommand } from './audit.js';
 import type { BotContext } from './context.js';
 
@@ -30,26 +30,31 @@ export async function answerCommand(ctx: BotContext, who: Who, text: string, men
   }
   const audience = audienceFor(ctx, who.chatId, who.chatType);
   const shown = (view: View, name: string, hints = {}) => show(ctx, view, audience, call, who, hints).then((o) => ({ ...o, command: name }));
-  switch (command.kind) {
-    case 'watch':
-      if (command.args.trim() === '') return shown({ kind: 'watches' }, 'watch');
-      return { ...(await startWatch(command.args, who, mentions, audience, call, ctx)), command: 'watch' };
-    case 'unwatch':
-      return { ...(await stopWatchByNumber(command.args, who, audience, ctx)), command: 'unwatch' };
-    case 'board':
-      return shown({ kind: 'board' }, 'board');
-    case 'help':
-      return { card: helpCard({ listExamples: helpExamples(clock(), ctx.timezone), dates: exampleDates(clock(), ctx.timezone) }), outcome: 'ok', ticketIds: [], command: 'help' };
-    case 'problem':
-      return { card: problemCard(command.problem), outcome: command.problem.kind, ticketIds: [], command: 'unknown' };
-    case 'ticket':
-      return shown({ kind: 'ticket', ticketId: command.id }, 'ticket', command.ignored !== undefined ? { ignored: command.ignored } : {});
-    case 'tickets': {
-      const result = ticketsView(command.args, { openId: who.userOpenId, mentions }, clock(), ctx.timezone, ctx.pageSize);
-      if ('problem' in result) return { card: problemCard(result.problem), outcome: result.problem.kind, ticketIds: [], command: 'tickets' };
-      const list = result.view.kind === 'list' ? result.view.list : undefined;
-      return { ...(await shown(result.view, 'tickets')), ...(list ? { filters: { ...list.filter, ...list.times, page: list.page } } : {}) };
+  try {
+    switch (command.kind) {
+      case 'watch':
+        if (command.args.trim() === '') return await shown({ kind: 'watches' }, 'watch');
+        return { ...(await startWatch(command.args, who, mentions, audience, call, ctx)), command: 'watch' };
+      case 'unwatch':
+        return { ...(await stopWatchByNumber(command.args, who, audience, ctx)), command: 'unwatch' };
+      case 'board':
+        return await shown({ kind: 'board' }, 'board');
+      case 'help':
+        return { card: helpCard({ listExamples: helpExamples(clock(), ctx.timezone), dates: exampleDates(clock(), ctx.timezone) }), outcome: 'ok', ticketIds: [], command: 'help' };
+      case 'problem':
+        return { card: problemCard(command.problem), outcome: command.problem.kind, ticketIds: [], command: 'unknown' };
+      case 'ticket':
+        return await shown({ kind: 'ticket', ticketId: command.id }, 'ticket', command.ignored !== undefined ? { ignored: command.ignored } : {});
+      case 'tickets': {
+        const result = ticketsView(command.args, { openId: who.userOpenId, mentions }, clock(), ctx.timezone, ctx.pageSize);
+        if ('problem' in result) return { card: problemCard(result.problem), outcome: result.problem.kind, ticketIds: [], command: 'tickets' };
+        const list = result.view.kind === 'list' ? result.view.list : undefined;
+        return { ...(await shown(result.view, 'tickets')), ...(list ? { filters: { ...list.filter, ...list.times, page: list.page } } : {}) };
+      }
     }
+  } catch (error) {
+    const name = command.kind === 'problem' ? 'unknown' : command.kind;
+    return { ...failure(ctx, { command: name, ticketIds: command.kind === 'ticket' ? [command.id] : [], chatId: who.chatId }, error), command: name };
   }
 }
 

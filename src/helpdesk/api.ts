@@ -5,8 +5,10 @@ import { sdk } from '../feishu/sdk.js';
 import { LateForSlot } from '../resilience/slot.js';
 import { PlatformError, fromCode, fromThrown } from '../feishu/errors.js';
 import { conversationOf } from './conversation.js';
-import { toMessage, toTicket } from './map.js';
-import type { Conversation, Message, Ticket, TicketFilter, TicketPage } from './types.js';
+import type { z } from 'zod';
+import type { Logger } from '../obs/log.js';
+import { messageListAnswer, readAnswer, ticketAnswer, ticketListAnswer } from './map.js';
+import type { Conversation, Ticket, TicketFilter, TicketPage } from './types.js';
 
 /** Per-call options, passed through every layer that wraps the SDK calls. */
 export interface CallOptions {
@@ -32,36 +34,38 @@ export interface Helpdesk {
   getConversation(ticketId: string, options?: CallOptions): Promise<Conversation>;
 }
 
-export function sdkHelpdesk(client: lark.Client): Helpdesk {
+export function sdkHelpdesk(client: lark.Client, log: Logger): Helpdesk {
+  /** One SDK call, and its answer read as `shape` says (see map.ts), or the error saying why not. */
+  const ask = <T>(api: string, fn: () => Promise<unknown>, shape: z.ZodType<T>, options: CallOptions | undefined) =>
+    call(fn, options).then((body) => {
+      const answer = readAnswer(body, shape);
+      if (answer.kind === 'data') return answer.data;
+      if (answer.kind === 'refused') throw fromCode(answer.code, answer.msg);
+      log.warn('helpdesk.unreadable', { api, problem: answer.problem });
+      throw new PlatformError('unreadable', `helpdesk ${api} answered something that is not the documented shape (${answer.problem})`);
+    });
   return {
     async getTicket(id, options) {
-      const res = await call(() => client.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, sdk.withHelpDeskCredential()), options);
-      const ticket = toTicket(res.data?.ticket);
-      if (!ticket) throw new PlatformError('upstream', 'helpdesk answered without a ticket');
-      return ticket;
+      const data = await ask('ticket_get', () => client.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, sdk.withHelpDeskCredential()), ticketAnswer, options);
+      return data.ticket;
     },
-    async listTickets(filter, page, pageSize, options) {
-      const res = await call(() => client.helpdesk.v1.ticket.list({ params: listParams(filter, page, pageSize) }, sdk.withHelpDeskCredential()), options);
-      const tickets = (res.data?.tickets ?? []).map(toTicket).filter((t): t is Ticket => t !== undefined);
-      return { total: Number(res.data?.total ?? tickets.length), tickets };
+    listTickets(filter, page, pageSize, options) {
+      return ask('ticket_list', () => client.helpdesk.v1.ticket.list({ params: listParams(filter, page, pageSize) }, sdk.withHelpDeskCredential()), ticketListAnswer, options);
     },
     getConversation(ticketId, options) {
       // Usually one call (page_size 200 holds most conversations); longer ones also need the last page.
-      return conversationOf(async (page, pageSize) => {
-        const res = await call(() => client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page, page_size: pageSize } }, sdk.withHelpDeskCredential()), options);
-        const messages = (res.data?.messages ?? []).map(toMessage).filter((m): m is Message => m !== undefined);
-        return { total: Number(res.data?.total ?? messages.length), messages };
-      });
+      return conversationOf((page, pageSize) =>
+        ask('ticket_messages', () => client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page, page_size: pageSize } }, sdk.withHelpDeskCredential()), messageListAnswer, options),
+      );
     },
   };
 }
 
 /** One SDK call, counted in the command's stats as a request that left (one late for its slot did not). */
-async function call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>, options: CallOptions | undefined): Promise<T> {
-  let res: T;
+async function call(fn: () => Promise<unknown>, options: CallOptions | undefined): Promise<unknown> {
   if (options?.stats) options.stats.upstreamCalls++;
   try {
-    res = await fn();
+    return await fn();
   } catch (e) {
     // Not sent at all: the retry loop gives it another slot.
     if (e instanceof LateForSlot) {
@@ -70,9 +74,6 @@ async function call<T extends { code?: number; msg?: string }>(fn: () => Promise
     }
     throw fromThrown(e);
   }
-  if (!res || typeof res !== 'object') throw new PlatformError('upstream', 'helpdesk answered with an empty body');
-  if (res.code !== 0 && res.code !== undefined) throw fromCode(res.code, res.msg);
-  return res;
 }
 
 /** Our filter -> the list API's query parameters. Time pairs are always sent whole. */

@@ -200,3 +200,14 @@ export class StateUnavailable extends Error {
     this.name = 'StateUnavailable';
   }
 }
+
+/**
+ * What had to be kept could not be written (the state file): the change holds in this process but
+ * would not survive a restart. `reason` says why, for the person and the operator.
+ */
+export class NotKept extends Error {
+  constructor(readonly reason: string) {
+    super(`not kept: ${reason}`);
+    this.name = 'NotKept';
+  }
+}

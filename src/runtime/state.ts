@@ -8,6 +8,7 @@ import type { Logger } from '../obs/log.js';
 import type { Sleep } from '../resilience/timing.js';
 import { memoryState } from '../state/memory.js';
 import type { State } from '../state/types.js';
+import { RECORD_CHECKS } from '../watch/store.js';
 
 export async function createState(config: Config, time: { clock: Clock; sleep: Sleep }, log: Logger): Promise<State> {
   const { redis_url: redisUrl, startup_wait_ms: startupWaitMs } = config.state;
@@ -19,6 +20,7 @@ export async function createState(config: Config, time: { clock: Clock; sleep: S
       workMaxPending: config.server.work_max_pending,
       ...(config.state.file ? { recordsFile: resolve(config.state.file) } : {}),
       recordsSetting: settingName('state.file'),
+      recordChecks: RECORD_CHECKS,
     });
   }
   const { redisState } = await import('../state/redis/index.js');

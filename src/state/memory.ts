@@ -8,7 +8,21 @@ import { acquire, SlidingWindow } from '../resilience/limiter.js';
 import type { Sleep } from '../resilience/timing.js';
 import { FileRecords } from './fileRecords.js';
 import { SeenKeys } from './seenKeys.js';
-import { retryDelayMs, WORK_RETRY, type AddOptions, type CacheStore, type Claims, type Health, type JobRunner, type LimitKey, type Limiter, type RetryPolicy, type State, type WorkQueue } from './types.js';
+import {
+  retryDelayMs,
+  WORK_RETRY,
+  type AddOptions,
+  type CacheStore,
+  type Claims,
+  type Health,
+  type JobRunner,
+  type LimitKey,
+  type Limiter,
+  type RecordChecks,
+  type RetryPolicy,
+  type State,
+  type WorkQueue,
+} from './types.js';
 
 export interface MemoryStateOptions {
   clock: Clock;
@@ -22,6 +36,8 @@ export interface MemoryStateOptions {
   recordsFile?: string;
   /** The setting that names the file, for messages to the operator. */
   recordsSetting?: string;
+  /** What the records read from the file must look like (see FileRecords). */
+  recordChecks?: RecordChecks;
   /** How a job that rejects is tried again (tests shorten it); WORK_RETRY otherwise, as on Redis. */
   workRetry?: RetryPolicy;
 }
@@ -37,6 +53,7 @@ export function memoryState(options: MemoryStateOptions): State {
     setting: options.recordsSetting ?? 'state.file',
     clock: options.clock,
     log: options.log,
+    ...(options.recordChecks ? { checks: options.recordChecks } : {}),
   });
   return {
     backend: 'memory',
@@ -49,10 +66,16 @@ export function memoryState(options: MemoryStateOptions): State {
       if (!cache) caches.set(name, (cache = new MemoryCache<unknown>(limit, options.clock)));
       return cache as CacheStore<V>;
     },
-    health: (): Health => ({ ok: true }),
+    // Only the file can fail: while it cannot be written, nothing new would survive a restart.
+    health: (): Health => records.health(),
     records,
     ready: () => records.load(),
-    close: () => records.sync(),
+    // What cannot be written now was said in the log when it first failed.
+    close: () =>
+      records
+        .sync()
+        .catch(() => undefined)
+        .finally(() => records.close()),
   };
 }
 

@@ -141,7 +141,7 @@ export interface State {
    * time it is asked for; the limit it was first asked with holds), and none sees another's values.
    */
   cache<V>(name: string, limit: { ttlMs: number; maxEntries: number }): CacheStore<V>;
-  /** Memory: always ok. Redis: not while Redis cannot be reached, saying so. */
+  /** Memory: not while its file cannot be written. Redis: not while Redis cannot be reached. Saying why. */
   health(): Health;
   /** Watches, live cards, boards: small records that outlive a restart. */
   readonly records: Records;
@@ -185,10 +185,16 @@ export interface Records {
   /**
    * Resolves once every change made so far would survive a restart. Redis has them already; the
    * file is written a moment after a change, so what must not be lost (a new watch, a removed one)
-   * waits for this before it is confirmed.
+   * waits for this before it is confirmed. Rejects with NotKept when the file cannot be written.
    */
   sync(): Promise<void>;
 }
+
+/**
+ * By key prefix ("watch:"), whether a value kept under it can be used: a reason why not, or
+ * undefined. The file checks what it reads with them (see FileRecords).
+ */
+export type RecordChecks = Record<string, (value: unknown) => string | undefined>;
 
 /** The most members a set keeps; past it the soonest to expire are dropped. */
 export const MAX_SET_MEMBERS = 5000;

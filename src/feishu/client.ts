@@ -31,12 +31,13 @@ export function platformHttp(timeoutMs: number): lark.HttpInstance {
 /**
  * An axios instance with a timeout that checks, as the last step before a request leaves, that it
  * is not late for its rate-limit slot (see resilience/slot.ts): one that is, is not sent. Requests
- * made outside a slot (tokens, the long connection's) pass.
+ * made outside a slot (tokens, the long connection's) pass, and so does a call sent again with a
+ * new token: it keeps the slot of the one the platform refused at its gate.
  */
 function slotChecked(timeoutMs: number): AxiosInstance {
   const http = axios.create({ timeout: timeoutMs });
   http.interceptors.request.use((config) => {
-    if (!config.url?.includes(TOKEN_PATH)) checkSlot();
+    if (!config.url?.includes(TOKEN_PATH) && !(config as Retried)[RETRIED]) checkSlot();
     return config;
   });
   return http;

@@ -171,7 +171,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
   });
   const health = () => healthReport({ mode: config.mode, state, connection, feishu: () => tokens.health(), accepting: () => accepting });
   const http = createHttp({ intake, health, ...(options.routes ? { routes: options.routes } : {}) });
-  const server = await listen(http.handle, config.server.port, options.host).catch(async (error: unknown) => {
+  const server = await listen(http.handle, config.server, options.host).catch(async (error: unknown) => {
     await state.work.drain(0);
     await state.close();
     throw error;
@@ -243,16 +243,34 @@ export class PortUnavailableError extends Error {
   }
 }
 
-/** Without a host, Node listens on every address, IPv6 and IPv4 ("localhost" works either way). */
-function listen(handle: BotHttp['handle'], port: number, host: string | undefined): Promise<Server> {
+/** How long the server holds a connection, and how many: a webhook's deliveries are small and quick. */
+type Limits = Pick<Config['server'], 'port' | 'headers_timeout_ms' | 'request_timeout_ms' | 'keep_alive_timeout_ms' | 'max_connections'>;
+
+/**
+ * Without a host, Node listens on every address, IPv6 and IPv4 ("localhost" works either way).
+ * Slow, silent or idle connections are closed within seconds (headers, whole request, silence,
+ * keep-alive; checked every second rather than Node's 30), and past the cap new ones are closed at
+ * once, so a few hundred sockets held open on purpose cannot keep a delivery from being taken.
+ */
+function listen(handle: BotHttp['handle'], limits: Limits, host: string | undefined): Promise<Server> {
   return new Promise((resolve, reject) => {
     // node:http directly: Express 5's listen() hands a listen error to its callback as if it had worked.
-    const server = createServer(handle);
+    const server = createServer(
+      { headersTimeout: limits.headers_timeout_ms, requestTimeout: limits.request_timeout_ms, keepAliveTimeout: limits.keep_alive_timeout_ms, connectionsCheckingInterval: CHECK_CONNECTIONS_MS },
+      handle,
+    );
+    server.maxConnections = limits.max_connections;
+    // A connection that sends nothing at all is no request yet, so no request timeout ends it: a
+    // socket with nothing on it for as long as headers may take is closed.
+    server.timeout = limits.headers_timeout_ms;
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortUnavailableError(port, error.code) : error);
+      reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortUnavailableError(limits.port, error.code) : error);
     });
     server.once('listening', () => resolve(server));
-    if (host) server.listen(port, host);
-    else server.listen(port);
+    if (host) server.listen(limits.port, host);
+    else server.listen(limits.port);
   });
 }
+
+/** How often the server looks for connections past their time. */
+const CHECK_CONNECTIONS_MS = 1000;

@@ -18,7 +18,8 @@ export async function createState(config: Config, time: { clock: Clock; sleep: S
       log,
       dedupeMaxEntries: config.server.dedupe_max_entries,
       workMaxPending: config.server.work_max_pending,
-      ...(config.state.file ? { recordsFile: resolve(config.state.file) } : {}),
+      // The work journal lives beside the records: one process with a state file survives its crash.
+      ...(config.state.file ? { recordsFile: resolve(config.state.file), workJournal: `${resolve(config.state.file)}.journal` } : {}),
       recordsSetting: settingName('state.file'),
       recordChecks: RECORD_CHECKS,
     });

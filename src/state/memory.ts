@@ -1,5 +1,6 @@
 // The embedded default: all state in this process, as one instance needs it. No Redis, nothing
-// to set up; what it remembers is lost with the process, and each process limits itself alone.
+// to set up; each process limits itself alone. With a state file, the records and the work
+// outlive the process (the file, and the work journal beside it); without one, all is lost with it.
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../resilience/clock.js';
 import type { Job } from '../jobs/job.js';
@@ -7,6 +8,7 @@ import type { Logger } from '../obs/log.js';
 import { acquire, SlidingWindow } from '../resilience/limiter.js';
 import type { Sleep } from '../resilience/timing.js';
 import { FileRecords } from './fileRecords.js';
+import { WorkJournal, type JournaledJob } from './journal.js';
 import { SeenKeys } from './seenKeys.js';
 import {
   retryDelayMs,
@@ -40,13 +42,16 @@ export interface MemoryStateOptions {
   recordChecks?: RecordChecks;
   /** How a job that rejects is tried again (tests shorten it); WORK_RETRY otherwise, as on Redis. */
   workRetry?: RetryPolicy;
+  /** Where accepted jobs are written down until they are run, so a crash loses none; undefined: memory only. */
+  workJournal?: string;
 }
 
 /** Windows remembered (one per chat, plus the app's and the helpdesk's); far more than are active. */
 const TRACKED_WINDOWS = 10_000;
 
 export function memoryState(options: MemoryStateOptions): State {
-  const work = new MemoryWork(options.workMaxPending, options.log, options.workRetry);
+  const journal = options.workJournal ? new WorkJournal(options.workJournal, options.log) : undefined;
+  const work = new MemoryWork(options.workMaxPending, options.log, options.workRetry, journal);
   const caches = new Map<string, MemoryCache<unknown>>();
   const records = new FileRecords({
     ...(options.recordsFile ? { file: options.recordsFile } : {}),
@@ -66,16 +71,26 @@ export function memoryState(options: MemoryStateOptions): State {
       if (!cache) caches.set(name, (cache = new MemoryCache<unknown>(limit, options.clock)));
       return cache as CacheStore<V>;
     },
-    // Only the file can fail: while it cannot be written, nothing new would survive a restart.
-    health: (): Health => records.health(),
+    // Only the files can fail: while one cannot be written, what changes would not survive a restart.
+    health: (): Health => {
+      const kept = records.health();
+      return kept.ok && journal ? journal.health() : kept;
+    },
     records,
-    ready: () => records.load(),
+    async ready() {
+      await records.load();
+      // What the last process accepted and did not run: run now (once the queue starts).
+      if (journal) work.restore(await journal.open());
+    },
     // What cannot be written now was said in the log when it first failed.
     close: () =>
       records
         .sync()
         .catch(() => undefined)
-        .finally(() => records.close()),
+        .finally(() => {
+          records.close();
+          return journal?.close();
+        }),
   };
 }
 
@@ -128,10 +143,14 @@ const MAX_HELD = 1000;
 /**
  * Jobs run as soon as they are added (delayed ones when their time comes); the bot bounds its own
  * lookups (server.work_concurrency). A job whose run rejects is tried again as on Redis: after
- * 1 s, 2 s, 4 s, … (WORK_RETRY), then given up and logged.
+ * 1 s, 2 s, 4 s, … (WORK_RETRY), then given up and logged. With a journal, a job is written down
+ * before add() resolves (so before its delivery is acknowledged) and struck off once it has run
+ * or been given up.
  */
 export class MemoryWork implements WorkQueue {
   private readonly held = new Map<string, Promise<void>>();
+  /** Jobs being written to the journal, not yet queued: a second add of one is a no-op too. */
+  private readonly adding = new Set<string>();
   private readonly waiting: Pending[] = [];
   /** Delayed jobs, and jobs waiting to be tried again. */
   private readonly delayed = new Map<string, Pending & { timer: NodeJS.Timeout }>();
@@ -142,16 +161,32 @@ export class MemoryWork implements WorkQueue {
     private readonly maxPending: number,
     private readonly log: Logger,
     private readonly retry: RetryPolicy = WORK_RETRY,
+    private readonly journal?: WorkJournal,
   ) {}
 
   async add(id: string, job: Job, options: AddOptions = {}): Promise<boolean> {
-    if (this.held.has(id) || this.delayed.has(id) || this.waiting.some((w) => w.id === id)) return true;
+    if (this.held.has(id) || this.delayed.has(id) || this.adding.has(id) || this.waiting.some((w) => w.id === id)) return true;
     if (this.depth >= this.maxPending) return false;
     // While draining, follow-up work of the jobs still running (a coalesced post) runs at once:
     // nothing delayed may be left behind when the process ends.
-    if (!this.stopped && options.delayMs !== undefined && options.delayMs > 0) this.later({ id, job, attempt: 1 }, options.delayMs);
-    else this.begin({ id, job, attempt: 1 });
+    const delayMs = !this.stopped && options.delayMs !== undefined && options.delayMs > 0 ? options.delayMs : undefined;
+    if (this.journal) {
+      this.adding.add(id);
+      await this.journal.added(id, job, delayMs).finally(() => this.adding.delete(id));
+    }
+    this.enter({ id, job, attempt: 1 }, delayMs);
     return true;
+  }
+
+  /** Jobs the journal kept from the last process: queued as they were, without writing them again. */
+  restore(jobs: readonly JournaledJob[]): void {
+    const now = Date.now();
+    for (const { id, job, due } of jobs) this.enter({ id, job, attempt: 1 }, due !== undefined && due > now ? due - now : undefined);
+  }
+
+  private enter(pending: Pending, delayMs: number | undefined): void {
+    if (delayMs !== undefined) this.later(pending, delayMs);
+    else this.begin(pending);
   }
 
   start(run: JobRunner): void {
@@ -160,7 +195,7 @@ export class MemoryWork implements WorkQueue {
   }
 
   get depth(): number {
-    return this.held.size + this.waiting.length + this.delayed.size;
+    return this.held.size + this.waiting.length + this.delayed.size + this.adding.size;
   }
 
   async drain(timeoutMs: number): Promise<boolean> {
@@ -213,7 +248,7 @@ export class MemoryWork implements WorkQueue {
     }
     const task = running
       .then(
-        () => undefined,
+        () => this.journal?.done(id),
         (error: unknown) => {
           const message = error instanceof Error ? error.message : String(error);
           // While draining nothing would be left to try it again: it is given up at once.
@@ -222,6 +257,7 @@ export class MemoryWork implements WorkQueue {
             this.later({ id, job, attempt: attempt + 1 }, retryDelayMs(this.retry, attempt));
           } else {
             this.log.error('work.failed', { job: job.kind, attempt, error: message });
+            this.journal?.done(id);
           }
         },
       )

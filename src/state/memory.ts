@@ -80,7 +80,7 @@ export function memoryState(options: MemoryStateOptions): State {
     async ready() {
       await records.load();
       // What the last process accepted and did not run: run now (once the queue starts).
-      if (journal) work.restore(await journal.open());
+      if (journal) work.restore(journal.open());
     },
     // What cannot be written now was said in the log when it first failed.
     close: () =>
@@ -89,7 +89,7 @@ export function memoryState(options: MemoryStateOptions): State {
         .catch(() => undefined)
         .finally(() => {
           records.close();
-          return journal?.close();
+          journal?.close();
         }),
   };
 }
@@ -149,8 +149,6 @@ const MAX_HELD = 1000;
  */
 export class MemoryWork implements WorkQueue {
   private readonly held = new Map<string, Promise<void>>();
-  /** Jobs being written to the journal, not yet queued: a second add of one is a no-op too. */
-  private readonly adding = new Set<string>();
   private readonly waiting: Pending[] = [];
   /** Delayed jobs, and jobs waiting to be tried again. */
   private readonly delayed = new Map<string, Pending & { timer: NodeJS.Timeout }>();
@@ -165,15 +163,12 @@ export class MemoryWork implements WorkQueue {
   ) {}
 
   async add(id: string, job: Job, options: AddOptions = {}): Promise<boolean> {
-    if (this.held.has(id) || this.delayed.has(id) || this.adding.has(id) || this.waiting.some((w) => w.id === id)) return true;
+    if (this.held.has(id) || this.delayed.has(id) || this.waiting.some((w) => w.id === id)) return true;
     if (this.depth >= this.maxPending) return false;
     // While draining, follow-up work of the jobs still running (a coalesced post) runs at once:
     // nothing delayed may be left behind when the process ends.
     const delayMs = !this.stopped && options.delayMs !== undefined && options.delayMs > 0 ? options.delayMs : undefined;
-    if (this.journal) {
-      this.adding.add(id);
-      await this.journal.added(id, job, delayMs).finally(() => this.adding.delete(id));
-    }
+    this.journal?.added(id, job, delayMs);
     this.enter({ id, job, attempt: 1 }, delayMs);
     return true;
   }
@@ -195,7 +190,7 @@ export class MemoryWork implements WorkQueue {
   }
 
   get depth(): number {
-    return this.held.size + this.waiting.length + this.delayed.size + this.adding.size;
+    return this.held.size + this.waiting.length + this.delayed.size;
   }
 
   async drain(timeoutMs: number): Promise<boolean> {

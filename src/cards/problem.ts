@@ -12,6 +12,9 @@ interface Look {
   todo: L10n;
 }
 
+/** The title of a lookup that failed, whichever way. */
+const lookupFailed = (what: 'ticket' | 'list'): L10n => (what === 'ticket' ? l('查询工单失败', 'Ticket lookup failed') : l('查询工单列表失败', 'Ticket search failed'));
+
 // Data is quoted, not put in a code span: entities are not decoded inside code spans.
 const code = (s: string) => `**${esc(s)}**`;
 
@@ -84,7 +87,7 @@ function look(p: Problem): Look {
     case 'upstream':
       return {
         color: 'red',
-        title: p.what === 'ticket' ? l('查询工单失败', 'Ticket lookup failed') : l('查询工单列表失败', 'Ticket search failed'),
+        title: lookupFailed(p.what),
         what: l('服务台出错或没有及时响应。', 'The helpdesk failed or did not answer in time.'),
         todo: l('请稍后再试；如果一直失败，请联系管理员。', 'Please try again shortly; if it keeps failing, tell the operator.'),
       };
@@ -98,7 +101,7 @@ function look(p: Problem): Look {
     case 'unreadable':
       return {
         color: 'red',
-        title: p.what === 'ticket' ? l('查询工单失败', 'Ticket lookup failed') : l('查询工单列表失败', 'Ticket search failed'),
+        title: lookupFailed(p.what),
         what: l('服务台返回了机器人看不懂的内容。', 'The helpdesk answered something the bot cannot read.'),
         todo: l('请稍后再试；如果一直这样，请联系管理员（日志里有详情）。', "Please try again shortly; if it goes on, tell the operator (the bot's log has the details)."),
       };

@@ -11,7 +11,7 @@ import { audienceFor } from '../views/audience.js';
 import { ticketsView } from '../views/tickets.js';
 import type { View } from '../views/view.js';
 import { startWatch, stopWatchByNumber } from '../watch/watches.js';
-import { deliver, failure, keepCurrent, refusedCard, show, type Answer } from './answer.js';
+import { deliverCard, failure, keepCurrent, refusedCard, show, type Answer } from './answer.js';
 import { logCommand } from './audit.js';
 import type { BotContext } from './context.js';
 
@@ -72,9 +72,12 @@ export async function onMessage(ctx: BotContext, message: IncomingMessage, recei
   });
   // The lookup kept to the command's budget; the reply may wait longer for its chat's turn
   // (5 messages a second), and waits off the workers so one busy chat cannot stall the others.
-  const { delivered: reply, sent } = await deliver(ctx.messenger.reply(message.messageId, answer.card, { chatId: message.chatId, deadline: started + ctx.replyWaitMs }), 'sent');
+  const asked = { command: answer.command, ticketIds: answer.ticketIds, chatId: message.chatId };
+  const replied = await deliverCard(ctx, asked, answer.card, (card) => ctx.messenger.reply(message.messageId, card, { chatId: message.chatId, deadline: started + ctx.replyWaitMs }), 'sent');
+  const { delivered: reply, sent } = replied;
+  const said = replied.refused ? { ...answer, outcome: 'failed', shown: undefined } : answer;
   // Remembered (in this process at once) before the log line, which does not wait for the disk.
-  const remembering = sent ? keepCurrent(ctx, sent.messageId, answer, audienceFor(ctx, message.chatId, message.chatType), clock()) : undefined;
-  logCommand(ctx, who, answer, 'message', { message_id: message.messageId }, reply, stats, started, arrived);
+  const remembering = sent ? keepCurrent(ctx, sent.messageId, said, audienceFor(ctx, message.chatId, message.chatType), clock()) : undefined;
+  logCommand(ctx, who, said, 'message', { message_id: message.messageId }, reply, stats, started, arrived);
   await remembering;
 }

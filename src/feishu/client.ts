@@ -45,9 +45,29 @@ function slotChecked(timeoutMs: number): AxiosInstance {
 
 const unwrap = (resp: AxiosResponse) => ((resp.config as { $return_headers?: boolean }).$return_headers ? { data: resp.data, headers: resp.headers } : resp.data);
 
+/**
+ * Asks the token endpoint once for every call that finds no token at the same time (after a start,
+ * or once a refused token is dropped): the SDK would ask once per call.
+ */
+function sharedTokenRequests(http: AxiosInstance): void {
+  const adapter = axios.getAdapter(http.defaults.adapter);
+  const asking = new Map<string, ReturnType<typeof adapter>>();
+  http.defaults.adapter = (config) => {
+    if (!config.url?.includes(TOKEN_PATH)) return adapter(config);
+    const key = `${config.url} ${String(config.data)}`;
+    let answer = asking.get(key);
+    if (!answer) {
+      answer = adapter(config).finally(() => asking.delete(key));
+      asking.set(key, answer);
+    }
+    return answer;
+  };
+}
+
 /** `tokens`: the tenant token's cache, and whether the platform takes it (for /healthz). */
 export function createLarkClient(options: LarkClientOptions, log: Logger, tokens = new TenantTokens(log)): lark.Client {
   const http = slotChecked(options.timeoutMs);
+  sharedTokenRequests(http);
   const client = new sdk.Client({
     appId: options.appId,
     appSecret: options.appSecret,
@@ -69,7 +89,8 @@ export function createLarkClient(options: LarkClientOptions, log: Logger, tokens
     (error: unknown) => {
       const e = error as { config?: InternalAxiosRequestConfig; response?: AxiosResponse<{ code?: unknown }> };
       if (e.config && e.response && isTokenRefusal(e.response.data?.code)) return again(e.config, error);
-      if (e.config && e.response) noteAccepted(e.config);
+      // An answer about the call itself (not found, bad request) means the token passed the gate.
+      if (e.config && e.response && e.response.status < 500 && e.response.status !== 429) noteAccepted(e.config);
       throw error;
     },
   );

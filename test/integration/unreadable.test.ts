@@ -1,7 +1,8 @@
 // What the helpdesk answers that the bot cannot use, through the real bot over HTTP: a field no card
 // can show is shown as unknown, an answer that is not the documented shape gets the "cannot read"
-// card (never silence, never a false "No tickets"). (A card that fails to build for any other
-// reason, a bug, is in test/unit/bot/failure.test.ts.)
+// card (never silence, never a false "No tickets"); a card the platform refuses is replaced by the
+// failure card. (A card that fails to build for any other reason, a bug, is in
+// test/unit/bot/failure.test.ts.)
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fullTicket } from '../fixtures/tickets.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -88,5 +89,18 @@ describe('an answer that is not the documented shape', () => {
     h.standin.inject('ticket_list', { body: { code: 0, msg: 'success', data: {} } });
     const { content } = await ask('/tickets open');
     expect(content).toMatch(/No tickets/);
+  });
+});
+
+describe('a card the platform refuses', () => {
+  it('is a card that failed to build: the failure card goes instead, and an error line names the command, the ticket and the chat', async () => {
+    h.standin.inject('reply', { status: 400, code: 230099, times: 1 });
+    h.standin.clearCalls();
+    const { content, messageId } = await ask(`/ticket ${ID}`, 'oc_refused_chat');
+    expect(content).toContain('Something went wrong');
+    expect(h.standin.callsTo('reply').map((c) => c.responseCode)).toEqual([230099, 0]);
+    expect([...h.standin.messages.values()].filter((m) => m.replyTo === messageId)).toHaveLength(1);
+    expect(await commandLine(messageId)).toMatchObject({ command: 'ticket', outcome: 'failed', reply: 'sent' });
+    expect(logged('command.card_refused').at(-1)).toMatchObject({ level: 'error', command: 'ticket', ticket_ids: [ID], chat_id: 'oc_refused_chat' });
   });
 });

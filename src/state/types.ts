@@ -67,7 +67,9 @@ export interface AddOptions {
 
 /**
  * Work accepted from the platform: stored before the acknowledgement, run by any instance.
- * Memory: the jobs are this process's, lost if it dies (it runs what it can before it stops).
+ * Memory: the jobs are this process's (it runs what it can before it stops); with a state file
+ * they are also written to its work journal before add() resolves, and a crash's leftovers run at
+ * the next start (see journal.ts); without one they are lost if it dies.
  * Redis: the jobs are in Redis for whichever instance is free, and outlive any one of them.
  */
 export interface WorkQueue {

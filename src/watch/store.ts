@@ -6,7 +6,8 @@ import type { ListState, View } from '../views/view.js';
 import type { PendingQuestion, ReadPage } from '../views/show.js';
 import type { ChatType } from '../jobs/types.js';
 import type { Ticket } from '../helpdesk/types.js';
-import type { Records } from '../state/types.js';
+import { z } from 'zod';
+import { NotKept, type RecordChecks, type Records } from '../state/types.js';
 import type { BoardSnapshot } from './counts.js';
 
 const DAY = 24 * 3600_000;
@@ -77,6 +78,21 @@ export interface PendingPost {
   change: 'created' | 'updated';
 }
 
+const chatType = z.enum(['p2p', 'group']);
+const kept = { chatId: z.string().min(1), chatType, sentAt: z.number() };
+/**
+ * What each kind of record must look like to be used, checked when the state file is read: a
+ * record that is not (a watch whose query is null) is dropped there, and named in the log, rather
+ * than breaking every watch that is read with it.
+ */
+export const RECORD_CHECKS: RecordChecks = Object.fromEntries(
+  Object.entries({
+    'watch:': z.looseObject({ id: z.string().min(1), chatId: z.string().min(1), chatType, list: z.looseObject({ filter: z.record(z.string(), z.unknown()) }), createdBy: z.string(), createdAt: z.number() }),
+    'card:': z.looseObject({ ...kept, view: z.looseObject({ kind: z.literal('ticket'), ticketId: z.string().min(1) }) }),
+    'board:': z.looseObject(kept),
+  }).map(([prefix, shape]) => [prefix, (value: unknown) => (shape.safeParse(value).error?.issues ?? []).map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ') || undefined]),
+);
+
 export class WatchStore {
   constructor(private readonly records: Records) {}
 
@@ -126,12 +142,18 @@ export class WatchStore {
     return this.records.get<Watch>(`watch:${id}`);
   }
 
-  /** Resolves once the watch (and the tickets noted for it) would survive a restart. */
+  /**
+   * Resolves once the watch (and the tickets noted for it) would survive a restart; if it cannot
+   * be kept (NotKept), it is taken back, so no watch runs that a restart would lose unannounced.
+   */
   async addWatch(watch: Watch): Promise<void> {
     // The record first: a watch id in the set always has its record.
     await this.records.put(`watch:${watch.id}`, watch);
     await this.records.add('watches', [watch.id]);
-    await this.records.sync();
+    await this.records.sync().catch(async (error: unknown) => {
+      if (error instanceof NotKept) await this.dropWatch(watch.id);
+      throw error;
+    });
   }
 
   async removeWatch(id: string): Promise<void> {

@@ -7,6 +7,7 @@
 //   2. start to ready: the bot's process against a bare Express app's;
 //   3. intake cost: the bot's full webhook intake against a bare Express JSON route, side by side
 //      (throughput, CPU per delivery, acknowledgement latency), and the bot without its heap flags;
+//      and what the work journal costs a command (one process with a state file against memory only);
 //   4. resident memory at idle, after 100,000 and after 200,000 deliveries, and the peak;
 //   5. /ticket commands per second end to end, uncached and cached, at the default limits (which
 //      are what bounds them in production) and with the limits lifted (what the bot itself can do),
@@ -42,6 +43,7 @@ import { startRedis } from '../test/support/redis.js';
 import { locate, PROGRAMS } from '../test/support/system.js';
 import { CONNECTIONS, intake } from './intake.js';
 import { median } from './load.js';
+import { journalCost } from './journal.js';
 import { memory } from './memory.js';
 import { statsFigures } from './stats.js';
 import { configFile, startBare, startBotProcess } from './targets.js';
@@ -302,6 +304,20 @@ async function intakeCost(standin: StandIn): Promise<void> {
   row('bot / bot without heap flags: CPU per delivery (≤ 1.10×)', times(ratios.flagsCpuUs));
 }
 
+async function journalFigures(standin: StandIn): Promise<void> {
+  const { journal, memory, ratios } = await journalCost(standin);
+  console.log(`\nthe work journal (one process with a state file): /help commands, each written down before its acknowledgement (medians of 3 alternating rounds)\n`);
+  for (const [name, x] of [
+    ['with the journal (state.file)', journal],
+    ['memory only (state.file: "")', memory],
+  ] as const) {
+    row(name, `CPU ${f(x.cpuUs, 0)} µs per command until answered; ack p50 ${f(x.p50)} ms, p99 ${f(x.p99)} ms under load; one at a time p50 ${f(x.singleP50, 2)} ms, p99 ${f(x.singleP99, 2)} ms`);
+  }
+  row('journal / memory only: CPU per command', `${f(ratios.cpuUs, 2)}× (${f(journal.cpuUs - memory.cpuUs, 0)} µs)`);
+  row('journal / memory only: p99 acknowledgement under load', `${f(ratios.p99, 2)}×`);
+  row('journal / memory only: p50 acknowledgement one at a time', `${f(ratios.singleP50, 2)}× (${f(journal.singleP50 - memory.singleP50, 2)} ms)`);
+}
+
 async function residentMemory(standin: string): Promise<void> {
   const m = await memory(standin);
   console.log(`\nresident memory of the bot's process (VmRSS; target ≤ 150 MiB)\n`);
@@ -339,6 +355,7 @@ async function main() {
   try {
     await startToReady(standin.url);
     await intakeCost(standin);
+    await journalFigures(standin);
     await residentMemory(standin.url);
   } finally {
     await standin.close();

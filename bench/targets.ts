@@ -14,18 +14,21 @@ export interface Target {
   readyMs: number;
 }
 
-/** Writes an app.yaml for the bot's process; without Redis its records go to a file of its own, starting empty. */
-export function configFile(yaml: string): string {
+/**
+ * Writes an app.yaml for the bot's process; without Redis its records (and its work journal) go to
+ * a file of its own, starting empty, or, with `stateFile: false`, stay in memory only.
+ */
+export function configFile(yaml: string, { stateFile = true } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const file = join(dir, 'app.yaml');
-  writeFileSync(file, `${yaml}\nlog: { level: warn }\nstate: { file: ${join(dir, 'state.json')} }\n`);
+  writeFileSync(file, `${yaml}\nlog: { level: warn }\nstate: { file: "${stateFile ? join(dir, 'state.json') : ''}" }\n`);
   return file;
 }
 
 /** The bot with `npm start`'s flags, or other flags (say, none), against the stand-in at `standin`. */
-export async function startBotProcess(standin: string, o: { yaml?: string; flags?: string[]; name?: string } = {}): Promise<Target> {
+export async function startBotProcess(standin: string, o: { yaml?: string; flags?: string[]; name?: string; stateFile?: boolean } = {}): Promise<Target> {
   const port = await freePort();
-  const env = { ...credentialsFor(standin), BOT_CONFIG: configFile(o.yaml ?? ''), PORT: String(port) };
+  const env = { ...credentialsFor(standin), BOT_CONFIG: configFile(o.yaml ?? '', { stateFile: o.stateFile ?? true }), PORT: String(port) };
   const began = performance.now();
   const proc = o.flags ? nodeProcess([...o.flags, 'dist/main.js'], env) : mainProcess(env);
   return ready(o.name ?? 'bot', `http://127.0.0.1:${port}`, proc, began);

@@ -19,7 +19,9 @@ async function main() {
   // The metrics port is opened first: if it cannot be, nothing has been accepted yet. A sandbox
   // takes any free port when its own is taken (a second sandbox on the same machine).
   const metrics = createMetrics();
-  const serve = (port: number) => serveMetrics(metrics, { ...config.metrics, port }, log, settingName('metrics.port'));
+  // The bot's whole health report, once it runs (the sandbox's or production's).
+  let health: () => { status: string } | undefined = () => undefined;
+  const serve = (port: number) => serveMetrics(metrics, { ...config.metrics, port }, log, settingName('metrics.port'), () => health());
   const metricsServer = config.metrics.enabled
     ? await serve(config.metrics.port)
         .catch((e: Error) => {
@@ -50,6 +52,7 @@ async function main() {
       ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     }).catch((e: Error) => (e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Sandbox start-up failed: ${e.message}`])));
     if (!sandbox) return;
+    health = () => sandbox.bot.health();
     log.info('started', { mode: config.mode, port: sandbox.bot.port, console: sandbox.consoleUrl, ...scrape });
     const stop = async (signal: string) => {
       log.info('stopping', { signal });
@@ -83,6 +86,7 @@ async function main() {
   };
   running = await startBot(config, { log, metrics, onFatal }).catch((e: Error) => (e instanceof PortUnavailableError ? failOnce(e.message) : fail([`Start-up failed: ${e.message}`])));
   if (!running) return;
+  health = () => running?.health();
   log.info('started', { mode: config.mode, connection: config.feishu.connection, port: running.port, domain: config.feishu.domain, bot_open_id: running.botOpenId, ...scrape });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

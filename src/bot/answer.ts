@@ -5,9 +5,10 @@ import type { Json } from '../cards/kit.js';
 import { problemCard } from '../cards/problem.js';
 import type { CallOptions } from '../helpdesk/api.js';
 import type { StatsFill } from '../jobs/job.js';
+import { PlatformError } from '../feishu/errors.js';
 import type { Sent } from '../feishu/messenger.js';
 import { messageOf } from '../obs/errors.js';
-import { StateUnavailable } from '../state/types.js';
+import { NotKept, StateUnavailable } from '../state/types.js';
 import type { Verdict, Who } from '../views/access.js';
 import type { Audience } from '../views/audience.js';
 import { showView, type Outcome } from '../views/show.js';
@@ -80,12 +81,55 @@ export function why(error: unknown): string {
   return messageOf(error);
 }
 
-/** Resolves with `ok` and what was sent, or with why it could not be sent, for the log. */
-export const deliver = <T>(sending: Promise<T>, ok: string): Promise<{ delivered: string; sent?: T }> =>
+/** What a failure's log line names: the command (or the view clicked), its tickets, the chat. */
+export interface Asked {
+  command: string;
+  ticketIds: string[];
+  chatId: string;
+}
+
+/**
+ * Whatever went wrong preparing an answer is said out loud: the card saying so (a change that
+ * could not be kept says why) and a log line naming the command, the tickets and the chat. The
+ * shared state being away is the one exception: that rethrows, so the job runs again later.
+ */
+export function failure(ctx: BotContext, asked: Asked, error: unknown): Outcome {
+  if (error instanceof StateUnavailable) throw error;
+  const where = { command: asked.command, ticket_ids: asked.ticketIds, chat_id: asked.chatId };
+  if (error instanceof NotKept) {
+    ctx.log.warn('command.not_saved', { ...where, reason: error.reason });
+    const problem = { kind: 'not-saved', what: asked.command === 'watch' ? 'watch' : 'change', reason: error.reason } as const;
+    return { card: problemCard(problem), outcome: problem.kind, ticketIds: asked.ticketIds };
+  }
+  ctx.log.error('command.failed', { ...where, error: messageOf(error) });
+  return { card: problemCard({ kind: 'failed' }), outcome: 'failed', ticketIds: asked.ticketIds };
+}
+
+/** A view, for a click: its card, or the card saying why there is none (see failure). */
+export const showOrFail = (ctx: BotContext, view: View, audience: Audience, call: CallOptions, who: Who, hints: { formValue?: unknown } = {}): Promise<Shown> =>
+  show(ctx, view, audience, call, who, hints).catch((error: unknown) => failure(ctx, { command: `click:${view.kind}`, ticketIds: view.kind === 'ticket' ? [view.ticketId] : [], chatId: audience.chatId }, error));
+
+/** Resolves with `ok` and what was sent, or with why it could not be sent (and the error), for the log. */
+export const deliver = <T>(sending: Promise<T>, ok: string): Promise<{ delivered: string; sent?: T; error?: unknown }> =>
   sending.then(
     (sent) => ({ delivered: ok, sent }),
-    (error: unknown) => ({ delivered: why(error) }),
+    (error: unknown) => ({ delivered: why(error), error }),
   );
+
+/** The platform refused the card itself (230099 not a valid card, 230025 too long): no retry sends it. */
+const CARD_REFUSED = new Set([230099, 230025]);
+export const cardRefused = (error: unknown): boolean => error instanceof PlatformError && error.details.code !== undefined && CARD_REFUSED.has(error.details.code);
+
+/**
+ * Sends `card` with `send`; a card the platform refuses is a card that failed to build: the
+ * failure card goes instead, and an error line names the command, the tickets and the chat.
+ */
+export async function deliverCard<T>(ctx: BotContext, asked: Asked, card: Json, send: (card: Json) => Promise<T>, ok: string): Promise<{ delivered: string; sent?: T; refused?: true }> {
+  const first = await deliver(send(card), ok);
+  if (!cardRefused(first.error)) return first;
+  ctx.log.error('command.card_refused', { command: asked.command, ticket_ids: asked.ticketIds, chat_id: asked.chatId, error: first.delivered });
+  return { ...(await deliver(send(problemCard({ kind: 'failed' })), ok)), refused: true };
+}
 
 /** The card saying why this person may not use the bot here, and whom to ask. */
 export const refusedCard = (ctx: BotContext, verdict: Verdict & { ok: false }): Json => problemCard({ kind: 'refused', reason: verdict.reason, contact: ctx.access.contact });

@@ -10,8 +10,8 @@ import { messageOf } from '../obs/errors.js';
 import { realSleep } from '../resilience/timing.js';
 import { checkAccess, type Who } from '../views/access.js';
 import { audienceFor } from '../views/audience.js';
-import { deliver, keepCurrent, show } from './answer.js';
 import { onTicketAction } from './actions.js';
+import { deliver, keepCurrent, showOrFail } from './answer.js';
 import { audit, logClick, type Click } from './audit.js';
 import type { BotContext } from './context.js';
 
@@ -62,7 +62,7 @@ export async function onCardAction(ctx: BotContext, action: CardAction): Promise
   const stats = newStats();
   const deadline = started + ctx.commandBudgetMs;
   const audience = audienceFor(ctx, click.chatId, click.chatType);
-  const work = show(ctx, click.view, audience, { fresh: click.fresh, stats, deadline }, click.who, { formValue: action.formValue });
+  const work = showOrFail(ctx, click.view, audience, { fresh: click.fresh, stats, deadline }, click.who, { formValue: action.formValue });
   const budget = new AbortController();
   const inTime = await Promise.race([work, realSleep(ctx.callbackBudgetMs, budget.signal).then(() => undefined)]).finally(() => budget.abort());
   if (inTime) {
@@ -88,7 +88,7 @@ export async function updateCard(ctx: BotContext, action: CardAction): Promise<v
   const stats = newStats();
   const deadline = started + ctx.commandBudgetMs;
   const audience = audienceFor(ctx, click.chatId, click.chatType);
-  const outcome = await show(ctx, click.view, audience, { fresh: click.fresh, stats, deadline }, click.who, { formValue: action.formValue });
+  const outcome = await showOrFail(ctx, click.view, audience, { fresh: click.fresh, stats, deadline }, click.who, { formValue: action.formValue });
   const { delivered } = action.updateToken
     ? await deliver(ctx.messenger.updateByToken(action.updateToken, outcome.card, { chatId: click.chatId, deadline }), 'update')
     : { delivered: 'no update token in the callback' };
@@ -103,7 +103,7 @@ export async function openCard(ctx: BotContext, action: CardAction): Promise<voi
   if (!click.ok) return;
   const stats = newStats();
   const audience = audienceFor(ctx, click.chatId, click.chatType);
-  const outcome = await ctx.worker(() => show(ctx, click.view, audience, { fresh: click.fresh, stats, deadline: started + ctx.commandBudgetMs }, click.who, { formValue: action.formValue }));
+  const outcome = await ctx.worker(() => showOrFail(ctx, click.view, audience, { fresh: click.fresh, stats, deadline: started + ctx.commandBudgetMs }, click.who, { formValue: action.formValue }));
   const { delivered, sent } = await deliver(
     ctx.messenger.send({ chatId: click.chatId }, outcome.card, sendUuid(`open:${action.eventId}`), { chatId: click.chatId, deadline: started + ctx.replyWaitMs }),
     'new-message',

@@ -14,7 +14,7 @@ import type { View } from '../views/view.js';
 import { startWatch, stopWatchByNumber } from '../watch/watches.js';
 import { digestCommand } from '../watch/dailyDigest.js';
 import { answerStats } from '../stats/show.js';
-import { deliver, fillLater, keepCurrent, refusedCard, show, type Answer } from './answer.js';
+import { deliverCard, failure, fillLater, keepCurrent, refusedCard, show, type Answer } from './answer.js';
 import { logCommand } from './audit.js';
 import type { BotContext } from './context.js';
 
@@ -33,42 +33,47 @@ export async function answerCommand(ctx: BotContext, who: Who, text: string, men
   }
   const audience = audienceFor(ctx, who.chatId, who.chatType);
   const shown = (view: View, name: string, hints = {}) => show(ctx, view, audience, call, who, hints).then((o) => ({ ...o, command: name }));
-  switch (command.kind) {
-    case 'watch':
-      if (command.args.trim() === '') return shown({ kind: 'watches' }, 'watch');
-      return { ...(await startWatch(command.args, who, mentions, audience, call, ctx)), command: 'watch' };
-    case 'unwatch':
-      return { ...(await stopWatchByNumber(command.args, who, audience, ctx)), command: 'unwatch' };
-    case 'board':
-      return shown({ kind: 'board' }, 'board');
-    case 'stats':
-      return { ...(await answerStats(command.args, { openId: who.userOpenId, mentions }, call, ctx)), command: 'stats' };
-    case 'digest':
-      return { ...(await digestCommand(command.args, who, ctx)), command: 'digest' };
-    case 'signout': {
-      const outcome = !ctx.signIn ? 'off' : (await ctx.signIn.tokens.forget(who.userOpenId)) ? 'signed-out' : 'not-signed-in';
-      return { card: signOutCard(outcome), outcome: outcome === 'off' ? 'sign-in-off' : 'ok', ticketIds: [], command: 'signout' };
-    }
-    case 'help':
-      return { card: helpCard({ listExamples: helpExamples(clock(), ctx.timezone), dates: exampleDates(clock(), ctx.timezone) }), outcome: 'ok', ticketIds: [], command: 'help' };
-    case 'problem':
-      return { card: problemCard(command.problem), outcome: command.problem.kind, ticketIds: [], command: 'unknown' };
-    case 'ticket':
-      return shown({ kind: 'ticket', ticketId: command.id }, 'ticket', command.ignored !== undefined ? { ignored: command.ignored } : {});
-    case 'tickets': {
-      // Nothing to filter by yet: the form, which shows the words for next time.
-      if (command.args.trim() === '') return shown({ kind: 'filter' }, 'tickets');
-      const result = await understand(command.args, { openId: who.userOpenId, mentions }, clock(), ctx.timezone, ctx.directory, call);
-      if ('problem' in result) {
-        const fixes = result.fixes.map((view) => valueFor(ctx, audience, view));
-        return { card: problemCard(result.problem, fixes), outcome: result.problem.kind, ticketIds: [], command: 'tickets' };
+  try {
+    switch (command.kind) {
+      case 'watch':
+        if (command.args.trim() === '') return await shown({ kind: 'watches' }, 'watch');
+        return { ...(await startWatch(command.args, who, mentions, audience, call, ctx)), command: 'watch' };
+      case 'unwatch':
+        return { ...(await stopWatchByNumber(command.args, who, audience, ctx)), command: 'unwatch' };
+      case 'board':
+        return await shown({ kind: 'board' }, 'board');
+      case 'stats':
+        return { ...(await answerStats(command.args, { openId: who.userOpenId, mentions }, call, ctx)), command: 'stats' };
+      case 'digest':
+        return { ...(await digestCommand(command.args, who, ctx)), command: 'digest' };
+      case 'signout': {
+        const outcome = !ctx.signIn ? 'off' : (await ctx.signIn.tokens.forget(who.userOpenId)) ? 'signed-out' : 'not-signed-in';
+        return { card: signOutCard(outcome), outcome: outcome === 'off' ? 'sign-in-off' : 'ok', ticketIds: [], command: 'signout' };
       }
-      const { list } = result.view;
-      return {
-        ...(await shown(result.view, 'tickets')),
-        filters: { ...list.filter, ...list.times, ...(list.scores ? { scores: list.scores } : {}), ...(list.unassigned ? { unassigned: true } : {}), page: list.page },
-      };
+      case 'help':
+        return { card: helpCard({ listExamples: helpExamples(clock(), ctx.timezone), dates: exampleDates(clock(), ctx.timezone) }), outcome: 'ok', ticketIds: [], command: 'help' };
+      case 'problem':
+        return { card: problemCard(command.problem), outcome: command.problem.kind, ticketIds: [], command: 'unknown' };
+      case 'ticket':
+        return await shown({ kind: 'ticket', ticketId: command.id }, 'ticket', command.ignored !== undefined ? { ignored: command.ignored } : {});
+      case 'tickets': {
+        // Nothing to filter by yet: the form, which shows the words for next time.
+        if (command.args.trim() === '') return await shown({ kind: 'filter' }, 'tickets');
+        const result = await understand(command.args, { openId: who.userOpenId, mentions }, clock(), ctx.timezone, ctx.directory, call);
+        if ('problem' in result) {
+          const fixes = result.fixes.map((view) => valueFor(ctx, audience, view));
+          return { card: problemCard(result.problem, fixes), outcome: result.problem.kind, ticketIds: [], command: 'tickets' };
+        }
+        const { list } = result.view;
+        return {
+          ...(await shown(result.view, 'tickets')),
+          filters: { ...list.filter, ...list.times, ...(list.scores ? { scores: list.scores } : {}), ...(list.unassigned ? { unassigned: true } : {}), page: list.page },
+        };
+      }
     }
+  } catch (error) {
+    const name = command.kind === 'problem' ? 'unknown' : command.kind;
+    return { ...failure(ctx, { command: name, ticketIds: command.kind === 'ticket' ? [command.id] : [], chatId: who.chatId }, error), command: name };
   }
 }
 
@@ -86,9 +91,12 @@ export async function onMessage(ctx: BotContext, message: IncomingMessage, recei
   });
   // The lookup kept to the command's budget; the reply may wait longer for its chat's turn
   // (5 messages a second), and waits off the workers so one busy chat cannot stall the others.
-  const { delivered: reply, sent } = await deliver(ctx.messenger.reply(message.messageId, answer.card, { chatId: message.chatId, deadline: started + ctx.replyWaitMs }), 'sent');
+  const asked = { command: answer.command, ticketIds: answer.ticketIds, chatId: message.chatId };
+  const replied = await deliverCard(ctx, asked, answer.card, (card) => ctx.messenger.reply(message.messageId, card, { chatId: message.chatId, deadline: started + ctx.replyWaitMs }), 'sent');
+  const { delivered: reply, sent } = replied;
+  const said = replied.refused ? { ...answer, outcome: 'failed', shown: undefined, fill: undefined } : answer;
   // Remembered (in this process at once) before the log line, which does not wait for the disk.
-  const remembering = sent ? Promise.all([keepCurrent(ctx, sent.messageId, answer, audienceFor(ctx, message.chatId, message.chatType), clock()), fillLater(ctx, answer, sent)]) : undefined;
-  logCommand(ctx, who, answer, 'message', { message_id: message.messageId }, reply, stats, started, arrived);
+  const remembering = sent ? Promise.all([keepCurrent(ctx, sent.messageId, said, audienceFor(ctx, message.chatId, message.chatType), clock()), fillLater(ctx, said, sent)]) : undefined;
+  logCommand(ctx, who, said, 'message', { message_id: message.messageId }, reply, stats, started, arrived);
   await remembering;
 }

@@ -33,10 +33,21 @@ export const joinL = (parts: L10n[], sep: string | L10n = ''): L10n => {
 // - at the start of a line, what would open a block (a list, a quote, a heading, a setext
 //   underline of === or ---, an ordered-list number) is neutralised the same way, and leading
 //   spaces are dropped so nothing becomes an indented code block;
-// - control characters and bidirectional overrides are dropped; blank lines collapse.
+// - control characters, bidirectional overrides, and zero-width and direction marks are dropped
+//   (dropInvisible); blank lines collapse.
 // Plain-text components (header titles, buttons) interpret nothing; plain() only cleans them.
 
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Characters that show nothing but change what text looks like or how it compares: zero-width
+ * spaces and joiners, word joiners and invisible operators, byte order marks, direction marks
+ * (LRM, RLM, ALM). A zero-width joiner inside an emoji sequence (👩‍💻) is kept: there it is the
+ * emoji.
+ */
+const INVISIBLE = /[\u200b\u200c\u200e\u200f\u061c\u180e\u2060-\u2064\ufeff]|(?<!\p{Extended_Pictographic}|\p{Emoji_Modifier}|\ufe0f)\u200d|\u200d(?!\p{Extended_Pictographic})/gu;
+
+/** Text without what would show nothing (see INVISIBLE), as names, echoed words and commands must be. */
+export const dropInvisible = (text: string): string => text.replace(INVISIBLE, '');
 const INLINE = /[&<>*_~`[\]()#|\\:@]/g;
 const entity = (ch: string) => `&#${ch.codePointAt(0)};`;
 
@@ -51,7 +62,7 @@ function escLine(line: string): string {
  * (comments, messages), where each line is escaped on its own and blank lines collapse.
  */
 export function esc(text: string, { keepLines = false } = {}): string {
-  const clean = text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROLS, '');
+  const clean = dropInvisible(text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROLS, ''));
   if (!keepLines) return escLine(clean.replace(/\s+/g, ' ').trim());
   return clean
     .split('\n')
@@ -63,7 +74,7 @@ export function esc(text: string, { keepLines = false } = {}): string {
 
 /** Text for plain_text components: shown as is, so only control characters and extra space go. */
 export function plain(text: string): string {
-  return text.replace(CONTROLS, '').replace(/\s+/g, ' ').trim();
+  return dropInvisible(text.replace(CONTROLS, '')).replace(/\s+/g, ' ').trim();
 }
 
 /** Shortens text to at most `max` characters (by code point), marking the cut. */

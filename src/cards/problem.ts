@@ -12,6 +12,9 @@ interface Look {
   todo: L10n;
 }
 
+/** The title of a lookup that failed, whichever way. */
+const lookupFailed = (what: 'ticket' | 'list'): L10n => (what === 'ticket' ? l('查询工单失败', 'Ticket lookup failed') : l('查询工单列表失败', 'Ticket search failed'));
+
 // Data is quoted, not put in a code span: entities are not decoded inside code spans.
 const code = (s: string) => `**${esc(s)}**`;
 
@@ -84,9 +87,40 @@ function look(p: Problem): Look {
     case 'upstream':
       return {
         color: 'red',
-        title: p.what === 'ticket' ? l('查询工单失败', 'Ticket lookup failed') : l('查询工单列表失败', 'Ticket search failed'),
+        title: lookupFailed(p.what),
         what: l('服务台出错或没有及时响应。', 'The helpdesk failed or did not answer in time.'),
         todo: l('请稍后再试；如果一直失败，请联系管理员。', 'Please try again shortly; if it keeps failing, tell the operator.'),
+      };
+    case 'feishu-unreachable':
+      return {
+        color: 'red',
+        title: l('暂时连不上飞书', 'Cannot reach Feishu right now'),
+        what: l('飞书拒绝了机器人的访问凭证，重新获取后仍然被拒绝。', "Feishu refused the bot's access token, and a new one too."),
+        todo: l('请过几分钟再试；如果一直这样，请联系管理员（原因已记录在机器人的日志里）。', "Please try again in a few minutes; if it goes on, tell the operator (the bot's log says why)."),
+      };
+    case 'unreadable':
+      return {
+        color: 'red',
+        title: lookupFailed(p.what),
+        what: l('服务台返回了机器人看不懂的内容。', 'The helpdesk answered something the bot cannot read.'),
+        todo: l('请稍后再试；如果一直这样，请联系管理员（日志里有详情）。', "Please try again shortly; if it goes on, tell the operator (the bot's log has the details)."),
+      };
+    case 'failed':
+      return {
+        color: 'red',
+        title: l('出错了', 'Something went wrong'),
+        what: l('机器人在准备回答时出错了。', 'The bot ran into an error preparing this answer.'),
+        todo: l('请再试一次；如果一直这样，请联系管理员（日志里有详情）。', "Please try again; if it goes on, tell the operator (the bot's log has the details)."),
+      };
+    case 'not-saved':
+      return {
+        color: 'red',
+        title: p.what === 'watch' ? l('关注没有保存', 'Watch not saved') : l('更改没有保存', 'Change not saved'),
+        what:
+          p.what === 'watch'
+            ? l(`机器人无法保存这个关注，所以没有开始关注：${esc(p.reason)}。`, `The bot could not save this watch, so it has not started: ${esc(p.reason)}.`)
+            : l(`机器人无法保存这个更改，重启后它可能会丢失：${esc(p.reason)}。`, `The bot could not save this change, which may be lost when it restarts: ${esc(p.reason)}.`),
+        todo: l('请联系管理员（设置 state.file），修好后再试一次。', 'Tell the operator (the state.file setting), and try again once it is fixed.'),
       };
     case 'filter':
       return filterLook(p.error, p.examples, p.command ?? '/tickets');

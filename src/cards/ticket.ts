@@ -280,7 +280,8 @@ function timesPanel(t: Ticket, timezone: string): Element[] {
   const took = (label: L10n, ms: number | undefined) => (ms === undefined ? undefined : field(label, formatDuration(ms)));
   const d = t.durations;
   const rows = present([
-    at(l('创建', 'Created'), t.createdAt),
+    // Every ticket has one: without it, the helpdesk's answer had none the bot could read.
+    t.createdAt === undefined ? field(l('创建', 'Created'), grey(l('未知', 'unknown'))) : at(l('创建', 'Created'), t.createdAt),
     at(l('更新', 'Updated'), t.updatedAt),
     at(l('关闭', 'Closed'), t.closedAt),
     at(l('客服接入', 'Agent joined'), t.agentEntryAt),

@@ -16,6 +16,14 @@ export type Problem =
   | { kind: 'rate-limited' }
   | { kind: 'busy' }
   | { kind: 'upstream'; what: 'ticket' | 'list' }
+  /** The platform refuses the bot's access token, even a new one. */
+  | { kind: 'feishu-unreachable' }
+  /** The helpdesk answered, but not in the documented shape. */
+  | { kind: 'unreadable'; what: 'ticket' | 'list' }
+  /** Something went wrong preparing the answer (a bug): said, rather than left unanswered. */
+  | { kind: 'failed' }
+  /** What had to be kept (a new watch; a change) could not be written; `reason` says why. */
+  | { kind: 'not-saved'; what: 'watch' | 'change'; reason: string }
   /**
    * `examples`: queries to show, best first, both languages mixed (each language gets its own),
    * after `command` (/tickets unless said).
@@ -56,6 +64,8 @@ export function fixesOf(problem: Problem): Fix[] {
 }
 
 export function problemFor(error: unknown, what: 'ticket' | 'list', ticketId?: string): Problem {
+  // No token, no call at all: whatever the token endpoint answered, Feishu cannot be reached.
+  if (error instanceof PlatformError && error.details.tokenEndpoint) return { kind: 'feishu-unreachable' };
   const kind = error instanceof PlatformError ? error.kind : 'upstream';
   switch (kind) {
     case 'not-found':
@@ -66,6 +76,10 @@ export function problemFor(error: unknown, what: 'ticket' | 'list', ticketId?: s
       return { kind: 'rate-limited' };
     case 'busy':
       return { kind: 'busy' };
+    case 'token':
+      return { kind: 'feishu-unreachable' };
+    case 'unreadable':
+      return { kind: 'unreadable', what };
     case 'bad-request':
       return ticketId ? { kind: 'not-a-ticket-id', input: ticketId } : { kind: 'upstream', what };
     default:

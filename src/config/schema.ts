@@ -81,6 +81,13 @@ const shape = z.strictObject({
       callback_budget_ms: int(200, 2800).default(2500),
       /** On SIGTERM: how long queued and running commands may take before the process exits anyway. */
       shutdown_timeout_ms: int(0, 600_000).default(15_000),
+      /** A request's headers must arrive within this long, its whole body within request_timeout_ms. */
+      headers_timeout_ms: int(1000, 600_000).default(10_000),
+      request_timeout_ms: int(1000, 600_000).default(30_000),
+      /** An idle keep-alive connection is closed after this long. */
+      keep_alive_timeout_ms: int(1000, 600_000).default(5000),
+      /** Connections held at once; more are closed as they come. */
+      max_connections: int(1, 100_000).default(1000),
       /** The bot's address as agents' browsers reach it (sign-in returns to /oauth/callback there); empty: sign-in by device code. */
       public_url: z.string().trim().default(''),
     })
@@ -272,6 +279,13 @@ function checkRules(raw: Settings, ctx: z.RefinementCtx): void {
   }
   if (up.reply_wait_ms < up.command_budget_ms) {
     problem('upstream.reply_wait_ms', `upstream.reply_wait_ms (${up.reply_wait_ms}) must be at least upstream.command_budget_ms (${up.command_budget_ms}): a reply may always use the whole budget`, true);
+  }
+  if (raw.server.request_timeout_ms <= raw.server.headers_timeout_ms) {
+    problem(
+      'server.request_timeout_ms',
+      `server.request_timeout_ms (${raw.server.request_timeout_ms}) must be longer than server.headers_timeout_ms (${raw.server.headers_timeout_ms}): the body comes after the headers`,
+      true,
+    );
   }
   if (up.retry.max_delay_ms < up.retry.base_delay_ms) {
     problem('upstream.retry.max_delay_ms', `upstream.retry.max_delay_ms (${up.retry.max_delay_ms}) must be at least upstream.retry.base_delay_ms (${up.retry.base_delay_ms})`, true);

@@ -108,7 +108,7 @@ async function tenantToken(client: Lark.Client, config: Config): Promise<Check> 
   } catch (error) {
     // The SDK asks for a token of its own first: a refusal surfaces here as a thrown error.
     const e = fromThrown(error);
-    if (e.kind === 'unauthorized') return refused(e.details.code);
+    if (e.kind === 'unauthorized' || e.kind === 'token') return refused(e.details.code);
     return { name, status: 'fail', detail: `could not reach ${config.feishu.domain}: ${e.message}`, fix: 'check feishu.domain (FEISHU_DOMAIN), and the network or proxy between here and the platform' };
   }
 }

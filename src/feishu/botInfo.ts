@@ -11,7 +11,7 @@ export async function fetchBotOpenId(client: lark.Client, sleep: Sleep = realSle
     return await startupRetries(() => ask(client).catch((error: unknown) => Promise.reject(fromThrown(error))), retryVerdict, sleep);
   } catch (error) {
     const e = fromThrown(error);
-    throw new Error(explain(e.kind, e.message));
+    throw new Error(e.details.tokenEndpoint ? explainToken(e) : explain(e.kind, e.message));
   }
 }
 
@@ -24,6 +24,16 @@ async function ask(client: lark.Client): Promise<string> {
     ...(typeof res?.code === 'number' ? { code: res.code } : {}),
   });
 }
+
+/** Every call needs a tenant token first: when the token endpoint fails, that is what is said. */
+function explainToken(e: PlatformError): string {
+  const what = `could not get a tenant access token from the platform (POST ${TOKEN_ENDPOINT}): ${e.message}`;
+  if (e.kind === 'network' || e.kind === 'timeout') return `${what}. Check feishu.domain (FEISHU_DOMAIN) and the network or proxy between here and the platform.`;
+  if (e.kind === 'upstream' || e.kind === 'rate-limited') return `${what}. The platform failed; start the bot again shortly.`;
+  return `${what}. Check feishu.app_id and feishu.app_secret (FEISHU_APP_ID, FEISHU_APP_SECRET) against Credentials & Basic Info in the developer console.`;
+}
+
+const TOKEN_ENDPOINT = '/open-apis/auth/v3/tenant_access_token/internal';
 
 function explain(kind: string, detail: string): string {
   const what = "could not learn the bot's open_id from the platform (GET /open-apis/bot/v3/info)";

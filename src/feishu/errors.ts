@@ -5,7 +5,9 @@ import type { Verdict } from '../resilience/retry.js';
 
 export type PlatformErrorKind =
   | 'not-found' //        154004
-  | 'unauthorized' //     154001, bad app credentials or tokens, missing scopes
+  | 'unauthorized' //     154001, missing scopes
+  | 'token' //            the access token refused (99991661, 99991663, …) or not issued by the token endpoint
+  | 'unreadable' //       an answer that is not the documented shape
   | 'bad-request' //      154000 and other 4xx business errors
   | 'rate-limited' //     HTTP 429 / 99991400, 230020 (messages to one chat too frequent)
   | 'upstream' //         5xx, 155000
@@ -17,6 +19,8 @@ export interface PlatformErrorDetails {
   status?: number;
   code?: number;
   retryAfterMs?: number;
+  /** It was the token endpoint that failed, not the call the token was for. */
+  tokenEndpoint?: boolean;
 }
 
 export class PlatformError extends Error {
@@ -35,7 +39,17 @@ export class PlatformError extends Error {
   }
 }
 
-const UNAUTHORIZED_CODES = new Set([154001, 99991661, 99991663, 99991664, 99991668, 99991672, 10003, 10014]);
+/**
+ * The access token was refused: missing (99991661), invalid or expired (99991663; 99991664 and
+ * 99991671 for a malformed or wrong kind of token; 99991668 and 99991677 for user tokens). Another
+ * token may pass where this one did not.
+ */
+const TOKEN_CODES = new Set([99991661, 99991663, 99991664, 99991668, 99991671, 99991677]);
+/** The app's id or secret refused at the token endpoint (10003, 10014), or a scope not granted. */
+const UNAUTHORIZED_CODES = new Set([154001, 99991672, 10003, 10014]);
+
+/** Whether a platform code says the request's access token was refused. */
+export const isTokenRefusal = (code: unknown): boolean => typeof code === 'number' && TOKEN_CODES.has(code);
 /** Rate limits: the platform's (99991400) and the messages API's "too frequent" (230020). */
 const RATE_LIMITED_CODES = new Set([99991400, 230020]);
 
@@ -43,6 +57,7 @@ const RATE_LIMITED_CODES = new Set([99991400, 230020]);
 export function kindOf(code: number | undefined, status: number | undefined): PlatformErrorKind {
   if (code === 154004) return 'not-found';
   if ((code !== undefined && RATE_LIMITED_CODES.has(code)) || status === 429) return 'rate-limited';
+  if (isTokenRefusal(code)) return 'token';
   if (code !== undefined && UNAUTHORIZED_CODES.has(code)) return 'unauthorized';
   if (status === 401 || status === 403) return 'unauthorized';
   if (code === 155000 || (status !== undefined && status >= 500)) return 'upstream';
@@ -67,29 +82,39 @@ export function fromThrown(error: unknown, what?: string): PlatformError {
   const e = error as {
     code?: unknown;
     message?: unknown;
+    config?: { url?: unknown };
     response?: { status?: number; data?: { code?: unknown; msg?: unknown }; headers?: Record<string, unknown> };
   };
+  // The SDK asks the token endpoint first, with the same HTTP client: its failures surface here.
+  const atTokenEndpoint = typeof e?.config?.url === 'string' && e.config.url.includes(TOKEN_PATH);
+  const where = atTokenEndpoint ? { tokenEndpoint: true } : {};
   const response = e?.response;
   if (response && typeof response.status === 'number') {
     const code = typeof response.data?.code === 'number' ? response.data.code : undefined;
     const reset = Number(response.headers?.['x-ogw-ratelimit-reset']);
-    return new PlatformError(kindOf(code, response.status), say(`the platform answered HTTP ${response.status}${code !== undefined ? ` code ${code}` : ''}`), {
+    const kind = atTokenEndpoint && response.status < 500 && response.status !== 429 ? 'token' : kindOf(code, response.status);
+    return new PlatformError(kind, say(`${atTokenEndpoint ? 'the token endpoint' : 'the platform'} answered HTTP ${response.status}${code !== undefined ? ` code ${code}` : ''}`), {
       status: response.status,
       ...(code !== undefined ? { code } : {}),
       ...(Number.isFinite(reset) && reset >= 0 ? { retryAfterMs: reset * 1000 } : {}),
+      ...where,
     });
   }
   // The SDK's token manager throws a plain Error when the token endpoint answers 2xx with a code.
-  const tokenFailure = /failed to get \w+, code: (\d+)/.exec(String(e?.message ?? ''));
+  const tokenFailure = /failed to get \w+, code: (\w+)(?:, msg: (.*))?/.exec(String(e?.message ?? ''));
   if (tokenFailure) {
     const code = Number(tokenFailure[1]);
-    return new PlatformError(kindOf(code, undefined) === 'bad-request' ? 'unauthorized' : kindOf(code, undefined), say(`access token refused, code ${code}`), { code });
+    const known = Number.isInteger(code) ? { code } : {};
+    return new PlatformError('token', say(`the token endpoint refused to issue a token, code ${tokenFailure[1]}${tokenFailure[2] ? `: ${tokenFailure[2]}` : ''}`), { ...known, tokenEndpoint: true });
   }
   if (e?.code === 'ECONNABORTED' || e?.code === 'ETIMEDOUT' || /timeout/i.test(String(e?.message ?? ''))) {
-    return new PlatformError('timeout', say('the platform did not answer in time'));
+    return new PlatformError('timeout', say(`${atTokenEndpoint ? 'the token endpoint' : 'the platform'} did not answer in time`), where);
   }
-  return new PlatformError('network', say(`the platform is unreachable: ${String(e?.code ?? e?.message ?? 'unknown error')}`));
+  return new PlatformError('network', say(`${atTokenEndpoint ? 'the token endpoint' : 'the platform'} is unreachable: ${String(e?.code ?? e?.message ?? 'unknown error')}`), where);
 }
+
+/** Where the SDK asks for tenant (and app) access tokens. */
+export const TOKEN_PATH = '/open-apis/auth/v3/';
 
 /**
  * Whether a failed call is tried again (rate limits, server errors, timeouts, network errors), and

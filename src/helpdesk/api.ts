@@ -5,8 +5,10 @@ import { sdk } from '../feishu/sdk.js';
 import { LateForSlot } from '../resilience/slot.js';
 import { PlatformError, fromCode, fromThrown } from '../feishu/errors.js';
 import { conversationOf } from './conversation.js';
-import { toMessage, toTicket } from './map.js';
-import type { Agent, Conversation, Message, Ticket, TicketFilter, TicketPage } from './types.js';
+import type { z } from 'zod';
+import type { Logger } from '../obs/log.js';
+import { agentScheduleAnswer, messageListAnswer, readAnswer, ticketAnswer, ticketListAnswer } from './map.js';
+import type { Agent, Conversation, Ticket, TicketFilter, TicketPage } from './types.js';
 
 /** Per-call options, passed through every layer that wraps the SDK calls. */
 export interface CallOptions {
@@ -53,33 +55,38 @@ const FIRST_MESSAGES = 10;
 /** Agent schedule statuses listed: online, offline and off duty (4, removed, is not an agent any more). */
 const AGENT_STATUSES = [1, 2, 3];
 
-export function sdkHelpdesk(client: lark.Client): Helpdesk {
+export function sdkHelpdesk(client: lark.Client, log: Logger): Helpdesk {
+  /** One SDK call, and its answer read as `shape` says (see map.ts), or the error saying why not. */
+  const ask = <T>(api: string, fn: () => Promise<unknown>, shape: z.ZodType<T>, options: CallOptions | undefined) =>
+    call(fn, options).then((body) => {
+      const answer = readAnswer(body, shape);
+      if (answer.kind === 'data') return answer.data;
+      if (answer.kind === 'refused') throw fromCode(answer.code, answer.msg);
+      log.warn('helpdesk.unreadable', { api, problem: answer.problem });
+      throw new PlatformError('unreadable', `helpdesk ${api} answered something that is not the documented shape (${answer.problem})`);
+    });
   return {
     async getTicket(id, options) {
-      const res = await call(() => client.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, sdk.withHelpDeskCredential()), options);
-      const ticket = toTicket(res.data?.ticket);
-      if (!ticket) throw new PlatformError('upstream', 'helpdesk answered without a ticket');
-      return ticket;
+      const data = await ask('ticket_get', () => client.helpdesk.v1.ticket.get({ path: { ticket_id: id } }, sdk.withHelpDeskCredential()), ticketAnswer, options);
+      return data.ticket;
     },
-    async listTickets(filter, page, pageSize, options) {
-      const res = await call(() => client.helpdesk.v1.ticket.list({ params: listParams(filter, page, pageSize) }, sdk.withHelpDeskCredential()), options);
-      const tickets = (res.data?.tickets ?? []).map(toTicket).filter((t): t is Ticket => t !== undefined);
-      return { total: Number(res.data?.total ?? tickets.length), tickets };
+    listTickets(filter, page, pageSize, options) {
+      return ask('ticket_list', () => client.helpdesk.v1.ticket.list({ params: listParams(filter, page, pageSize) }, sdk.withHelpDeskCredential()), ticketListAnswer, options);
     },
     getConversation(ticketId, options) {
       // Usually one call (page_size 200 holds most conversations); longer ones also need the last page.
-      return conversationOf(async (page, pageSize) => {
-        const res = await call(() => client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page, page_size: pageSize } }, sdk.withHelpDeskCredential()), options);
-        const messages = (res.data?.messages ?? []).map(toMessage).filter((m): m is Message => m !== undefined);
-        return { total: Number(res.data?.total ?? messages.length), messages };
-      });
+      return conversationOf((page, pageSize) =>
+        ask('ticket_messages', () => client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page, page_size: pageSize } }, sdk.withHelpDeskCredential()), messageListAnswer, options),
+      );
     },
     async firstMessage(ticketId, guestId, options) {
-      const res = await call(() => client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page: 1, page_size: FIRST_MESSAGES } }, sdk.withHelpDeskCredential()), options);
-      const messages = (res.data?.messages ?? [])
-        .map(toMessage)
-        .filter((m): m is Message => m !== undefined && m.text !== undefined)
-        .sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0));
+      const page = await ask(
+        'ticket_messages',
+        () => client.helpdesk.v1.ticketMessage.list({ path: { ticket_id: ticketId }, params: { page: 1, page_size: FIRST_MESSAGES } }, sdk.withHelpDeskCredential()),
+        messageListAnswer,
+        options,
+      );
+      const messages = page.messages.filter((m) => m.text !== undefined).sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0));
       const first = messages.find((m) => guestId !== undefined && m.authorId === guestId) ?? messages[0];
       // Kept for 30 days, shown on one line: no more of it than a card shows.
       return [...(first?.text ?? '')].slice(0, QUESTION_CHARS).join('');
@@ -87,19 +94,17 @@ export function sdkHelpdesk(client: lark.Client): Helpdesk {
     async knownFirstMessages() {
       return new Map();
     },
-    async agents(options) {
-      const res = await call(() => client.helpdesk.v1.agentSchedule.list({ params: { status: AGENT_STATUSES } }, sdk.withHelpDeskCredential()), options);
-      return (res.data?.agent_schedules ?? []).flatMap((s) => (s.agent?.id && s.agent.name ? [{ id: s.agent.id, name: s.agent.name }] : []));
+    agents(options) {
+      return ask('agent_schedules', () => client.helpdesk.v1.agentSchedule.list({ params: { status: AGENT_STATUSES } }, sdk.withHelpDeskCredential()), agentScheduleAnswer, options);
     },
   };
 }
 
 /** One SDK call, counted in the command's stats as a request that left (one late for its slot did not). */
-async function call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>, options: CallOptions | undefined): Promise<T> {
-  let res: T;
+async function call(fn: () => Promise<unknown>, options: CallOptions | undefined): Promise<unknown> {
   if (options?.stats) options.stats.upstreamCalls++;
   try {
-    res = await fn();
+    return await fn();
   } catch (e) {
     // Not sent at all: the retry loop gives it another slot.
     if (e instanceof LateForSlot) {
@@ -108,9 +113,6 @@ async function call<T extends { code?: number; msg?: string }>(fn: () => Promise
     }
     throw fromThrown(e);
   }
-  if (!res || typeof res !== 'object') throw new PlatformError('upstream', 'helpdesk answered with an empty body');
-  if (res.code !== 0 && res.code !== undefined) throw fromCode(res.code, res.msg);
-  return res;
 }
 
 /** Our filter -> the list API's query parameters. Time pairs are always sent whole. */

@@ -1,6 +1,7 @@
 // Turns an im.message.receive_v1 message into plain command text plus the people it mentions.
 // Mentions stay in the text as their placeholders (@_user_N) so a command can take one as an
 // argument; only the bot's own placeholders and @_all are removed.
+import { dropInvisible } from '../cards/kit.js';
 import type { Mention } from '../jobs/types.js';
 
 export interface RawMention {
@@ -9,8 +10,16 @@ export interface RawMention {
   name?: unknown;
 }
 
-/** The text of a text or post message, or undefined for any other kind of message. */
+/**
+ * The text of a text or post message, or undefined for any other kind of message; without
+ * zero-width or direction marks, so "/ticket\u200b 123" (pasted) is the command it looks like.
+ */
 export function messageText(messageType: unknown, content: unknown): string | undefined {
+  const text = rawText(messageType, content);
+  return text === undefined ? undefined : dropInvisible(text);
+}
+
+function rawText(messageType: unknown, content: unknown): string | undefined {
   if (typeof content !== 'string') return undefined;
   let body: unknown;
   try {
@@ -63,7 +72,7 @@ export function splitMentions(text: string, raw: unknown, botOpenId: string): Ad
     if (openId && openId === botOpenId) {
       botKeys.push(m.key);
     } else if (m.key !== '@_all') {
-      mentions.push({ key: m.key, ...(openId ? { openId } : {}), ...(typeof m.name === 'string' ? { name: m.name } : {}) });
+      mentions.push({ key: m.key, ...(openId ? { openId } : {}), ...(typeof m.name === 'string' ? { name: dropInvisible(m.name) } : {}) });
     }
   }
   let stripped = text;

@@ -33,10 +33,11 @@ export function createVerifier(secrets: IntakeSecrets): Verifier {
   const aesKey = createHash('sha256').update(secrets.encryptKey).digest();
   const tokenHash = secrets.verificationToken === '' ? undefined : sha256(secrets.verificationToken);
 
-  const decrypt = (bytes: Buffer): Record<string, unknown> | undefined => {
+  /** The decrypted JSON, whatever it is; undefined when it does not decrypt to JSON at all. */
+  const decrypt = (bytes: Buffer): { json: unknown } | undefined => {
     try {
       const decipher = createDecipheriv('aes-256-cbc', aesKey, bytes.subarray(0, 16));
-      return parseObject(Buffer.concat([decipher.update(bytes.subarray(16)), decipher.final()]).toString('utf8'));
+      return { json: JSON.parse(Buffer.concat([decipher.update(bytes.subarray(16)), decipher.final()]).toString('utf8')) as unknown };
     } catch {
       return undefined;
     }
@@ -51,7 +52,7 @@ export function createVerifier(secrets: IntakeSecrets): Verifier {
   };
 
   const unsignedChallenge = (bytes: Buffer): Verified => {
-    const inner = decrypt(bytes);
+    const inner = asObject(decrypt(bytes)?.json);
     if (inner?.type !== 'url_verification' || !checkToken(inner).ok) return refuse(401, 'missing signature');
     return { ok: true, payload: inner };
   };
@@ -85,8 +86,11 @@ export function createVerifier(secrets: IntakeSecrets): Verifier {
     if (!equalHex(headers.signature, expected)) return refuse(401, 'bad signature');
 
     if (!ciphertext) return checkToken(outer);
-    const inner = decrypt(ciphertext);
-    if (!inner) return refuse(400, 'body does not decrypt with the configured encrypt key');
+    const decrypted = decrypt(ciphertext);
+    if (!decrypted) return refuse(400, 'body does not decrypt with the configured encrypt key');
+    // It decrypts, so the key is right: what it holds is simply not an event ([1,2], "x", null).
+    const inner = asObject(decrypted.json);
+    if (!inner) return refuse(400, 'decrypted body is not an event (not a JSON object)');
     return checkToken(inner);
   };
 }
@@ -117,12 +121,13 @@ function ciphertextBytes(value: unknown): Buffer | undefined {
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return asObject(JSON.parse(text));
   } catch {
     return undefined;
   }
 }
+
+const asObject = (value: unknown): Record<string, unknown> | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
 
 function refuse(status: 400 | 401, reason: string): Verified {
   return { ok: false, status, reason };

@@ -1,5 +1,6 @@
 // GET /metrics on a port of its own (metrics.port), so the public port, which the load balancer
-// forwards to Feishu, never shows them; Prometheus scrapes this one inside the network.
+// forwards to Feishu, never shows them; Prometheus scrapes this one inside the network. GET /healthz
+// here is the whole health report, with the reasons the public /healthz leaves out.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from './log.js';
@@ -12,12 +13,20 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** `setting` names the setting that moves the port, for the message when it cannot be opened. */
-export function serveMetrics(metrics: Metrics, where: { port: number; host: string }, log: Logger, setting = 'metrics.port'): Promise<MetricsServer> {
+/**
+ * `setting` names the setting that moves the port, for the message when it cannot be opened;
+ * `health` is the bot's whole health report (undefined until the bot has started).
+ */
+export function serveMetrics(metrics: Metrics, where: { port: number; host: string }, log: Logger, setting = 'metrics.port', health: () => { status: string } | undefined = () => undefined): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      const report = health() ?? { status: 'starting' };
+      res.writeHead(report.status === 'ok' ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(report));
+      return;
+    }
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Only GET /metrics is served here.\n');
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Only GET /metrics and /healthz are served here.\n');
       return;
     }
     metrics.registry.metrics().then(

@@ -3,20 +3,16 @@
 // No listening, no environment: start.ts does that.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import type { Mode } from '../config/schema.js';
-import { isReceiving, type Intake } from '../intake/intake.js';
-import type { State } from '../state/types.js';
 import type { SignInOutcome } from '../bot/index.js';
 import { CALLBACK_PATH } from '../feishu/signIn.js';
+import type { Intake } from '../intake/intake.js';
+import { publicHealth, type HealthReport } from './health.js';
 import { signInPage } from './signInPage.js';
 
 export interface HttpDeps {
-  mode: Mode;
-  /** For /healthz: whether the shared state can be reached, and the work queued. */
-  state: State;
   intake: Intake;
-  /** False once the bot is stopping (deliveries then get 503). */
-  accepting(): boolean;
+  /** What /healthz reports (see health.ts). */
+  health(): HealthReport;
   /** GET /oauth/callback: the end of an agent's sign-in. */
   signIn?: (query: Record<string, unknown>) => Promise<SignInOutcome>;
   /** Extra routes (the sandbox console); mounted before the 404 handler. */
@@ -30,25 +26,16 @@ export interface BotHttp {
 }
 
 export function createHttp(deps: HttpDeps): BotHttp {
-  const { state, intake } = deps;
+  const { intake } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  // A load balancer stops sending to an instance that says 503: while it stops, while the long
-  // connection is down, or while the shared state is out of reach (deliveries would get 503 there).
+  // A load balancer stops sending to an instance that says 503: while it stops, while the shared
+  // state is out of reach (deliveries would get 503 there), while the long connection is down, or
+  // while Feishu refuses the bot's token. Which part, and nothing more (see health.ts).
   app.get('/healthz', (_req, res) => {
-    const health = state.health();
-    const accepting = deps.accepting();
-    const connection = intake.status();
-    const status = !accepting ? 'stopping' : !health.ok ? 'unavailable' : !isReceiving(connection) ? 'not-connected' : 'ok';
-    res.status(status === 'ok' ? 200 : 503).json({
-      status,
-      mode: deps.mode,
-      state: state.backend,
-      ...(health.reason && accepting ? { reason: health.reason } : {}),
-      queued: state.work.depth,
-      connection,
-    });
+    const report = deps.health();
+    res.status(report.status === 'ok' ? 200 : 503).json(publicHealth(report));
   });
   app.get(CALLBACK_PATH, async (req, res) => {
     const outcome = deps.signIn ? await deps.signIn(req.query as Record<string, unknown>).catch(() => ({ ok: false as const, reason: 'unavailable' as const })) : { ok: false as const, reason: 'off' as const };

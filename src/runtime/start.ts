@@ -7,6 +7,8 @@ import { createBot } from '../bot/index.js';
 import { systemClock, type Clock } from '../resilience/clock.js';
 import type { Config } from '../config/schema.js';
 import { fetchBotOpenId } from '../feishu/botInfo.js';
+import { TenantTokens } from '../feishu/tenantToken.js';
+import { healthReport, type HealthReport } from './health.js';
 import { createAccept } from '../intake/accept.js';
 import { createIntake, isReceiving, type Intake, type IntakeStatus } from '../intake/intake.js';
 import type { State } from '../state/types.js';
@@ -39,6 +41,8 @@ export interface RunningBot {
   connection(): IntakeStatus;
   /** The bot's metrics (main.ts serves them on the metrics port). */
   metrics: Metrics;
+  /** The whole health report: /healthz on the metrics port (the public one says less). */
+  health(): HealthReport;
   /**
    * Graceful stop: refuse new deliveries (503), finish queued and running work so its replies are
    * sent (up to the deadline, server.shutdown_timeout_ms by default), close. True if all finished.
@@ -78,7 +82,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     await state.close();
     throw error;
   }
-  const client = larkClientFor(config, log);
+  const tokens = new TenantTokens(log);
+  const client = larkClientFor(config, log, tokens);
   const botOpenId = await (config.feishu.bot_open_id ? Promise.resolve(config.feishu.bot_open_id) : fetchBotOpenId(client)).catch(async (error: unknown) => {
     await state.close();
     throw error;
@@ -174,8 +179,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     const status = connection();
     return status.mode === 'long-connection' ? status.reconnects : 0;
   });
-  const http = createHttp({ mode: config.mode, state, intake, accepting: () => accepting, signIn: (query) => bot.onSignInCallback(query), ...(options.routes ? { routes: options.routes } : {}) });
-  const server = await listen(http.handle, config.server.port, options.host).catch(async (error: unknown) => {
+  const health = () => healthReport({ mode: config.mode, state, connection, feishu: () => tokens.health(), accepting: () => accepting });
+  const http = createHttp({ intake, health, signIn: (query) => bot.onSignInCallback(query), ...(options.routes ? { routes: options.routes } : {}) });
+  const server = await listen(http.handle, config.server, options.host).catch(async (error: unknown) => {
     await state.work.drain(0);
     await state.close();
     throw error;
@@ -192,6 +198,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     state,
     connection,
     metrics,
+    health,
     async stop(deadlineMs = config.server.shutdown_timeout_ms) {
       stopBy = clock() + deadlineMs;
       // Stop accepting first (frames now get code 500 and go to another connection), let the
@@ -249,16 +256,34 @@ export class PortUnavailableError extends Error {
   }
 }
 
-/** Without a host, Node listens on every address, IPv6 and IPv4 ("localhost" works either way). */
-function listen(handle: BotHttp['handle'], port: number, host: string | undefined): Promise<Server> {
+/** How long the server holds a connection, and how many: a webhook's deliveries are small and quick. */
+type Limits = Pick<Config['server'], 'port' | 'headers_timeout_ms' | 'request_timeout_ms' | 'keep_alive_timeout_ms' | 'max_connections'>;
+
+/**
+ * Without a host, Node listens on every address, IPv6 and IPv4 ("localhost" works either way).
+ * Slow, silent or idle connections are closed within seconds (headers, whole request, silence,
+ * keep-alive; checked every second rather than Node's 30), and past the cap new ones are closed at
+ * once, so a few hundred sockets held open on purpose cannot keep a delivery from being taken.
+ */
+function listen(handle: BotHttp['handle'], limits: Limits, host: string | undefined): Promise<Server> {
   return new Promise((resolve, reject) => {
     // node:http directly: Express 5's listen() hands a listen error to its callback as if it had worked.
-    const server = createServer(handle);
+    const server = createServer(
+      { headersTimeout: limits.headers_timeout_ms, requestTimeout: limits.request_timeout_ms, keepAliveTimeout: limits.keep_alive_timeout_ms, connectionsCheckingInterval: CHECK_CONNECTIONS_MS },
+      handle,
+    );
+    server.maxConnections = limits.max_connections;
+    // A connection that sends nothing at all is no request yet, so no request timeout ends it: a
+    // socket with nothing on it for as long as headers may take is closed.
+    server.timeout = limits.headers_timeout_ms;
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortUnavailableError(port, error.code) : error);
+      reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortUnavailableError(limits.port, error.code) : error);
     });
     server.once('listening', () => resolve(server));
-    if (host) server.listen(port, host);
-    else server.listen(port);
+    if (host) server.listen(limits.port, host);
+    else server.listen(limits.port);
   });
 }
+
+/** How often the server looks for connections past their time. */
+const CHECK_CONNECTIONS_MS = 1000;

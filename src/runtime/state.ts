@@ -8,6 +8,7 @@ import type { Logger } from '../obs/log.js';
 import type { Sleep } from '../resilience/timing.js';
 import { memoryState } from '../state/memory.js';
 import type { State } from '../state/types.js';
+import { RECORD_CHECKS } from '../watch/store.js';
 
 export async function createState(config: Config, time: { clock: Clock; sleep: Sleep }, log: Logger): Promise<State> {
   const { redis_url: redisUrl, startup_wait_ms: startupWaitMs } = config.state;
@@ -17,8 +18,10 @@ export async function createState(config: Config, time: { clock: Clock; sleep: S
       log,
       dedupeMaxEntries: config.server.dedupe_max_entries,
       workMaxPending: config.server.work_max_pending,
-      ...(config.state.file ? { recordsFile: resolve(config.state.file) } : {}),
+      // The work journal lives beside the records: one process with a state file survives its crash.
+      ...(config.state.file ? { recordsFile: resolve(config.state.file), workJournal: `${resolve(config.state.file)}.journal` } : {}),
       recordsSetting: settingName('state.file'),
+      recordChecks: RECORD_CHECKS,
     });
   }
   const { redisState } = await import('../state/redis/index.js');

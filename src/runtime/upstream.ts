@@ -4,6 +4,7 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Config } from '../config/schema.js';
 import { createLarkClient } from '../feishu/client.js';
+import type { TenantTokens } from '../feishu/tenantToken.js';
 import { sdkMessenger, type Messenger } from '../feishu/messenger.js';
 import { resilientMessenger, type ResilientMessengerOptions } from '../feishu/resilientMessenger.js';
 import { sdkHelpdesk, type Helpdesk } from '../helpdesk/api.js';
@@ -22,7 +23,8 @@ export interface Upstream {
 }
 
 /** The SDK client of this Config's app, helpdesk and accounts host (the bot's and the doctor's). */
-export function larkClientFor(config: Config, log: Logger): lark.Client {
+/** `tokens`: the tenant token's cache, and whether the platform takes it (for /healthz). */
+export function larkClientFor(config: Config, log: Logger, tokens?: TenantTokens): lark.Client {
   return createLarkClient(
     {
       appId: config.feishu.app_id,
@@ -34,6 +36,7 @@ export function larkClientFor(config: Config, log: Logger): lark.Client {
       timeoutMs: config.upstream.timeout_ms,
     },
     log,
+    tokens,
   );
 }
 
@@ -41,7 +44,7 @@ export function larkClientFor(config: Config, log: Logger): lark.Client {
 export function resilientUpstream(client: lark.Client, config: Config, state: State, time: Timing, log: Logger, cutoff: () => number, metrics?: Metrics): Upstream {
   const observed = metrics ? { metrics } : {};
   return {
-    helpdesk: resilientHelpdesk(sdkHelpdesk(client), { ...helpdeskOptions(config, cutoff), ...observed }, state, time, log),
+    helpdesk: resilientHelpdesk(sdkHelpdesk(client, log), { ...helpdeskOptions(config, cutoff), ...observed }, state, time, log),
     messenger: resilientMessenger(sdkMessenger(client), { ...messengerOptions(config, cutoff), ...observed }, state, time, log),
   };
 }

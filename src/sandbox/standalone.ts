@@ -69,7 +69,7 @@ async function main() {
       `Stand-in of the Feishu platform at ${standin.url} (demo helpdesk seeded; bot open_id ${botOpenId}).`,
       `Deliveries go ${webhook ? `as webhook POSTs to ${webhook}` : 'over the long connection'}. Start the bot with FEISHU_DOMAIN=${standin.url}, then for example:`,
       `  curl -s -XPOST ${standin.url}/standin/say -H 'content-type: application/json' -d '{"text":"/ticket 6626871355780366331"}'`,
-      `Control routes: POST /standin/say, /click, /add-bot, /remove-bot, /disband, /open-dm, /menu, /tickets, /redeliver, /drop, /silence, /refuse-endpoint, /clear-faults; PATCH /standin/tickets/<id>; GET /standin/messages, /calls, /long-connection, /ticket-events, /subscriptions; PUT /standin/scopes.`,
+      `Control routes: POST /standin/say, /click, /add-bot, /remove-bot, /disband, /open-dm, /menu, /tickets, /redeliver, /drop, /silence, /refuse-endpoint, /faults, /revoke-tokens, /clear-faults; PATCH /standin/tickets/<id>; GET /standin/messages, /calls, /long-connection, /ticket-events, /subscriptions; PUT /standin/scopes.`,
       '',
     ].join('\n'),
   );

@@ -4,13 +4,16 @@
 // leaves the previous version, never half a file. Changes resolve at once and are written a moment
 // later: those made while a write is under way (or in the WRITE_GAP_MS after it) go out together in
 // the next one, so a busy bot writes the file a few times a second at most, however many changes
-// it makes. What must not be lost waits for sync(), which resolves once all so far is on disk.
+// it makes. What must not be lost waits for sync(), which resolves once all so far is on disk, and
+// rejects (NotKept, saying why) when it cannot be written. A file that cannot be written is said
+// once in the log, shown by health() (so /healthz answers 503) and tried again every few seconds,
+// until it can be; the records meanwhile live on in memory.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Clock } from '../resilience/clock.js';
 import type { Logger } from '../obs/log.js';
-import { MAX_SET_MEMBERS, type Records } from './types.js';
+import { MAX_SET_MEMBERS, NotKept, type Health, type RecordChecks, type Records } from './types.js';
 
 /** What the file holds. Times are epoch ms; 0 means "never expires". */
 interface FileShape {
@@ -28,52 +31,92 @@ export interface FileRecordsOptions {
   log: Logger;
   /** Values and set members kept in all; past it, those that expire soonest go first. */
   maxItems?: number;
+  /**
+   * What a value must look like, by key prefix ("watch:"): a value read from the file that is not
+   * is dropped, and named in a warning, so one bad record cannot break the others.
+   */
+  checks?: RecordChecks;
 }
 
 const NEVER = 0;
 const DEFAULT_MAX_ITEMS = 200_000;
 /** The least time between the start of one write and the next: the whole file is rewritten each time. */
 const WRITE_GAP_MS = 250;
+/** While the file cannot be written, it is tried again this often. */
+const RETRY_MS = 5000;
 
 export class FileRecords implements Records {
   private values = new Map<string, { v: unknown; e: number }>();
   private sets = new Map<string, Map<string, number>>();
-  private dirty = false;
+  /** Changes made so far; of them, those the latest write carried, and those on disk. */
+  private changes = 0;
+  private tried = 0;
+  private saved = 0;
   /** The write under way, and the one that will carry the changes made meanwhile. */
   private writing: Promise<void> | undefined;
   private next: Promise<void> | undefined;
+  /** Why the file cannot be written, while it cannot. */
+  private failure: string | undefined;
+  private retry: NodeJS.Timeout | undefined;
   private readonly maxItems: number;
 
   constructor(private readonly options: FileRecordsOptions) {
     this.maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
   }
 
-  /** Reads the file if there is one; an unreadable one stops start-up, naming the setting. */
+  /**
+   * Reads the file if there is one; one that cannot be read, or is not the bot's, stops start-up,
+   * naming the setting. Records that fail their check are dropped with a warning. Then writes the
+   * file (as read, less what expired), so a file that cannot be written is known at once.
+   */
   async load(): Promise<void> {
     const { file, setting } = this.options;
     if (!file) return;
-    try {
-      await mkdir(dirname(file), { recursive: true });
-    } catch (error) {
-      throw new Error(`${setting}: cannot create the directory of ${file} (${(error as Error).message}); set it to a path this process may write`);
-    }
-    let text: string;
+    let text: string | undefined;
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new Error(`${setting}: cannot read ${file} (${(error as Error).message}); fix its permissions or set another path`);
+      const code = (error as NodeJS.ErrnoException).code;
+      // Nothing there to read (the first start, or a path that cannot hold a file at all).
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new Error(`${setting}: cannot read ${file} (${(error as Error).message}); fix its permissions or set another path`);
     }
+    if (text !== undefined) this.restore(text);
+    await this.changed();
+  }
+
+  /** Takes in what the file holds: live, and passing its check. */
+  private restore(text: string): void {
+    const { file, setting } = this.options;
     const parsed = readShape(text);
     if (!parsed) {
       throw new Error(`${setting}: ${file} is not a state file written by this bot; restore it from a backup, or move it away to start with no watches`);
     }
     const now = this.options.clock();
-    for (const [key, entry] of Object.entries(parsed.values)) if (!expired(entry.e, now)) this.values.set(key, entry);
+    for (const [key, entry] of Object.entries(parsed.values)) {
+      if (expired(entry.e, now)) continue;
+      const problem = this.check(key, entry.v);
+      if (problem === undefined) this.values.set(key, entry);
+      else this.options.log.warn('state.record_dropped', { key, problem, file, consequence: 'this record is left out; the others are used as usual' });
+    }
     for (const [key, members] of Object.entries(parsed.sets)) {
       const live = new Map(Object.entries(members).filter(([, e]) => !expired(e, now)));
       if (live.size) this.sets.set(key, live);
     }
+  }
+
+  private check(key: string, value: unknown): string | undefined {
+    for (const [prefix, check] of Object.entries(this.options.checks ?? {})) if (key.startsWith(prefix)) return check(value);
+    return undefined;
+  }
+
+  /** Not while the file cannot be written: what is changed then would not survive a restart. */
+  health(): Health {
+    return this.failure === undefined ? { ok: true } : { ok: false, reason: this.failure };
+  }
+
+  /** Stops trying a file that could not be written (at shutdown, after the last sync). */
+  close(): void {
+    clearTimeout(this.retry);
   }
 
   async get<V>(key: string): Promise<V | undefined> {
@@ -131,9 +174,15 @@ export class FileRecords implements Records {
     return members;
   }
 
-  /** Waits for every change so far to be on disk. */
+  /** Waits for every change so far to be on disk; rejects (NotKept) when they cannot be written. */
   async sync(): Promise<void> {
-    while (this.dirty || this.writing) await (this.next ?? this.writing ?? this.changed());
+    if (!this.options.file) return;
+    const target = this.changes;
+    while (this.saved < target) {
+      // A write carried them and failed: there is no knowing when the file can be written again.
+      if (this.tried >= target && this.failure !== undefined) throw new NotKept(this.failure);
+      await (this.next ?? this.writing ?? this.schedule());
+    }
   }
 
   /** How many values and set members are kept (for tests of the bound). */
@@ -181,20 +230,24 @@ export class FileRecords implements Records {
     this.options.log.warn('state.records_trimmed', { kept: this.size, max: this.maxItems });
   }
 
-  /** Schedules a write carrying the changes so far; resolves once it is on disk (at once with no file). */
+  /** Schedules a write carrying the changes so far; resolves once it was tried (at once with no file). */
   private changed(): Promise<void> {
     if (!this.options.file) return Promise.resolve();
-    this.dirty = true;
+    this.changes++;
+    return this.schedule();
+  }
+
+  private schedule(): Promise<void> {
     if (!this.writing) {
       this.writing = this.write().finally(() => {
         this.writing = undefined;
       });
       return this.writing;
     }
-    // A write is under way with older contents: this change goes in the one after it.
+    // A write is under way with older contents: what changed since goes in the one after it.
     this.next ??= this.writing.then(() => {
       this.next = undefined;
-      return this.changed();
+      return this.schedule();
     });
     return this.next;
   }
@@ -206,7 +259,8 @@ export class FileRecords implements Records {
     const wait = this.lastWrite + WRITE_GAP_MS - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     this.lastWrite = Date.now();
-    this.dirty = false;
+    const carries = this.changes;
+    this.tried = carries;
     const shape: FileShape = {
       version: 1,
       values: Object.fromEntries(this.values),
@@ -214,17 +268,39 @@ export class FileRecords implements Records {
     };
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
+      // Made again if it went (or first made): a directory that cannot be made is a file that cannot be written.
+      await mkdir(dirname(file), { recursive: true });
       await writeFile(temp, JSON.stringify(shape), { mode: 0o600 });
       await rename(temp, file);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
-      // The records stay in memory and the next change tries again; the operator hears why.
+      this.failed(file, error as NodeJS.ErrnoException);
+      return;
+    }
+    this.saved = Math.max(this.saved, carries);
+    if (this.failure !== undefined) {
+      this.failure = undefined;
+      this.options.log.warn('state.file_writable_again', { file, message: 'the state file is written again; what changed meanwhile is in it' });
+    }
+  }
+
+  /** The records stay in memory and are tried again shortly; the operator hears why, once. */
+  private failed(file: string, error: NodeJS.ErrnoException): void {
+    const first = this.failure === undefined;
+    this.failure = `the state file ${file} cannot be written (${error.code ?? error.message})`;
+    if (first) {
       this.options.log.error('state.file_write_failed', {
         file,
-        error: (error as Error).message,
+        error: error.message,
+        consequence: 'watches cannot be started or stopped and /healthz answers 503 until it can be written; the bot tries again every few seconds',
         fix: `make ${dirname(file)} writable by the bot, or set ${this.options.setting} to a writable path`,
       });
     }
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => {
+      if (this.saved < this.changes) void this.schedule();
+    }, RETRY_MS);
+    this.retry.unref();
   }
 }
 

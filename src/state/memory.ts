@@ -1,5 +1,7 @@
 // The embedded default: all state in this process, as one instance needs it. No Redis, nothing
-// to set up; what it remembers is lost with the process, and each process limits itself alone.
+// to set up; each process limits itself alone. With a state file, the records and the work
+// outlive the process (the file, and the work journal beside it); without one, all is lost with it.
+import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../resilience/clock.js';
 import type { Job } from '../jobs/job.js';
@@ -7,8 +9,8 @@ import type { Logger } from '../obs/log.js';
 import { acquire, SlidingWindow } from '../resilience/limiter.js';
 import type { Sleep } from '../resilience/timing.js';
 import { FileRecords } from './fileRecords.js';
+import { WorkJournal, type JournaledJob } from './journal.js';
 import { SeenKeys } from './seenKeys.js';
-import { randomBytes } from 'node:crypto';
 import {
   retryDelayMs,
   WORK_RETRY,
@@ -20,6 +22,7 @@ import {
   type LimitKey,
   type Limiter,
   type Locks,
+  type RecordChecks,
   type RetryPolicy,
   type State,
   type WorkQueue,
@@ -37,21 +40,27 @@ export interface MemoryStateOptions {
   recordsFile?: string;
   /** The setting that names the file, for messages to the operator. */
   recordsSetting?: string;
+  /** What the records read from the file must look like (see FileRecords). */
+  recordChecks?: RecordChecks;
   /** How a job that rejects is tried again (tests shorten it); WORK_RETRY otherwise, as on Redis. */
   workRetry?: RetryPolicy;
+  /** Where accepted jobs are written down until they are run, so a crash loses none; undefined: memory only. */
+  workJournal?: string;
 }
 
 /** Windows remembered (one per chat, plus the app's and the helpdesk's); far more than are active. */
 const TRACKED_WINDOWS = 10_000;
 
 export function memoryState(options: MemoryStateOptions): State {
-  const work = new MemoryWork(options.workMaxPending, options.log, options.workRetry);
+  const journal = options.workJournal ? new WorkJournal(options.workJournal, options.log) : undefined;
+  const work = new MemoryWork(options.workMaxPending, options.log, options.workRetry, journal);
   const caches = new Map<string, MemoryCache<unknown>>();
   const records = new FileRecords({
     ...(options.recordsFile ? { file: options.recordsFile } : {}),
     setting: options.recordsSetting ?? 'state.file',
     clock: options.clock,
     log: options.log,
+    ...(options.recordChecks ? { checks: options.recordChecks } : {}),
   });
   return {
     backend: 'memory',
@@ -64,11 +73,27 @@ export function memoryState(options: MemoryStateOptions): State {
       if (!cache) caches.set(name, (cache = new MemoryCache<unknown>(limit, options.clock)));
       return cache as CacheStore<V>;
     },
-    health: (): Health => ({ ok: true }),
+    // Only the files can fail: while one cannot be written, what changes would not survive a restart.
+    health: (): Health => {
+      const kept = records.health();
+      return kept.ok && journal ? journal.health() : kept;
+    },
     records,
     locks: new MemoryLocks(options.clock),
-    ready: () => records.load(),
-    close: () => records.sync(),
+    async ready() {
+      await records.load();
+      // What the last process accepted and did not run: run now (once the queue starts).
+      if (journal) work.restore(journal.open());
+    },
+    // What cannot be written now was said in the log when it first failed.
+    close: () =>
+      records
+        .sync()
+        .catch(() => undefined)
+        .finally(() => {
+          records.close();
+          journal?.close();
+        }),
   };
 }
 
@@ -142,7 +167,9 @@ class MemoryLocks implements Locks {
 /**
  * Jobs run as soon as they are added (delayed ones when their time comes); the bot bounds its own
  * lookups (server.work_concurrency). A job whose run rejects is tried again as on Redis: after
- * 1 s, 2 s, 4 s, … (WORK_RETRY), then given up and logged.
+ * 1 s, 2 s, 4 s, … (WORK_RETRY), then given up and logged. With a journal, a job is written down
+ * before add() resolves (so before its delivery is acknowledged) and struck off once it has run
+ * or been given up.
  */
 export class MemoryWork implements WorkQueue {
   private readonly held = new Map<string, Promise<void>>();
@@ -156,6 +183,7 @@ export class MemoryWork implements WorkQueue {
     private readonly maxPending: number,
     private readonly log: Logger,
     private readonly retry: RetryPolicy = WORK_RETRY,
+    private readonly journal?: WorkJournal,
   ) {}
 
   async add(id: string, job: Job, options: AddOptions = {}): Promise<boolean> {
@@ -163,9 +191,21 @@ export class MemoryWork implements WorkQueue {
     if (this.depth >= this.maxPending) return false;
     // While draining, follow-up work of the jobs still running (a coalesced post) runs at once:
     // nothing delayed may be left behind when the process ends.
-    if (!this.stopped && options.delayMs !== undefined && options.delayMs > 0) this.later({ id, job, attempt: 1 }, options.delayMs);
-    else this.begin({ id, job, attempt: 1 });
+    const delayMs = !this.stopped && options.delayMs !== undefined && options.delayMs > 0 ? options.delayMs : undefined;
+    this.journal?.added(id, job, delayMs);
+    this.enter({ id, job, attempt: 1 }, delayMs);
     return true;
+  }
+
+  /** Jobs the journal kept from the last process: queued as they were, without writing them again. */
+  restore(jobs: readonly JournaledJob[]): void {
+    const now = Date.now();
+    for (const { id, job, due } of jobs) this.enter({ id, job, attempt: 1 }, due !== undefined && due > now ? due - now : undefined);
+  }
+
+  private enter(pending: Pending, delayMs: number | undefined): void {
+    if (delayMs !== undefined) this.later(pending, delayMs);
+    else this.begin(pending);
   }
 
   start(run: JobRunner): void {
@@ -227,7 +267,7 @@ export class MemoryWork implements WorkQueue {
     }
     const task = running
       .then(
-        () => undefined,
+        () => this.journal?.done(id),
         (error: unknown) => {
           const message = error instanceof Error ? error.message : String(error);
           // While draining nothing would be left to try it again: it is given up at once.
@@ -236,6 +276,7 @@ export class MemoryWork implements WorkQueue {
             this.later({ id, job, attempt: attempt + 1 }, retryDelayMs(this.retry, attempt));
           } else {
             this.log.error('work.failed', { job: job.kind, attempt, error: message });
+            this.journal?.done(id);
           }
         },
       )

@@ -67,7 +67,9 @@ export interface AddOptions {
 
 /**
  * Work accepted from the platform: stored before the acknowledgement, run by any instance.
- * Memory: the jobs are this process's, lost if it dies (it runs what it can before it stops).
+ * Memory: the jobs are this process's (it runs what it can before it stops); with a state file
+ * they are also written to its work journal before add() resolves, and a crash's leftovers run at
+ * the next start (see journal.ts); without one they are lost if it dies.
  * Redis: the jobs are in Redis for whichever instance is free, and outlive any one of them.
  */
 export interface WorkQueue {
@@ -153,7 +155,7 @@ export interface State {
    * time it is asked for; the limit it was first asked with holds), and none sees another's values.
    */
   cache<V>(name: string, limit: { ttlMs: number; maxEntries: number }): CacheStore<V>;
-  /** Memory: always ok. Redis: not while Redis cannot be reached, saying so. */
+  /** Memory: not while its file cannot be written. Redis: not while Redis cannot be reached. Saying why. */
   health(): Health;
   /** Watches, live cards, boards, agents' sealed tokens: small records that outlive a restart. */
   readonly records: Records;
@@ -198,10 +200,16 @@ export interface Records {
   /**
    * Resolves once every change made so far would survive a restart. Redis has them already; the
    * file is written a moment after a change, so what must not be lost (a new watch, a removed one)
-   * waits for this before it is confirmed.
+   * waits for this before it is confirmed. Rejects with NotKept when the file cannot be written.
    */
   sync(): Promise<void>;
 }
+
+/**
+ * By key prefix ("watch:"), whether a value kept under it can be used: a reason why not, or
+ * undefined. The file checks what it reads with them (see FileRecords).
+ */
+export type RecordChecks = Record<string, (value: unknown) => string | undefined>;
 
 /** The most members a set keeps; past it the soonest to expire are dropped. */
 export const MAX_SET_MEMBERS = 5000;
@@ -211,5 +219,16 @@ export class StateUnavailable extends Error {
   constructor(reason: string) {
     super(`shared state unavailable: ${reason}`);
     this.name = 'StateUnavailable';
+  }
+}
+
+/**
+ * What had to be kept could not be written (the state file): the change holds in this process but
+ * would not survive a restart. `reason` says why, for the person and the operator.
+ */
+export class NotKept extends Error {
+  constructor(readonly reason: string) {
+    super(`not kept: ${reason}`);
+    this.name = 'NotKept';
   }
 }

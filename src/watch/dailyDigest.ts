@@ -94,7 +94,7 @@ export async function digestCommand(args: string, who: Who, ctx: WatchContext): 
   }
   if (!current && (await ctx.store.allDigests()).length >= MAX_DIGESTS) return problem({ kind: 'digest-limit', max: MAX_DIGESTS });
   const digest: DailyDigest = { chatId: who.chatId, chatType: who.chatType, time: asked.time, setBy: who.userOpenId, setAt: now };
-  await ctx.store.setDigest(digest);
+  await ctx.store.setDigest(digest, current);
   await schedule(digest, nextSlot(digest.time, now, ctx.timezone), ctx);
   ctx.log.info('digest.set', { chat_id: who.chatId, by: who.userOpenId, time: digest.time, was: current?.time ?? null });
   return setting(digest.time, 'set');

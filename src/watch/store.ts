@@ -6,7 +6,8 @@ import type { ListState, View } from '../views/view.js';
 import type { PendingQuestion, ReadPage } from '../views/show.js';
 import type { ChatType } from '../jobs/types.js';
 import type { Ticket } from '../helpdesk/types.js';
-import type { Records } from '../state/types.js';
+import { z } from 'zod';
+import { NotKept, type RecordChecks, type Records } from '../state/types.js';
 import type { BoardSnapshot } from './counts.js';
 
 const DAY = 24 * 3600_000;
@@ -92,6 +93,22 @@ export interface PendingPost {
   change: 'created' | 'updated';
 }
 
+const chatType = z.enum(['p2p', 'group']);
+const kept = { chatId: z.string().min(1), chatType, sentAt: z.number() };
+/**
+ * What each kind of record must look like to be used, checked when the state file is read: a
+ * record that is not (a watch whose query is null) is dropped there, and named in the log, rather
+ * than breaking every watch that is read with it.
+ */
+export const RECORD_CHECKS: RecordChecks = Object.fromEntries(
+  Object.entries({
+    'watch:': z.looseObject({ id: z.string().min(1), chatId: z.string().min(1), chatType, list: z.looseObject({ filter: z.record(z.string(), z.unknown()) }), createdBy: z.string(), createdAt: z.number() }),
+    'card:': z.looseObject({ ...kept, view: z.looseObject({ kind: z.literal('ticket'), ticketId: z.string().min(1) }) }),
+    'board:': z.looseObject(kept),
+    'digest:': z.looseObject({ chatId: z.string().min(1), chatType, time: z.string().regex(/^\d\d:\d\d$/), setBy: z.string(), setAt: z.number() }),
+  }).map(([prefix, shape]) => [prefix, (value: unknown) => (shape.safeParse(value).error?.issues ?? []).map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ') || undefined]),
+);
+
 export class WatchStore {
   constructor(private readonly records: Records) {}
 
@@ -141,12 +158,18 @@ export class WatchStore {
     return this.records.get<Watch>(`watch:${id}`);
   }
 
-  /** Resolves once the watch (and the tickets noted for it) would survive a restart. */
+  /**
+   * Resolves once the watch (and the tickets noted for it) would survive a restart; if it cannot
+   * be kept (NotKept), it is taken back, so no watch runs that a restart would lose unannounced.
+   */
   async addWatch(watch: Watch): Promise<void> {
     // The record first: a watch id in the set always has its record.
     await this.records.put(`watch:${watch.id}`, watch);
     await this.records.add('watches', [watch.id]);
-    await this.records.sync();
+    await this.records.sync().catch(async (error: unknown) => {
+      if (error instanceof NotKept) await this.dropWatch(watch.id);
+      throw error;
+    });
   }
 
   async removeWatch(id: string): Promise<void> {
@@ -317,11 +340,18 @@ export class WatchStore {
     return found.filter((d): d is DailyDigest => d !== undefined);
   }
 
-  /** Sets (or replaces) the chat's digest; resolves once that would survive a restart. */
-  async setDigest(digest: DailyDigest): Promise<void> {
+  /**
+   * Sets (or replaces) the chat's digest; resolves once that would survive a restart. If it
+   * cannot be kept (NotKept), the chat's setting goes back to `previous`, so no digest runs
+   * that a restart would lose unannounced.
+   */
+  async setDigest(digest: DailyDigest, previous?: DailyDigest): Promise<void> {
     await this.records.put(`digest:${digest.chatId}`, digest);
     await this.records.add('digests', [digest.chatId]);
-    await this.records.sync();
+    await this.records.sync().catch(async (error: unknown) => {
+      if (error instanceof NotKept) await (previous ? this.records.put(`digest:${previous.chatId}`, previous) : this.dropDigest(digest.chatId));
+      throw error;
+    });
   }
 
   async removeDigest(chatId: string): Promise<void> {

@@ -25,7 +25,9 @@ async function call(path: string, body?: unknown, method = body === undefined ? 
   return { status: res.status, json: (await res.json()) as never };
 }
 
-const health = () => fetch(botUrl + '/healthz').then(async (r) => ({ status: r.status, json: (await r.json()) as { connection: { state: string; reconnects: number } } }));
+/** The whole health report, from the metrics port (the public /healthz says only ok or which part). */
+let details = '';
+const health = () => fetch(details).then(async (r) => ({ status: r.status, json: (await r.json()) as { connection: { state: string; reconnects: number } } }));
 
 describe('npm start over the long connection, against npm run standin', () => {
   beforeAll(async () => {
@@ -38,6 +40,8 @@ describe('npm start over the long connection, against npm run standin', () => {
     botUrl = `http://127.0.0.1:${port}`;
     bot = npmStart({ ...APP, FEISHU_CONNECTION: 'long-connection', FEISHU_DOMAIN: `http://127.0.0.1:${standinPort}`, PORT: String(port) });
     await bot.waitFor(/"event":"long_connection.connected"/);
+    details = String(JSON.parse(await bot.waitFor(/"event":"started"/)).metrics).replace(/\/metrics$/, '/healthz');
+    expect(await (await fetch(botUrl + '/healthz')).json()).toEqual({ status: 'ok' });
   }, 60_000);
   afterAll(async () => {
     await bot?.stop();

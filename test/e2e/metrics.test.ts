@@ -1,5 +1,6 @@
 // GET /metrics of `npm start`, on the metrics port: the process's own figures and the bot's
 // counters, which a /ticket command moves by exactly one. No ids of people, chats or messages.
+// And GET /healthz there: the whole health report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delivery, messageEvent } from '@helpdesk-bot/feishu-standin/deliveries';
 import { StandIn } from '@helpdesk-bot/feishu-standin';
@@ -37,6 +38,13 @@ describe('npm start: GET /metrics on the metrics port', () => {
     expect(metricsUrl).toMatch(/^http:\/\/localhost:\d+\/metrics$/);
     expect((await fetch(base + '/metrics')).status).toBe(404);
     expect((await fetch(metricsUrl.replace('/metrics', '/other'))).status).toBe(404);
+  });
+
+  it('has the whole health report on the metrics port, where the public /healthz says only ok', async () => {
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    const details = await fetch(metricsUrl.replace('/metrics', '/healthz'));
+    expect(details.status).toBe(200);
+    expect(await details.json()).toEqual({ status: 'ok', mode: 'production', state: 'memory', queued: 0, connection: { mode: 'webhook' } });
   });
 
   it('has the process metrics, and a /ticket command moves the command counter by exactly one', async () => {

@@ -59,10 +59,12 @@ describe.skipIf(!redisServer)('with a real redis-server', () => {
     started.push(proc);
     await proc.waitFor(/"event":"redis.waiting"/);
     await redis.start();
-    await proc.waitFor(/"event":"started"/);
+    const ready = JSON.parse(await proc.waitFor(/"event":"started"/)) as { metrics: string };
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', state: 'redis' });
+    expect(await health.json()).toEqual({ status: 'ok' });
+    // The whole report is on the metrics port.
+    expect(await (await fetch(ready.metrics.replace(/\/metrics$/, '/healthz'))).json()).toMatchObject({ status: 'ok', state: 'redis', mode: 'production' });
     // And stops as gracefully as without Redis: its worker and connections closed, exit 0.
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);

@@ -86,7 +86,8 @@ describe('refusals at the endpoint', () => {
     expect(h.bot.connection()).toMatchObject({ state: 'reconnecting' });
     const health = await fetch(h.bot.url + '/healthz');
     expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ status: 'not-connected', connection: { mode: 'long-connection', state: 'reconnecting' } });
+    expect(await health.json()).toEqual({ status: 'unavailable', part: 'connection' });
+    expect(h.bot.health()).toMatchObject({ reason: 'the long connection is reconnecting', connection: { mode: 'long-connection', state: 'reconnecting' } });
     await until('the connection back', () => (h.bot.connection() as { state: string }).state === 'connected');
     expect(h.standin.ws.events.filter((e) => e.kind === 'refused')).toHaveLength(3);
     expect((await fetch(h.bot.url + '/healthz')).status).toBe(200);
@@ -101,7 +102,8 @@ describe('refusals at the endpoint', () => {
     expect(h.bot.connection()).toMatchObject({ state: 'failed' });
     const health = await fetch(h.bot.url + '/healthz');
     expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ status: 'not-connected', connection: { state: 'failed' } });
+    expect(await health.json()).toEqual({ status: 'unavailable', part: 'connection' });
+    expect(h.bot.health()).toMatchObject({ part: 'connection', connection: { state: 'failed' } });
     expect(logged(h, 'long_connection.failed')).toHaveLength(1);
   });
 

@@ -32,6 +32,16 @@ export class TenantTokens {
     return { token, expire: LIFETIME_MS / 1000 };
   }
 
+  /**
+   * The platform stops taking every token issued so far (a rotated secret, a revoked grant, the
+   * platform's own hiccup), while the token endpoint goes on working: the next exchange issues a
+   * new token.
+   */
+  revokeAll(): void {
+    this.expiries.clear();
+    this.latest = undefined;
+  }
+
   isValid(token: string): boolean {
     const expiry = this.expiries.get(token);
     return expiry !== undefined && expiry > this.now();

@@ -12,6 +12,7 @@ import { cardButtons } from './cards.js';
 import { newChatId, newMessageId } from './ids.js';
 import { tryParse } from './json.js';
 import type { RawTicketUser, StandIn } from './index.js';
+import { ROUTES } from './types.js';
 
 /** A ticket to bring (POST /standin/tickets); what is not given is the caller's to choose. */
 export interface TicketSpec {
@@ -96,6 +97,17 @@ const menu = z.strictObject({
     .default('ou_standin_user'),
 });
 const refuse = z.strictObject({ code: z.number().int(), times: z.number().int().min(1).optional() });
+const fault = z.strictObject({
+  route: z.enum(ROUTES),
+  delayMs: z.number().int().min(0).max(600_000).optional(),
+  status: z.number().int().min(100).max(599).optional(),
+  code: z.number().int().optional(),
+  msg: z.string().max(500).optional(),
+  times: z.number().int().min(1).optional(),
+  rateLimitResetSeconds: z.number().int().min(0).optional(),
+  /** Any JSON: answered as it is (a body that is not the documented shape). */
+  body: z.unknown().optional(),
+});
 const drop = z.strictObject({ code: z.union([z.literal(1000), z.literal(1006)]).optional() });
 const scopes = z.array(z.strictObject({ name: z.string().min(1), pending: z.boolean().optional() }));
 const openId = z.string().regex(/^ou_\w+$/);
@@ -287,6 +299,18 @@ export function controlRoutes(options: ControlOptions): express.Router {
     if (!input) return;
     standin.ws.refuseEndpoint(input.code, input.times);
     res.json({ refusing: input });
+  });
+  // The platform misbehaving on one route: slow, failing, or answering what its docs do not say.
+  r.post('/faults', (req, res) => {
+    const input = body(fault, req, res);
+    if (!input) return;
+    const { route, ...given } = input;
+    standin.inject(route, given);
+    res.json({ injected: input });
+  });
+  r.post('/revoke-tokens', (_req, res) => {
+    standin.revokeTenantTokens();
+    res.json({ revoked: true });
   });
   r.post('/clear-faults', (_req, res) => {
     standin.clearFaults();

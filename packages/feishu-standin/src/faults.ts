@@ -2,7 +2,7 @@
 // requests. Applied after recording and before any normal handling, like a gateway in front.
 import type { RequestHandler } from 'express';
 import { E, knownError } from './codes.js';
-import { sendError } from './respond.js';
+import { sendError, sendRaw } from './respond.js';
 import type { Fault, Route } from './types.js';
 
 interface ActiveFault {
@@ -41,6 +41,7 @@ export class FaultBook {
       const fault = this.take(route);
       if (!fault) return next();
       if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.body !== undefined) return sendRaw(res, fault.status ?? 200, fault.body);
       if (fault.status === undefined && fault.code === undefined) return next();
 
       const status = fault.status ?? 400;

@@ -87,6 +87,7 @@ interface Parts {
   app: express.Express;
   recorder: Recorder;
   faults: FaultBook;
+  tokens: TenantTokens;
   tickets: TicketStore;
   messages: MessageStore;
   chats: ChatBook;
@@ -218,7 +219,7 @@ function buildApp(opts: StandInOptions): Parts {
     sendError(res, E.internal, { ext: error instanceof Error ? error.message : String(error) });
   };
   app.use(onError);
-  return { app, recorder, faults, tickets, messages, chats, cardTokens, scopes, gateway, helpdeskEvents, userAuth, agents, now, baseUrl, agentSchedules };
+  return { app, recorder, faults, tokens, tickets, messages, chats, cardTokens, scopes, gateway, helpdeskEvents, userAuth, agents, now, baseUrl, agentSchedules };
 }
 
 const DEFAULT_HELPDESK_BOT: RawTicketUser = { id: 'ou_helpdesk_bot', name: 'Helpdesk Assistant' };
@@ -305,6 +306,14 @@ export class StandIn {
 
   clearFaults(): void {
     this.parts.faults.clear();
+  }
+
+  /**
+   * Refuses every tenant token issued so far (99991663, as for an expired one) while the token
+   * endpoint goes on working: a client that asks again gets a new token.
+   */
+  revokeTenantTokens(): void {
+    this.parts.tokens.revokeAll();
   }
 
   setTickets(tickets: RawTicket[]): void {

@@ -38,3 +38,13 @@ export function sendError(res: Response, error: PlatformError, options: ErrorOpt
   const body: ApiBody = { code: error.code, msg, error: { ...options.detail, log_id: logId, troubleshooter } };
   write(res, error.status, body, options.headers ?? {}, logId);
 }
+
+/** Any JSON at all, as a faulty platform might answer (an injected fault's `body`). */
+export function sendRaw(res: Response, status: number, body: unknown): void {
+  const code = body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'number' ? (body as { code: number }).code : undefined;
+  settle(res, status, code);
+  res
+    .status(status)
+    .set({ 'x-tt-logid': newLogId(Date.now()) })
+    .json(body);
+}

@@ -120,30 +120,34 @@ export interface RawAgentSchedule {
   agent_skills?: { id?: string; name?: string; is_default?: boolean }[];
 }
 
-export type Route =
-  | 'tenant_token'
-  | 'oauth_authorize'
-  | 'oauth_consent'
-  | 'oauth_token'
-  | 'device_authorization'
-  | 'device_verify'
-  | 'user_info'
-  | 'ticket_update'
-  | 'ticket_message_create'
-  | 'faq_search'
-  | 'bot_info'
-  | 'ticket_get'
-  | 'ticket_list'
-  | 'ticket_messages'
-  | 'agent_schedules'
-  | 'reply'
-  | 'send'
-  | 'patch'
-  | 'card_update'
-  | 'scopes'
-  | 'ws_endpoint'
-  | 'helpdesk_subscribe'
-  | 'helpdesk_unsubscribe';
+/** The platform's routes, by the names the stand-in records, injects faults on and reports. */
+export const ROUTES = [
+  'tenant_token',
+  'oauth_authorize',
+  'oauth_consent',
+  'oauth_token',
+  'device_authorization',
+  'device_verify',
+  'user_info',
+  'ticket_update',
+  'ticket_message_create',
+  'faq_search',
+  'bot_info',
+  'ticket_get',
+  'ticket_list',
+  'ticket_messages',
+  'agent_schedules',
+  'reply',
+  'send',
+  'patch',
+  'card_update',
+  'scopes',
+  'ws_endpoint',
+  'helpdesk_subscribe',
+  'helpdesk_unsubscribe',
+] as const;
+
+export type Route = (typeof ROUTES)[number];
 
 export interface RecordedCall {
   route: Route | 'unknown';
@@ -174,6 +178,11 @@ export interface Fault {
   times?: number;
   /** Sent as the `x-ogw-ratelimit-reset` header, as the platform's gateway does on HTTP 429. */
   rateLimitResetSeconds?: number;
+  /**
+   * Answer with exactly this JSON (status 200 unless given), whatever shape it has: a body that is
+   * not what the API documents (`[1,2,3]`, `{"code":"0"}`, a ticket with a field of the wrong type).
+   */
+  body?: unknown;
 }
 
 export interface SentMessage {

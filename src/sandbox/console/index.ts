@@ -1,9 +1,11 @@
 // The sandbox console: a chat page at /console (static files, strict CSP) and the sandbox API under
-// /sandbox/api that it talks to. Mounted on the bot's own server by sandbox mode only.
+// /sandbox/api that it talks to, answering only to this machine's own names (host.ts). Mounted on
+// the bot's own server by sandbox mode only.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type express from 'express';
 import { consoleApi, type ConsoleApiDeps, type ConsoleSession } from './api.js';
+import { ownHostOnly } from './host.js';
 
 export type { ConsoleApiDeps, ConsoleSession } from './api.js';
 
@@ -49,6 +51,7 @@ export function consoleRoutes(deps: ConsoleApiDeps): { routes: (app: express.Exp
   return {
     session: api.session,
     routes: (app) => {
+      app.use([CONSOLE_PATH, API_PATH], ownHostOnly);
       app.get([CONSOLE_PATH, `${CONSOLE_PATH}/:file`], (req, res, next) => {
         const name = req.params['file'];
         const page = pages[typeof name === 'string' ? name : ''];

@@ -2,7 +2,7 @@
 // console's callback handling against a scripted bot, to show each kind of callback answer is
 // applied as Feishu applies it.
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AESCipher } from '@larksuiteoapi/node-sdk';
 import express from 'express';
@@ -110,6 +110,29 @@ describe('sandbox mode, in-process', () => {
     for (const path of ['/console/nope.js', '/console/..%2Fmode.ts', '/console/page/card.js', '/sandbox/api/nope']) {
       expect((await call(base, path)).status, path).toBe(404);
     }
+  });
+
+  it('answers only to the names of this machine: a page elsewhere cannot drive it through DNS rebinding', async () => {
+    const { port } = new URL(base);
+    const status = (path: string, host: string, method = 'GET') =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, method, headers: { Host: host, 'Content-Type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(method === 'POST' ? JSON.stringify({ chat: 'dm', text: '/help' }) : undefined);
+      });
+    for (const host of ['evil.example', `evil.example:${port}`, `localhost.evil.example:${port}`, `127.0.0.1.nip.io:${port}`]) {
+      expect(await status('/console', host), host).toBe(403);
+      expect(await status('/sandbox/api/chats/dm/messages', host), host).toBe(403);
+      expect(await status('/sandbox/api/messages', host, 'POST'), host).toBe(403);
+    }
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `192.168.1.5:${port}`, 'localhost']) {
+      expect(await status('/console', host), host).toBe(200);
+    }
+    // Only the console: health is for anyone who asks.
+    expect(await status('/healthz', 'evil.example')).toBe(200);
   });
 
   it("offers the bot's menu, and a tap is answered in the DM (a new message, its buttons then bound)", async () => {

@@ -107,6 +107,21 @@ describe('tenant access token', () => {
     });
     expect(unknown.headers.get('x-tt-logid')).toMatch(/^\d{14}[0-9A-F]{20}$/);
   });
+
+  it('can refuse every token issued so far while the token endpoint goes on working', async () => {
+    standIn = await startStandIn();
+    const good = { app_id: CREDS.appId, app_secret: CREDS.appSecret };
+    const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` });
+    const before = (await exchange(good)).json['tenant_access_token'];
+    expect((await get('/open-apis/bot/v3/info', bearer(before))).status).toBe(200);
+
+    standIn.revokeTenantTokens();
+    const refused = await get('/open-apis/bot/v3/info', bearer(before));
+    expect(refused).toMatchObject({ status: 400, json: { code: 99991663 } });
+    const after = (await exchange(good)).json['tenant_access_token'];
+    expect(after).not.toBe(before);
+    expect((await get('/open-apis/bot/v3/info', bearer(after))).status).toBe(200);
+  });
 });
 
 describe('bot info', () => {

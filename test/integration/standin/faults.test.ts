@@ -76,6 +76,17 @@ describe('fault injection', () => {
     expect((await fetch(`${standIn.url}/open-apis/bot/v3/info`)).status).toBe(400);
   });
 
+  it('answers with a body of any shape, as a faulty platform might, then normally again', async () => {
+    standIn.inject('ticket_list', { body: [1, 2, 3], times: 1 });
+    const list = () => client.helpdesk.v1.ticket.list({ params: { page_size: 5 } }, lark.withHelpDeskCredential());
+    expect(await list()).toEqual([1, 2, 3]);
+    standIn.inject('ticket_get', { status: 200, body: { code: '0' }, times: 1 });
+    expect(await getTicket()).toEqual({ code: '0' });
+    expect(standIn.callsTo('ticket_list')[0]).toMatchObject({ status: 200 });
+    expect((await list()).code).toBe(0);
+    expect((await getTicket()).code).toBe(0);
+  });
+
   it('refuses a times that is not a positive integer', () => {
     expect(() => standIn.inject('reply', { status: 500, times: 0 })).toThrow(RangeError);
   });

@@ -103,8 +103,10 @@ describe.skipIf(!redisServer)('two instances on one Redis (real redis-server)', 
     await redis.stop();
     try {
       await until(async () => (await fetch(bots[0]!.url + '/healthz')).status === 503, '/healthz to say 503');
-      const health = (await (await fetch(bots[0]!.url + '/healthz')).json()) as Record<string, unknown>;
-      expect(health).toMatchObject({ status: 'unavailable', state: 'redis' });
+      // The public port says which part, never where Redis is; the whole report says why.
+      expect(await (await fetch(bots[0]!.url + '/healthz')).json()).toEqual({ status: 'unavailable', part: 'redis' });
+      const health = bots[0]!.health();
+      expect(health).toMatchObject({ status: 'unavailable', part: 'redis', state: 'redis' });
       expect(String(health.reason)).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable/);
       const during = await say(bots[1]!, `/ticket ${BASE + 5n}`);
       expect(during.status).toBe(503);

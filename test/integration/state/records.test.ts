@@ -1,6 +1,6 @@
 // The records (watches, live cards, boards) beyond the contract every backend keeps
 // (contract.test.ts): what only the file does (reload, atomic writes, a bound, clear errors for a
-// bad file or directory), and on a real redis-server, two instances sharing them and a restart of
+// bad file, a file that cannot be written and its recovery, records that fail their checks), and on a real redis-server, two instances sharing them and a restart of
 // Redis itself.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../../src/obs/log.js';
 import { FileRecords } from '../../../src/state/fileRecords.js';
+import { NotKept } from '../../../src/state/types.js';
+import { RECORD_CHECKS, WatchStore } from '../../../src/watch/store.js';
 import { sharedRedisStates } from '../../support/redis.js';
 import { systemProgram } from '../../support/system.js';
 import { until } from '../../support/wait.js';
@@ -69,27 +71,68 @@ describe('in process, kept in a file', () => {
     await expect(r.load()).rejects.toThrow(`state.file: ${f} is not a state file written by this bot; restore it from a backup, or move it away to start with no watches`);
   });
 
-  it('keeps working and says what to fix when the file cannot be written', async () => {
+  it('when the file cannot be written: keeps the records in memory, refuses to confirm, says why once, and recovers', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'records-gone-')), 'data');
     const f = join(dir, 'state.json');
     const quiet = memoryLogger();
     const r = new FileRecords({ file: f, setting: 'state.file (or …)', clock: Date.now, log: quiet });
     await r.load();
+    expect(r.health()).toEqual({ ok: true });
     // Its directory is taken away and a plain file put in its place: no write can succeed (even as root).
     rmSync(dir, { recursive: true });
     writeFileSync(dir, 'not a directory');
     await r.put('k', 'v');
-    await r.sync();
+    await expect(r.sync()).rejects.toBeInstanceOf(NotKept);
+    await expect(r.sync()).rejects.toMatchObject({ reason: `the state file ${f} cannot be written (EEXIST)` });
     expect(await r.get('k')).toBe('v');
-    expect(quiet.lines.join('\n')).toContain('"event":"state.file_write_failed"');
-    expect(quiet.lines.join('\n')).toContain(`make ${dir} writable by the bot, or set state.file (or …) to a writable path`);
+    expect(r.health()).toEqual({ ok: false, reason: `the state file ${f} cannot be written (EEXIST)` });
+    await r.put('k2', 'v2');
+    await expect(r.sync()).rejects.toBeInstanceOf(NotKept);
+    const lines = quiet.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Said once, at error level, however often it fails.
+    expect(lines.filter((l) => l.event === 'state.file_write_failed')).toEqual([expect.objectContaining({ level: 'error', fix: `make ${dir} writable by the bot, or set state.file (or …) to a writable path` })]);
+
+    // Writable again: tried again by itself, everything kept meanwhile goes out, and it says so.
+    rmSync(dir);
+    await until('the file written again', () => r.health().ok, 10_000);
+    await r.sync();
+    expect((JSON.parse(readFileSync(f, 'utf8')) as { values: Record<string, { v: unknown }> }).values).toMatchObject({ k: { v: 'v' }, k2: { v: 'v2' } });
+    expect(quiet.lines.join('\n')).toContain('"level":"warn","event":"state.file_writable_again"');
+    r.close();
   });
 
-  it('stops start-up with the setting to fix when its directory cannot be made', async () => {
+  it('starts, and says at once, when its directory cannot be made', async () => {
     const blocker = join(mkdtempSync(join(tmpdir(), 'records-block-')), 'file');
     writeFileSync(blocker, '');
-    const r = new FileRecords({ file: join(blocker, 'state.json'), setting: 'state.file', clock: Date.now, log });
-    await expect(r.load()).rejects.toThrow(/^state\.file: cannot create the directory of .*; set it to a path this process may write$/);
+    const quiet = memoryLogger();
+    const r = new FileRecords({ file: join(blocker, 'state.json'), setting: 'state.file', clock: Date.now, log: quiet });
+    await r.load();
+    expect(r.health()).toMatchObject({ ok: false, reason: expect.stringMatching(/cannot be written \(EEXIST\)$/) });
+    expect(quiet.lines.join('\n')).toContain('"event":"state.file_write_failed"');
+    r.close();
+  });
+
+  it('drops a record that fails its check when the file is read, naming it, and keeps the others', async () => {
+    const f = tempFile();
+    const watch = (id: string, list: unknown) => ({ v: { id, chatId: 'oc_1', chatType: 'group', list, createdBy: 'ou_1', createdAt: 1 }, e: 0 });
+    writeFileSync(
+      f,
+      JSON.stringify({
+        version: 1,
+        values: { 'watch:wbad': watch('wbad', null), 'watch:wgood': watch('wgood', { filter: { statuses: [1] }, page: 1 }), other: { v: null, e: 0 } },
+        sets: { watches: { wbad: 0, wgood: 0 } },
+      }),
+    );
+    const quiet = memoryLogger();
+    const r = new FileRecords({ file: f, setting: 'state.file', clock: Date.now, log: quiet, checks: RECORD_CHECKS });
+    await r.load();
+    expect(await r.get('watch:wbad')).toBeUndefined();
+    expect(await r.get('watch:wgood')).toMatchObject({ id: 'wgood' });
+    expect(await r.get('other')).toBeNull();
+    const dropped = quiet.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'state.record_dropped');
+    expect(dropped).toEqual([expect.objectContaining({ level: 'warn', key: 'watch:wbad', problem: expect.stringContaining('list') })]);
+    // The store reads the watches as usual: the bad one is simply not among them.
+    expect((await new WatchStore(r).allWatches()).map((w) => w.id)).toEqual(['wgood']);
   });
 
   it('stays within its bound, dropping what expires soonest and keeping what never does', async () => {

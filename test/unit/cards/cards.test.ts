@@ -171,6 +171,10 @@ describe('problem cards', () => {
     { kind: 'upstream', what: 'ticket' },
     { kind: 'too-long', length: 153_600, limit: 1000 },
     { kind: 'unknown-menu-item', key: 'my_team' },
+    { kind: 'feishu-unreachable' },
+    { kind: 'unreadable', what: 'list' },
+    { kind: 'failed' },
+    { kind: 'not-saved', what: 'watch', reason: 'the state file /data/state.json cannot be written (EACCES: permission denied)' },
   ];
   it.each(problems)('$kind', (problem) => {
     expectGolden(`problem-${problem.kind}`, problemCard(problem));

@@ -66,6 +66,11 @@ const HOSTILE = [
   '\u0000',
   '\u001b[31m',
   '\u202e',
+  '\u200b',
+  '\u200f',
+  '\ufeff',
+  'a\u200db',
+  '👩\u200d💻',
   'text',
   '中文',
   '工单',
@@ -102,7 +107,9 @@ function readAsText(source: string): string | null {
   return out;
 }
 
-const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// The model: control characters, bidirectional overrides and zero-width or direction marks shown as
+// nothing; a zero-width joiner too, except between two emoji, where it is part of one.
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200b\u200c\u200e\u200f\u061c\u180e\u2060-\u2064\ufeff]|\u200d(?!💻)/g;
 const oneLine = (s: string) => s.replace(/\r\n?/g, '\n').replace(CONTROLS, '').replace(/\s+/g, ' ').trim();
 const lines = (s: string) =>
   s
@@ -150,5 +157,12 @@ describe('esc: data never becomes markdown structure', () => {
 
   it('plain() keeps the text and drops control characters', () => {
     expect(plain(' a\u0000b \n c\u202e ')).toBe('ab c');
+  });
+
+  it('drops zero-width and direction marks from names and echoed text, and keeps emoji whole', () => {
+    const name = '\u200fAd\u200bmin\u200e \ufeffWang\u2060\u061c';
+    expect(plain(name)).toBe('Admin Wang');
+    expect(esc(name)).toBe('Admin Wang');
+    expect(esc('a\u200db \u200d👩\u200d💻 👩🏽\u200d💻 🏳️\u200d🌈')).toBe('ab 👩\u200d💻 👩🏽\u200d💻 🏳️\u200d🌈');
   });
 });

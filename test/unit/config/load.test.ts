@@ -87,6 +87,12 @@ describe('loadConfig', () => {
     expect(loadConfig('metrics: { port: 0 }\nserver: { port: 0 }\n', {})).toMatchObject({ ok: true });
   });
 
+  it('closes slow and idle connections within seconds by default, and wants the body after the headers', () => {
+    expect(loadConfig('', {})).toMatchObject({ ok: true, config: { server: { headers_timeout_ms: 10_000, request_timeout_ms: 30_000, keep_alive_timeout_ms: 5000, max_connections: 1000 } } });
+    const backwards = loadConfig('server: { headers_timeout_ms: 20000, request_timeout_ms: 20000 }\n', {});
+    expect((backwards as { problems: string[] }).problems).toEqual(['server.request_timeout_ms (20000) must be longer than server.headers_timeout_ms (20000): the body comes after the headers']);
+  });
+
   it('keeps all state in process without a Redis URL', () => {
     const result = loadConfig(readFileSync('app.yaml', 'utf8'), { ...creds, REDIS_URL: '' });
     expect(result.ok && result.config.state).toEqual({ redis_url: '', startup_wait_ms: 30_000, file: 'data/helpdesk-bot-state.json' });

@@ -1,6 +1,8 @@
-// The helpdesk's ticket shape mapped to ours: every documented field, and what is missing or odd.
+// The helpdesk's answers read into ours: every documented field of a ticket, what is missing, odd or
+// out of range in it (read as absent), and answers that are not the documented shape at all.
 import { describe, expect, it } from 'vitest';
-import { toTicket } from '../../../src/helpdesk/map.js';
+import type { z } from 'zod';
+import { readAnswer, ticketAnswer, ticketListAnswer, toTicket } from '../../../src/helpdesk/map.js';
 import { fullTicket, sparseTicket } from '../../fixtures/tickets.js';
 
 describe('toTicket', () => {
@@ -40,5 +42,52 @@ describe('toTicket', () => {
     expect(odd.tags).toEqual([{ name: '3' }]);
     expect(odd.status).toBe(2);
     expect(odd.comments).toEqual([{ content: 'a' }]);
+  });
+});
+
+describe('a field the bot cannot use', () => {
+  it('is read as absent (shown as unknown): a time no date can hold, numbers out of range, wrong types', () => {
+    const t = toTicket({ ...fullTicket, created_at: 1e16, updated_at: -1e16, closed_at: 'soon', status: { code: 1 }, agent_service_duration: 1e300, guest: 'Wang', tags: 'VIP', score: Number.NaN })!;
+    expect(t.id).toBe(fullTicket.ticket_id);
+    for (const key of ['createdAt', 'updatedAt', 'closedAt', 'status', 'guest', 'score'] as const) expect(t).not.toHaveProperty(key);
+    expect(t.durations).not.toHaveProperty('agentService');
+    expect(t.durations.agentFirstResponse).toBe(123_869_000);
+    expect(t.tags).toEqual([]);
+    // What could be read is kept.
+    expect(t.agents.map((a) => a.name)).toEqual(['Li Lei', '韩梅梅']);
+  });
+
+  it('keeps the latest time a date can hold', () => {
+    expect(toTicket({ ticket_id: '1', created_at: 8.64e15 })!.createdAt).toBe(8.64e15);
+    expect(toTicket({ ticket_id: '1', created_at: '1616920429000' })!.createdAt).toBe(1616920429000);
+  });
+});
+
+describe('an answer that is not the documented shape', () => {
+  const unreadable = (body: unknown, shape: z.ZodType = ticketListAnswer) => {
+    const answer = readAnswer(body, shape);
+    expect(answer.kind).toBe('unreadable');
+    return answer.kind === 'unreadable' ? answer.problem : '';
+  };
+
+  it('is unreadable, never an empty list: a list for a body, a code that is a string, a total no count can be', () => {
+    expect(unreadable([1, 2, 3])).toBe('the body: Invalid input: expected object, received array');
+    expect(unreadable({ code: '0' })).toBe('code: Invalid input: expected number, received string');
+    expect(unreadable({ code: 0, data: { total: 1e300, tickets: [] } })).toMatch(/^data\.total: Too big/);
+    expect(unreadable({ code: 0, data: { total: 1, tickets: [1, 2, 3] } })).toMatch(/^data\.tickets\.0: /);
+    expect(unreadable({ code: 0, data: { total: 1, tickets: [{ status: 1 }] } })).toMatch(/^data\.tickets\.0\.ticket_id: /);
+    expect(unreadable({ code: 0, data: 'none' })).toMatch(/^data: /);
+    expect(unreadable({ code: 0 })).toMatch(/^data: /);
+    expect(unreadable({ code: 0, data: { ticket: null } }, ticketAnswer)).toMatch(/^data\.ticket: /);
+  });
+
+  it('says where, never what: no value of the answer is repeated', () => {
+    expect(unreadable({ code: 0, data: { total: 'secret words', tickets: [] } })).not.toContain('secret');
+  });
+
+  it('reads what the API may leave out when there are none, and passes the platform codes on', () => {
+    expect(readAnswer({ code: 0, msg: 'success', data: {} }, ticketListAnswer)).toEqual({ kind: 'data', data: { total: 0, tickets: [] } });
+    expect(readAnswer({ code: 0, data: { tickets: [{ ticket_id: '1' }] } }, ticketListAnswer)).toMatchObject({ kind: 'data', data: { total: 1 } });
+    expect(readAnswer({ code: 154004, msg: 'Resource not found' }, ticketAnswer)).toEqual({ kind: 'refused', code: 154004, msg: 'Resource not found' });
   });
 });

@@ -42,6 +42,12 @@ describe('interpret', () => {
     expect(later).toMatchObject({ kind: 'message', message: { text: '/tickets agent @_user_1', addressedToBot: true } });
   });
 
+  it('drops zero-width and direction marks from the text and the names, so a pasted command is the one it looks like', () => {
+    const d = interpret(messageEvent({ ...base, chatType: 'group', text: '\u200e@_user_1 /ticket\u200b\ufeff 42 agent @_user_2\u200f', mentions: [bot, { ...alice, name: '\u202aAli\u200bce\u200e' }] }), BOT);
+    expect(d).toMatchObject({ kind: 'message', message: { text: '/ticket 42 agent @_user_2', mentions: [{ key: '@_user_2', name: '\u202aAlice' }] } });
+    expect(parseCommand((d as { message: { text: string } }).message.text)).toMatchObject({ kind: 'ticket', id: '42' });
+  });
+
   it('does not confuse @_user_1 with @_user_10', () => {
     const many = Array.from({ length: 10 }, (_, i) => ({ key: `@_user_${i + 1}`, openId: i === 0 ? BOT : `ou_${i + 1}`, name: `U${i + 1}` }));
     const d = interpret(messageEvent({ ...base, chatType: 'group', text: '@_user_1 /tickets agent @_user_10', mentions: many }), BOT);

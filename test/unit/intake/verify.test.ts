@@ -77,11 +77,19 @@ describe('verifyDelivery', () => {
     // Well-formed ciphertext under the right key whose plaintext is not JSON; properly signed.
     const body = JSON.stringify({ encrypt: encrypt(secrets.encryptKey, 'not json') });
     const headers = { 'X-Lark-Request-Timestamp': String(nowSec), 'X-Lark-Request-Nonce': 'n', 'X-Lark-Signature': sign(secrets.encryptKey, nowSec, 'n', body) };
-    expect(check({ body, headers })).toMatchObject({ ok: false, status: 400 });
+    expect(check({ body, headers })).toMatchObject({ ok: false, status: 400, reason: 'body does not decrypt with the configured encrypt key' });
     // Random bytes of a plausible length, properly signed: bad padding.
     const junk = JSON.stringify({ encrypt: Buffer.alloc(48, 7).toString('base64') });
     const junkHeaders = { ...headers, 'X-Lark-Signature': sign(secrets.encryptKey, nowSec, 'n', junk) };
     expect(check({ body: junk, headers: junkHeaders })).toMatchObject({ ok: false, status: 400 });
+  });
+
+  it('refuses what decrypts to valid JSON that is not an object as not an event, not as undecryptable', () => {
+    for (const plaintext of ['[1,2,3]', '"an event"', '42', 'null', 'true']) {
+      const body = JSON.stringify({ encrypt: encrypt(secrets.encryptKey, plaintext) });
+      const headers = { 'X-Lark-Request-Timestamp': String(nowSec), 'X-Lark-Request-Nonce': 'n', 'X-Lark-Signature': sign(secrets.encryptKey, nowSec, 'n', body) };
+      expect(check({ body, headers })).toEqual({ ok: false, status: 400, reason: 'decrypted body is not an event (not a JSON object)' });
+    }
   });
 
   it('works without an encrypt key, checking the token only', () => {

@@ -51,4 +51,14 @@ describe('deploy/nginx.conf', () => {
     expect(nginx).toMatch(/proxy_next_upstream [^;]*http_503[^;]*non_idempotent;/);
     expect(nginx).toContain('proxy_pass http://helpdesk_bot;');
   });
+
+  it('states the bot body limit as app.yaml sets it, and lets bigger bodies through for the bot to refuse', () => {
+    const loaded = loadConfig(readFileSync('app.yaml', 'utf8'), {});
+    if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+    const limit = loaded.config.server.body_limit_bytes;
+    const stated = /server\.body_limit_bytes, (\d+) KiB/.exec(nginx);
+    expect(Number(stated?.[1]) * 1024).toBe(limit);
+    const proxied = /client_max_body_size (\d+)([km]);/.exec(nginx);
+    expect(Number(proxied?.[1]) * (proxied?.[2] === 'm' ? 1024 * 1024 : 1024)).toBeGreaterThan(limit);
+  });
 });

@@ -20,13 +20,14 @@ const ARTIFACTS = join(REPO, 'test/artifacts');
 const BOT = 'Helpdesk Bot';
 
 let sandbox: Sandbox;
+const log = memoryLogger('info');
 let context: BrowserContext;
 let userDataDir: string;
 
 beforeAll(async () => {
   if (!CHROMIUM) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  sandbox = await startSandbox({ port: 0, log: memoryLogger('warn') });
+  sandbox = await startSandbox({ port: 0, log });
   userDataDir = mkdtempSync(join(tmpdir(), 'actions-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
 }, 60_000);
@@ -66,6 +67,22 @@ async function openTicket(page: Page, open: RegExp): Promise<{ card: Locator; id
   return { card, id };
 }
 
+/**
+ * Waits for `locator`; if it never comes, the failure says what the card showed instead, the
+ * console's toasts and the bot's log lines from warn up, and the clicks' outcomes, so a failure on
+ * a loaded CI machine can be read from its log alone.
+ */
+async function shows(page: Page, card: Locator, locator: Locator, what: string, timeout = 30_000): Promise<void> {
+  try {
+    await locator.waitFor({ timeout });
+  } catch (error) {
+    const text = await card.innerText().catch((e: unknown) => `(card unreadable: ${String(e)})`);
+    const toasts = await page.locator('#toasts').allInnerTexts().catch(() => []);
+    const lines = log.lines.filter((l) => /"level":"(warn|error)"|"event":"(action|card\.|sign_in)/.test(l)).slice(-20);
+    throw new Error(`${what} never showed: ${(error as Error).message}\n--- the card ---\n${text}\n--- toasts ---\n${toasts.join('\n')}\n--- the bot's log ---\n${lines.join('\n')}`);
+  }
+}
+
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 
 describe.skipIf(!CHROMIUM)('acting on a ticket in the console', () => {
@@ -102,7 +119,7 @@ describe.skipIf(!CHROMIUM)('acting on a ticket in the console', () => {
     await dialog.getByText(`将工单 ${id} 关闭为已解决？`).waitFor();
     await shot(page, 'actions-4-confirm-zh-phone.png');
     await dialog.getByRole('button', { name: '确定' }).click();
-    await card.getByRole('button', { name: '登录以操作' }).waitFor();
+    await shows(page, card, card.getByRole('button', { name: '登录以操作' }), 'the sign-in button');
     expect(sandbox.standin.callsTo('ticket_update')).toHaveLength(0);
     await shot(page, 'actions-5-sign-in-zh-phone.png');
     const opened = context.waitForEvent('page');
@@ -114,7 +131,7 @@ describe.skipIf(!CHROMIUM)('acting on a ticket in the console', () => {
     await tab.getByText('Signed in as 陈静').waitFor();
     await tab.screenshot({ path: join(ARTIFACTS, 'actions-7-signed-in.png'), fullPage: true });
     await tab.close();
-    await card.getByText('最近在聊天中：陈静关闭了工单（已解决）').waitFor({ timeout: 15_000 });
+    await shows(page, card, card.getByText('最近在聊天中：陈静关闭了工单（已解决）'), 'the closed ticket', 15_000);
     const updates = sandbox.standin.callsTo('ticket_update');
     expect(updates).toHaveLength(1);
     expect(updates[0]!.body).toEqual({ status: 51, solved: 2 });

@@ -77,7 +77,10 @@ async function shows(page: Page, card: Locator, locator: Locator, what: string, 
     await locator.waitFor({ timeout });
   } catch (error) {
     const text = await card.innerText().catch((e: unknown) => `(card unreadable: ${String(e)})`);
-    const toasts = await page.locator('#toasts').allInnerTexts().catch(() => []);
+    const toasts = await page
+      .locator('#toasts')
+      .allInnerTexts()
+      .catch(() => []);
     const lines = log.lines.filter((l) => /"level":"(warn|error)"|"event":"(action|card\.|sign_in)/.test(l)).slice(-20);
     throw new Error(`${what} never showed: ${(error as Error).message}\n--- the card ---\n${text}\n--- toasts ---\n${toasts.join('\n')}\n--- the bot's log ---\n${lines.join('\n')}`);
   }

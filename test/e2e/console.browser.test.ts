@@ -230,8 +230,8 @@ describe.skipIf(!CHROMIUM)('npm start with no credentials, used in the browser',
     await card.getByRole('button', { name: 'Show tickets' }).waitFor();
     const [statuses, tags] = [card.locator('details.multi').nth(0), card.locator('details.multi').nth(1)];
     await statuses.locator('summary').click();
-    await card.getByRole('checkbox', { name: 'Processing' }).check();
-    await card.getByRole('checkbox', { name: 'Waiting for user' }).check();
+    await card.getByRole('checkbox', { name: 'In progress' }).check();
+    await card.getByRole('checkbox', { name: 'Waiting for customer' }).check();
     await statuses.locator('summary').click();
     await tags.locator('summary').click();
     await card.getByRole('checkbox', { name: 'VIP' }).check();
@@ -240,11 +240,11 @@ describe.skipIf(!CHROMIUM)('npm start with no credentials, used in the browser',
     await card.screenshot({ path: join(ARTIFACTS, 'console-42-form-phone.png') });
     await card.getByRole('button', { name: 'Show tickets' }).click();
     await waitUntil('the list', async () => (await card.innerText()).includes('also: /tickets processing waiting 7d tag VIP'));
-    expect(await card.innerText()).toMatch(/Processing or Waiting for user · last 7 days · tag VIP/);
+    expect(await card.innerText()).toMatch(/In progress or Waiting for customer · created in the last 7 days · tag VIP/);
     await card.screenshot({ path: join(ARTIFACTS, 'console-43-form-list-phone.png') });
     await card.getByRole('button', { name: 'Filter' }).click();
     await card.getByRole('button', { name: 'Back to list' }).waitFor();
-    expect(await statuses.locator('summary').innerText()).toBe('Processing, Waiting for user');
+    expect(await statuses.locator('summary').innerText()).toBe('In progress, Waiting for customer');
     expect(dialogs).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();

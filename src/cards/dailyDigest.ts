@@ -65,7 +65,7 @@ function words(d: DailyDigestData): L10n {
   const created = parts.created.state === 'ok' ? n(sum(parts.created.value)) : '?';
   const closed = parts.resolved.state === 'ok' ? n(sum(parts.resolved.value.closed)) + (parts.resolved.value.read < parts.resolved.value.total ? '+' : '') : '?';
   const unhappy = parts.satisfaction.state === 'ok' ? n(parts.satisfaction.value.scores[0]) : '?';
-  const lines: L10n[] = [l(`新建 **${created}** 个工单，关闭 **${closed}** 个。`, `**${created}** tickets opened, **${closed}** closed.`)];
+  const lines: L10n[] = [l(`新建 **${created}** 个工单，关闭 **${closed}** 个。`, `**${created}** ${created === '1' ? 'ticket' : 'tickets'} opened, **${closed}** closed.`)];
   if (d.open) {
     const oldest = d.open.oldest;
     const age = oldest ? roughDuration(d.stats.asOf - oldest.createdAt) : undefined;

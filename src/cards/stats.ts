@@ -3,7 +3,7 @@
 // its parts arrive: a part still loading says so in its place, a part that failed says why, and
 // the rest still shows. Charts hold counts and agents' names only, never guest data; every spec is
 // aggregated first (at most ~32 points a series), so the card stays far under the 30 KB limit.
-import { formatClock, formatDuration, formatTime, zoneLabel } from './format.js';
+import { formatClock, formatDuration, formatTime, ticketCount, zoneLabel } from './format.js';
 import { card, clip, esc, grey, header, hr, joinL, l, mapL, markdown, panel, plain, same, type Element, type Json, type L10n } from './kit.js';
 import { chart, type ChartOptions } from './chart.js';
 import { scoreLabel, statusLook } from './labels.js';
@@ -146,11 +146,10 @@ function agentChart(agents: AgentDurations[]): Element {
 
 // ---- text ----
 
-const durationLine = (d: Durations): L10n =>
-  l(
-    `中位数 ${formatDuration(d.median).zh_cn}，90 分位 ${formatDuration(d.p90).zh_cn}（${n(d.count)} 个工单）`,
-    `median ${formatDuration(d.median).en_us}, 90th percentile ${formatDuration(d.p90).en_us} (${n(d.count)} tickets)`,
-  );
+const durationLine = (d: Durations): L10n => {
+  const count = ticketCount(d.count);
+  return l(`中位数 ${formatDuration(d.median).zh_cn}，90 分位 ${formatDuration(d.p90).zh_cn}（${count.zh_cn}）`, `median ${formatDuration(d.median).en_us}, 90th percentile ${formatDuration(d.p90).en_us} (${count.en_us})`);
+};
 
 /** "label: value", with the colon of each language. */
 const labelled = (label: L10n, value: L10n | string): L10n => {

@@ -136,6 +136,19 @@ describe('the /stats card', () => {
     expect(text).toContain('**54+** closed');
   });
 
+  it('counts one ticket as one ticket', () => {
+    const one = { count: 1, median: 9 * MIN, p90: 9 * MIN };
+    const single: StatsParts = {
+      ...done,
+      responses: { state: 'ok', value: { ...(done.responses as { value: object }).value, overall: one } as never },
+      resolved: { state: 'ok', value: { ...(done.resolved as { value: object }).value, overall: one } as never },
+    };
+    const text = JSON.stringify(statsCard(data(single)));
+    expect(text).toContain('90th percentile 9 min (1 ticket)');
+    expect(text).not.toContain('(1 tickets)');
+    expect(text).toContain('（1 个工单）');
+  });
+
   it('keeps a year by month, with hostile agent names, far under 30 KB, names as text', () => {
     const year = { start: NOW - 366 * DAY, end: NOW };
     const buckets = bucketsOf(year, tz);

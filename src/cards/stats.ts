@@ -148,7 +148,10 @@ function agentChart(agents: AgentDurations[]): Element {
 
 const durationLine = (d: Durations): L10n => {
   const count = ticketCount(d.count);
-  return l(`中位数 ${formatDuration(d.median).zh_cn}，90 分位 ${formatDuration(d.p90).zh_cn}（${count.zh_cn}）`, `median ${formatDuration(d.median).en_us}, 90th percentile ${formatDuration(d.p90).en_us} (${count.en_us})`);
+  return l(
+    `中位数 ${formatDuration(d.median).zh_cn}，90 分位 ${formatDuration(d.p90).zh_cn}（${count.zh_cn}）`,
+    `median ${formatDuration(d.median).en_us}, 90th percentile ${formatDuration(d.p90).en_us} (${count.en_us})`,
+  );
 };
 
 /** "label: value", with the colon of each language. */

@@ -233,6 +233,11 @@ describe('/board', () => {
     const said = await h.say('/board', { chatType: 'group' });
     const [again] = await h.replies(said.messageId);
     expect(again!.content).toContain(`${open} open tickets`);
-    expect(h.standin.calls.slice(calls).filter((c) => c.route.startsWith('ticket'))).toEqual([]);
+    // No count and no ticket read. The watch posts of the test before may still be fetching their
+    // tickets' questions in the background: only a question the board shows would be this /board's.
+    const shownIds = again!.content.match(/\d{19}/g) ?? [];
+    expect(shownIds.length).toBeGreaterThan(0);
+    const made = h.standin.calls.slice(calls).filter((c) => c.route.startsWith('ticket'));
+    expect(made.filter((c) => c.route !== 'ticket_messages' || shownIds.some((id) => c.path.includes(id)))).toEqual([]);
   });
 });

@@ -67,8 +67,12 @@ export async function onCardAction(ctx: BotContext, action: CardAction): Promise
   const inTime = await Promise.race([work, realSleep(ctx.callbackBudgetMs, budget.signal).then(() => undefined)]).finally(() => budget.abort());
   if (inTime) {
     logClick(ctx, action, click, inTime, stats, started, 'response');
-    // Remembered without holding up the answer: the platform waits for it.
-    if (action.messageId) void keepCurrent(ctx, action.messageId, inTime, audience, click.issuedAt * 1000, true);
+    // The list page it showed is no longer filled in with questions (see questions.ts) before
+    // the new card is the answer; the rest is remembered without holding the answer up.
+    if (action.messageId) {
+      await forgetListOf(ctx, action.messageId);
+      void keepCurrent(ctx, action.messageId, inTime, audience, click.issuedAt * 1000, true);
+    }
     return { card: { type: 'raw', data: inTime.card } };
   }
   // Too slow for the 3 s callback window: answer now, and update the card as queued work, so
@@ -89,6 +93,7 @@ export async function updateCard(ctx: BotContext, action: CardAction): Promise<v
   const deadline = started + ctx.commandBudgetMs;
   const audience = audienceFor(ctx, click.chatId, click.chatType);
   const outcome = await showOrFail(ctx, click.view, audience, { fresh: click.fresh, stats, deadline }, click.who, { formValue: action.formValue });
+  if (action.messageId) await forgetListOf(ctx, action.messageId);
   const { delivered } = action.updateToken
     ? await deliver(ctx.messenger.updateByToken(action.updateToken, outcome.card, { chatId: click.chatId, deadline }), 'update')
     : { delivered: 'no update token in the callback' };
@@ -111,4 +116,9 @@ export async function openCard(ctx: BotContext, action: CardAction): Promise<voi
   const remembering = sent ? keepCurrent(ctx, sent.messageId, outcome, audience, ctx.clock()) : undefined;
   logClick(ctx, action, click, outcome, stats, started, delivered);
   await remembering;
+}
+
+/** The message was clicked on to show something else: a list page it showed is not patched back over it. */
+async function forgetListOf(ctx: BotContext, messageId: string): Promise<void> {
+  await ctx.store.forgetList(messageId).catch((error: unknown) => ctx.log.warn('questions.not_forgotten', { message_id: messageId, error: messageOf(error) }));
 }

@@ -14,6 +14,11 @@ export interface SendOptions {
   chatId?: string;
   /** Epoch ms after which sending is no longer worth trying. */
   deadline?: number;
+  /**
+   * A patch only: asked once the patch has its turn under the limits, just before it goes. False:
+   * the card shows something else by now (a person clicked on it), so the patch is not sent.
+   */
+  stillWanted?: () => Promise<boolean>;
 }
 
 /** Where a new message goes: a chat, or a person (their DM with the bot). */

@@ -78,7 +78,8 @@ export function resilientMessenger(inner: Messenger, options: ResilientMessenger
     reply: (messageId, card, o) => send('reply', () => inner.reply(messageId, card, o), o, messageId),
     // A message to a person counts against that person's window (5 a second to one user).
     send: (to, card, uuid, o) => send('send', () => inner.send(to, card, uuid, o), { ...o, chatId: o?.chatId ?? ('chatId' in to ? to.chatId : `user:${to.openId}`) }),
-    patch: (messageId, card, o) => send('patch', () => inner.patch(messageId, card, o), o, messageId),
+    // Asked after waiting for its turn (which may take seconds), so a click meanwhile wins.
+    patch: (messageId, card, o) => send('patch', async () => ((await (o?.stillWanted?.() ?? true)) ? inner.patch(messageId, card, o) : undefined), o, messageId),
     // The update token is a credential: it is never logged.
     updateByToken: (token, card, o) => send('card_update', () => inner.updateByToken(token, card, o), o),
   };

@@ -10,7 +10,7 @@ import type { Helpdesk } from '../helpdesk/api.js';
 import type { Ticket } from '../helpdesk/types.js';
 import { audienceFor, type Audience } from '../views/audience.js';
 import { canonical } from '../views/buttons.js';
-import { drawList } from '../views/show.js';
+import { drawList, showView } from '../views/show.js';
 import type { ListState } from '../views/view.js';
 import type { WatchContext } from './context.js';
 import type { ShownList } from './store.js';
@@ -43,7 +43,12 @@ export async function fillQuestions(messageId: string, page: string, ctx: WatchC
   try {
     const outcome = await drawList(shown.read, audience, ctx);
     if (outcome.outcome !== 'ok') return;
-    await ctx.messenger.patch(messageId, outcome.card, { chatId: shown.chatId, deadline: started + ctx.replyWaitMs });
+    // The patch waits for its turn under the message limits: a click meanwhile (another page, a
+    // ticket) is what the card shows, and the patch must not put the list back over it.
+    await ctx.messenger.patch(messageId, outcome.card, { chatId: shown.chatId, deadline: started + ctx.replyWaitMs, stillWanted: async () => (await stillShown()) !== undefined });
+    // Clicked while the patch was on its way: which reached the platform last is unknown, so
+    // what the card shows now is drawn again.
+    if (!(await stillShown())) return void (await drawAgain(ctx, messageId, started + ctx.replyWaitMs));
     await ctx.store.rememberList(messageId, { ...shown, pending: [] });
     ctx.metrics.watch('list_questions');
     ctx.log.info('questions.filled', { message_id: messageId, asked: shown.pending.length, loaded, latency_ms: ctx.clock() - started });
@@ -51,6 +56,18 @@ export async function fillQuestions(messageId: string, page: string, ctx: WatchC
     if (error instanceof StateUnavailable) throw error;
     ctx.log.warn('questions.patch_failed', { message_id: messageId, error: messageOf(error) });
   }
+}
+
+/** What a message was clicked on to show (a ticket, another page), drawn again; nothing if neither. */
+async function drawAgain(ctx: WatchContext, messageId: string, deadline: number): Promise<void> {
+  const [card, page] = await Promise.all([ctx.store.getCard(messageId), ctx.store.shownList(messageId)]);
+  const where = card ?? page;
+  if (!where) return;
+  const audience = audienceFor(ctx, where.chatId, where.chatType);
+  const outcome = card ? await showView(card.view, audience, { deadline }, ctx) : await drawList(page!.read, audience, ctx);
+  if (outcome.outcome !== 'ok') return;
+  await ctx.messenger.patch(messageId, outcome.card, { chatId: where.chatId, deadline });
+  ctx.log.info('questions.redrawn', { message_id: messageId, shows: card ? 'ticket' : 'list' });
 }
 
 /**

@@ -2,9 +2,9 @@
 // updated in place so every row carries its ticket's first customer message, fetched once per
 // ticket across repeated lists; paging stays put while tickets arrive; a chat that hides the
 // conversation gets no questions, and none are fetched for it. Asserts on the stand-in's calls.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RawTicket, RawTicketMessage } from '@helpdesk-bot/feishu-standin';
-import { buttons, PLAIN_UPSTREAM, startHarness, type Harness, type Reply } from '../support/harness.js';
+import { answerCard, buttons, PLAIN_UPSTREAM, startHarness, type Harness, type Reply } from '../support/harness.js';
 import { until } from '../support/wait.js';
 
 const NOW = Date.now();
@@ -101,6 +101,46 @@ describe("each row's question", () => {
     } finally {
       await masked.close();
     }
+  });
+});
+
+describe('a row opened while its list is being filled in', () => {
+  // A bot of its own, so no question is at hand yet.
+  let fresh: Harness;
+  beforeEach(async () => {
+    fresh = await startHarness({ tickets, prepare: (standin) => standin.setConversations(conversations) });
+  });
+  afterEach(() => fresh.close());
+  const patchesOf = (messageId: string) => fresh.standin.callsTo('patch').filter((c) => c.path.endsWith(`/${messageId}`));
+  const content = (messageId: string) => fresh.standin.messages.get(messageId)!.content;
+  /** Opens the list's first row, and shows the callback's answer as the platform does. */
+  async function openFirst(reply: Reply): Promise<void> {
+    const answer = await fresh.click(reply, buttons(reply.card).find((b) => b.text === 'Open')!.value);
+    expect(fresh.standin.replaceCard(reply.messageId, answerCard(answer.body)).ok).toBe(true);
+  }
+
+  it('stays open: a list patch that reached the platform after the click is followed by the ticket again', async () => {
+    // The list's patch is held up at the platform long enough for a person to click Open.
+    fresh.standin.inject('patch', { delayMs: 1500, times: 1 });
+    const { messageId } = await fresh.say('/tickets page 1');
+    const [reply] = await fresh.replies(messageId);
+    await until('the questions patch on its way', () => patchesOf(reply!.messageId).length > 0, 10_000);
+    await openFirst(reply!);
+    await until('the ticket drawn again after the late list', () => patchesOf(reply!.messageId).length >= 2, 10_000);
+    await until('the ticket shown', () => content(reply!.messageId).includes('Back to list'), 5000);
+    expect(content(reply!.messageId)).not.toContain(question(1));
+    expect(fresh.log.lines.some((l) => l.includes('"event":"questions.redrawn"') && l.includes('"shows":"ticket"'))).toBe(true);
+  });
+
+  it('stays open when the click comes while the questions are fetched: the list is not patched at all', async () => {
+    fresh.standin.inject('ticket_messages', { delayMs: 800, times: 10 });
+    const { messageId } = await fresh.say('/tickets page 1');
+    const [reply] = await fresh.replies(messageId);
+    await openFirst(reply!);
+    await until('the questions fetched', () => fresh.standin.callsTo('ticket_messages').length >= 10, 10_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(patchesOf(reply!.messageId)).toEqual([]);
+    expect(content(reply!.messageId)).toContain('Back to list');
   });
 });
 

@@ -128,6 +128,25 @@ describe('message limits', () => {
   });
 });
 
+describe('a patch that may no longer be wanted', () => {
+  it('asks once its turn has come, after the wait, and is not sent when the card shows something else by then', async () => {
+    const { messenger, time, sent } = setup({ limits: { ...OPTIONS.limits, perChat: { rate: 1, windowMs: 1000 } } });
+    let wanted = true;
+    const askedAt: number[] = [];
+    const stillWanted = async () => (askedAt.push(time.clock()), wanted);
+    await time.run(messenger.reply('om_1', CARD, { chatId: 'oc_1' }));
+    const patching = messenger.patch('om_1', CARD, { chatId: 'oc_1', stillWanted });
+    // Clicked while the patch waits for the chat's next second.
+    wanted = false;
+    await time.run(patching);
+    expect(askedAt).toEqual([1000]);
+    expect(sent.map((s) => s.op)).toEqual(['reply']);
+    wanted = true;
+    await time.run(messenger.patch('om_1', CARD, { chatId: 'oc_1', stillWanted }));
+    expect(sent.map((s) => s.op)).toEqual(['reply', 'patch']);
+  });
+});
+
 describe('chatGone', () => {
   it('names the two refusals that mean the bot can never post to the chat again, and nothing else', () => {
     expect(chatGone(sendError('out', { status: 400, code: 230002 }))).toBe('bot-removed');

@@ -188,21 +188,21 @@ async function pollOnce() {
 }
 
 /**
- * Sends a message; false (after saying why) when the sandbox refused it.
+ * Sends a message. When the sandbox refuses it, `refused` runs first (the text goes back in the
+ * box), then the toast says why: by the time the reason shows, the text is there to mend.
  * @param {string} text
+ * @param {() => void} [refused]
  */
-async function send(text) {
-  let sent = true;
+async function send(text, refused) {
   try {
     /** @type {{ id: string }} */
     const answer = await api('/messages', { chat: state.chat, text });
     state.scrollTo = answer.id;
   } catch (error) {
+    refused?.();
     toast({ type: 'error', content: `${t('failed')}: ${/** @type {Error} */ (error).message}` });
-    sent = false;
   }
   await poll();
-  return sent;
 }
 
 /**
@@ -541,8 +541,8 @@ function setUpComposer() {
     remember(text);
     input.value = '';
     close();
-    void send(text).then((sent) => {
-      if (!sent && input.value === '') input.value = text;
+    void send(text, () => {
+      if (input.value === '') input.value = text;
     });
   });
   for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-lang]'))) {

@@ -35,6 +35,8 @@ const ALIASES: Record<string, 'ticket' | 'tickets' | 'watch' | 'unwatch' | 'boar
   board: 'board',
   看板: 'board',
   stats: 'stats',
+  // What people type for it without reading the help (a near miss like /stat is asked about).
+  statistics: 'stats',
   统计: 'stats',
   digest: 'digest',
   日报: 'digest',

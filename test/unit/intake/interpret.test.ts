@@ -187,6 +187,7 @@ describe('parseCommand', () => {
     ['/看板', { kind: 'board' }],
     ['/stats', { kind: 'stats', args: '' }],
     ['/stats 30d tag VIP', { kind: 'stats', args: '30d tag VIP' }],
+    ['/statistics 7d', { kind: 'stats', args: '7d' }],
     ['/统计 近30天', { kind: 'stats', args: '近30天' }],
     ['统计 今天', { kind: 'stats', args: '今天' }],
     ['/digest 09:00', { kind: 'digest', args: '09:00' }],

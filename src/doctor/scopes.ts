@@ -1,5 +1,5 @@
 // The scopes the bot needs, and what each is for, as the doctor checks them. A need is met by any
-// one of its scopes. The README's set-up list names the same (test/doctor.test.ts holds them together).
+// one of its scopes. docs/setup.md's list names the same (test/e2e/doctor.test.ts holds them together).
 import type { Config } from '../config/schema.js';
 
 export interface NeededScope {

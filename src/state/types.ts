@@ -2,7 +2,7 @@
 // two implementations: memory (one process, the embedded default; its records optionally kept in a
 // file) and Redis (many instances). Nothing above this layer knows which one it is talking to.
 //
-// Both keep one contract (test/state/contract.test.ts runs the same cases against memory, the file
+// Both keep one contract (test/integration/state/contract.test.ts runs the same cases against memory, the file
 // and Redis). Where they cannot agree, because one process holds what Redis shares, the doc
 // comments below say what each backend does, under "Memory:" and "Redis:", and the contract checks
 // it. Everywhere: a TTL is in ms and need not be whole (it is rounded up, to 1 ms at least); memory

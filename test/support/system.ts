@@ -21,13 +21,13 @@ export const PROGRAMS = {
     name: 'Chromium',
     command: '/usr/bin/chromium',
     install: 'apt-get install -y chromium',
-    neededBy: 'the console tests in a real browser (test/sandbox/*.browser.test.ts)',
+    neededBy: 'the console tests in a real browser (test/e2e/*.browser.test.ts)',
   },
   redis: {
     name: 'redis-server',
     command: 'redis-server',
     install: 'apt-get install -y redis-server',
-    neededBy: "the shared-state tests against a real Redis (test/state/*.test.ts) and the bench's instances on Redis",
+    neededBy: "the shared-state tests against a real Redis (test/integration/state/, the digest's and the actions' two instances, test/e2e/*.alone.test.ts) and the bench's instances on Redis",
   },
 } satisfies Record<string, SystemProgram>;
 

@@ -98,9 +98,9 @@ async function askToSignIn(ctx: BotContext, asked: Omit<Pending, 'id'>, again: b
  * A sign-in ended: the click it was for runs now (or its card says why it cannot), and the card
  * it was clicked on shows the outcome. Once per sign-in, even when this job runs again.
  */
-export async function afterSignIn(ctx: BotContext, done: { id: string; openId: string; ok: boolean; reason?: string; pending: unknown }): Promise<void> {
-  const pending = pendingOf(done.pending);
-  if (!pending || pending.openId !== done.openId) return;
+export async function afterSignIn(ctx: BotContext, done: { id: string; ok: boolean; reason?: string; pending: string }): Promise<void> {
+  const pending = ctx.signIn ? pendingOf(ctx.signIn.flow.openPending(done.id, done.pending)) : undefined;
+  if (!pending || pending.id !== done.id) return;
   const key = `sign-in-ran:${pending.id}`;
   if ((await ctx.claims.claim(key, 60_000)) !== 'mine') return;
   const who = { userOpenId: pending.openId, chatId: pending.target.chatId, chatType: pending.target.chatType };
@@ -129,9 +129,10 @@ export async function pollSignIn(ctx: BotContext, job: { nonce: string; round: n
 
 /** Hands a finished sign-in (the callback's or a poll's) to a job of its own, which runs the click. */
 export async function finishedSignIn(ctx: BotContext, finished: Finished): Promise<void> {
-  const pending = finished.ok || finished.pending ? pendingOf(finished.pending) : undefined;
-  if (!pending) return;
-  await ctx.enqueue({ kind: 'sign-in-done', id: pending.id, openId: pending.openId, ok: finished.ok, ...(finished.ok ? {} : { reason: finished.reason }), pending });
+  const pending = pendingOf(finished.pending);
+  if (!pending || !ctx.signIn) return;
+  const sealed = ctx.signIn.flow.sealPending(pending.id, pending);
+  await ctx.enqueue({ kind: 'sign-in-done', id: pending.id, ok: finished.ok, ...(finished.ok ? {} : { reason: finished.reason }), pending: sealed });
 }
 
 const signInReason = (reason: string | undefined): Extract<Refusal, { kind: 'sign-in' }>['reason'] =>

@@ -14,6 +14,7 @@ import { postDigest, resumeDigests } from '../watch/dailyDigest.js';
 import { fillQuestions } from '../watch/questions.js';
 import { menuTap, welcome } from './chatEvents.js';
 import type { Failure } from '../feishu/signIn.js';
+import { messageOf } from '../obs/errors.js';
 import { afterSignIn, finishedSignIn, pollSignIn } from './asAgent.js';
 import { onCardAction, openCard, updateCard } from './clicks.js';
 import { onMessage } from './commands.js';
@@ -87,9 +88,16 @@ export function createBot(ctx: BotContext): Bot {
     resume: () => resumeDigests(ctx),
     async onSignInCallback(query) {
       if (!ctx.signIn) return { ok: false, reason: 'off' };
-      const finished = await ctx.signIn.flow.finish(query);
+      const finished = await ctx.signIn.flow.finish(query).catch((error: unknown) => {
+        // The state is spent by now: what went wrong is said, not only the page's "unavailable".
+        ctx.log.warn('sign_in.callback_failed', { error: messageOf(error) });
+        throw error;
+      });
       ctx.log.info('sign_in.callback', { user: finished.openId ?? null, outcome: finished.ok ? 'ok' : finished.reason });
-      await finishedSignIn(ctx, finished);
+      await finishedSignIn(ctx, finished).catch((error: unknown) => {
+        ctx.log.warn('sign_in.callback_failed', { user: finished.openId ?? null, error: messageOf(error) });
+        throw error;
+      });
       return finished.ok ? { ok: true, name: finished.name } : { ok: false, reason: finished.reason };
     },
   };

@@ -113,7 +113,7 @@ export function actionArea(area: ActionArea, timezone: string, now: number): Ele
   ];
   return [
     ...(buttons.length ? [columns(buttons, { flex_mode: 'flow', horizontal_spacing: '8px' })] : []),
-    ...(area.panel ? panelElements(area.panel, area.ticket) : []),
+    ...(area.panel ? panelElements(area.panel, area.ticket, now) : []),
     markdown(grey(joinL(notes, '\n')), { text_size: 'notation' }),
   ];
 }
@@ -140,7 +140,7 @@ function didWords(did: Did): L10n {
   }
 }
 
-function panelElements(panel: Panel, ticket: TicketNow): Element[] {
+function panelElements(panel: Panel, ticket: TicketNow, now: number): Element[] {
   switch (panel.kind) {
     case 'preview':
       return [
@@ -182,12 +182,14 @@ function panelElements(panel: Panel, ticket: TicketNow): Element[] {
           { flex_mode: 'flow', horizontal_spacing: '8px' },
         ),
       ];
-    case 'device':
+    case 'device': {
+      // The code's own life, as the token endpoint gave it (the bot keeps it at most 10 minutes).
+      const minutes = Math.max(1, Math.round((panel.expiresAt - now) / 60_000));
       return [
         markdown(
           l(
-            `${personRef(panel.who)}，${panel.again ? '你的登录已失效。' : ''}请打开登录页面，确认代码 **${esc(panel.code)}**，以你本人的身份在服务台中操作（4 分钟内有效）。确认后刚才的操作会自动完成。`,
-            `${personRef(panel.who)}, ${panel.again ? 'your sign-in has ended. ' : ''}open the sign-in page and confirm the code **${esc(panel.code)}** to act in the helpdesk as yourself (within 4 minutes). What you clicked then happens by itself.`,
+            `${personRef(panel.who)}，${panel.again ? '你的登录已失效。' : ''}请打开登录页面，确认代码 **${esc(panel.code)}**，以你本人的身份在服务台中操作（${minutes} 分钟内有效）。确认后刚才的操作会自动完成。`,
+            `${personRef(panel.who)}, ${panel.again ? 'your sign-in has ended. ' : ''}open the sign-in page and confirm the code **${esc(panel.code)}** to act in the helpdesk as yourself (within ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}). What you clicked then happens by itself.`,
           ),
         ),
         columns(
@@ -198,6 +200,7 @@ function panelElements(panel: Panel, ticket: TicketNow): Element[] {
           { flex_mode: 'flow', horizontal_spacing: '8px' },
         ),
       ];
+    }
     case 'refused':
       return [markdown(refusalWords(panel.who, panel.refusal))];
     default:

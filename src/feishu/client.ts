@@ -160,16 +160,20 @@ export function summary(value: unknown): string {
     return value
       .replace(/(t-|u-|ur-|Bearer\s+|Basic\s+)[A-Za-z0-9._~+/=-]+/g, '$1***')
       .replace(/([?&](?:ticket|access_key|code|state|device_code)=)[^&\s]+/g, '$1***')
-      .replace(/("?(?:client_secret|refresh_token|access_token|device_code)"?\s*[:=]\s*"?)[^"&\s,}]+/g, '$1***');
+      .replace(/("?(?:client_secret|app_secret|refresh_token|access_token|device_code)"?\s*[:=]\s*"?)[^"&\s,}]+/g, '$1***');
   }
   if (Array.isArray(value)) return value.map(summary).join(' ');
   if (value && typeof value === 'object') {
     const v = value as { message?: unknown; code?: unknown; msg?: unknown; response?: { status?: unknown; data?: { code?: unknown; msg?: unknown } } };
     const parts = [v.response?.status, v.response?.data?.code ?? v.code, v.response?.data?.msg ?? v.msg ?? v.message];
-    return parts
-      .filter((p) => p !== undefined)
-      .map(String)
-      .join(' ');
+    return (
+      parts
+        .filter((p) => p !== undefined)
+        // A message is the platform's or the HTTP client's words, but masked like any other text.
+        .map((p) => (typeof p === 'string' ? summary(p) : p))
+        .map(String)
+        .join(' ')
+    );
   }
   return '';
 }

@@ -183,16 +183,31 @@ export class SignIn {
     return plain === undefined ? undefined : (JSON.parse(plain) as Kept);
   }
 
+  /** A finished sign-in's click, for the job that runs it: sealed, bound to its id. */
+  sealPending(id: string, pending: unknown): string {
+    return this.deps.sealer.seal(JSON.stringify(pending), `sign-in-done:${id}`);
+  }
+
+  /** The click sealed by sealPending for this id; undefined if it was not. */
+  openPending(id: string, sealed: unknown): unknown {
+    const plain = typeof sealed === 'string' ? this.deps.sealer.open(sealed, `sign-in-done:${id}`) : undefined;
+    return plain === undefined ? undefined : (JSON.parse(plain) as unknown);
+  }
+
   /** base64url of {o, n, e}, a dot, and its HMAC. */
-  mintState(openId: string, nonce: string, expiresAt: number): string {
+  private mintState(openId: string, nonce: string, expiresAt: number): string {
     const body = Buffer.from(JSON.stringify({ o: openId, n: nonce, e: expiresAt })).toString('base64url');
     return `${body}.${this.sign(body)}`;
   }
 
   private readState(state: string): { openId: string; nonce: string; expiresAt: number } | undefined {
     const [body, mac, ...rest] = state.split('.');
-    if (!body || !mac || rest.length > 0 || mac.length !== 43) return undefined;
-    if (!timingSafeEqual(Buffer.from(mac), Buffer.from(this.sign(body)))) return undefined;
+    if (!body || !mac || rest.length > 0) return undefined;
+    // Compared as bytes: a mac of the right length in characters but not in bytes (non-ASCII) is
+    // simply wrong, never a throw.
+    const given = Buffer.from(mac);
+    const wanted = Buffer.from(this.sign(body));
+    if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return undefined;
     try {
       const v = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { o?: unknown; n?: unknown; e?: unknown };
       if (typeof v.o !== 'string' || typeof v.n !== 'string' || typeof v.e !== 'number') return undefined;

@@ -28,9 +28,10 @@ export type Job =
   | { kind: 'boards-refresh'; window: string }
   /**
    * A sign-in ended (at /oauth/callback, or a device code confirmed): the click that asked for it
-   * runs now, or its card says why not. `pending` is that click as the bot kept it.
+   * runs now, or its card says why not. `pending` is that click, sealed as it was kept while the
+   * person signed in (it may hold a note's text, and the queue is a file or Redis).
    */
-  | { kind: 'sign-in-done'; id: string; openId: string; ok: boolean; reason?: string; pending: unknown }
+  | { kind: 'sign-in-done'; id: string; ok: boolean; reason?: string; pending: string }
   /** Asks the token endpoint whether a device code shown on a card was confirmed (again after a wait). */
   | { kind: 'sign-in-poll'; nonce: string; round: number }
   /** Fetches the questions a list page showed without and updates it; `page`: which page it showed (its key). */

@@ -33,6 +33,8 @@ async function askToClose(ticketId: string, who: string) {
   const asked = cardOf((await h.click(card, close, { operator: who })).body);
   const text = JSON.stringify(asked);
   const code = /confirm the code \*\*([A-Z]{4}-[A-Z]{4})\*\*/.exec(text)?.[1];
+  // The code's life as the token endpoint gave it: the stand-in's device codes live 240 s.
+  expect(text).toContain('(within 4 minutes)');
   return { card, code: code!, url: linkOf(asked, 'Open the sign-in page') };
 }
 

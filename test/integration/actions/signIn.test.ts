@@ -125,6 +125,12 @@ describe('signing in from the card', () => {
     const t = await callback(await consent(tampered.toString(), { as: CHEN.id }));
     expect(t.status).toBe(400);
     expect(t.html).toContain('This sign-in link is not valid');
+    // A mac of the right length in characters but not in bytes is as wrong, not a failure of the bot.
+    const odd = await linkFor();
+    odd.searchParams.set('state', `${odd.searchParams.get('state')!.split('.')[0]}.${'é'.repeat(43)}`);
+    const o = await callback(await consent(odd.toString(), { as: WANG.id }));
+    expect(o.status).toBe(400);
+    expect(o.html).toContain('This sign-in link is not valid');
 
     const late = await linkFor();
     offset += 11 * 60_000;

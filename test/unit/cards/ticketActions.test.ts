@@ -86,6 +86,11 @@ describe("the ticket card's actions", () => {
     const device = card(area({ kind: 'device', who: 'ou_agent_chen', code: 'BCDF-GHJK', url: 'https://accounts.feishu.cn/verify', expiresAt: NOW + 240_000, again: true, cancel: v('cancel') }));
     valid(device);
     expect(JSON.stringify(device)).toContain('confirm the code **BCDF-GHJK**');
+    expect(JSON.stringify(device)).toContain('(within 4 minutes)');
+    // The code's own life, not a fixed one.
+    const longer = card(area({ kind: 'device', who: 'ou_agent_chen', code: 'BCDF-GHJK', url: 'https://accounts.feishu.cn/verify', expiresAt: NOW + 600_000, again: false, cancel: v('cancel') }));
+    expect(JSON.stringify(longer)).toContain('(within 10 minutes)');
+    expect(JSON.stringify(longer)).toContain('10 分钟内有效');
     // A person the card names by an id it did not make: never markup.
     const odd = card(area(undefined, { last: { did: { kind: 'note' }, by: 'ou_x></at><at id=all', at: NOW } }));
     expect(JSON.stringify(odd)).toContain('<at id=unknown></at> added a note');

@@ -62,7 +62,7 @@ export async function actAsAgent(ctx: BotContext, pending: Omit<Pending, 'id'>):
 function refusalOf(e: PlatformError): Refusal {
   if (e.details.code !== undefined && NO_RIGHTS.has(e.details.code)) return { kind: 'no-rights' };
   if (e.kind === 'rate-limited') return { kind: 'rate-limited', ...secondsOf(e.details.retryAfterMs) };
-  return { kind: 'failed', maybeDone: e.kind === 'timeout' || e.kind === 'network' };
+  return { kind: 'failed', maybeDone: e.mayHaveHappened };
 }
 
 function didOf({ op, change }: Omit<Pending, 'id'>): Did {

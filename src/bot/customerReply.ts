@@ -58,7 +58,7 @@ export async function sendReply(ctx: BotContext, who: string, target: Target, te
     const e = fromThrown(error);
     // Refused outright: nothing was sent, so the same Send may be tried again. Otherwise it may
     // have gone through, and is not sent a second time.
-    const refused = e.kind === 'bad-request' || e.kind === 'unauthorized' || e.kind === 'not-found' || e.kind === 'rate-limited';
+    const refused = !e.mayHaveHappened;
     if (refused) await ctx.claims.release(key);
     else await ctx.claims.settle(key, SENT_MS);
     ctx.log.warn('reply.failed', { ticket_id: target.ticketId, user: who, error: e.message });

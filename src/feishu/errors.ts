@@ -33,6 +33,15 @@ export class PlatformError extends Error {
     this.name = 'PlatformError';
   }
 
+  /**
+   * A write that failed this way may still have been applied: the platform failed on its side
+   * (5xx), gave no answer, or an answer nobody could read. Refusals (4xx, limits, tokens, our own
+   * budget) changed nothing.
+   */
+  get mayHaveHappened(): boolean {
+    return this.kind === 'upstream' || this.kind === 'timeout' || this.kind === 'network' || this.kind === 'unreadable';
+  }
+
   /** Worth trying again: the same request may succeed later. Business errors never are. */
   get retryable(): boolean {
     return this.kind === 'rate-limited' || this.kind === 'upstream' || this.kind === 'timeout' || this.kind === 'network';

@@ -68,8 +68,8 @@ export function keepCurrent(ctx: BotContext, messageId: string, answer: Shown, a
 /** A card sent with parts still loading (/stats) is filled in by a job of its own, run by any instance. */
 export async function fillLater(ctx: BotContext, answer: Answer, sent: Sent): Promise<void> {
   if (!answer.fill) return;
-  const queued = await ctx.enqueue({ ...answer.fill, messageId: sent.messageId, chatId: sent.chatId }).catch(() => false);
-  if (!queued) ctx.log.warn('stats.fill_not_queued', { message_id: sent.messageId, chat_id: sent.chatId });
+  const queued = await ctx.enqueue({ ...answer.fill, messageId: sent.messageId, chatId: sent.chatId }).catch((error: unknown) => messageOf(error));
+  if (queued !== true) ctx.log.warn('stats.fill_not_queued', { message_id: sent.messageId, chat_id: sent.chatId, error: queued === false ? 'not taken (the queue is full)' : queued });
 }
 
 /**

@@ -6,6 +6,7 @@ import { datePicker, form, input, multiSelectStatic, selectStatic, submitButton,
 import { zoneLabel } from './format.js';
 import { button, card, columns, esc, footerRow, grey, header, joinL, l, mapL, markdown, same, type Element, type Json, type L10n } from './kit.js';
 import { scoreLabel, statusLook } from './labels.js';
+import { CLOSED_STATUSES, OPEN_STATUSES } from '../commands/filters/statuses.js';
 
 /** The form's fields, by their names in form_value. */
 export const FIELDS = { statuses: 'status', owner: 'owner', tags: 'tags', timeField: 'time_field', time: 'time', from: 'from', to: 'to', guest: 'guest', score: 'score' } as const;
@@ -15,7 +16,7 @@ export const TIME_FIELDS = ['created', 'updated', 'closed'] as const;
 /** The owner choices meaning the person asking (`mine`), and no agent (`unassigned`). */
 export const OWNER_ME = 'me';
 export const OWNER_NONE = 'unassigned';
-export const STATUSES = [1, 2, 3, 4, 5, 50, 51, 52] as const;
+export const STATUSES = [...OPEN_STATUSES, ...CLOSED_STATUSES] as const;
 /** Longest guest name the parser takes. */
 const MAX_GUEST = 100;
 

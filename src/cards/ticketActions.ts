@@ -6,6 +6,7 @@ import { form, input, MAX_INPUT_LENGTH, multiSelectStatic, selectStatic, submitB
 import { ago } from './format.js';
 import { button, clip, columns, esc, grey, joinL, l, markdown, mapL, plainText, same, type ButtonSpec, type Element, type Json, type L10n } from './kit.js';
 import { statusLook } from './labels.js';
+import { OPEN_STATUSES } from '../commands/filters/statuses.js';
 
 /** What was done to a ticket from chat. */
 export type Did = { kind: 'replied' } | { kind: 'status'; status: number } | { kind: 'closed'; solved: 1 | 2 } | { kind: 'tags'; tags: string[] } | { kind: 'note' };
@@ -73,8 +74,8 @@ export interface ActionArea {
   panel?: Panel;
 }
 
-/** Statuses an agent may set from the card (closing has buttons of its own). */
-export const OPEN_STATUSES = [1, 2, 3, 4, 5] as const;
+/** Statuses an agent may set from the card (closing has buttons of its own): the open ones. */
+export { OPEN_STATUSES };
 /** The longest reply or note: what one card input takes. */
 export const REPLY_LIMIT = MAX_INPUT_LENGTH;
 

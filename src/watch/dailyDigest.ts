@@ -134,8 +134,13 @@ export async function postDigest(job: DailyDigestJob, ctx: WatchContext): Promis
   if (slotOn(slotDay, digest.time).toMillis() !== job.slot || job.slot <= digest.setAt) return;
   const day = dayOf(job.slot, zone);
   try {
-    if (await ctx.store.claimDigest(digest.chatId, day)) await post(digest, day, slotDay.minus({ days: 1 }).toFormat('yyyy-MM-dd'), ctx);
-    else ctx.log.debug('digest.skipped', { chat_id: digest.chatId, day, reason: 'posted, or being posted' });
+    const claim = await ctx.store.claimDigest(digest.chatId, day);
+    if (claim === 'mine') await post(digest, day, slotDay.minus({ days: 1 }).toFormat('yyyy-MM-dd'), ctx);
+    else if (claim === 'done') ctx.log.debug('digest.skipped', { chat_id: digest.chatId, day, reason: 'posted' });
+    // Another run holds the day: it may be posting, or may have died posting (a crash, the state
+    // away). This job runs again after its backoff; by then the day is posted, or the hold has
+    // lapsed and this run posts it (the send's uuid keeps the platform from posting it twice).
+    else throw new Error(`the digest of ${day} for this chat is being posted by another run`);
   } finally {
     // Whatever became of this one, tomorrow's is queued (a stopped digest has no record by then).
     if (await ctx.store.getDigest(job.chatId)) await schedule(digest, nextSlot(digest.time, Math.max(job.slot, ctx.clock()), zone), ctx);

@@ -365,13 +365,14 @@ export class WatchStore {
   }
 
   /**
-   * Takes the right to post the chat's digest of `day`: true for one caller (on any instance)
-   * until it posts, gives it back, or DIGEST_HOLD_MS pass; false once the day is posted.
+   * Takes the right to post the chat's digest of `day`: 'mine' for one caller (on any instance)
+   * until it posts, gives it back, or DIGEST_HOLD_MS pass; 'held' while another has it; 'done'
+   * once the day is posted.
    */
-  async claimDigest(chatId: string, day: string): Promise<boolean> {
+  async claimDigest(chatId: string, day: string): Promise<'mine' | 'held' | 'done'> {
     const posted = await this.records.get<string>(`digest-posted:${chatId}`);
-    if (posted !== undefined && posted >= day) return false;
-    return (await this.records.add(`digest-posting:${chatId}`, [day], DIGEST_HOLD_MS)).length > 0;
+    if (posted !== undefined && posted >= day) return 'done';
+    return (await this.records.add(`digest-posting:${chatId}`, [day], DIGEST_HOLD_MS)).length > 0 ? 'mine' : 'held';
   }
 
   /** The claim given back (the post failed): the next try may take it. */

@@ -89,6 +89,22 @@ describe('/digest HH:MM', () => {
   });
 });
 
+describe('a digest whose day another run still holds (it died posting)', () => {
+  it('is posted once the hold lapses, by this run tried again, not never', async () => {
+    const chat = 'oc_digest_held';
+    const minute = minuteIn(3000);
+    expect(await setDigest(chat, minute.time)).toContain('Daily digest set.');
+    const day = DateTime.fromMillis(minute.slot, { zone: tz }).toFormat('yyyy-MM-dd');
+    // As a run that took the day and then died would have left it (its hold lapses in 5 s here).
+    await h.bot.state.records.add(`digest-posting:${chat}`, [day], 5000);
+    await sleep(4000);
+    expect(digestsIn(chat)).toHaveLength(0);
+    await until('the digest after the hold', () => digestsIn(chat).length > 0, 30_000);
+    await sleep(1500);
+    expect(digestsIn(chat)).toHaveLength(1);
+  }, 45_000);
+});
+
 describe('a digest whose minute passed while the bot was down', () => {
   it('is posted once when the bot starts again', async () => {
     const chat = 'oc_digest_missed';

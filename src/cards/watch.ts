@@ -135,7 +135,7 @@ export interface DigestData {
   actions: { open: (ticketId: string) => Json };
 }
 
-const DIGEST_ROWS = 10;
+export const DIGEST_ROWS = 10;
 
 /** Many matches at once in a chat: one card that counts them and lists the newest, whatever watches they matched. */
 export function digestCard(d: DigestData): Json {

@@ -127,14 +127,17 @@ export async function refreshBoards(ctx: WatchContext): Promise<void> {
   const started = ctx.clock();
   const call: CallOptions = { fresh: true, background: true, deadline: started + ctx.commandBudgetMs };
   const kept = await ctx.store.boardSnapshot();
-  const snapshot = await (kept && !due(kept, started, ctx) ? askOldest(ctx, kept, call) : recount(ctx, call)).catch((error: unknown) => {
+  const recounting = !kept || due(kept, started, ctx);
+  const snapshot = await (recounting ? recount(ctx, call) : askOldest(ctx, kept, call)).catch((error: unknown) => {
     if (error instanceof StateUnavailable) throw error;
     // The next ticket event tries again; the boards keep their numbers meanwhile.
     ctx.log.warn('board.count_failed', { error: messageOf(error) });
     return undefined;
   });
   if (!snapshot) return;
-  if (snapshot !== kept) await ctx.store.keepBoardSnapshot(snapshot);
+  // A recount kept its own figures. A question found for the kept ones is kept only if no ticket
+  // event changed them meanwhile (writing this older copy would undo what the event noted).
+  if (!recounting && snapshot !== kept && (await ctx.store.boardSnapshot())?.at === kept?.at) await ctx.store.keepBoardSnapshot(snapshot);
   const shown = signature(shownCounts(snapshot, ctx));
   let patched = 0;
   for (const { messageId, board } of boards) {

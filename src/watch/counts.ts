@@ -86,5 +86,9 @@ export function applyTicket(snapshot: BoardSnapshot, ticket: Ticket, now: number
   const open = (OPEN_STATUSES as readonly number[]).includes(ticket.status ?? 0);
   const index = open ? [...others, entryOf(ticket)] : others;
   const day = noteDay(snapshot.day, ticket, now, timezone);
-  return { ...snapshot, index, counts: countsOf(index, index.length), at: now, ...(day ? { day } : {}) };
+  const counts = countsOf(index, index.length);
+  // The oldest ticket's question, once found, stays while it is still the oldest.
+  const question = snapshot.counts.oldest?.question;
+  if (question !== undefined && counts.oldest && counts.oldest.id === snapshot.counts.oldest?.id) counts.oldest = { ...counts.oldest, question };
+  return { ...snapshot, index, counts, at: now, ...(day ? { day } : {}) };
 }

@@ -5,7 +5,7 @@
 // with a uuid per chat and ticket (per digest) so a round run twice shows once. Each post says
 // what the customer asked, and is a live card.
 import type { Json } from '../cards/kit.js';
-import { digestCard, watchesLabel, watchPostCard } from '../cards/watch.js';
+import { DIGEST_ROWS, digestCard, watchesLabel, watchPostCard } from '../cards/watch.js';
 import { chatGone, sendUuid } from '../feishu/messenger.js';
 import type { Ticket } from '../helpdesk/types.js';
 import type { ChatGoneReason } from '../jobs/types.js';
@@ -51,13 +51,15 @@ export async function postMatches(chatId: string, window: string, ctx: WatchCont
   const first = matches[0]?.watches[0];
   if (!first) return;
   const audience = audienceFor(ctx, chatId, first.chatType);
+  const flooded = matches.length > ctx.settings.digest_after;
+  // A digest shows its first rows only: only theirs are asked for (a bulk import is not hundreds of calls).
+  const shown = flooded ? matches.slice(0, DIGEST_ROWS) : matches;
   const questions = await questionsOf(
     ctx.helpdesk,
-    matches.map((m) => m.ticket),
+    shown.map((m) => m.ticket),
     audience,
     deadline,
   );
-  const flooded = matches.length > ctx.settings.digest_after;
   let sent = 0;
   let gone: ChatGoneReason | undefined;
   /** Sends one card; a refusal is logged, not retried (the matches are noted as posted, so a retry could only post them twice). */

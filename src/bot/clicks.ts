@@ -63,6 +63,8 @@ export async function onCardAction(ctx: BotContext, action: CardAction): Promise
   const deadline = started + ctx.commandBudgetMs;
   const audience = audienceFor(ctx, click.chatId, click.chatType);
   const work = showOrFail(ctx, click.view, audience, { fresh: click.fresh, stats, deadline }, click.who, { formValue: action.formValue });
+  // Forgotten while the view is drawn, so the answer does not wait for it as well.
+  const forgetting = action.messageId ? forgetListOf(ctx, action.messageId) : undefined;
   const budget = new AbortController();
   const inTime = await Promise.race([work, realSleep(ctx.callbackBudgetMs, budget.signal).then(() => undefined)]).finally(() => budget.abort());
   if (inTime) {
@@ -70,7 +72,7 @@ export async function onCardAction(ctx: BotContext, action: CardAction): Promise
     // The list page it showed is no longer filled in with questions (see questions.ts) before
     // the new card is the answer; the rest is remembered without holding the answer up.
     if (action.messageId) {
-      await forgetListOf(ctx, action.messageId);
+      await forgetting;
       void keepCurrent(ctx, action.messageId, inTime, audience, click.issuedAt * 1000, true);
     }
     return { card: { type: 'raw', data: inTime.card } };

@@ -121,7 +121,7 @@ export function createAccept(options: AcceptOptions): Accept {
     } catch (error) {
       if (!(error instanceof StateUnavailable)) throw error;
       // Nothing was stored: the platform redelivers later, here or to another instance. The
-      // details (which Redis, what failed) are for the log and /healthz, not for the caller.
+      // details (which Redis, what failed) are for the log and the metrics port's /healthz, not for the caller.
       log.warn('delivery.state_unavailable', { from, error: error.message });
       return count('busy', refuse('shared state unavailable, retry later'));
     } finally {

@@ -1,7 +1,7 @@
 // Builds the whole bot from a validated Config and starts listening. Used by main.ts, by the
 // sandbox and by tests, so all of them run exactly the same wiring.
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createHttp, type BotHttp } from './http.js';
 import { createBot } from '../bot/index.js';
 import { systemClock, type Clock } from '../resilience/clock.js';
@@ -276,6 +276,9 @@ function listen(handle: BotHttp['handle'], limits: Limits, host: string | undefi
     // A connection that sends nothing at all is no request yet, so no request timeout ends it: a
     // socket with nothing on it for as long as headers may take is closed.
     server.timeout = limits.headers_timeout_ms;
+    // Once a request has come, its answer may take longer than that (a card callback's budget, a
+    // sign-in's code exchange): the socket waits as long as a request may take.
+    server.on('request', (req: IncomingMessage) => req.socket.setTimeout(limits.request_timeout_ms));
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortUnavailableError(limits.port, error.code) : error);
     });
